@@ -1,0 +1,274 @@
+//! Card expiry: a month and a year as typed (separately or as one `MM/YY`
+//! field), checked against an injected clock.
+
+use serde::Serialize;
+
+use crate::error::{Error, ErrorKind};
+
+/// How many years ahead an expiry may be before it is refused.
+pub const MAX_YEARS_AHEAD: u32 = 20;
+
+/// A calendar month, the unit expiry is compared in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct YearMonth {
+    /// Four-digit year.
+    pub year: u32,
+    /// 1–12.
+    pub month: u32,
+}
+
+impl YearMonth {
+    /// The earliest calendar month anywhere on Earth at `ms` milliseconds
+    /// since the Unix epoch.
+    ///
+    /// Time zones reach from UTC−12 to UTC+14, so the month of `ms − 12 h`
+    /// in UTC is the earliest local month: a card is never called expired
+    /// while it is still the expiry month somewhere. The gateway makes the
+    /// final call. Non-finite or negative clocks fall back to the epoch.
+    pub fn earliest_at(ms: f64) -> YearMonth {
+        let ms = if ms.is_finite() && ms > 0.0 { ms } else { 0.0 };
+        let days = ((ms - 12.0 * 3_600_000.0) / 86_400_000.0).floor() as i64;
+        civil_from_days(days)
+    }
+
+    fn index(self) -> u32 {
+        self.year * 12 + (self.month - 1)
+    }
+}
+
+/// Howard Hinnant's `civil_from_days`: days since 1970-01-01 → (year, month).
+fn civil_from_days(z: i64) -> YearMonth {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = if m <= 2 { y + 1 } else { y };
+    YearMonth { year: y.clamp(0, 9999) as u32, month: m as u32 }
+}
+
+/// A parsed expiry: month 1–12 and a four-digit year.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Expiry {
+    /// 1–12.
+    pub month: u32,
+    /// Four-digit year.
+    pub year: u32,
+}
+
+/// The expiry in the composite API's format: `MM` and `YY`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ExpiryFields {
+    /// Two-digit month, `01`–`12`.
+    pub expiry_month: String,
+    /// Two-digit year.
+    pub expiry_year: String,
+}
+
+fn two_digits(n: u32) -> String {
+    let n = n % 100;
+    let mut s = String::with_capacity(2);
+    s.push(char::from(b'0' + (n / 10) as u8));
+    s.push(char::from(b'0' + (n % 10) as u8));
+    s
+}
+
+impl Expiry {
+    /// `MM` and `YY` for the payload.
+    pub fn fields(self) -> ExpiryFields {
+        ExpiryFields { expiry_month: two_digits(self.month), expiry_year: two_digits(self.year) }
+    }
+
+    /// Checks the expiry against the clock.
+    ///
+    /// # Errors
+    /// `expired` on `expiry_year` (or `expiry_month` in the current year)
+    /// before the current month; `too_far_ahead` on `expiry_year` beyond
+    /// [`MAX_YEARS_AHEAD`] years.
+    pub fn check(self, now: YearMonth) -> Result<Expiry, Error> {
+        let this = YearMonth { year: self.year, month: self.month };
+        if this < now {
+            let field = if self.year == now.year { "expiry_month" } else { "expiry_year" };
+            return Err(Error::invalid(ErrorKind::Expired, field, "The card has expired"));
+        }
+        if this.index() > now.index() + MAX_YEARS_AHEAD * 12 {
+            return Err(Error::invalid(
+                ErrorKind::TooFarAhead,
+                "expiry_year",
+                "The expiry_year must be within 20 years from now",
+            ));
+        }
+        Ok(self)
+    }
+}
+
+fn all_digits(s: &str) -> bool {
+    !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit())
+}
+
+fn number(s: &str) -> u32 {
+    s.bytes().fold(0, |acc, b| acc.saturating_mul(10).saturating_add(u32::from(b - b'0')))
+}
+
+/// Parses a month: `1`–`12` or `01`–`12`.
+///
+/// # Errors
+/// `required` when blank, `invalid_month` otherwise.
+pub fn parse_month(text: &str) -> Result<u32, Error> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Err(Error::required("expiry_month"));
+    }
+    let m = if t.len() <= 2 && all_digits(t) { number(t) } else { 0 };
+    if (1..=12).contains(&m) {
+        Ok(m)
+    } else {
+        Err(Error::invalid(ErrorKind::InvalidMonth, "expiry_month", "The expiry_month must be between 01 and 12"))
+    }
+}
+
+/// Parses a year: `YY` (resolved to the century nearest `now`) or `YYYY`.
+///
+/// # Errors
+/// `required` when blank, `invalid_year` otherwise.
+pub fn parse_year(text: &str, now: YearMonth) -> Result<u32, Error> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Err(Error::required("expiry_year"));
+    }
+    if !all_digits(t) || !(t.len() == 2 || t.len() == 4) {
+        return Err(Error::invalid(ErrorKind::InvalidYear, "expiry_year", "The expiry_year must be in YY or YYYY format"));
+    }
+    let y = number(t);
+    if t.len() == 4 {
+        return Ok(y);
+    }
+    // A two-digit year in the century window from 50 years back to 49 ahead.
+    let mut full = now.year / 100 * 100 + y;
+    if full + 50 < now.year {
+        full += 100;
+    } else if full > now.year + 49 {
+        full = full.saturating_sub(100);
+    }
+    Ok(full)
+}
+
+/// Parses a combined expiry field: `MM/YY`, `MM / YYYY`, `MM-YY`, `MMYY`,
+/// `MMYYYY`, `M/YY`.
+///
+/// # Errors
+/// `required` on `expiry_month` when blank; `invalid_format` on
+/// `expiry_month` when it has no recognisable shape; the month and year
+/// errors of [`parse_month`] and [`parse_year`].
+pub fn parse_combined(text: &str, now: YearMonth) -> Result<Expiry, Error> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Err(Error::required("expiry_month"));
+    }
+    let (m, y) = match t.find(['/', '-', ' ', '.']) {
+        Some(i) => {
+            let (m, rest) = t.split_at(i);
+            let y = rest.trim_start_matches(|c: char| matches!(c, '/' | '-' | ' ' | '.'));
+            (m.trim_end(), y)
+        }
+        None if all_digits(t) && (t.len() == 4 || t.len() == 6) => t.split_at(2),
+        None => ("", ""),
+    };
+    if m.is_empty() || y.is_empty() || !all_digits(m) || !all_digits(y) {
+        return Err(Error::invalid(
+            ErrorKind::InvalidFormat,
+            "expiry_month",
+            "The expiry must be in MM/YY or MM/YYYY format",
+        ));
+    }
+    Ok(Expiry { month: parse_month(m)?, year: parse_year(y, now)? })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ym(year: u32, month: u32) -> YearMonth {
+        YearMonth { year, month }
+    }
+
+    #[test]
+    fn earliest_month_from_a_clock() {
+        // 2026-11-23T11:00Z
+        assert_eq!(YearMonth::earliest_at(1_795_431_600_000.0), ym(2026, 11));
+        // 2027-01-01T05:00Z: still 31 December in Hawaii and Baker Island.
+        assert_eq!(YearMonth::earliest_at(1_798_779_600_000.0), ym(2026, 12));
+        // 2027-01-01T13:00Z: January everywhere.
+        assert_eq!(YearMonth::earliest_at(1_798_808_400_000.0), ym(2027, 1));
+        assert_eq!(YearMonth::earliest_at(f64::NAN), ym(1969, 12));
+        // 2000-02-29T12:00Z
+        assert_eq!(YearMonth::earliest_at(951_825_600_000.0), ym(2000, 2));
+    }
+
+    #[test]
+    fn months() {
+        for (t, m) in [("1", 1), ("01", 1), (" 9 ", 9), ("12", 12), ("10", 10)] {
+            assert_eq!(parse_month(t).unwrap(), m, "{t}");
+        }
+        for t in ["0", "00", "13", "001", "1a", "-1", "١"] {
+            assert_eq!(parse_month(t).unwrap_err().kind(), ErrorKind::InvalidMonth, "{t}");
+        }
+        assert_eq!(parse_month("").unwrap_err().kind(), ErrorKind::Required);
+    }
+
+    #[test]
+    fn years() {
+        let now = ym(2026, 11);
+        for (t, y) in [("30", 2030), ("2030", 2030), ("26", 2026), ("06", 2006), ("05", 2005), ("76", 1976), ("75", 2075)] {
+            assert_eq!(parse_year(t, now).unwrap(), y, "{t}");
+        }
+        for t in ["3", "203", "20300", "2a"] {
+            assert_eq!(parse_year(t, now).unwrap_err().kind(), ErrorKind::InvalidYear, "{t}");
+        }
+        // Near a century end, 01 is the next century.
+        assert_eq!(parse_year("01", ym(2095, 1)).unwrap(), 2101);
+    }
+
+    #[test]
+    fn combined_shapes() {
+        let now = ym(2026, 11);
+        for t in ["12/30", "12 / 2030", "12-30", "1230", "122030", "12/2030", " 12 /30 "] {
+            let e = parse_combined(t, now).unwrap();
+            assert_eq!((e.month, e.year), (12, 2030), "{t}");
+        }
+        assert_eq!(parse_combined("1/30", now).unwrap().month, 1);
+        for t in ["12", "12/", "/30", "12/3a", "123", "12345", "ab/cd"] {
+            assert_eq!(parse_combined(t, now).unwrap_err().kind(), ErrorKind::InvalidFormat, "{t}");
+        }
+        assert_eq!(parse_combined("13/30", now).unwrap_err().kind(), ErrorKind::InvalidMonth);
+        assert_eq!(parse_combined("12/301", now).unwrap_err().kind(), ErrorKind::InvalidYear);
+    }
+
+    #[test]
+    fn expired_and_too_far_across_year_ends() {
+        let table: &[(YearMonth, u32, u32, Option<ErrorKind>)] = &[
+            (ym(2026, 11), 11, 2026, None),
+            (ym(2026, 11), 10, 2026, Some(ErrorKind::Expired)),
+            (ym(2026, 11), 12, 2025, Some(ErrorKind::Expired)),
+            (ym(2026, 12), 12, 2026, None),
+            (ym(2027, 1), 12, 2026, Some(ErrorKind::Expired)),
+            (ym(2027, 1), 1, 2027, None),
+            (ym(2026, 11), 11, 2046, None),
+            (ym(2026, 11), 12, 2046, Some(ErrorKind::TooFarAhead)),
+            (ym(2026, 11), 1, 2099, Some(ErrorKind::TooFarAhead)),
+        ];
+        for (now, m, y, want) in table {
+            let got = Expiry { month: *m, year: *y }.check(*now).err().map(|e| e.kind());
+            assert_eq!(got, *want, "{m}/{y} at {now:?}");
+        }
+    }
+
+    #[test]
+    fn payload_format_is_mm_yy() {
+        let f = Expiry { month: 3, year: 2030 }.fields();
+        assert_eq!((f.expiry_month.as_str(), f.expiry_year.as_str()), ("03", "30"));
+    }
+}

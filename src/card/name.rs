@@ -1,0 +1,96 @@
+//! The cardholder name.
+
+use crate::error::{concat, Error, ErrorKind};
+
+/// The most characters a cardholder name may have.
+pub const MAX_NAME_CHARS: usize = 50;
+
+/// Checks and normalises a cardholder name: trimmed, inner runs of spaces
+/// collapsed, letters (any script) with spaces and `.`, `'`, `-`; at least
+/// one letter; at most [`MAX_NAME_CHARS`] characters.
+///
+/// # Errors
+/// `invalid_characters`, `invalid_format` or `invalid_length` on `name`.
+pub fn check_name(text: &str) -> Result<String, Error> {
+    let mut out = String::with_capacity(text.len().min(4 * MAX_NAME_CHARS));
+    let mut chars = 0usize;
+    let mut letters = 0usize;
+    for word in text.split_whitespace() {
+        for c in word.chars() {
+            if c.is_alphabetic() {
+                letters += 1;
+            } else if !matches!(c, '.' | '\'' | '-' | '’') {
+                return Err(Error::invalid(
+                    ErrorKind::InvalidCharacters,
+                    "name",
+                    "The name may contain only letters, spaces and . ' -",
+                ));
+            }
+        }
+        if !out.is_empty() {
+            out.push(' ');
+            chars += 1;
+        }
+        out.push_str(word);
+        chars += word.chars().count();
+        if chars > MAX_NAME_CHARS {
+            break;
+        }
+    }
+    if chars > MAX_NAME_CHARS {
+        let mut n = [0u8; 4];
+        let max = itoa(MAX_NAME_CHARS, &mut n);
+        return Err(Error::invalid(
+            ErrorKind::InvalidLength,
+            "name",
+            concat(&["The name may have at most ", max, " characters"]),
+        ));
+    }
+    if letters == 0 {
+        return Err(Error::invalid(ErrorKind::InvalidFormat, "name", "The name must contain letters"));
+    }
+    Ok(out)
+}
+
+/// Small integers to text without `format!`.
+pub(crate) fn itoa(mut n: usize, buf: &mut [u8; 4]) -> &str {
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 || i == 0 {
+            break;
+        }
+    }
+    std::str::from_utf8(&buf[i..]).unwrap_or("")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn name_table() {
+        assert_eq!(check_name("  Gaurav   Kumar ").unwrap(), "Gaurav Kumar");
+        assert_eq!(check_name("Anne-Marie O'Neil Jr.").unwrap(), "Anne-Marie O'Neil Jr.");
+        assert_eq!(check_name("गौरव कुमार").unwrap(), "गौरव कुमार");
+        assert_eq!(check_name("Gaurav 2").unwrap_err().kind(), ErrorKind::InvalidCharacters);
+        assert_eq!(check_name("<script>").unwrap_err().kind(), ErrorKind::InvalidCharacters);
+        assert_eq!(check_name("...").unwrap_err().kind(), ErrorKind::InvalidFormat);
+        let long = "A".repeat(51);
+        let e = check_name(&long).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::InvalidLength);
+        assert_eq!(e.to_string(), "The name may have at most 50 characters");
+        assert!(check_name(&"A".repeat(50)).is_ok());
+        assert!(check_name(&"Ab ".repeat(5000)).is_err());
+    }
+
+    #[test]
+    fn itoa_table() {
+        let mut b = [0u8; 4];
+        assert_eq!(itoa(0, &mut b), "0");
+        assert_eq!(itoa(50, &mut b), "50");
+        assert_eq!(itoa(9999, &mut b), "9999");
+    }
+}

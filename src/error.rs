@@ -1,0 +1,404 @@
+//! The crate's one error type.
+//!
+//! Every failure — a mistyped card number, a payload the gateway would refuse,
+//! a timeout, an error object from Razorpay, a next-action URL that points
+//! somewhere it must not — is an [`Error`]. It carries the fields of
+//! Razorpay's own error object (`code`, `description`, `field`, `source`,
+//! `step`, `reason`, `metadata`) plus a stable machine word, [`ErrorKind`],
+//! so a page can branch on `kind` and show `description`.
+//!
+//! In the browser it becomes a JS `Error` whose `message` is the description
+//! and whose own properties are those fields (see `crate::wasm`).
+
+use std::borrow::Cow;
+use std::fmt;
+
+use serde::ser::{Serialize, SerializeMap, Serializer};
+
+/// What went wrong, as a stable machine word (`kind` on the wire).
+///
+/// New kinds may be added in minor releases, so match with a wildcard arm.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// A required value is absent, `null` or blank.
+    Required,
+    /// A value of the wrong JS type (an object where a string was expected).
+    InvalidType,
+    /// Characters that can never be part of the value (letters in a number).
+    InvalidCharacters,
+    /// Too few or too many characters or digits.
+    InvalidLength,
+    /// The card number fails the Luhn check.
+    FailedLuhn,
+    /// A month outside 1–12.
+    InvalidMonth,
+    /// A year that is not `YY` or `YYYY`.
+    InvalidYear,
+    /// A value whose shape is wrong (`13/2x` as an expiry, `abc` as an email).
+    InvalidFormat,
+    /// The card expired before the current month.
+    Expired,
+    /// An expiry more than 20 years ahead.
+    TooFarAhead,
+    /// A value outside its allowed set or range.
+    InvalidValue,
+    /// More entries than allowed (more than 15 notes).
+    TooMany,
+    /// A combination the gateway does not support (a RuPay mandate on a saved token).
+    NotSupported,
+    /// `pay()` was called while a payment of the same checkout is in flight.
+    PaymentInProgress,
+    /// The checkout was configured wrongly (an `http:` endpoint that is not loopback).
+    InvalidConfiguration,
+    /// A next-action URL that is not `https:` on an allowed host.
+    UnsafeUrl,
+    /// A next action this helper does not know.
+    UnsupportedAction,
+    /// The request did not complete in time.
+    Timeout,
+    /// The request could not be sent or its answer not read.
+    Network,
+    /// An answer that is not the JSON it should be.
+    InvalidResponse,
+    /// An error object returned by the gateway (through the merchant backend).
+    Gateway,
+    /// The action is not possible in the checkout's current state.
+    InvalidState,
+}
+
+impl ErrorKind {
+    /// The machine word, as it appears in `kind` on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorKind::Required => "required",
+            ErrorKind::InvalidType => "invalid_type",
+            ErrorKind::InvalidCharacters => "invalid_characters",
+            ErrorKind::InvalidLength => "invalid_length",
+            ErrorKind::FailedLuhn => "failed_luhn",
+            ErrorKind::InvalidMonth => "invalid_month",
+            ErrorKind::InvalidYear => "invalid_year",
+            ErrorKind::InvalidFormat => "invalid_format",
+            ErrorKind::Expired => "expired",
+            ErrorKind::TooFarAhead => "too_far_ahead",
+            ErrorKind::InvalidValue => "invalid_value",
+            ErrorKind::TooMany => "too_many",
+            ErrorKind::NotSupported => "not_supported",
+            ErrorKind::PaymentInProgress => "payment_in_progress",
+            ErrorKind::InvalidConfiguration => "invalid_configuration",
+            ErrorKind::UnsafeUrl => "unsafe_url",
+            ErrorKind::UnsupportedAction => "unsupported_action",
+            ErrorKind::Timeout => "timeout",
+            ErrorKind::Network => "network_error",
+            ErrorKind::InvalidResponse => "invalid_response",
+            ErrorKind::Gateway => "gateway_error",
+            ErrorKind::InvalidState => "invalid_state",
+        }
+    }
+
+    /// True for the kinds that describe bad input (shown next to a form field).
+    pub fn is_validation(self) -> bool {
+        matches!(
+            self,
+            ErrorKind::Required
+                | ErrorKind::InvalidType
+                | ErrorKind::InvalidCharacters
+                | ErrorKind::InvalidLength
+                | ErrorKind::FailedLuhn
+                | ErrorKind::InvalidMonth
+                | ErrorKind::InvalidYear
+                | ErrorKind::InvalidFormat
+                | ErrorKind::Expired
+                | ErrorKind::TooFarAhead
+                | ErrorKind::InvalidValue
+                | ErrorKind::TooMany
+                | ErrorKind::NotSupported
+        )
+    }
+
+    /// Razorpay-style defaults: `(code, reason, source, step)`.
+    fn defaults(self) -> (&'static str, &'static str, &'static str, &'static str) {
+        const BAD: &str = "BAD_REQUEST_ERROR";
+        const INIT: &str = "payment_initiation";
+        match self {
+            k if k.is_validation() => (BAD, "input_validation_failed", "customer", INIT),
+            ErrorKind::PaymentInProgress => (BAD, "payment_in_progress", "internal", INIT),
+            ErrorKind::InvalidConfiguration => (BAD, "invalid_configuration", "business", INIT),
+            ErrorKind::InvalidState => (BAD, "invalid_state", "internal", INIT),
+            ErrorKind::UnsafeUrl => ("SERVER_ERROR", "unsafe_next_action_url", "gateway", "payment_authentication"),
+            ErrorKind::UnsupportedAction => ("SERVER_ERROR", "unsupported_next_action", "gateway", "payment_authentication"),
+            ErrorKind::Timeout => ("NETWORK_ERROR", "request_timed_out", "network", INIT),
+            ErrorKind::Network => ("NETWORK_ERROR", "network_failure", "network", INIT),
+            ErrorKind::InvalidResponse => ("SERVER_ERROR", "invalid_response", "merchant", INIT),
+            _ => ("SERVER_ERROR", "gateway_error", "gateway", INIT),
+        }
+    }
+}
+
+impl fmt::Display for ErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A failure, with Razorpay's error-object fields.
+///
+/// # Example
+/// ```
+/// use razorpay_checkout_wasm::{Error, ErrorKind};
+/// let e = Error::required("cvv");
+/// assert_eq!(e.kind(), ErrorKind::Required);
+/// assert_eq!(e.to_string(), "The cvv is required");
+/// assert_eq!(e.field(), Some("cvv"));
+/// assert_eq!(e.code(), "BAD_REQUEST_ERROR");
+/// ```
+#[derive(Clone, PartialEq, Eq)]
+pub struct Error {
+    inner: Box<Inner>,
+}
+
+#[derive(Clone, PartialEq, Eq)]
+struct Inner {
+    kind: ErrorKind,
+    code: Cow<'static, str>,
+    description: Cow<'static, str>,
+    field: Option<Cow<'static, str>>,
+    source: Cow<'static, str>,
+    step: Cow<'static, str>,
+    reason: Cow<'static, str>,
+    metadata: Vec<(String, String)>,
+    status: Option<u16>,
+}
+
+/// Joins pieces into a description without `format!` machinery in the wasm.
+pub(crate) fn concat(parts: &[&str]) -> String {
+    let mut s = String::with_capacity(parts.iter().map(|p| p.len()).sum());
+    for p in parts {
+        s.push_str(p);
+    }
+    s
+}
+
+impl Error {
+    /// An error of `kind` with a description; the other fields take the
+    /// kind's Razorpay-style defaults.
+    pub fn new(kind: ErrorKind, description: impl Into<Cow<'static, str>>) -> Error {
+        let (code, reason, source, step) = kind.defaults();
+        Error {
+            inner: Box::new(Inner {
+                kind,
+                code: Cow::Borrowed(code),
+                description: description.into(),
+                field: None,
+                source: Cow::Borrowed(source),
+                step: Cow::Borrowed(step),
+                reason: Cow::Borrowed(reason),
+                metadata: Vec::new(),
+                status: None,
+            }),
+        }
+    }
+
+    /// `The <field> is required` — Razorpay's wording.
+    pub fn required(field: impl Into<Cow<'static, str>>) -> Error {
+        let field = field.into();
+        Error::new(ErrorKind::Required, concat(&["The ", leaf(&field), " is required"])).with_field(field)
+    }
+
+    /// A validation error on `field`.
+    pub fn invalid(
+        kind: ErrorKind,
+        field: impl Into<Cow<'static, str>>,
+        description: impl Into<Cow<'static, str>>,
+    ) -> Error {
+        Error::new(kind, description).with_field(field)
+    }
+
+    /// Sets the `field` (a path such as `payment.email`).
+    pub fn with_field(mut self, field: impl Into<Cow<'static, str>>) -> Error {
+        self.inner.field = Some(field.into());
+        self
+    }
+
+    /// Sets `source` (`customer`, `business`, `gateway`, …).
+    pub fn with_source(mut self, source: impl Into<Cow<'static, str>>) -> Error {
+        self.inner.source = source.into();
+        self
+    }
+
+    /// Sets `step` (`payment_initiation`, `payment_authentication`, …).
+    pub fn with_step(mut self, step: impl Into<Cow<'static, str>>) -> Error {
+        self.inner.step = step.into();
+        self
+    }
+
+    /// Sets `code`.
+    pub fn with_code(mut self, code: impl Into<Cow<'static, str>>) -> Error {
+        self.inner.code = code.into();
+        self
+    }
+
+    /// Sets `reason`.
+    pub fn with_reason(mut self, reason: impl Into<Cow<'static, str>>) -> Error {
+        self.inner.reason = reason.into();
+        self
+    }
+
+    /// Adds a `metadata` entry (for example `payment_id`).
+    pub fn with_metadata(mut self, key: impl Into<String>, value: impl Into<String>) -> Error {
+        self.inner.metadata.push((key.into(), value.into()));
+        self
+    }
+
+    /// Records the HTTP status the error came with.
+    pub fn with_status(mut self, status: u16) -> Error {
+        self.inner.status = Some(status);
+        self
+    }
+
+    /// The machine word.
+    pub fn kind(&self) -> ErrorKind {
+        self.inner.kind
+    }
+    /// Razorpay's `code`, e.g. `BAD_REQUEST_ERROR`.
+    pub fn code(&self) -> &str {
+        &self.inner.code
+    }
+    /// The human-readable description.
+    pub fn description(&self) -> &str {
+        &self.inner.description
+    }
+    /// The input path at fault, if any.
+    pub fn field(&self) -> Option<&str> {
+        self.inner.field.as_deref()
+    }
+    /// Razorpay's `source`.
+    pub fn source(&self) -> &str {
+        &self.inner.source
+    }
+    /// Razorpay's `step`.
+    pub fn step(&self) -> &str {
+        &self.inner.step
+    }
+    /// Razorpay's `reason`.
+    pub fn reason(&self) -> &str {
+        &self.inner.reason
+    }
+    /// Razorpay's `metadata`, as string pairs.
+    pub fn metadata(&self) -> &[(String, String)] {
+        &self.inner.metadata
+    }
+    /// The HTTP status the error came with, if it came from a response.
+    pub fn status(&self) -> Option<u16> {
+        self.inner.status
+    }
+}
+
+/// The last segment of a field path: `payment.email` → `email`.
+fn leaf(field: &str) -> &str {
+    field.rsplit('.').next().unwrap_or(field)
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.inner.description)
+    }
+}
+
+impl fmt::Debug for Error {
+    // Hand-written so that no input value can ever reach a log through
+    // `{:?}`: descriptions never quote what the shopper typed.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Error")
+            .field("kind", &self.inner.kind)
+            .field("field", &self.inner.field)
+            .field("description", &self.inner.description)
+            .finish()
+    }
+}
+
+impl std::error::Error for Error {}
+
+impl Serialize for Error {
+    /// The plain-object form used inside results (`errors: [...]`) and
+    /// copied onto thrown JS errors.
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let i = &self.inner;
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("code", &i.code)?;
+        m.serialize_entry("description", &i.description)?;
+        m.serialize_entry("field", &i.field)?;
+        m.serialize_entry("source", &i.source)?;
+        m.serialize_entry("step", &i.step)?;
+        m.serialize_entry("reason", &i.reason)?;
+        m.serialize_entry("kind", i.kind.as_str())?;
+        if !i.metadata.is_empty() {
+            m.serialize_entry("metadata", &Pairs(&i.metadata))?;
+        }
+        if let Some(status) = i.status {
+            m.serialize_entry("status", &status)?;
+        }
+        m.end()
+    }
+}
+
+struct Pairs<'a>(&'a [(String, String)]);
+
+impl Serialize for Pairs<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(self.0.len()))?;
+        for (k, v) in self.0 {
+            m.serialize_entry(k, v)?;
+        }
+        m.end()
+    }
+}
+
+/// `Result` with this crate's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn required_uses_the_leaf_of_the_path() {
+        let e = Error::required("payment.email");
+        assert_eq!(e.to_string(), "The email is required");
+        assert_eq!(e.field(), Some("payment.email"));
+        assert_eq!(e.reason(), "input_validation_failed");
+    }
+
+    #[test]
+    fn serializes_as_a_razorpay_error_object() {
+        let e = Error::invalid(ErrorKind::InvalidLength, "cvv", "The cvv must be between 3 and 4 digits");
+        let v = serde_json::to_value(&e).unwrap();
+        assert_eq!(
+            v,
+            serde_json::json!({
+                "code": "BAD_REQUEST_ERROR",
+                "description": "The cvv must be between 3 and 4 digits",
+                "field": "cvv",
+                "source": "customer",
+                "step": "payment_initiation",
+                "reason": "input_validation_failed",
+                "kind": "invalid_length"
+            })
+        );
+    }
+
+    #[test]
+    fn every_kind_has_a_distinct_word() {
+        use ErrorKind::*;
+        let all = [
+            Required, InvalidType, InvalidCharacters, InvalidLength, FailedLuhn, InvalidMonth,
+            InvalidYear, InvalidFormat, Expired, TooFarAhead, InvalidValue, TooMany, NotSupported,
+            PaymentInProgress, InvalidConfiguration, UnsafeUrl, UnsupportedAction, Timeout,
+            Network, InvalidResponse, Gateway, InvalidState,
+        ];
+        let mut words: Vec<_> = all.iter().map(|k| k.as_str()).collect();
+        words.sort();
+        words.dedup();
+        assert_eq!(words.len(), all.len());
+    }
+}

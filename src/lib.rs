@@ -1,0 +1,24 @@
+//! # razorpay-checkout-wasm
+//!
+//! A checkout helper for Razorpay's (and Curlec's) server-to-server card
+//! APIs, compiled to WebAssembly for the shopper's browser.
+//!
+//! This file is only a table of contents:
+//!
+//! - [`card`]: the card engine (number, network, expiry, CVV, name) — pure Rust;
+//! - [`error`]: the one error type, with Razorpay's error-object fields;
+//! - [`value`]: lenient decoding of whatever a page passes in;
+//! - `wasm` (only on `wasm32`): the `#[wasm_bindgen]` exports and the
+//!   browser edge (web-sys, gloo-net).
+
+#![deny(missing_docs)]
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing))]
+
+pub mod card;
+pub mod error;
+pub mod value;
+
+#[cfg(target_arch = "wasm32")]
+mod wasm;
+
+pub use error::{Error, ErrorKind, Result};
