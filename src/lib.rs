@@ -6,6 +6,8 @@
 //! This file is only a table of contents:
 //!
 //! - [`card`]: the card engine (number, network, expiry, CVV, name) — pure Rust;
+//! - [`checkout`]: the composite-order checkout core (payload, responses,
+//!   next-action URLs, the OTP/redirect state machine) — pure Rust;
 //! - [`error`]: the one error type, with Razorpay's error-object fields;
 //! - [`value`]: lenient decoding of whatever a page passes in;
 //! - `wasm` (only on `wasm32`): the `#[wasm_bindgen]` exports and the
@@ -19,6 +21,6 @@ pub mod error;
 pub mod value;
 
 #[cfg(target_arch = "wasm32")]
-mod wasm;
+pub mod wasm;
 
 pub use error::{Error, ErrorKind, Result};

@@ -24,9 +24,12 @@ impl YearMonth {
     /// Time zones reach from UTC−12 to UTC+14, so the month of `ms − 12 h`
     /// in UTC is the earliest local month: a card is never called expired
     /// while it is still the expiry month somewhere. The gateway makes the
-    /// final call. Non-finite or negative clocks fall back to the epoch.
+    /// final call. Non-finite or negative clocks fall back to the epoch,
+    /// clocks past the year 9999 are held there.
     pub fn earliest_at(ms: f64) -> YearMonth {
-        let ms = if ms.is_finite() && ms > 0.0 { ms } else { 0.0 };
+        /// 9999-12-31T23:59:59.999Z
+        const MAX_MS: f64 = 253_402_300_799_999.0;
+        let ms = if ms.is_finite() && ms > 0.0 { ms.min(MAX_MS) } else { 0.0 };
         let days = ((ms - 12.0 * 3_600_000.0) / 86_400_000.0).floor() as i64;
         civil_from_days(days)
     }
@@ -171,7 +174,7 @@ pub fn parse_combined(text: &str, now: YearMonth) -> Result<Expiry, Error> {
     let (m, y) = match t.find(['/', '-', ' ', '.']) {
         Some(i) => {
             let (m, rest) = t.split_at(i);
-            let y = rest.trim_start_matches(|c: char| matches!(c, '/' | '-' | ' ' | '.'));
+            let y = rest.trim_start_matches(['/', '-', ' ', '.']);
             (m.trim_end(), y)
         }
         None if all_digits(t) && (t.len() == 4 || t.len() == 6) => t.split_at(2),
@@ -204,6 +207,8 @@ mod tests {
         // 2027-01-01T13:00Z: January everywhere.
         assert_eq!(YearMonth::earliest_at(1_798_808_400_000.0), ym(2027, 1));
         assert_eq!(YearMonth::earliest_at(f64::NAN), ym(1969, 12));
+        assert_eq!(YearMonth::earliest_at(f64::MAX), ym(9999, 12));
+        assert_eq!(YearMonth::earliest_at(-5.0), ym(1969, 12));
         // 2000-02-29T12:00Z
         assert_eq!(YearMonth::earliest_at(951_825_600_000.0), ym(2000, 2));
     }

@@ -55,15 +55,15 @@ pub fn check_name(text: &str) -> Result<String, Error> {
 /// Small integers to text without `format!`.
 pub(crate) fn itoa(mut n: usize, buf: &mut [u8; 4]) -> &str {
     let mut i = buf.len();
-    loop {
+    for slot in buf.iter_mut().rev() {
+        *slot = b'0' + (n % 10) as u8;
         i -= 1;
-        buf[i] = b'0' + (n % 10) as u8;
         n /= 10;
-        if n == 0 || i == 0 {
+        if n == 0 {
             break;
         }
     }
-    std::str::from_utf8(&buf[i..]).unwrap_or("")
+    buf.get(i..).and_then(|b| std::str::from_utf8(b).ok()).unwrap_or("")
 }
 
 #[cfg(test)]

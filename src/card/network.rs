@@ -209,7 +209,7 @@ pub fn detect(digits: &[u8]) -> Detection {
             (v, v)
         } else {
             // All completions of the typed prefix to `d` digits.
-            let scale = POW10[d - k];
+            let scale = POW10.get(d - k).copied().unwrap_or(1);
             let p = prefix(digits, k);
             (p * scale, (p + 1) * scale - 1)
         };

@@ -43,11 +43,12 @@ pub fn scan(input: &str) -> Scan {
     let mut too_long = false;
     for c in input.chars() {
         if c.is_ascii_digit() {
-            if (d.len as usize) < MAX_DIGITS {
-                d.buf[d.len as usize] = c as u8;
-                d.len += 1;
-            } else {
-                too_long = true;
+            match d.buf.get_mut(usize::from(d.len)) {
+                Some(slot) => {
+                    *slot = c as u8;
+                    d.len += 1;
+                }
+                None => too_long = true,
             }
         } else if !is_separator(c) {
             return Scan::BadCharacter;
@@ -64,11 +65,11 @@ impl Digits {
     /// The digits as a string slice.
     pub fn as_str(&self) -> &str {
         // Only ASCII digits are ever stored.
-        std::str::from_utf8(&self.buf[..self.len as usize]).unwrap_or("")
+        std::str::from_utf8(self.as_bytes()).unwrap_or("")
     }
     /// The digits as bytes.
     pub fn as_bytes(&self) -> &[u8] {
-        &self.buf[..self.len as usize]
+        self.buf.get(..usize::from(self.len)).unwrap_or(&[])
     }
     /// How many digits.
     pub fn len(&self) -> usize {
@@ -81,7 +82,7 @@ impl Digits {
     /// The last four digits (fewer when shorter).
     pub fn last4(&self) -> &str {
         let s = self.as_str();
-        &s[s.len().saturating_sub(4)..]
+        s.get(s.len().saturating_sub(4)..).unwrap_or(s)
     }
     /// The first `n` digits as a number (fewer when shorter).
     pub fn prefix_value(&self, n: usize) -> u32 {

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Builds the release package into pkg/: wasm-pack (release profile: lto,
+# codegen-units = 1, opt-level "z", panic = "abort"), then npm binaryen's
+# wasm-opt, then the files of pkg-template/ merged in.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+
+rm -rf pkg
+# (pipefail: a failed build fails this script; grep only hides wasm-pack's [INFO] lines)
+wasm-pack build --release --target web --out-dir pkg --out-name razorpay_checkout_wasm --no-opt 2>&1 \
+  | { grep -v '^\[INFO\]' || true; }
+
+wasm=pkg/razorpay_checkout_wasm_bg.wasm
+before=$(stat -c %s "$wasm")
+# The features rustc enables by default for wasm32-unknown-unknown.
+node_modules/.bin/wasm-opt "$wasm" -Oz --strip-debug --strip-producers \
+  --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+  --enable-mutable-globals --enable-reference-types --enable-multivalue \
+  -o "$wasm.opt"
+mv "$wasm.opt" "$wasm"
+
+node scripts/merge-template.mjs pkg pkg-template
+
+after=$(stat -c %s "$wasm")
+gz=$(gzip -9 -c "$wasm" | wc -c)
+js=$(stat -c %s pkg/razorpay_checkout_wasm.js)
+jsgz=$(gzip -9 -c pkg/razorpay_checkout_wasm.js | wc -c)
+echo "pkg: wasm ${before} B before wasm-opt, ${after} B after (${gz} B gzip -9); glue ${js} B (${jsgz} B gzip -9)"

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Installs what building and testing need, on a fresh machine of this kind.
+# Idempotent: each step is skipped when what it installs is already there.
+# Called by `make demo` and `make test` (and so by .ci/run).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+say() { echo "setup: $*" >&2; }
+start=$(date +%s)
+
+# 1. The WebAssembly target.
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  say "adding the wasm32-unknown-unknown target"
+  rustup target add wasm32-unknown-unknown
+fi
+
+# 2. wasm-pack (its own downloads fail here: everything it would fetch is installed below).
+if ! command -v wasm-pack >/dev/null; then
+  say "installing wasm-pack (about 2 minutes)"
+  cargo install wasm-pack --locked
+fi
+
+# 3. wasm-bindgen-cli of exactly the version Cargo.lock pins (Cargo.toml says "=X").
+want=$(awk '$0 == "name = \"wasm-bindgen\"" { getline; gsub(/"/, "", $3); print $3 }' Cargo.lock)
+have=$(wasm-bindgen --version 2>/dev/null | awk '{print $2}' || true)
+if [ "$have" != "$want" ]; then
+  say "installing wasm-bindgen-cli $want (have: ${have:-none}; about 2 minutes)"
+  # Not --locked: that fails here on an index mismatch.
+  cargo install wasm-bindgen-cli --version "$want" --force
+fi
+
+# 4. Chromium and its driver, from Debian (never Debian's binaryen: its
+#    wasm-opt 108 writes a .wasm that fails to instantiate; npm's is used).
+if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
+  say "installing chromium and chromium-driver"
+  sudo_="" ; [ "$(id -u)" = 0 ] || sudo_="sudo"
+  $sudo_ apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_ apt-get install -y -qq chromium chromium-driver >/dev/null
+fi
+
+# 5. Node packages (binaryen's wasm-opt, playwright-core) from the committed lockfile.
+if ! cmp -s package-lock.json node_modules/.setup-lock 2>/dev/null; then
+  say "npm ci"
+  npm ci --no-audit --no-fund --loglevel=error
+  cp package-lock.json node_modules/.setup-lock
+fi
+
+say "ready in $(( $(date +%s) - start ))s"

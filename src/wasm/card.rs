@@ -1,0 +1,128 @@
+//! The card engine's exports.
+
+use serde::Deserialize;
+use wasm_bindgen::prelude::*;
+
+use super::convert::{from_js, is_nullish, js_error, to_js};
+use crate::card::{
+    detect, inspect_number, number::scan, number::Scan, parse_combined, validate_card, CardInput,
+    Detection, Network, ValidateOptions, YearMonth,
+};
+use crate::error::{Error, ErrorKind};
+use crate::value::{type_error, Loose};
+
+#[derive(Default, Deserialize)]
+#[serde(default)]
+struct RawOptions {
+    tokenised: Loose,
+    now: Loose,
+    network: Loose,
+}
+
+/// Options for `validateCard`, decoded strictly: a wrong type is a
+/// programming error on the merchant's side and is thrown.
+fn options(value: JsValue) -> Result<ValidateOptions, Error> {
+    let raw: RawOptions = if is_nullish(&value) { RawOptions::default() } else { from_js(value, "options", "an object")? };
+    let tokenised = match raw.tokenised {
+        Loose::Absent | Loose::Null => false,
+        Loose::Bool(b) => b,
+        _ => return Err(type_error("options.tokenised", "a boolean").with_source("business")),
+    };
+    let network = match raw.network.text("options.network") {
+        Ok(None) => None,
+        Ok(Some(name)) => Some(Network::from_name(name).ok_or_else(|| {
+            Error::invalid(ErrorKind::InvalidValue, "options.network", "The network is not a known card network")
+                .with_source("business")
+        })?),
+        Err(e) => return Err(e.with_source("business")),
+    };
+    Ok(ValidateOptions { tokenised, now_ms: now(&raw.now, "options.now")?, network })
+}
+
+/// A clock argument: absent means the browser's clock.
+fn now(value: &Loose, field: &'static str) -> Result<f64, Error> {
+    match value {
+        Loose::Absent | Loose::Null => Ok(js_sys::Date::now()),
+        Loose::Int(i) => Ok(*i as f64),
+        Loose::Float(f) if f.is_finite() => Ok(*f),
+        _ => Err(type_error(field, "a number of milliseconds since the epoch").with_source("business")),
+    }
+}
+
+fn validate(card: JsValue, options_value: JsValue) -> Result<JsValue, Error> {
+    let options = options(options_value)?;
+    let input: CardInput = if is_nullish(&card) { CardInput::default() } else { from_js(card, "card", "an object")? };
+    Ok(to_js(&validate_card(&input, &options)))
+}
+
+/// Validates a whole card and reports every error at once.
+///
+/// `card = { number, expiry_month?, expiry_year?, expiry?, cvv?, name? }`
+/// (`expiry` is a combined `MM/YY` field); `options = { tokenised?, now?,
+/// network? }`. Returns `{ valid, network, last4, card, errors }` where
+/// `card` is the normalised card for the payload, or `null` when invalid.
+///
+/// # Errors
+/// Throws a `RazorpayCheckoutError` only when `card` is not an object or an
+/// option has the wrong type; bad card input is reported in `errors`.
+#[wasm_bindgen(js_name = validateCard, unchecked_return_type = "CardValidation")]
+pub fn validate_card_js(
+    #[wasm_bindgen(unchecked_param_type = "CardInput")] card: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "ValidateOptions")] options: Option<JsValue>,
+) -> Result<JsValue, JsValue> {
+    validate(card, options.unwrap_or(JsValue::UNDEFINED)).map_err(|e| js_error(&e))
+}
+
+/// The as-you-type view of a (partial) card number:
+/// `{ network, state, formatted, lengths, cvv_length }`.
+///
+/// Never throws: a value that is not a string is `invalid`, `null` and
+/// `undefined` are an empty, `incomplete` number.
+#[wasm_bindgen(js_name = inspectNumber, unchecked_return_type = "NumberInspection")]
+pub fn inspect_number_js(#[wasm_bindgen(unchecked_param_type = "string")] partial: JsValue) -> JsValue {
+    let inspection = match partial.as_string() {
+        Some(s) => inspect_number(&s),
+        None if is_nullish(&partial) => inspect_number(""),
+        None => inspect_number("x"),
+    };
+    to_js(&inspection)
+}
+
+/// The network of a (partial) card number, or `null` while the leading
+/// digits cannot tell it (or the input is not a number).
+#[wasm_bindgen(js_name = cardNetwork, unchecked_return_type = "NetworkName | null")]
+pub fn card_network_js(#[wasm_bindgen(unchecked_param_type = "string")] number: JsValue) -> JsValue {
+    let Some(s) = number.as_string() else { return JsValue::NULL };
+    match scan(&s) {
+        Scan::Digits(d) if !d.is_empty() => match detect(d.as_bytes()) {
+            Detection::Known(n) => JsValue::from_str(n.as_str()),
+            Detection::Undecided => JsValue::NULL,
+        },
+        _ => JsValue::NULL,
+    }
+}
+
+fn expiry(text: JsValue, now_value: JsValue) -> Result<JsValue, Error> {
+    let now_loose: Loose = if is_nullish(&now_value) { Loose::Absent } else { from_js(now_value, "now", "a number")? };
+    let now_ym = YearMonth::earliest_at(now(&now_loose, "now")?);
+    let Some(text) = text.as_string() else {
+        return Err(if is_nullish(&text) { Error::required("expiry_month") } else { type_error("expiry", "a string") });
+    };
+    let parsed = parse_combined(&text, now_ym)?.check(now_ym)?;
+    Ok(to_js(&parsed.fields()))
+}
+
+/// Parses a combined expiry (`MM/YY`, `MM / YYYY`, `MMYY`, `MM-YY`) and
+/// checks it against the clock (`now` in ms since the epoch, default the
+/// browser's clock). Returns `{ expiry_month: "MM", expiry_year: "YY" }`.
+///
+/// # Errors
+/// Throws a `RazorpayCheckoutError` (`kind` `required`, `invalid_format`,
+/// `invalid_month`, `invalid_year`, `expired`, `too_far_ahead`).
+#[wasm_bindgen(js_name = parseExpiry, unchecked_return_type = "ExpiryFields")]
+pub fn parse_expiry_js(
+    #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "number")] now: Option<JsValue>,
+) -> Result<JsValue, JsValue> {
+    expiry(text, now.unwrap_or(JsValue::UNDEFINED)).map_err(|e| js_error(&e))
+}

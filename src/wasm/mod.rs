@@ -1,0 +1,17 @@
+//! The browser edge: the only code that touches wasm-bindgen, js-sys and
+//! web-sys. Everything here decodes `JsValue`s inside functions that return
+//! `Result`, calls the pure core, and hands plain objects back.
+//!
+//! - [`convert`]: `Error` → JS `Error`, values → plain objects;
+//! - [`card`]: `validateCard`, `inspectNumber`, `cardNetwork`, `parseExpiry`;
+//! - [`types`]: the TypeScript declarations merchants' editors see.
+
+pub mod card;
+pub mod convert;
+mod types;
+
+#[cfg(feature = "panic-hook")]
+#[wasm_bindgen::prelude::wasm_bindgen(start)]
+fn start() {
+    console_error_panic_hook::set_once();
+}

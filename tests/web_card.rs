@@ -1,0 +1,150 @@
+//! The card engine's exports, called through the real ABI in headless
+//! Chromium (`wasm-pack test --headless --chrome`).
+#![cfg(target_arch = "wasm32")]
+
+use js_sys::{Reflect, JSON};
+use razorpay_checkout_wasm::wasm::card::{card_network_js, inspect_number_js, parse_expiry_js, validate_card_js};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// 2026-11-23T11:00:00Z
+const NOW: f64 = 1_795_431_600_000.0;
+
+fn json(s: &str) -> JsValue {
+    JSON::parse(s).unwrap()
+}
+
+fn get(v: &JsValue, path: &str) -> JsValue {
+    path.split('.').fold(v.clone(), |acc, k| {
+        let key = match k.parse::<u32>() {
+            Ok(i) => JsValue::from(i),
+            Err(_) => JsValue::from_str(k),
+        };
+        Reflect::get(&acc, &key).unwrap()
+    })
+}
+
+fn opts(extra: &str) -> Option<JsValue> {
+    Some(json(&format!("{{\"now\": {NOW}{extra}}}")))
+}
+
+#[wasm_bindgen_test]
+fn razorpay_test_cards_validate_with_their_network() {
+    let cards = [
+        ("4100 2800 0000 1007", "Visa", "123"),
+        ("5500 6700 0000 1002", "MasterCard", "123"),
+        ("6527 6589 0000 1005", "RuPay", "123"),
+        ("3608 280009 1007", "Diners Club", "123"),
+        ("3402 560004 01007", "American Express", "1234"),
+    ];
+    for (number, network, cvv) in cards {
+        let card = json(&format!(
+            r#"{{"number":"{number}","expiry_month":"12","expiry_year":"30","cvv":"{cvv}","name":"Gaurav Kumar"}}"#
+        ));
+        let v = validate_card_js(card, opts("")).unwrap();
+        assert_eq!(get(&v, "valid"), JsValue::TRUE, "{number}");
+        assert_eq!(get(&v, "network").as_string().as_deref(), Some(network));
+        assert_eq!(get(&v, "card.number").as_string(), Some(number.replace(' ', "")));
+        assert_eq!(get(&v, "card.expiry_year").as_string().as_deref(), Some("30"));
+        assert_eq!(get(&v, "errors.length").as_f64(), Some(0.0));
+    }
+}
+
+#[wasm_bindgen_test]
+fn tokenised_card_without_cvv_is_valid_and_has_no_cvv_key() {
+    for card in [r#"{}"#, r#"{"cvv": null}"#, r#"{"cvv": ""}"#] {
+        let v = validate_card_js(json(card), opts(r#", "tokenised": true"#)).unwrap();
+        assert_eq!(get(&v, "valid"), JsValue::TRUE, "{card}");
+        let c = get(&v, "card");
+        assert!(!Reflect::has(&c, &"cvv".into()).unwrap(), "{card}: a cvv key was sent");
+    }
+    let v = validate_card_js(json(r#"{"cvv":"12"}"#), opts(r#", "tokenised": true"#)).unwrap();
+    assert_eq!(get(&v, "valid"), JsValue::FALSE);
+    assert_eq!(get(&v, "errors.0.field").as_string().as_deref(), Some("cvv"));
+    assert_eq!(
+        get(&v, "errors.0.description").as_string().as_deref(),
+        Some("The cvv must be between 3 and 4 digits")
+    );
+}
+
+#[wasm_bindgen_test]
+fn errors_are_razorpay_shaped() {
+    let v = validate_card_js(json(r#"{"number":"4100280000001008","expiry":"13/30","cvv":"12a"}"#), opts("")).unwrap();
+    assert_eq!(get(&v, "valid"), JsValue::FALSE);
+    assert!(get(&v, "card").is_null());
+    assert_eq!(get(&v, "network").as_string().as_deref(), Some("Visa"));
+    let fields: Vec<String> = js_sys::Array::from(&get(&v, "errors"))
+        .iter()
+        .map(|e| format!("{}:{}", get(&e, "field").as_string().unwrap(), get(&e, "kind").as_string().unwrap()))
+        .collect();
+    assert_eq!(fields, ["number:failed_luhn", "expiry_month:invalid_month", "cvv:invalid_characters", "name:required"]);
+    let e = get(&v, "errors.0");
+    assert_eq!(get(&e, "code").as_string().as_deref(), Some("BAD_REQUEST_ERROR"));
+    assert_eq!(get(&e, "reason").as_string().as_deref(), Some("input_validation_failed"));
+}
+
+#[wasm_bindgen_test]
+fn any_js_type_gets_a_verdict_or_a_typed_error_never_a_panic() {
+    let long = "4".repeat(10_000);
+    let hostile = [
+        JsValue::from(42),
+        JsValue::from_str("4100280000001007"),
+        JsValue::TRUE,
+        js_sys::Array::new().into(),
+        json(&format!(r#"{{"number":"{long}","cvv":{{}},"name":[1],"expiry_month":-1,"expiry_year":1e300}}"#)),
+        json(r#"{"number":4100280000001007,"expiry_month":12,"expiry_year":2030,"cvv":123}"#),
+        JsValue::NULL,
+        JsValue::UNDEFINED,
+        js_sys::Symbol::for_("x").into(),
+    ];
+    for value in hostile {
+        match validate_card_js(value.clone(), opts("")) {
+            Ok(v) => assert_eq!(get(&v, "valid"), JsValue::FALSE),
+            Err(e) => {
+                assert!(e.is_instance_of::<js_sys::Error>());
+                assert_eq!(get(&e, "name").as_string().as_deref(), Some("RazorpayCheckoutError"));
+                assert_eq!(get(&e, "kind").as_string().as_deref(), Some("invalid_type"));
+            }
+        }
+        let i = inspect_number_js(value.clone());
+        assert!(get(&i, "state").is_string());
+        let _ = card_network_js(value.clone());
+        let _ = parse_expiry_js(value, None);
+    }
+    // Wrongly typed options are thrown, not ignored.
+    let e = validate_card_js(json("{}"), Some(json(r#"{"tokenised":"yes"}"#))).unwrap_err();
+    assert_eq!(get(&e, "field").as_string().as_deref(), Some("options.tokenised"));
+}
+
+#[wasm_bindgen_test]
+fn inspect_and_network_while_typing() {
+    let i = inspect_number_js("6527 6589 0000 100".into());
+    assert_eq!(get(&i, "network").as_string().as_deref(), Some("RuPay"));
+    assert_eq!(get(&i, "state").as_string().as_deref(), Some("incomplete"));
+    assert_eq!(get(&i, "formatted").as_string().as_deref(), Some("6527 6589 0000 100"));
+    assert_eq!(get(&i, "cvv_length").as_f64(), Some(3.0));
+    let i = inspect_number_js("340256000401007".into());
+    assert_eq!(get(&i, "state").as_string().as_deref(), Some("complete"));
+    assert_eq!(get(&i, "formatted").as_string().as_deref(), Some("3402 560004 01007"));
+    assert_eq!(get(&i, "lengths.0").as_f64(), Some(15.0));
+    assert!(get(&inspect_number_js("65".into()), "network").is_null());
+    assert_eq!(card_network_js("5085".into()).as_string().as_deref(), Some("RuPay"));
+    assert!(card_network_js("5".into()).is_null());
+}
+
+#[wasm_bindgen_test]
+fn parse_expiry_returns_mm_yy_or_throws_typed() {
+    let v = parse_expiry_js("1 / 2030".into(), Some(NOW.into())).unwrap();
+    assert_eq!(get(&v, "expiry_month").as_string().as_deref(), Some("01"));
+    assert_eq!(get(&v, "expiry_year").as_string().as_deref(), Some("30"));
+    for (text, kind) in [("10/26", "expired"), ("13/30", "invalid_month"), ("1230x", "invalid_format"), ("12/47", "too_far_ahead")] {
+        let e = parse_expiry_js(text.into(), Some(NOW.into())).unwrap_err();
+        assert_eq!(get(&e, "kind").as_string().as_deref(), Some(kind), "{text}");
+        assert!(e.is_instance_of::<js_sys::Error>());
+    }
+    // Without `now`, the browser's clock: a 2099 expiry is too far ahead today.
+    let e = parse_expiry_js("12/2099".into(), None).unwrap_err();
+    assert_eq!(get(&e, "kind").as_string().as_deref(), Some("too_far_ahead"));
+}
