@@ -1,0 +1,34 @@
+//! The composite-order checkout core: pure Rust (no web-sys, no
+//! wasm-bindgen), tested natively. The browser edge (`crate::wasm`) and the
+//! merchant's server both build on it.
+//!
+//! - [`browser`]: `payment.browser`, `payment.authentication`, `referer`;
+//! - [`url`]: next-action URL safety ([`check_next_url`]);
+//! - [`lenient`]: lenient decoding of nested objects and maps;
+//! - [`payload`]: the `POST /v1/orders` request ([`build_order_request`],
+//!   [`validate_order_request`]);
+//! - [`response`]: the replies (order, OTP generate, OTP submit, errors);
+//! - [`flow`]: the next-action state machine ([`Flow`]).
+
+pub mod browser;
+pub mod flow;
+pub mod lenient;
+pub mod payload;
+pub mod response;
+pub mod url;
+
+#[cfg(test)]
+mod testkit;
+
+pub use browser::{referer_from_url, Authentication, AuthenticationChannel, BrowserInfo, RawBrowser};
+pub use lenient::{LooseMap, LooseObject};
+pub use url::{check_next_url, CheckedUrl, UrlPolicy};
+pub use payload::{
+    build_order_request, validate_order_request, BuildContext, CheckoutInput, Frequency, MandateToken, Method,
+    NoteValue, Notes, OrderRequest, PaymentInput, PaymentRequest,
+};
+pub use response::{
+    offered_actions, parse_order_response, parse_otp_generate, parse_otp_submit, resend_offered, retry_offered,
+    Action, Body, NextAction, OrderOutcome, OtpChallenge, OtpMetadata, PaymentSuccess, ResponseBody,
+};
+pub use flow::{AuthPreference, Flow, FlowOptions, NavMethod, Otp, Progress, Step};
