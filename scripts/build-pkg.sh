@@ -4,7 +4,7 @@
 # wasm-opt, then the files of pkg-template/ merged in.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export PATH="$HOME/.cargo/bin:$PATH"
+export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 
 rm -rf pkg
 # (pipefail: a failed build fails this script; grep only hides wasm-pack's [INFO] lines)

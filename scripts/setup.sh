@@ -4,7 +4,7 @@
 # Called by `make demo` and `make test` (and so by .ci/run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export PATH="$HOME/.cargo/bin:$PATH"
+export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 say() { echo "setup: $*" >&2; }
 start=$(date +%s)
 

@@ -4,7 +4,7 @@
 # called in node, and the demo pages driven in headless Chromium.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export PATH="$HOME/.cargo/bin:$PATH"
+export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 
 scripts/setup.sh
 
@@ -12,7 +12,12 @@ echo "== native tests (cargo test --workspace)"
 cargo test --workspace --quiet
 
 echo "== wasm exports in headless Chromium (wasm-pack test)"
+# The checkout tests post to a stand-in merchant backend on 127.0.0.1:18455.
+node tests/support/mock-merchant.mjs 18455 &
+mock=$!
+trap 'kill $mock 2>/dev/null || true' EXIT
 wasm-pack test --headless --chrome --chromedriver /usr/bin/chromedriver
+kill $mock 2>/dev/null || true
 
 echo "== release package build"
 scripts/build-pkg.sh

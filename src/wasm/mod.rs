@@ -2,12 +2,20 @@
 //! web-sys. Everything here decodes `JsValue`s inside functions that return
 //! `Result`, calls the pure core, and hands plain objects back.
 //!
-//! - [`convert`]: `Error` → JS `Error`, values → plain objects;
-//! - [`card`]: `validateCard`, `inspectNumber`, `cardNetwork`, `parseExpiry`;
-//! - [`types`]: the TypeScript declarations merchants' editors see.
+//! - [`convert`] — `Error` → JS `Error`, values → plain objects;
+//! - [`browser`] — `collectBrowser` (navigator, screen, Date);
+//! - [`card`] — `validateCard`, `inspectNumber`, `cardNetwork`, `parseExpiry`;
+//! - [`checkout`] — the `Checkout` class (post, next actions, OTP);
+//! - [`http`] — JSON over gloo-net with a timeout;
+//! - [`response`] — `parseOrderResponse`;
+//! - [`types`] — the TypeScript declarations merchants' editors see.
 
+pub mod browser;
 pub mod card;
+pub mod checkout;
 pub mod convert;
+pub mod http;
+pub mod response;
 mod types;
 
 #[cfg(feature = "panic-hook")]

@@ -111,4 +111,131 @@ export interface ExpiryFields {
   /** `YY` */
   expiry_year: string;
 }
+/** The composite API's `payment.browser` object, as `collectBrowser()` reads it. */
+export interface BrowserObject {
+  java_enabled: boolean;
+  javascript_enabled: boolean;
+  /** Minutes, UTC minus local (India is -330). */
+  timezone_offset: number;
+  /** One of 1, 4, 8, 15, 16, 24, 32, 48. */
+  color_depth: 1 | 4 | 8 | 15 | 16 | 24 | 32 | 48;
+  screen_width: number;
+  screen_height: number;
+}
+
+/** Notes: at most 15 keys, values at most 256 characters. */
+export type Notes = Record<string, string | number>;
+
+/** The composite `POST /v1/orders` request as the page hands it over;
+ *  `payment.card` is the raw card (validated and normalised before sending),
+ *  `browser`, `authentication` and `referer` are filled in, `ip` is added by
+ *  the merchant's backend. */
+export interface CheckoutRequest {
+  /** In currency subunits (paise): a positive integer. */
+  amount: number;
+  /** Three upper-case letters, e.g. "INR". */
+  currency: string;
+  /** At most 40 characters. */
+  receipt?: string;
+  /** `cust_…`: required for a mandate or a saved card. */
+  customer_id?: string;
+  notes?: Notes;
+  /** The mandate, for a recurring registration with a new card. */
+  token?: {
+    /** 500–100000000 subunits. */
+    max_amount?: number;
+    /** Unix seconds, in the future. */
+    expire_at?: number;
+    frequency: "as_presented" | "monthly";
+  };
+  payment: {
+    /** Filled in from `amount` when absent; must equal it. */
+    amount?: number;
+    email: string;
+    contact: string;
+    method?: "card";
+    notes?: Notes;
+    customer_id?: string;
+    recurring?: 0 | 1;
+    save?: 0 | 1 | boolean;
+    /** A saved card: `token_…` (CVV then optional, number absent). */
+    token?: string;
+    card?: CardInput;
+  };
+}
+
+/** Where a checkout stands. */
+export type CheckoutState =
+  | "validating" | "posting" | "redirecting" | "awaiting_otp" | "pending" | "paid" | "failed";
+
+/** What `onProgress` receives. */
+export interface CheckoutProgress {
+  state: CheckoutState;
+  payment_id?: string;
+  /** Set when `state` is "failed", or beside "awaiting_otp" after a wrong OTP. */
+  error?: ErrorFields;
+}
+
+export interface CheckoutOptions {
+  /** The merchant backend's checkout URL (same origin, or https:; http: only on loopback). */
+  endpoint: string;
+  /** Where OTP calls go: `${otpEndpoint}/generate|submit|resend` (default `${endpoint}/otp`). */
+  otpEndpoint?: string;
+  /** Per call to the backend (default 30000). */
+  timeoutMs?: number;
+  /** Hosts next-action URLs may point to (default api.razorpay.com, api.curlec.com). */
+  allowedHosts?: string[];
+  /** Allow http: next-action URLs on loopback (a local sandbox). */
+  allowLoopbackHttp?: boolean;
+  /** Which to follow when the gateway offers both (default "otp"). */
+  authentication?: "otp" | "redirect";
+  /** Navigate the top window when the checkout runs in an iframe. */
+  navigateTopWindow?: boolean;
+  /** Extra headers for the backend (a CSRF token, say). */
+  headers?: Record<string, string>;
+  onProgress?: (event: CheckoutProgress) => void;
+  /** Replaces the default navigation (show the bank page in a modal, say). */
+  onNavigate?: (url: string, method: "GET" | "POST") => void;
+}
+
+export interface PayOptions {
+  /** A saved card's network (from its token): sets the CVV length, refuses a RuPay mandate. */
+  network?: NetworkName;
+}
+
+export interface OtpMetadata {
+  issuer: string | null;
+  network: string | null;
+  last4: string | null;
+  iin: string | null;
+}
+
+/** How `pay()`, `submitOtp()` and `resendOtp()` end when they do not reject. */
+export type CheckoutOutcome =
+  | { status: "redirecting"; url: string; payment_id: string | null; order_id: string | null }
+  | { status: "awaiting_otp"; payment_id: string | null; metadata: OtpMetadata }
+  | { status: "paid"; razorpay_payment_id: string; razorpay_order_id: string | null; razorpay_signature: string | null }
+  | { status: "pending"; payment_id: string; order_id: string | null };
+
+/** A rejected `pay()` for invalid input carries every error. */
+export interface CheckoutValidationError extends RazorpayCheckoutError {
+  errors: ErrorFields[];
+}
+export type NextActionName = "redirect" | "otp_generate" | "otp_submit" | "otp_resend" | (string & {});
+
+/** A parsed composite order response. */
+export interface OrderOutcome {
+  order_id: string | null;
+  status: string | null;
+  amount: number | null;
+  payment_id: string | null;
+  next: { action: NextActionName; url?: string }[];
+}
+
+export interface ParseOptions {
+  /** The HTTP status the body came with (default 200). */
+  status?: number;
+  allowedHosts?: string[];
+  allowLoopbackHttp?: boolean;
+}
 "#;
