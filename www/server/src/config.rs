@@ -1,0 +1,230 @@
+//! Configuration: from the environment for `main`, built by hand in tests.
+//!
+//! Secrets (`key_secret`, `webhook_secret`) live here and nowhere else; the
+//! `Debug` impl redacts them so a stray `{:?}` cannot leak them to the logs.
+
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+/// The key id the sandbox gateway accepts when none is configured.
+pub const SANDBOX_KEY_ID: &str = "rzp_test_sandbox";
+/// The key secret the sandbox gateway accepts when none is configured.
+pub const SANDBOX_KEY_SECRET: &str = "sandbox_key_secret_0000000000000000";
+/// The webhook secret used with the sandbox when none is configured.
+pub const SANDBOX_WEBHOOK_SECRET: &str = "sandbox_webhook_secret_00000000";
+
+/// Everything the process needs to start.
+#[derive(Clone)]
+pub struct Config {
+    /// Where the merchant backend (and static files) listen. Port 0 picks one.
+    pub listen_addr: SocketAddr,
+    /// Where the in-process sandbox gateway listens (only used without `gateway_base_url`).
+    pub sandbox_addr: SocketAddr,
+    /// `RAZORPAY_BASE_URL`: a real (or external) gateway. `None` starts the sandbox.
+    pub gateway_base_url: Option<String>,
+    /// API key id (public; the page may see it).
+    pub key_id: String,
+    /// API key secret (never leaves the server).
+    pub key_secret: String,
+    /// Partner Auth: the sub-merchant sent as `X-Razorpay-Account`.
+    pub account_id: Option<String>,
+    /// Secret that signs webhooks (`X-Razorpay-Signature`). `None` rejects every webhook.
+    pub webhook_secret: Option<String>,
+    /// The sandbox's SQLite file.
+    pub sandbox_db: PathBuf,
+    /// The backend's SQLite file (idempotency keys, webhook events).
+    pub demo_db: PathBuf,
+    /// The backend's public base URL (for `callback_url`); `None`: from the bound address.
+    pub public_url: Option<String>,
+    /// Take the client IP from the first `X-Forwarded-For` hop.
+    pub trust_x_forwarded_for: bool,
+    /// Served at `/`.
+    pub www_dir: PathBuf,
+    /// Served at `/pkg/`.
+    pub pkg_dir: PathBuf,
+    /// Where the sandbox delivers webhooks; `None`: this backend's `/api/webhooks/razorpay`.
+    pub sandbox_webhook_url: Option<String>,
+    /// One stderr line per request (`ACCESS_LOG=0` turns it off).
+    pub access_log: bool,
+}
+
+impl fmt::Debug for Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Config")
+            .field("listen_addr", &self.listen_addr)
+            .field("sandbox_addr", &self.sandbox_addr)
+            .field("gateway_base_url", &self.gateway_base_url)
+            .field("key_id", &self.key_id)
+            .field("key_secret", &"<redacted>")
+            .field("account_id", &self.account_id)
+            .field(
+                "webhook_secret",
+                &self.webhook_secret.as_ref().map(|_| "<redacted>"),
+            )
+            .field("sandbox_db", &self.sandbox_db)
+            .field("demo_db", &self.demo_db)
+            .field("public_url", &self.public_url)
+            .field("trust_x_forwarded_for", &self.trust_x_forwarded_for)
+            .field("www_dir", &self.www_dir)
+            .field("pkg_dir", &self.pkg_dir)
+            .field("sandbox_webhook_url", &self.sandbox_webhook_url)
+            .field("access_log", &self.access_log)
+            .finish()
+    }
+}
+
+/// The repository root: two levels above this crate's manifest, or the
+/// current directory when the binary was moved elsewhere.
+pub fn repo_root() -> PathBuf {
+    let from_manifest = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    if from_manifest.join("Cargo.toml").is_file() {
+        from_manifest.canonicalize().unwrap_or(from_manifest)
+    } else {
+        std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."))
+    }
+}
+
+impl Config {
+    /// Sandbox defaults: loopback ports 8080/8081, sandbox keys, files under `build/`.
+    pub fn sandbox_defaults() -> Config {
+        let root = repo_root();
+        Config {
+            listen_addr: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            sandbox_addr: SocketAddr::from(([127, 0, 0, 1], 8081)),
+            gateway_base_url: None,
+            key_id: SANDBOX_KEY_ID.to_string(),
+            key_secret: SANDBOX_KEY_SECRET.to_string(),
+            account_id: None,
+            webhook_secret: Some(SANDBOX_WEBHOOK_SECRET.to_string()),
+            sandbox_db: root.join("build/sandbox.sqlite"),
+            demo_db: root.join("build/demo.sqlite"),
+            public_url: None,
+            trust_x_forwarded_for: false,
+            www_dir: root.join("www"),
+            pkg_dir: root.join("pkg"),
+            sandbox_webhook_url: None,
+            access_log: true,
+        }
+    }
+
+    /// Reads the environment (see the crate docs for the variables).
+    pub fn from_env() -> Result<Config, String> {
+        Config::from_lookup(|name| std::env::var(name).ok().filter(|v| !v.is_empty()))
+    }
+
+    /// Same as [`Config::from_env`] with an injectable lookup (for tests).
+    pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Config, String> {
+        let mut c = Config::sandbox_defaults();
+        let addr = |name: &str, default: SocketAddr| -> Result<SocketAddr, String> {
+            match get(name) {
+                Some(v) => v.parse().map_err(|_| {
+                    format!("{name} must be an address like 127.0.0.1:8080, got {v:?}")
+                }),
+                None => Ok(default),
+            }
+        };
+        c.listen_addr = addr("LISTEN_ADDR", c.listen_addr)?;
+        c.sandbox_addr = addr("SANDBOX_ADDR", c.sandbox_addr)?;
+        c.gateway_base_url = get("RAZORPAY_BASE_URL").map(|u| u.trim_end_matches('/').to_string());
+        if let Some(base) = &c.gateway_base_url {
+            let parsed = reqwest::Url::parse(base)
+                .map_err(|_| format!("RAZORPAY_BASE_URL is not a URL: {base:?}"))?;
+            if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none() {
+                return Err("RAZORPAY_BASE_URL must be an http(s) URL".into());
+            }
+            c.key_id = get("RAZORPAY_KEY_ID")
+                .ok_or("RAZORPAY_KEY_ID is required when RAZORPAY_BASE_URL is set")?;
+            c.key_secret = get("RAZORPAY_KEY_SECRET")
+                .ok_or("RAZORPAY_KEY_SECRET is required when RAZORPAY_BASE_URL is set")?;
+            c.webhook_secret = get("RAZORPAY_WEBHOOK_SECRET");
+        } else {
+            if let Some(k) = get("RAZORPAY_KEY_ID") {
+                c.key_id = k;
+            }
+            if let Some(s) = get("RAZORPAY_KEY_SECRET") {
+                c.key_secret = s;
+            }
+            if let Some(s) = get("RAZORPAY_WEBHOOK_SECRET") {
+                c.webhook_secret = Some(s);
+            }
+        }
+        c.account_id = get("RAZORPAY_ACCOUNT_ID");
+        if let Some(p) = get("SANDBOX_DB") {
+            c.sandbox_db = PathBuf::from(p);
+        }
+        if let Some(p) = get("DEMO_DB") {
+            c.demo_db = PathBuf::from(p);
+        }
+        c.public_url = get("PUBLIC_URL").map(|u| u.trim_end_matches('/').to_string());
+        c.trust_x_forwarded_for = matches!(
+            get("TRUST_X_FORWARDED_FOR")
+                .as_deref()
+                .map(str::to_ascii_lowercase)
+                .as_deref(),
+            Some("1" | "true" | "yes" | "on")
+        );
+        if let Some(p) = get("WWW_DIR") {
+            c.www_dir = PathBuf::from(p);
+        }
+        if let Some(p) = get("PKG_DIR") {
+            c.pkg_dir = PathBuf::from(p);
+        }
+        c.sandbox_webhook_url = get("SANDBOX_WEBHOOK_URL");
+        c.access_log = !matches!(
+            get("ACCESS_LOG").as_deref(),
+            Some("0" | "false" | "off" | "no")
+        );
+        Ok(c)
+    }
+
+    /// True when the in-process sandbox gateway is to be started.
+    pub fn uses_sandbox(&self) -> bool {
+        self.gateway_base_url.is_none()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn lookup(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+        let m: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        move |k| m.get(k).cloned()
+    }
+
+    #[test]
+    fn sandbox_by_default() {
+        let c = Config::from_lookup(lookup(&[])).unwrap();
+        assert!(c.uses_sandbox());
+        assert_eq!(c.key_id, SANDBOX_KEY_ID);
+        assert_eq!(c.listen_addr.port(), 8080);
+        assert!(!c.trust_x_forwarded_for);
+    }
+
+    #[test]
+    fn real_gateway_needs_keys() {
+        assert!(
+            Config::from_lookup(lookup(&[("RAZORPAY_BASE_URL", "https://api.razorpay.com")]))
+                .is_err()
+        );
+        let c = Config::from_lookup(lookup(&[
+            ("RAZORPAY_BASE_URL", "https://api.razorpay.com/"),
+            ("RAZORPAY_KEY_ID", "rzp_test_x"),
+            ("RAZORPAY_KEY_SECRET", "s3cret"),
+            ("TRUST_X_FORWARDED_FOR", "true"),
+        ]))
+        .unwrap();
+        assert_eq!(
+            c.gateway_base_url.as_deref(),
+            Some("https://api.razorpay.com")
+        );
+        assert!(c.trust_x_forwarded_for);
+        assert!(c.webhook_secret.is_none());
+        assert!(!format!("{c:?}").contains("s3cret"));
+    }
+}

@@ -1,0 +1,213 @@
+//! # razorpay-demo
+//!
+//! The merchant backend of the razorpay-checkout-wasm demo, and an offline
+//! Razorpay-compatible sandbox gateway, in one process.
+//!
+//! - The backend (`LISTEN_ADDR`, default `127.0.0.1:8080`) serves `www/` at
+//!   `/`, the npm package `pkg/` at `/pkg/`, and the `/api/…` routes that
+//!   re-validate the shopper's order and talk to the gateway with the key
+//!   secret (see [`routes`], [`callback`]).
+//! - The sandbox gateway (`SANDBOX_ADDR`, default `127.0.0.1:8081`) starts
+//!   only when `RAZORPAY_BASE_URL` is unset; the backend then calls it over
+//!   real HTTP exactly as it would call `https://api.razorpay.com`
+//!   (see [`sandbox`]).
+//!
+//! [`start`] binds both (port 0 picks a free port), returns their addresses
+//! in [`Handles`], and serves until [`Handles::shutdown`].
+
+#![deny(missing_docs)]
+
+pub mod access_log;
+pub mod body;
+pub mod callback;
+pub mod config;
+pub mod crypto;
+pub mod db;
+pub mod error;
+pub mod gateway_client;
+pub mod idempotency;
+pub mod routes;
+pub mod sandbox;
+pub mod state;
+pub mod static_files;
+
+use std::collections::HashMap;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::sync::{Arc, Mutex};
+
+use axum::Router;
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+pub use config::Config;
+
+/// The running servers.
+pub struct Handles {
+    /// Where the backend listens.
+    pub demo_addr: SocketAddr,
+    /// Where the sandbox gateway listens (when started).
+    pub sandbox_addr: Option<SocketAddr>,
+    /// The backend's base URL, like `http://127.0.0.1:8080`.
+    pub demo_url: String,
+    /// The gateway base URL the backend uses (the sandbox's, or `RAZORPAY_BASE_URL`).
+    pub gateway_url: String,
+    shutdown: watch::Sender<bool>,
+    tasks: Vec<JoinHandle<()>>,
+}
+
+impl Handles {
+    /// Stops accepting connections, finishes in-flight requests and returns.
+    pub async fn shutdown(self) {
+        let _ = self.shutdown.send(true);
+        for t in self.tasks {
+            let _ = t.await;
+        }
+    }
+
+    /// Serves until Ctrl-C (or SIGTERM), then shuts down.
+    pub async fn run_until_signal(self) {
+        shutdown_signal().await;
+        self.shutdown().await;
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+}
+
+/// A URL base for a bound address (`0.0.0.0` becomes `127.0.0.1`).
+fn url_for(addr: SocketAddr) -> String {
+    let ip = match addr.ip() {
+        ip if ip.is_unspecified() => IpAddr::V4(Ipv4Addr::LOCALHOST),
+        ip => ip,
+    };
+    format!("http://{}", SocketAddr::new(ip, addr.port()))
+}
+
+fn spawn_server(
+    listener: TcpListener,
+    app: Router,
+    mut stop: watch::Receiver<bool>,
+) -> JoinHandle<()> {
+    tokio::spawn(async move {
+        let served = axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(async move {
+            let _ = stop.wait_for(|s| *s).await;
+        })
+        .await;
+        if let Err(e) = served {
+            eprintln!("server error: {e}");
+        }
+    })
+}
+
+/// Binds and starts the backend (and the sandbox when no gateway URL is configured).
+pub async fn start(config: Config) -> Result<Handles, String> {
+    let demo_listener = TcpListener::bind(config.listen_addr)
+        .await
+        .map_err(|e| format!("cannot listen on {}: {e}", config.listen_addr))?;
+    let demo_addr = demo_listener.local_addr().map_err(|e| e.to_string())?;
+    let demo_url = url_for(demo_addr);
+    let public_url = config
+        .public_url
+        .clone()
+        .unwrap_or_else(|| demo_url.clone());
+    let http = gateway_client::http_client();
+    let (stop_tx, stop_rx) = watch::channel(false);
+    let mut tasks = Vec::new();
+
+    let (gateway_url, sandbox_addr) = match &config.gateway_base_url {
+        Some(url) => (url.clone(), None),
+        None => {
+            let listener = TcpListener::bind(config.sandbox_addr)
+                .await
+                .map_err(|e| format!("cannot listen on {} (sandbox): {e}", config.sandbox_addr))?;
+            let addr = listener.local_addr().map_err(|e| e.to_string())?;
+            let base = url_for(addr);
+            let webhook_url = config
+                .sandbox_webhook_url
+                .clone()
+                .unwrap_or_else(|| format!("{demo_url}/api/webhooks/razorpay"));
+            let sender = sandbox::webhooks::Sender::new(
+                http.clone(),
+                Some(webhook_url),
+                config.webhook_secret.clone(),
+            );
+            let sb = sandbox::Sandbox::open(
+                &config.sandbox_db,
+                &config.key_id,
+                &config.key_secret,
+                &base,
+                sender,
+            )?;
+            let mut app = sb.router();
+            if config.access_log {
+                app = app.layer(axum::middleware::from_fn_with_state(
+                    "sandbox",
+                    access_log::log,
+                ));
+            }
+            tasks.push(spawn_server(listener, app, stop_rx.clone()));
+            (base, Some(addr))
+        }
+    };
+
+    let state = state::AppState {
+        gateway: gateway_client::GatewayClient::new(
+            http,
+            &gateway_url,
+            &config.key_id,
+            &config.key_secret,
+            config.account_id.clone(),
+        )?,
+        db: db::Db::open(&config.demo_db, state::SCHEMA)?,
+        key_id: config.key_id.clone(),
+        key_secret: config.key_secret.clone(),
+        webhook_secret: config.webhook_secret.clone(),
+        public_url: public_url.trim_end_matches('/').to_string(),
+        trust_x_forwarded_for: config.trust_x_forwarded_for,
+        www_dir: config.www_dir.clone(),
+        pkg_dir: config.pkg_dir.clone(),
+        key_locks: Arc::new(Mutex::new(HashMap::new())),
+    };
+    let mut app: Router = routes::router()
+        .fallback(static_files::handler)
+        .with_state(state);
+    if config.access_log {
+        app = app.layer(axum::middleware::from_fn_with_state(
+            "demo",
+            access_log::log,
+        ));
+    }
+    tasks.push(spawn_server(demo_listener, app, stop_rx));
+
+    Ok(Handles {
+        demo_addr,
+        sandbox_addr,
+        demo_url,
+        gateway_url,
+        shutdown: stop_tx,
+        tasks,
+    })
+}

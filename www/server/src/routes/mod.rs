@@ -1,0 +1,70 @@
+//! The backend's routes.
+//!
+//! - [`checkout`]: `POST /api/checkout`, `POST /api/recurring`;
+//! - [`otp`]: `POST /api/checkout/otp/{generate,submit,resend}`;
+//! - [`tokens`]: customers, tokens, payments;
+//! - [`webhooks`]: `POST /api/webhooks/razorpay`, `GET /api/webhooks`;
+//! - `GET /api/config` (here).
+
+pub mod checkout;
+pub mod otp;
+pub mod tokens;
+pub mod webhooks;
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde_json::json;
+
+use crate::error::{ApiError, BAD_REQUEST};
+use crate::gateway_client::GatewayAnswer;
+use crate::state::AppState;
+
+/// The `/api` and `/checkout` routes (static files are added by the caller).
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/config", get(config))
+        .route("/api/checkout", post(checkout::checkout))
+        .route("/api/checkout/otp/generate", post(otp::generate))
+        .route("/api/checkout/otp/submit", post(otp::submit))
+        .route("/api/checkout/otp/resend", post(otp::resend))
+        .route("/api/recurring", post(checkout::recurring))
+        .route("/api/customers", post(tokens::create_customer))
+        .route("/api/customers/{id}/tokens", get(tokens::list_tokens))
+        .route(
+            "/api/customers/{customer_id}/tokens/{token_id}",
+            axum::routing::delete(tokens::delete_token),
+        )
+        .route("/api/payments/{id}", get(tokens::fetch_payment))
+        .route("/api/verify", post(crate::callback::verify))
+        .route("/api/webhooks/razorpay", post(webhooks::receive))
+        .route("/api/webhooks", get(webhooks::list))
+        .route("/checkout/callback", post(crate::callback::callback))
+        .route("/api", axum::routing::any(api_not_found))
+        .route("/api/{*rest}", axum::routing::any(api_not_found))
+}
+
+/// Passes a gateway answer on: its status and JSON.
+pub fn gateway_response(answer: GatewayAnswer) -> Response {
+    let status = StatusCode::from_u16(answer.status).unwrap_or(StatusCode::BAD_GATEWAY);
+    (status, Json(answer.body)).into_response()
+}
+
+/// `GET /api/config`: what the page may know (never the secret).
+async fn config(State(state): State<AppState>) -> Response {
+    Json(json!({ "gateway_host": state.gateway.host(), "key_id": state.key_id })).into_response()
+}
+
+async fn api_not_found() -> Response {
+    ApiError::new(
+        StatusCode::NOT_FOUND,
+        BAD_REQUEST,
+        "The requested URL was not found on the server.",
+        "business",
+        "NA",
+        "NA",
+    )
+    .into_response()
+}

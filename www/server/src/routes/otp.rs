@@ -1,0 +1,139 @@
+//! `POST /api/checkout/otp/{generate,submit,resend}` `{ "url", "otp"? }`:
+//! forwards a next-action URL to the gateway with the merchant's key.
+//!
+//! The URL must be the configured gateway's scheme, host and port, and its
+//! path exactly the action's (`/v1/payments/pay_…/otp_generate`,
+//! `…/otp/submit`, `…/otp/resend`): the backend's credentials can never be
+//! pointed at another host or another gateway endpoint.
+
+use axum::extract::State;
+use axum::http::Method;
+use axum::response::Response;
+use reqwest::Url;
+use serde_json::{json, Value};
+
+use super::gateway_response;
+use crate::body::JsonObject;
+use crate::crypto::is_id;
+use crate::error::ApiError;
+use crate::state::AppState;
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Action {
+    Generate,
+    Submit,
+    Resend,
+}
+
+impl Action {
+    fn suffix(self) -> &'static [&'static str] {
+        match self {
+            Action::Generate => &["otp_generate"],
+            Action::Submit => &["otp", "submit"],
+            Action::Resend => &["otp", "resend"],
+        }
+    }
+}
+
+fn refused(description: &str) -> ApiError {
+    let mut e = ApiError::validation(Some("url".into()), description);
+    e.reason = "unsafe_next_action_url".into();
+    e
+}
+
+/// Checks a next-action URL against the gateway and the action.
+fn check_url(state: &AppState, raw: &str, action: Action) -> Result<Url, ApiError> {
+    let url = Url::parse(raw).map_err(|_| refused("The url is not a valid URL."))?;
+    if !state.gateway.same_origin(&url) {
+        return Err(refused("The url does not point to the payment gateway."));
+    }
+    if url.fragment().is_some() {
+        return Err(refused("The url must not have a fragment."));
+    }
+    let base_segments: Vec<&str> = state
+        .gateway
+        .base()
+        .path_segments()
+        .map(|s| s.filter(|x| !x.is_empty()).collect())
+        .unwrap_or_default();
+    let segments: Vec<&str> = url.path_segments().map(|s| s.collect()).unwrap_or_default();
+    let rest = segments.get(base_segments.len()..).unwrap_or_default();
+    let ok = segments.starts_with(&base_segments)
+        && rest.len() == 3 + action.suffix().len()
+        && rest.first() == Some(&"v1")
+        && rest.get(1) == Some(&"payments")
+        && rest.get(2).is_some_and(|id| is_id(id, "pay"))
+        && rest.get(3..) == Some(action.suffix());
+    if !ok {
+        return Err(refused(
+            "The url is not a payment OTP action of the gateway.",
+        ));
+    }
+    if action != Action::Generate && url.query().is_some() {
+        return Err(refused("The url must not have a query."));
+    }
+    Ok(url)
+}
+
+async fn forward(
+    state: AppState,
+    body: serde_json::Map<String, Value>,
+    action: Action,
+) -> Result<Response, ApiError> {
+    let raw = match body.get("url") {
+        Some(Value::String(s)) if !s.trim().is_empty() => s.trim().to_string(),
+        _ => {
+            return Err(ApiError::validation(
+                Some("url".into()),
+                "The url field is required.",
+            ))
+        }
+    };
+    let url = check_url(&state, &raw, action)?;
+    let payload = if action == Action::Submit {
+        let otp = match body.get("otp") {
+            Some(Value::String(s)) if !s.trim().is_empty() && s.trim().len() <= 16 => {
+                s.trim().to_string()
+            }
+            Some(Value::Number(n)) => n.to_string(),
+            _ => {
+                return Err(ApiError::validation(
+                    Some("otp".into()),
+                    "The otp field is required.",
+                ))
+            }
+        };
+        Some(json!({ "otp": otp }))
+    } else {
+        None
+    };
+    let answer = state
+        .gateway
+        .call_url(Method::POST, url, payload.as_ref())
+        .await?;
+    Ok(gateway_response(answer))
+}
+
+/// `POST /api/checkout/otp/generate`.
+pub async fn generate(
+    State(state): State<AppState>,
+    JsonObject(body): JsonObject,
+) -> Result<Response, ApiError> {
+    forward(state, body, Action::Generate).await
+}
+
+/// `POST /api/checkout/otp/submit`.
+pub async fn submit(
+    State(state): State<AppState>,
+    JsonObject(body): JsonObject,
+) -> Result<Response, ApiError> {
+    forward(state, body, Action::Submit).await
+}
+
+/// `POST /api/checkout/otp/resend`.
+pub async fn resend(
+    State(state): State<AppState>,
+    JsonObject(body): JsonObject,
+) -> Result<Response, ApiError> {
+    forward(state, body, Action::Resend).await
+}

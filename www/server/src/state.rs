@@ -1,0 +1,55 @@
+//! The backend's shared state and its SQLite schema.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+use crate::db::Db;
+use crate::gateway_client::GatewayClient;
+
+/// Backend tables: idempotency keys and received webhook events.
+pub const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS idempotency (
+    key TEXT PRIMARY KEY,
+    fingerprint TEXT NOT NULL,
+    state TEXT NOT NULL,
+    status INTEGER,
+    response TEXT,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS webhook_events (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    event_id TEXT UNIQUE,
+    event TEXT NOT NULL,
+    entity_id TEXT,
+    created_at INTEGER NOT NULL,
+    received_at INTEGER NOT NULL,
+    payload TEXT NOT NULL
+);
+";
+
+/// Everything a backend handler needs.
+#[derive(Clone)]
+pub struct AppState {
+    /// The gateway (Razorpay or the sandbox).
+    pub gateway: GatewayClient,
+    /// Idempotency keys and webhook events.
+    pub db: Db,
+    /// Public key id (sent to the page by `/api/config`).
+    pub key_id: String,
+    /// Verifies payment signatures.
+    pub key_secret: String,
+    /// Verifies webhooks; `None` refuses them all.
+    pub webhook_secret: Option<String>,
+    /// This backend's public base URL, without a trailing slash.
+    pub public_url: String,
+    /// Take the client IP from `X-Forwarded-For`.
+    pub trust_x_forwarded_for: bool,
+    /// Served at `/`.
+    pub www_dir: PathBuf,
+    /// Served at `/pkg/`.
+    pub pkg_dir: PathBuf,
+    /// One async lock per idempotency key in flight in this process.
+    pub key_locks: Arc<Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>>,
+}

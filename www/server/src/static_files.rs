@@ -1,0 +1,194 @@
+//! Static files: `www/` at `/`, the built npm package `pkg/` at `/pkg/`.
+//!
+//! GET and HEAD only; `..`, hidden files and `www/server/` (this crate's
+//! source) are never served; `.wasm` is `application/wasm` so
+//! `WebAssembly.instantiateStreaming` works.
+
+use std::path::{Path, PathBuf};
+
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{header, Method, StatusCode};
+use axum::response::{IntoResponse, Response};
+
+use crate::state::AppState;
+
+/// The MIME type for a file name.
+pub fn mime_type(path: &Path) -> &'static str {
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    let ext = name.rsplit('.').next().unwrap_or_default();
+    match ext {
+        "html" | "htm" => "text/html; charset=utf-8",
+        "js" | "mjs" => "text/javascript; charset=utf-8",
+        "wasm" => "application/wasm",
+        "css" => "text/css; charset=utf-8",
+        "json" | "map" => "application/json",
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "gif" => "image/gif",
+        "webp" => "image/webp",
+        "ico" => "image/x-icon",
+        "txt" | "md" | "ts" => "text/plain; charset=utf-8",
+        "woff2" => "font/woff2",
+        _ => "application/octet-stream",
+    }
+}
+
+fn percent_decode(s: &str) -> Option<String> {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        if b == b'%' {
+            let hex = bytes.get(i + 1..i + 3)?;
+            let v = u8::from_str_radix(std::str::from_utf8(hex).ok()?, 16).ok()?;
+            out.push(v);
+            i += 3;
+        } else {
+            out.push(b);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+/// Maps a URL path (below the mount point) to a file under `root`, or `None` when unsafe.
+pub fn resolve(root: &Path, url_path: &str, deny_first: &[&str]) -> Option<PathBuf> {
+    let decoded = percent_decode(url_path)?;
+    let mut path = root.to_path_buf();
+    let segments: Vec<&str> = decoded.split('/').filter(|s| !s.is_empty()).collect();
+    if segments
+        .first()
+        .is_some_and(|first| deny_first.contains(first))
+    {
+        return None;
+    }
+    for seg in &segments {
+        if seg.starts_with('.') || seg.contains('\\') || seg.contains('\0') || seg.contains(':') {
+            return None;
+        }
+        path.push(seg);
+    }
+    Some(path)
+}
+
+async fn serve(
+    root: &Path,
+    url_path: &str,
+    full_path: &str,
+    deny_first: &[&str],
+    head: bool,
+) -> Response {
+    let Some(mut path) = resolve(root, url_path, deny_first) else {
+        return not_found();
+    };
+    if tokio::fs::metadata(&path).await.is_ok_and(|m| m.is_dir()) {
+        if !full_path.ends_with('/') {
+            // Relative links in an index page need the trailing slash.
+            return (
+                StatusCode::MOVED_PERMANENTLY,
+                [(header::LOCATION, format!("{full_path}/"))],
+            )
+                .into_response();
+        }
+        path.push("index.html");
+    }
+    match tokio::fs::read(&path).await {
+        Ok(bytes) => {
+            let len = bytes.len();
+            let body = if head {
+                Body::empty()
+            } else {
+                Body::from(bytes)
+            };
+            (
+                StatusCode::OK,
+                [
+                    (header::CONTENT_TYPE, mime_type(&path).to_string()),
+                    (header::CONTENT_LENGTH, len.to_string()),
+                    (header::CACHE_CONTROL, "no-cache".to_string()),
+                    (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_string()),
+                ],
+                body,
+            )
+                .into_response()
+        }
+        Err(_) => not_found(),
+    }
+}
+
+fn not_found() -> Response {
+    (
+        StatusCode::NOT_FOUND,
+        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        "Not found\n",
+    )
+        .into_response()
+}
+
+/// The fallback handler: `/pkg/…` from `pkg_dir`, everything else from `www_dir`.
+pub async fn handler(State(state): State<AppState>, req: Request) -> Response {
+    let head = req.method() == Method::HEAD;
+    if req.method() != Method::GET && !head {
+        return (
+            StatusCode::METHOD_NOT_ALLOWED,
+            [(header::ALLOW, "GET, HEAD")],
+        )
+            .into_response();
+    }
+    let path = req.uri().path();
+    if path == "/pkg" {
+        return (StatusCode::MOVED_PERMANENTLY, [(header::LOCATION, "/pkg/")]).into_response();
+    }
+    if let Some(rest) = path.strip_prefix("/pkg/") {
+        return serve(&state.pkg_dir, rest, path, &[], head).await;
+    }
+    serve(
+        &state.www_dir,
+        path.trim_start_matches('/'),
+        path,
+        &["server"],
+        head,
+    )
+    .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mime() {
+        assert_eq!(mime_type(Path::new("a/b.wasm")), "application/wasm");
+        assert_eq!(
+            mime_type(Path::new("x.mjs")),
+            "text/javascript; charset=utf-8"
+        );
+        assert_eq!(
+            mime_type(Path::new("x.JS")),
+            "text/javascript; charset=utf-8"
+        );
+        assert_eq!(
+            mime_type(Path::new("index.html")),
+            "text/html; charset=utf-8"
+        );
+    }
+
+    #[test]
+    fn refuses_escapes() {
+        let root = Path::new("/srv");
+        assert!(resolve(root, "../etc/passwd", &[]).is_none());
+        assert!(resolve(root, "%2e%2e/etc/passwd", &[]).is_none());
+        assert!(resolve(root, "a/.git/config", &[]).is_none());
+        assert!(resolve(root, "server/Cargo.toml", &["server"]).is_none());
+        assert_eq!(
+            resolve(root, "a/b%20c.js", &[]),
+            Some(PathBuf::from("/srv/a/b c.js"))
+        );
+    }
+}

@@ -1,0 +1,247 @@
+//! Shared test helpers: start the backend + sandbox on ephemeral loopback
+//! ports with temporary SQLite files, and drive them over real HTTP.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use razorpay_demo::{Config, Handles};
+use reqwest::redirect::Policy;
+use serde_json::{json, Value};
+
+/// A running app with its temporary directory.
+pub struct App {
+    pub handles: Handles,
+    pub dir: PathBuf,
+    pub http: reqwest::Client,
+}
+
+/// A fresh temporary directory (removed by [`App::stop`]).
+pub fn temp_dir(tag: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!(
+        "razorpay-demo-{tag}-{}-{}",
+        std::process::id(),
+        razorpay_demo::crypto::random_alnum(8)
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Test configuration: port 0 everywhere, files under `dir`.
+pub fn config(dir: &Path) -> Config {
+    let mut c = Config::sandbox_defaults();
+    c.listen_addr = "127.0.0.1:0".parse().unwrap();
+    c.sandbox_addr = "127.0.0.1:0".parse().unwrap();
+    c.sandbox_db = dir.join("sandbox.sqlite");
+    c.demo_db = dir.join("demo.sqlite");
+    c.www_dir = dir.join("www");
+    c.pkg_dir = dir.join("pkg");
+    c.access_log = false;
+    c
+}
+
+pub fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(Policy::none())
+        .no_proxy()
+        .build()
+        .unwrap()
+}
+
+impl App {
+    pub async fn start(tag: &str) -> App {
+        let dir = temp_dir(tag);
+        App::start_in(dir).await
+    }
+
+    pub async fn start_in(dir: PathBuf) -> App {
+        let handles = razorpay_demo::start(config(&dir))
+            .await
+            .expect("app starts");
+        App {
+            handles,
+            dir,
+            http: client(),
+        }
+    }
+
+    pub async fn stop(self) {
+        self.handles.shutdown().await;
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.handles.demo_url)
+    }
+
+    pub fn gateway(&self, path: &str) -> String {
+        format!("{}{path}", self.handles.gateway_url)
+    }
+
+    pub async fn post(&self, path: &str, body: &Value) -> (u16, Value) {
+        let r = self
+            .http
+            .post(self.url(path))
+            .json(body)
+            .send()
+            .await
+            .unwrap();
+        let status = r.status().as_u16();
+        (status, r.json().await.unwrap_or(Value::Null))
+    }
+
+    pub async fn get(&self, path: &str) -> (u16, Value) {
+        let r = self.http.get(self.url(path)).send().await.unwrap();
+        let status = r.status().as_u16();
+        (status, r.json().await.unwrap_or(Value::Null))
+    }
+
+    /// `POST /api/checkout` with an `Idempotency-Key`.
+    pub async fn checkout(&self, key: &str, body: &Value) -> (u16, Value) {
+        let r = self
+            .http
+            .post(self.url("/api/checkout"))
+            .header("Idempotency-Key", key)
+            .json(body)
+            .send()
+            .await
+            .unwrap();
+        let status = r.status().as_u16();
+        (status, r.json().await.unwrap_or(Value::Null))
+    }
+
+    pub async fn customer(&self) -> String {
+        let (status, c) =
+            self.post("/api/customers", &json!({ "name": "Gaurav Kumar", "email": "gaurav.kumar@example.com", "contact": "9876543210" })).await;
+        assert_eq!(status, 200, "{c}");
+        c["id"].as_str().unwrap().to_string()
+    }
+
+    /// Approves on the bank page and follows the return form to the
+    /// callback; answers the callback's `Location`.
+    pub async fn approve(&self, redirect_url: &str, action: &str) -> String {
+        let page = self.http.get(redirect_url).send().await.unwrap();
+        assert_eq!(page.status().as_u16(), 200);
+        assert!(page.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html"));
+        let html = page.text().await.unwrap();
+        assert!(
+            html.contains("Approve") && html.contains("Decline"),
+            "{html}"
+        );
+        let back = self
+            .http
+            .post(redirect_url)
+            .form(&[("action", action)])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(back.status().as_u16(), 200);
+        let html = back.text().await.unwrap();
+        let (target, fields) = parse_form(&html);
+        assert_eq!(target, self.url("/checkout/callback"), "{html}");
+        let cb = self.http.post(&target).form(&fields).send().await.unwrap();
+        assert_eq!(cb.status().as_u16(), 303);
+        cb.headers()["location"].to_str().unwrap().to_string()
+    }
+
+    /// Polls `GET /api/webhooks` until `event` for `entity_id` is recorded.
+    pub async fn wait_for_webhook(&self, event: &str, entity_id: &str) -> bool {
+        for _ in 0..100 {
+            let (_, list) = self.get("/api/webhooks").await;
+            let found = list["items"].as_array().is_some_and(|items| {
+                items
+                    .iter()
+                    .any(|i| i["event"] == event && i["entity_id"] == entity_id)
+            });
+            if found {
+                return true;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        false
+    }
+}
+
+fn unescape(s: &str) -> String {
+    s.replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+}
+
+fn attr(tag: &str, name: &str) -> Option<String> {
+    let needle = format!("{name}=\"");
+    let start = tag.find(&needle)? + needle.len();
+    let end = start + tag[start..].find('"')?;
+    Some(unescape(&tag[start..end]))
+}
+
+/// The action and hidden fields of the (single) form in a page.
+pub fn parse_form(html: &str) -> (String, Vec<(String, String)>) {
+    let form_start = html.find("<form").expect("a form");
+    let form_tag_end = form_start + html[form_start..].find('>').unwrap();
+    let action = attr(&html[form_start..form_tag_end], "action").unwrap();
+    let mut fields = Vec::new();
+    let mut rest = &html[form_tag_end..];
+    while let Some(i) = rest.find("<input") {
+        let end = i + rest[i..].find('>').unwrap();
+        let tag = &rest[i..end];
+        if let (Some(n), Some(v)) = (attr(tag, "name"), attr(tag, "value")) {
+            fields.push((n, v));
+        }
+        rest = &rest[end..];
+    }
+    (action, fields)
+}
+
+/// A query string parameter of a `Location`.
+pub fn query_param(location: &str, name: &str) -> Option<String> {
+    let q = location.split_once('?')?.1;
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(q).ok()?;
+    pairs.into_iter().find(|(k, _)| k == name).map(|(_, v)| v)
+}
+
+/// A composite order in the wire shape (no `ip`), for a new card.
+pub fn order(card_number: &str, customer_id: Option<&str>) -> Value {
+    let mut o = json!({
+        "amount": 100,
+        "currency": "INR",
+        "receipt": "rcpt_1",
+        "notes": { "key1": "value1" },
+        "payment": {
+            "amount": 100,
+            "email": "gaurav.kumar@example.com",
+            "contact": "9876543210",
+            "method": "card",
+            "card": { "name": "Gaurav Kumar", "number": card_number, "cvv": "123", "expiry_month": "12", "expiry_year": "35" },
+            "authentication": { "authentication_channel": "browser" },
+            "browser": { "java_enabled": false, "javascript_enabled": true, "timezone_offset": -330, "color_depth": 24, "screen_width": 1440, "screen_height": 900 },
+            "referer": "http://127.0.0.1:8080/checkout"
+        }
+    });
+    if let Some(c) = customer_id {
+        o["customer_id"] = json!(c);
+    }
+    o
+}
+
+/// The URL of a next action.
+pub fn next_url(order: &Value, action: &str) -> String {
+    order["payment_workflow"]["next"]
+        .as_array()
+        .and_then(|n| n.iter().find(|a| a["action"] == action))
+        .and_then(|a| a["url"].as_str())
+        .unwrap_or_else(|| panic!("no {action} in {order}"))
+        .to_string()
+}
+
+/// Number of orders in a sandbox database file.
+pub fn count_orders(db: &Path) -> i64 {
+    let conn = rusqlite::Connection::open(db).unwrap();
+    conn.query_row("SELECT COUNT(*) FROM orders", [], |r| r.get(0))
+        .unwrap()
+}
