@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
-# Builds the release package and serves the demo checkout on loopback.
+# Builds the release package and starts the demo checkout (merchant backend
+# + sandbox gateway) on loopback; it prints the address.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 scripts/setup.sh
 scripts/build-pkg.sh
-exec node scripts/static-server.mjs "${PORT:-8080}"
+# The merchant backend, with its offline sandbox gateway unless
+# RAZORPAY_BASE_URL points elsewhere (see README: "Against the real API").
+exec cargo run -p razorpay-demo --quiet

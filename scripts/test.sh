@@ -21,6 +21,7 @@ kill $mock 2>/dev/null || true
 
 echo "== release package build"
 scripts/build-pkg.sh
+cargo build -p razorpay-demo --quiet
 
-echo "== release package and demo pages (node --test, Playwright + Chromium)"
+echo "== release package, and every demo flow against the backend + sandbox (node --test, Playwright + Chromium)"
 node --test --test-concurrency=1 tests/js/ tests/e2e/

@@ -1,43 +1,124 @@
-// The demo checkout page: live card validation with razorpay-checkout-wasm.
+// The demo checkout page: razorpay-checkout-wasm in a page a shopper can use.
 // No framework; no inline script (the page runs under a strict CSP).
-import init, { inspectNumber, validateCard } from '/pkg/razorpay_checkout_wasm.js';
+// The card number and CVV go to one place only: the merchant backend's
+// /api/checkout, inside the Checkout's request.
+import init, { Checkout, inspectNumber, validateCard } from '/pkg/razorpay_checkout_wasm.js';
 
 await init();
 
 const $ = (id) => document.getElementById(id);
 const form = $('card-form');
-const inputs = { number: $('number'), expiry: $('expiry'), cvv: $('cvv'), name: $('name') };
 const status = $('form-status');
+const payButton = $('pay');
+const inputs = {
+  number: $('number'), expiry: $('expiry'), cvv: $('cvv'), name: $('name'), email: $('email'), contact: $('contact'),
+};
+const AMOUNT = 100; // paise: ₹1.00
+const MANDATE_MAX = 100000; // ₹1,000
 
-/** Maps a card error's field to the input that shows it. */
-const inputFor = (field) => (field === 'expiry_month' || field === 'expiry_year' ? 'expiry' : field);
+// ---------------------------------------------------------------- backend
+
+async function api(method, path, body) {
+  const response = await fetch(path, {
+    method,
+    headers: body ? { 'content-type': 'application/json' } : {},
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const data = await response.json().catch(() => ({}));
+  if (!response.ok) throw Object.assign(new Error(data.error?.description ?? `HTTP ${response.status}`), data.error ?? {});
+  return data;
+}
+
+let config = null;
+let customer = null;
+try {
+  config = await api('GET', '/api/config');
+} catch {
+  showStatus('fail', 'The payment server is not reachable: you can still check a card.');
+}
+
+// ---------------------------------------------------------------- field errors
+
+/** The input that shows a card or payment error. */
+function inputFor(field) {
+  const leaf = String(field ?? '').split('.').pop();
+  if (leaf === 'expiry_month' || leaf === 'expiry_year') return 'expiry';
+  return inputs[leaf] ? leaf : null;
+}
 
 function showError(name, message) {
   inputs[name].setAttribute('aria-invalid', message ? 'true' : 'false');
   $(`${name}-error`).textContent = message || '';
 }
 
-function cardInput() {
-  return {
-    number: inputs.number.value,
-    expiry: inputs.expiry.value,
-    cvv: inputs.cvv.value,
-    name: inputs.name.value,
-  };
+function clearErrors() {
+  for (const name of Object.keys(inputs)) showError(name, '');
 }
 
-/** Validates the card and shows the errors of the given fields only. */
-function check(fields) {
-  const verdict = validateCard(cardInput());
-  for (const name of fields) {
-    const error = verdict.errors.find((e) => inputFor(e.field) === name);
-    showError(name, error ? error.description : '');
+function showStatus(kind, text) {
+  status.className = `status ${kind}`;
+  status.textContent = text;
+}
+
+// ---------------------------------------------------------------- saved cards
+
+let selectedToken = null; // { id, network } when paying with a saved card
+
+function selectCard(token) {
+  selectedToken = token;
+  const saved = token !== null;
+  for (const name of ['number', 'expiry', 'name']) inputs[name].closest('.field').hidden = saved;
+  $('save').closest('label').hidden = saved;
+  $('cvv').placeholder = saved ? 'optional' : '123';
+  $('cvv').labels[0].textContent = saved ? 'CVV (optional for saved cards)' : 'CVV';
+  clearErrors();
+}
+
+async function loadSavedCards() {
+  if (!customer) return;
+  const list = $('saved-list');
+  const { items = [] } = await api('GET', `/api/customers/${customer.id}/tokens`).catch(() => ({}));
+  list.replaceChildren();
+  for (const token of items) {
+    const li = document.createElement('li');
+    const label = document.createElement('label');
+    const radio = Object.assign(document.createElement('input'), { type: 'radio', name: 'card-choice', value: token.id });
+    radio.addEventListener('change', () => selectCard({ id: token.id, network: token.card?.network }));
+    const month = String(token.card?.expiry_month ?? '').padStart(2, '0');
+    const year = String(token.card?.expiry_year ?? '').slice(-2);
+    label.append(radio, ` ${token.card?.network ?? 'Card'} •••• ${token.card?.last4 ?? ''} (${month}/${year})${token.recurring ? ' · monthly' : ''}`);
+    const remove = Object.assign(document.createElement('button'), { type: 'button', textContent: 'Delete' });
+    remove.setAttribute('aria-label', `Delete ${token.card?.network ?? 'card'} ending ${token.card?.last4 ?? ''}`);
+    remove.addEventListener('click', async () => {
+      remove.disabled = true;
+      try {
+        await api('DELETE', `/api/customers/${customer.id}/tokens/${token.id}`);
+        if (selectedToken?.id === token.id) { $('choice-new').checked = true; selectCard(null); }
+        showStatus('ok', 'The card was deleted.');
+      } catch (e) {
+        showStatus('fail', e.message);
+      }
+      await loadSavedCards();
+    });
+    li.append(label, remove);
+    list.append(li);
   }
-  return verdict;
+  $('saved-cards').hidden = items.length === 0;
 }
 
-// As the shopper types the number: group the digits, show the network, flag
-// it only when no more typing can make it valid.
+$('choice-new').addEventListener('change', () => selectCard(null));
+
+if (config) {
+  try {
+    customer = await api('POST', '/api/customers', { name: 'Gaurav Kumar', email: inputs.email.value, contact: inputs.contact.value });
+    await loadSavedCards();
+  } catch (e) {
+    showStatus('fail', e.message);
+  }
+}
+
+// ---------------------------------------------------------------- live card checks
+
 inputs.number.addEventListener('input', () => {
   const el = inputs.number;
   const digitsBeforeCaret = el.value.slice(0, el.selectionStart ?? el.value.length).replace(/\D/g, '').length;
@@ -51,7 +132,6 @@ inputs.number.addEventListener('input', () => {
   showError('number', '');
   if (view.formatted !== el.value) {
     el.value = view.formatted;
-    // Put the caret back after the same number of digits.
     let pos = 0;
     for (let seen = 0; pos < el.value.length && seen < digitsBeforeCaret; pos++) {
       if (/\d/.test(el.value[pos])) seen++;
@@ -60,28 +140,173 @@ inputs.number.addEventListener('input', () => {
   }
 });
 
-// Other fields: errors appear when the shopper leaves a field, and clear as
-// soon as the field becomes right.
-for (const name of Object.keys(inputs)) {
-  inputs[name].addEventListener('blur', () => {
-    if (inputs[name].value.trim() !== '') check([name]);
-  });
+function cardInput() {
+  if (selectedToken) return { cvv: inputs.cvv.value };
+  return { number: inputs.number.value, expiry: inputs.expiry.value, cvv: inputs.cvv.value, name: inputs.name.value };
+}
+
+function checkCard(fields) {
+  const verdict = validateCard(cardInput(), selectedToken ? { tokenised: true, network: selectedToken.network } : undefined);
+  for (const name of fields) {
+    const error = verdict.errors.find((e) => inputFor(e.field) === name);
+    showError(name, error ? error.description : '');
+  }
+  return verdict;
+}
+
+for (const name of ['number', 'expiry', 'cvv', 'name']) {
+  inputs[name].addEventListener('blur', () => { if (inputs[name].value.trim() !== '') checkCard([name]); });
   inputs[name].addEventListener('input', () => {
-    if (inputs[name].getAttribute('aria-invalid') === 'true' && name !== 'number') check([name]);
+    if (name !== 'number' && inputs[name].getAttribute('aria-invalid') === 'true') checkCard([name]);
   });
 }
 
-form.addEventListener('submit', (event) => {
+// ---------------------------------------------------------------- paying
+
+const progressText = {
+  validating: 'Checking your details…',
+  posting: 'Contacting your bank…',
+  redirecting: 'Taking you to your bank…',
+  awaiting_otp: 'Waiting for the one-time password…',
+  paid: 'Payment successful.',
+  failed: 'The payment failed.',
+};
+
+let checkout = null;
+function getCheckout() {
+  const authentication = form.elements.auth.value;
+  if (!checkout || checkout.authentication !== authentication) {
+    checkout = new Checkout({
+      endpoint: '/api/checkout',
+      allowedHosts: [config.gateway_host],
+      allowLoopbackHttp: config.gateway_host.startsWith('127.0.0.1') || config.gateway_host.startsWith('localhost'),
+      authentication,
+      timeoutMs: 30000,
+      onProgress: (event) => {
+        if (progressText[event.state] && event.state !== 'failed') showStatus('progress', progressText[event.state]);
+        payButton.disabled = event.state === 'posting' || event.state === 'validating' || event.state === 'redirecting';
+      },
+    });
+    checkout.authentication = authentication;
+  }
+  return checkout;
+}
+
+function request() {
+  const mandate = !selectedToken && $('mandate').checked;
+  const payment = {
+    email: inputs.email.value,
+    contact: inputs.contact.value,
+    method: 'card',
+    card: cardInput(),
+  };
+  const body = { amount: AMOUNT, currency: 'INR', customer_id: customer?.id, receipt: `demo-${Date.now()}`, payment };
+  if (selectedToken) {
+    payment.token = selectedToken.id;
+  } else if (mandate) {
+    payment.recurring = 1;
+    body.token = { max_amount: MANDATE_MAX, frequency: 'monthly' };
+  } else if ($('save').checked) {
+    payment.save = 1;
+  }
+  return body;
+}
+
+function showFailure(error) {
+  const errors = error.errors?.length ? error.errors : [error];
+  let first = null;
+  for (const e of errors) {
+    const name = inputFor(e.field);
+    if (name && !inputs[name].closest('.field').hidden) {
+      showError(name, e.description);
+      first ??= name;
+    }
+  }
+  showStatus('fail', first ? 'Please correct the highlighted fields.' : error.description ?? error.message);
+  if (first) inputs[first].focus();
+  inputs.cvv.value = ''; // never keep a CVV after a failed attempt
+}
+
+async function finish(outcome) {
+  if (outcome.status === 'awaiting_otp') return openOtp(outcome);
+  if (outcome.status === 'paid') {
+    const { signature_valid } = await api('POST', '/api/verify', outcome).catch(() => ({ signature_valid: false }));
+    const q = new URLSearchParams({
+      payment_id: outcome.razorpay_payment_id, order_id: outcome.razorpay_order_id, signature_valid: String(signature_valid),
+    });
+    location.assign(`/result.html?${q}`);
+  }
+  if (outcome.status === 'processing') {
+    location.assign(`/result.html?${new URLSearchParams({ payment_id: outcome.payment_id ?? '', order_id: outcome.order_id ?? '' })}`);
+  }
+  // 'redirecting': the browser is already on its way to the bank page.
+}
+
+form.addEventListener('submit', async (event) => {
   event.preventDefault();
-  const verdict = check(Object.keys(inputs));
+  clearErrors();
+  const fields = selectedToken ? ['cvv'] : ['number', 'expiry', 'cvv', 'name'];
+  const verdict = checkCard(fields);
   if (!verdict.valid) {
-    status.className = 'status fail';
-    status.textContent = 'Please correct the highlighted fields.';
+    showStatus('fail', 'Please correct the highlighted fields.');
     inputs[inputFor(verdict.errors[0].field)].focus();
     return;
   }
-  status.className = 'status ok';
-  status.textContent = `${verdict.network} card ending ${verdict.last4} is valid.`;
+  if (!config || !customer) {
+    showStatus('fail', 'The payment server is not reachable.');
+    return;
+  }
+  try {
+    await finish(await getCheckout().pay(request(), selectedToken ? { network: selectedToken.network } : undefined));
+  } catch (error) {
+    if (error.kind === 'payment_in_progress') return; // a double click: the first one goes on
+    showFailure(error);
+    payButton.disabled = false;
+  }
 });
+
+// ---------------------------------------------------------------- OTP
+
+const otpDialog = $('otp-dialog');
+function openOtp(outcome) {
+  $('otp').value = '';
+  $('otp-error').textContent = '';
+  $('otp').setAttribute('aria-invalid', 'false');
+  const m = outcome.metadata;
+  $('otp-card').textContent = m?.last4 ? ` ending ${m.last4}` : '';
+  if (!otpDialog.open) otpDialog.showModal();
+  $('otp').focus();
+}
+
+$('otp-form').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  $('otp-submit').disabled = true;
+  try {
+    const outcome = await checkout.submitOtp($('otp').value);
+    if (outcome.status !== 'awaiting_otp') otpDialog.close();
+    await finish(outcome);
+  } catch (error) {
+    $('otp').setAttribute('aria-invalid', 'true');
+    $('otp-error').textContent = error.description ?? error.message;
+    if (checkout.state !== 'awaiting_otp') { otpDialog.close(); showFailure(error); payButton.disabled = false; }
+  } finally {
+    $('otp-submit').disabled = false;
+  }
+});
+
+$('otp-resend').addEventListener('click', async () => {
+  $('otp-resend').disabled = true;
+  try {
+    await checkout.resendOtp();
+    $('otp-error').textContent = '';
+    $('otp-help').textContent = 'A new one-time password was sent.';
+  } catch (error) {
+    $('otp-error').textContent = error.description ?? error.message;
+  } finally {
+    $('otp-resend').disabled = false;
+  }
+});
+
+otpDialog.addEventListener('cancel', () => { showStatus('fail', 'The payment was not completed.'); payButton.disabled = false; });
 
 document.documentElement.dataset.ready = 'true';

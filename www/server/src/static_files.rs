@@ -113,6 +113,8 @@ async fn serve(
                     (header::CONTENT_LENGTH, len.to_string()),
                     (header::CACHE_CONTROL, "no-cache".to_string()),
                     (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_string()),
+                    (header::CONTENT_SECURITY_POLICY, CSP.to_string()),
+                    (header::REFERRER_POLICY, "strict-origin-when-cross-origin".to_string()),
                 ],
                 body,
             )
@@ -121,6 +123,12 @@ async fn serve(
         Err(_) => not_found(),
     }
 }
+
+/// The demo pages' Content-Security-Policy: scripts only from this origin
+/// (plus `'wasm-unsafe-eval'` to compile the module), no inline script or
+/// style, forms only to this origin and the gateway's bank page.
+pub const CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; \
+    img-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
 
 fn not_found() -> Response {
     (

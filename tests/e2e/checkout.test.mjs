@@ -1,0 +1,165 @@
+// Every demo flow, as a shopper would do it, in real headless Chromium
+// against the demo backend and its sandbox gateway. Screenshots of each
+// final state go to build/screenshots/.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { startDemo, launchBrowser, openPage, typeCard, checkoutPosts, shots } from './harness.mjs';
+
+let demo;
+let browser;
+const shot = (page, name) => page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
+
+before(async () => {
+  demo = await startDemo();
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+  demo?.stop();
+});
+
+async function approveOnBankPage(page) {
+  await page.click('button[value=approve]');
+  await Promise.all([page.waitForURL(/\/result\.html/), page.click('text=Continue to the merchant')]);
+  await page.waitForSelector('html[data-ready=true]');
+}
+
+test('typing formats the number, names the network, and never flags a valid prefix', async () => {
+  const { page, problems, context } = await openPage(browser, demo.demo);
+  await page.click('#number');
+  for (const ch of '6527658900001005') {
+    await page.keyboard.type(ch);
+    assert.notEqual(await page.getAttribute('#number', 'aria-invalid'), 'true', 'flagged while typing');
+  }
+  assert.equal(await page.inputValue('#number'), '6527 6589 0000 1005');
+  assert.equal(await page.textContent('#network'), 'RuPay');
+  await page.fill('#number', '');
+  await page.type('#number', '340256000401007');
+  assert.equal(await page.inputValue('#number'), '3402 560004 01007');
+  assert.equal(await page.textContent('#network'), 'American Express');
+  await shot(page, 'typing-amex');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('an invalid card shows inline errors and sends no request', async () => {
+  const { page, requests, problems, context } = await openPage(browser, demo.demo);
+  await page.click('input[name=auth][value=redirect]');
+  await typeCard(page, { number: '4100280000001008', expiry: '01/20', cvv: '12', name: '' });
+  await page.click('#pay');
+  assert.equal(await page.getAttribute('#number', 'aria-invalid'), 'true');
+  assert.equal(await page.textContent('#number-error'), 'The number is invalid');
+  assert.equal(await page.textContent('#expiry-error'), 'The card has expired');
+  assert.equal(await page.textContent('#cvv-error'), 'The cvv must be 3 digits');
+  assert.equal(await page.textContent('#name-error'), 'The name is required');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'number');
+  assert.equal(checkoutPosts(requests).length, 0);
+  await shot(page, 'invalid-card');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('new card, saved: bank page, approve, success with a token and a valid signature', async () => {
+  const { page, requests, problems, context } = await openPage(browser, demo.demo);
+  await page.click('input[name=auth][value=redirect]');
+  await typeCard(page, { number: '4100 2800 0000 1007' });
+  await page.check('#save');
+  await Promise.all([page.waitForURL(/\/authorize$/), page.click('#pay')]);
+  assert.ok(page.url().startsWith(demo.gateway));
+  await shot(page, 'bank-page');
+  await approveOnBankPage(page);
+  assert.equal(await page.textContent('#headline'), 'Payment successful');
+  assert.equal(await page.textContent('#signature'), 'valid');
+  assert.match(await page.textContent('#payment-id'), /^pay_/);
+  assert.match(await page.textContent('#order-id'), /^order_/);
+  assert.match(await page.textContent('#token-id'), /^token_/);
+  assert.equal(checkoutPosts(requests).length, 1);
+  await shot(page, 'redirect-success');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('OTP on the page: wrong OTP, resend, right OTP', async () => {
+  const { page, problems, context } = await openPage(browser, demo.demo);
+  await typeCard(page, { number: '5500 6700 0000 1002' });
+  await page.click('#pay');
+  await page.waitForSelector('#otp-dialog[open]');
+  await page.fill('#otp', '123');
+  await page.click('#otp-submit');
+  await page.waitForFunction(() => document.getElementById('otp-error').textContent !== '');
+  assert.match(await page.textContent('#otp-error'), /incorrect OTP/i);
+  assert.equal(await page.getAttribute('#otp', 'aria-invalid'), 'true');
+  await shot(page, 'otp-wrong');
+  await page.click('#otp-resend');
+  await page.waitForFunction(() => document.getElementById('otp-help').textContent.includes('new one-time password'));
+  await page.fill('#otp', '123456');
+  await Promise.all([page.waitForURL(/\/result\.html/), page.click('#otp-submit')]);
+  await page.waitForSelector('html[data-ready=true]');
+  assert.equal(await page.textContent('#headline'), 'Payment successful');
+  assert.equal(await page.textContent('#signature'), 'valid');
+  await shot(page, 'otp-success');
+  // The wrong OTP's 400 is logged by Chromium as a failed load; nothing else.
+  assert.deepEqual(problems.filter((p) => !/status of 400/.test(p)), []);
+  assert.equal(problems.length, 1);
+  await context.close();
+});
+
+test('pay with the saved card without a CVV: no cvv key is sent', async () => {
+  const { page, requests, problems, context } = await openPage(browser, demo.demo);
+  await page.waitForSelector('#saved-cards:not([hidden])');
+  await page.click('#saved-list input[type=radio]');
+  assert.equal(await page.isHidden('#number'), true);
+  await page.click('input[name=auth][value=redirect]');
+  await Promise.all([page.waitForURL(/\/authorize$/), page.click('#pay')]);
+  const [post] = checkoutPosts(requests);
+  const body = JSON.parse(post.body);
+  assert.match(body.payment.token, /^token_/);
+  assert.equal(body.payment.save, 1);
+  assert.ok(!('cvv' in (body.payment.card ?? {})), 'a CVV key was sent for a saved card');
+  assert.ok(!('number' in (body.payment.card ?? {})));
+  await approveOnBankPage(page);
+  assert.equal(await page.textContent('#headline'), 'Payment successful');
+  await shot(page, 'saved-card-success');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('mandate registration, then a subsequent recurring debit through the backend', async () => {
+  const { page, problems, context } = await openPage(browser, demo.demo);
+  await page.click('input[name=auth][value=redirect]');
+  await typeCard(page, { number: '4718 6091 0820 4366' });
+  await page.check('#mandate');
+  await Promise.all([page.waitForURL(/\/authorize$/), page.click('#pay')]);
+  await approveOnBankPage(page);
+  await page.waitForSelector('#recurring:not([hidden])');
+  await page.click('#charge');
+  await page.waitForFunction(() => document.getElementById('charge-status').textContent !== '');
+  assert.match(await page.textContent('#charge-status'), /^Charged: pay_/);
+  await shot(page, 'mandate-and-recurring-debit');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test("a declined test card shows the gateway's error and keeps the shopper's input", async () => {
+  const { page, context } = await openPage(browser, demo.demo);
+  await typeCard(page, { number: '4000 0000 0000 0002' });
+  await page.click('#pay');
+  await page.waitForSelector('#form-status.fail');
+  assert.match(await page.textContent('#form-status'), /declined/i);
+  assert.equal(await page.inputValue('#number'), '4000 0000 0000 0002');
+  assert.equal(await page.inputValue('#cvv'), '', 'the CVV is cleared after a failure');
+  assert.equal(await page.isEnabled('#pay'), true);
+  await shot(page, 'declined');
+  await context.close();
+});
+
+test('a double click on Pay creates one order', async () => {
+  const { page, requests, context } = await openPage(browser, demo.demo);
+  await page.click('input[name=auth][value=redirect]');
+  await typeCard(page, { number: '4111 1111 1111 1111' });
+  await Promise.all([page.waitForURL(/\/authorize$/), page.dblclick('#pay')]);
+  assert.equal(checkoutPosts(requests).length, 1);
+  await shot(page, 'double-click-one-order');
+  await context.close();
+});

@@ -1,0 +1,74 @@
+// The result page: what the backend verified, and the saved card's token.
+const $ = (id) => document.getElementById(id);
+const q = new URLSearchParams(location.search);
+
+function row(term, value, id) {
+  const dt = document.createElement('dt');
+  dt.textContent = term;
+  const dd = document.createElement('dd');
+  dd.textContent = value;
+  if (id) dd.id = id;
+  $('details').append(dt, dd);
+}
+
+async function api(method, path, idempotencyKey, body) {
+  const headers = body ? { 'content-type': 'application/json' } : {};
+  if (idempotencyKey) headers['idempotency-key'] = idempotencyKey;
+  const response = await fetch(path, { method, headers, body: body ? JSON.stringify(body) : undefined });
+  const data = await response.json().catch(() => ({}));
+  if (!response.ok) throw Object.assign(new Error(data.error?.description ?? `HTTP ${response.status}`), data.error ?? {});
+  return data;
+}
+
+const paymentId = q.get('payment_id');
+const errorDescription = q.get('error_description');
+
+if (errorDescription || !paymentId) {
+  $('headline').textContent = 'Payment failed';
+  $('summary').textContent = errorDescription ?? 'The payment was not completed.';
+  for (const key of ['error_code', 'error_source', 'error_step', 'error_reason']) {
+    if (q.get(key)) row(key.replace('error_', ''), q.get(key), key);
+  }
+  if (paymentId) row('Payment id', paymentId, 'payment-id');
+} else {
+  const valid = q.get('signature_valid') === 'true';
+  $('headline').textContent = valid ? 'Payment successful' : 'Payment received';
+  $('summary').textContent = valid
+    ? 'The merchant verified the payment signature.'
+    : 'The payment is being confirmed by the merchant.';
+  row('Payment id', paymentId, 'payment-id');
+  row('Order id', q.get('order_id') ?? '', 'order-id');
+  row('Signature check', q.has('signature_valid') ? (valid ? 'valid' : 'INVALID') : 'not checked', 'signature');
+  try {
+    const payment = await api('GET', `/api/payments/${encodeURIComponent(paymentId)}`);
+    row('Status', payment.status, 'payment-status');
+    row('Token id', payment.token_id ?? 'none (card not saved)', 'token-id');
+    if (payment.token_id && payment.customer_id) {
+      const { items = [] } = await api('GET', `/api/customers/${payment.customer_id}/tokens`);
+      const token = items.find((t) => t.id === payment.token_id);
+      if (token?.recurring) {
+        $('recurring').hidden = false;
+        // One key for this page's debit: a double click or a retry debits once.
+        const idempotencyKey = crypto.randomUUID();
+        $('charge').addEventListener('click', async () => {
+          $('charge').disabled = true;
+          try {
+            const debit = await api('POST', '/api/recurring', idempotencyKey, {
+              customer_id: payment.customer_id, token: payment.token_id, amount: 100, currency: 'INR',
+              email: payment.email, contact: payment.contact,
+            });
+            $('charge-status').className = 'status ok';
+            $('charge-status').textContent = `Charged: ${debit.razorpay_payment_id}`;
+          } catch (e) {
+            $('charge-status').className = 'status fail';
+            $('charge-status').textContent = e.message;
+            $('charge').disabled = false;
+          }
+        });
+      }
+    }
+  } catch (e) {
+    row('Details', e.message);
+  }
+}
+document.documentElement.dataset.ready = 'true';
