@@ -1,10 +1,14 @@
 // Every demo flow, as a shopper would do it, in real headless Chromium
 // against the demo backend and its sandbox gateway. Screenshots of each
-// final state go to build/screenshots/.
+// final state go to build/screenshots/. Each flow ends with assertNoLeak:
+// the card number and CVV went only into the one /api/checkout body.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { startDemo, launchBrowser, openPage, typeCard, checkoutPosts, shots } from './harness.mjs';
+import { startDemo, launchBrowser, openPage, typeCard, checkoutPosts, shots, assertNoLeak } from './harness.mjs';
+
+// A CVV no amount, id or fixed string of the demo contains (see cvvPatterns).
+const CVV = '837';
 
 let demo;
 let browser;
@@ -26,7 +30,8 @@ async function approveOnBankPage(page) {
 }
 
 test('typing formats the number, names the network, and never flags a valid prefix', async () => {
-  const { page, problems, context } = await openPage(browser, demo.demo);
+  const rec = await openPage(browser, demo.demo);
+  const { page, problems, context } = rec;
   await page.click('#number');
   for (const ch of '6527658900001005') {
     await page.keyboard.type(ch);
@@ -40,13 +45,16 @@ test('typing formats the number, names the network, and never flags a valid pref
   assert.equal(await page.textContent('#network'), 'American Express');
   await shot(page, 'typing-amex');
   assert.deepEqual(problems, []);
+  await assertNoLeak(rec, { number: '6527658900001005', sent: false });
+  await assertNoLeak(rec, { number: '340256000401007', sent: false });
   await context.close();
 });
 
 test('an invalid card shows inline errors and sends no request', async () => {
-  const { page, requests, problems, context } = await openPage(browser, demo.demo);
+  const rec = await openPage(browser, demo.demo);
+  const { page, requests, problems, context } = rec;
   await page.click('input[name=auth][value=redirect]');
-  await typeCard(page, { number: '4100280000001008', expiry: '01/20', cvv: '12', name: '' });
+  await typeCard(page, { number: '4100280000001008', expiry: '01/20', cvv: '83', name: '' });
   await page.click('#pay');
   assert.equal(await page.getAttribute('#number', 'aria-invalid'), 'true');
   assert.equal(await page.textContent('#number-error'), 'The number is invalid');
@@ -57,13 +65,15 @@ test('an invalid card shows inline errors and sends no request', async () => {
   assert.equal(checkoutPosts(requests).length, 0);
   await shot(page, 'invalid-card');
   assert.deepEqual(problems, []);
+  await assertNoLeak(rec, { number: '4100280000001008', cvv: '83', sent: false });
   await context.close();
 });
 
 test('new card, saved: bank page, approve, success with a token and a valid signature', async () => {
-  const { page, requests, problems, context } = await openPage(browser, demo.demo);
+  const rec = await openPage(browser, demo.demo);
+  const { page, requests, problems, context } = rec;
   await page.click('input[name=auth][value=redirect]');
-  await typeCard(page, { number: '4100 2800 0000 1007' });
+  await typeCard(page, { number: '4100 2800 0000 1007', cvv: CVV });
   await page.check('#save');
   await Promise.all([page.waitForURL(/\/authorize$/), page.click('#pay')]);
   assert.ok(page.url().startsWith(demo.gateway));
@@ -77,12 +87,14 @@ test('new card, saved: bank page, approve, success with a token and a valid sign
   assert.equal(checkoutPosts(requests).length, 1);
   await shot(page, 'redirect-success');
   assert.deepEqual(problems, []);
+  await assertNoLeak(rec, { number: '4100280000001007', cvv: CVV });
   await context.close();
 });
 
 test('OTP on the page: wrong OTP, resend, right OTP', async () => {
-  const { page, problems, context } = await openPage(browser, demo.demo);
-  await typeCard(page, { number: '5500 6700 0000 1002' });
+  const rec = await openPage(browser, demo.demo);
+  const { page, problems, context } = rec;
+  await typeCard(page, { number: '5500 6700 0000 1002', cvv: CVV });
   await page.click('#pay');
   await page.waitForSelector('#otp-dialog[open]');
   await page.fill('#otp', '123');
@@ -102,11 +114,13 @@ test('OTP on the page: wrong OTP, resend, right OTP', async () => {
   // The wrong OTP's 400 is logged by Chromium as a failed load; nothing else.
   assert.deepEqual(problems.filter((p) => !/status of 400/.test(p)), []);
   assert.equal(problems.length, 1);
+  await assertNoLeak(rec, { number: '5500670000001002', cvv: CVV });
   await context.close();
 });
 
 test('pay with the saved card without a CVV: no cvv key is sent', async () => {
-  const { page, requests, problems, context } = await openPage(browser, demo.demo);
+  const rec = await openPage(browser, demo.demo);
+  const { page, requests, problems, context } = rec;
   await page.waitForSelector('#saved-cards:not([hidden])');
   await page.click('#saved-list input[type=radio]');
   assert.equal(await page.isHidden('#number'), true);
@@ -122,13 +136,16 @@ test('pay with the saved card without a CVV: no cvv key is sent', async () => {
   assert.equal(await page.textContent('#headline'), 'Payment successful');
   await shot(page, 'saved-card-success');
   assert.deepEqual(problems, []);
+  // The saved card's number (paid with in an earlier flow) is never shown or sent.
+  await assertNoLeak(rec, { number: '4100280000001007', sent: false });
   await context.close();
 });
 
 test('mandate registration, then a subsequent recurring debit through the backend', async () => {
-  const { page, problems, context } = await openPage(browser, demo.demo);
+  const rec = await openPage(browser, demo.demo);
+  const { page, problems, context } = rec;
   await page.click('input[name=auth][value=redirect]');
-  await typeCard(page, { number: '4718 6091 0820 4366' });
+  await typeCard(page, { number: '4718 6091 0820 4366', cvv: CVV });
   await page.check('#mandate');
   await Promise.all([page.waitForURL(/\/authorize$/), page.click('#pay')]);
   await approveOnBankPage(page);
@@ -138,12 +155,14 @@ test('mandate registration, then a subsequent recurring debit through the backen
   assert.match(await page.textContent('#charge-status'), /^Charged: pay_/);
   await shot(page, 'mandate-and-recurring-debit');
   assert.deepEqual(problems, []);
+  await assertNoLeak(rec, { number: '4718609108204366', cvv: CVV });
   await context.close();
 });
 
 test("a declined test card shows the gateway's error and keeps the shopper's input", async () => {
-  const { page, context } = await openPage(browser, demo.demo);
-  await typeCard(page, { number: '4000 0000 0000 0002' });
+  const rec = await openPage(browser, demo.demo);
+  const { page, context } = rec;
+  await typeCard(page, { number: '4000 0000 0000 0002', cvv: CVV });
   await page.click('#pay');
   await page.waitForSelector('#form-status.fail');
   assert.match(await page.textContent('#form-status'), /declined/i);
@@ -151,15 +170,18 @@ test("a declined test card shows the gateway's error and keeps the shopper's inp
   assert.equal(await page.inputValue('#cvv'), '', 'the CVV is cleared after a failure');
   assert.equal(await page.isEnabled('#pay'), true);
   await shot(page, 'declined');
+  await assertNoLeak(rec, { number: '4000000000000002', cvv: CVV });
   await context.close();
 });
 
 test('a double click on Pay creates one order', async () => {
-  const { page, requests, context } = await openPage(browser, demo.demo);
+  const rec = await openPage(browser, demo.demo);
+  const { page, requests, context } = rec;
   await page.click('input[name=auth][value=redirect]');
-  await typeCard(page, { number: '4111 1111 1111 1111' });
+  await typeCard(page, { number: '4111 1111 1111 1111', cvv: CVV });
   await Promise.all([page.waitForURL(/\/authorize$/), page.dblclick('#pay')]);
   assert.equal(checkoutPosts(requests).length, 1);
   await shot(page, 'double-click-one-order');
+  await assertNoLeak(rec, { number: '4111111111111111', cvv: CVV });
   await context.close();
 });
