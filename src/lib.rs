@@ -10,6 +10,7 @@
 //!   next-action URLs, the OTP/redirect state machine) — pure Rust;
 //! - [`error`]: the one error type, with Razorpay's error-object fields;
 //! - [`value`]: lenient decoding of whatever a page passes in;
+//! - [`json`]: a small serde serializer to JSON text (results and requests);
 //! - `wasm` (only on `wasm32`): the `#[wasm_bindgen]` exports and the
 //!   browser edge (web-sys, gloo-net).
 
@@ -19,6 +20,7 @@
 pub mod card;
 pub mod checkout;
 pub mod error;
+pub mod json;
 pub mod value;
 
 #[cfg(target_arch = "wasm32")]

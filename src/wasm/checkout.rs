@@ -14,7 +14,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use super::browser::{read_browser, read_referer};
-use super::convert::{from_js, js_error, to_js};
+use super::convert::{from_js, js_error, json_text, to_js};
 use super::http::{post_json, Reply};
 use crate::card::validate::wipe;
 use crate::card::Network;
@@ -242,18 +242,10 @@ fn body_of(reply: &Reply) -> Body {
         return Body::Empty;
     }
     match js_sys::JSON::parse(&reply.text) {
-        Ok(value) if value.is_object() => serde_wasm_bindgen::from_value::<Body>(value).unwrap_or(Body::NotJson),
+        Ok(value) if value.is_object() => super::de::from_value::<Body>(value).unwrap_or(Body::NotJson),
         Ok(_) => Body::NotJson,
         Err(_) => Body::NotJson,
     }
-}
-
-/// JSON text of a plain object (through the platform's `JSON.stringify`).
-fn json_text<T: Serialize>(value: &T) -> Result<String, Error> {
-    js_sys::JSON::stringify(&to_js(value))
-        .ok()
-        .and_then(|s| s.as_string())
-        .ok_or_else(|| Error::new(ErrorKind::InvalidState, "The request could not be encoded"))
 }
 
 #[derive(Serialize)]

@@ -3,6 +3,7 @@
 //! `Result`, calls the pure core, and hands plain objects back.
 //!
 //! - [`convert`] — `Error` → JS `Error`, values → plain objects;
+//! - [`de`] — a message-less serde deserializer over `JsValue` (small);
 //! - [`browser`] — `collectBrowser` (navigator, screen, Date);
 //! - [`card`] — `validateCard`, `inspectNumber`, `cardNetwork`, `parseExpiry`;
 //! - [`checkout`] — the `Checkout` class (post, next actions, OTP);
@@ -14,6 +15,7 @@ pub mod browser;
 pub mod card;
 pub mod checkout;
 pub mod convert;
+pub mod de;
 pub mod http;
 pub mod response;
 mod types;

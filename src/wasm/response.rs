@@ -28,7 +28,7 @@ fn parse(json: JsValue, options: JsValue) -> Result<JsValue, Error> {
     let body = match value {
         None => Body::Empty,
         Some(v) if v.is_object() && !v.is_instance_of::<js_sys::Array>() => {
-            serde_wasm_bindgen::from_value::<Body>(v).unwrap_or(Body::NotJson)
+            super::de::from_value::<Body>(v).unwrap_or(Body::NotJson)
         }
         Some(_) => Body::NotJson,
     };
