@@ -102,23 +102,32 @@ impl Writer {
     }
 
     fn string(&mut self, s: &str) {
+        self.out.reserve(s.len() + 2);
         self.out.push('"');
-        for c in s.chars() {
-            match c {
-                '"' => self.out.push_str("\\\""),
-                '\\' => self.out.push_str("\\\\"),
-                '\n' => self.out.push_str("\\n"),
-                '\r' => self.out.push_str("\\r"),
-                '\t' => self.out.push_str("\\t"),
-                c if (c as u32) < 0x20 => {
-                    let n = c as u32;
-                    self.out.push_str("\\u00");
-                    self.out.push(char::from_digit(n >> 4, 16).unwrap_or('0'));
-                    self.out.push(char::from_digit(n & 15, 16).unwrap_or('0'));
-                }
-                c => self.out.push(c),
+        // Copy runs of plain text whole; only `"`, `\\` and control
+        // characters (all ASCII, so every cut is on a char boundary) are escaped.
+        let mut start = 0;
+        for (i, b) in s.bytes().enumerate() {
+            let escape = match b {
+                b'"' => "\\\"",
+                b'\\' => "\\\\",
+                b'\n' => "\\n",
+                b'\r' => "\\r",
+                b'\t' => "\\t",
+                0..=0x1f => "",
+                _ => continue,
+            };
+            self.out.push_str(s.get(start..i).unwrap_or_default());
+            start = i + 1;
+            if escape.is_empty() {
+                self.out.push_str("\\u00");
+                self.out.push(char::from_digit(u32::from(b >> 4), 16).unwrap_or('0'));
+                self.out.push(char::from_digit(u32::from(b & 15), 16).unwrap_or('0'));
+            } else {
+                self.out.push_str(escape);
             }
         }
+        self.out.push_str(s.get(start..).unwrap_or_default());
         self.out.push('"');
     }
 }
