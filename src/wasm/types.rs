@@ -1,11 +1,15 @@
 //! TypeScript declarations for the shapes the exports take and return, so
 //! that merchants' editors check field names. Kept beside the exports; the
-//! consumer type test (tests/types) fails when they drift.
+//! consumer type test (tests/pkg/vite-app/src/types.ts, run by
+//! tests/pkg/package.test.mjs) fails when they drift. The block between the
+//! begin/end markers must need no DOM type: it is also shipped alone as
+//! types.d.ts, for the Node entry (node.d.ts).
 
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_TYPES: &'static str = r#"
+/* razorpay-checkout-wasm types: begin (scripts/merge-template.mjs copies this block to types.d.ts for node.d.ts) */
 /** A card network, named exactly as Razorpay's token entity names it. */
 export type NetworkName =
   | "Visa" | "MasterCard" | "American Express" | "Diners Club" | "RuPay"
@@ -238,4 +242,14 @@ export interface ParseOptions {
   allowedHosts?: string[];
   allowLoopbackHttp?: boolean;
 }
+
+declare global {
+  /** `Checkout` declares `[Symbol.dispose]()` (for `using`): this is the
+   *  declaration TypeScript's lib.esnext.disposable makes, repeated so that
+   *  the types compile with any `lib` setting (ES2020, ES2022, ...). */
+  interface SymbolConstructor {
+    readonly dispose: unique symbol;
+  }
+}
+/* razorpay-checkout-wasm types: end */
 "#;
