@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Every test: native Rust tests (card engine, checkout core, backend and
 # sandbox), the exports in headless Chromium, the release package loaded and
-# called in node, and the demo pages driven in headless Chromium.
+# called in node, the packed npm package consumed by fresh projects (Vite,
+# plain ESM page, node; tsc and attw), and the demo pages driven in headless
+# Chromium.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
@@ -22,6 +24,9 @@ kill $mock 2>/dev/null || true
 echo "== release package build"
 scripts/build-pkg.sh
 cargo build -p razorpay-demo --quiet
+
+echo "== the npm package as merchants get it (npm pack; attw; tsc --strict; Vite 7 build and dev server, plain ESM page and node, in headless Chromium)"
+node --test --test-concurrency=1 tests/pkg/
 
 echo "== release package, and every demo flow against the backend + sandbox (node --test, Playwright + Chromium)"
 node --test --test-concurrency=1 tests/js/ tests/e2e/

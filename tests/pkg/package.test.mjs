@@ -19,6 +19,7 @@ import { createHash } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { createServer } from 'vite';
 import { serve } from './serve.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -231,6 +232,24 @@ test('a fresh Vite 7 project builds with the tarball and runs it in Chromium, fr
     assert.equal(wasm.url, new URL(wasmAsset, entry).href);
     assert.ok(wasm.url.startsWith(server.url), 'served from under the sub-path');
     assert.deepEqual(got.console, []);
+  } finally {
+    await server.close();
+  }
+});
+
+test('the Vite dev server serves the package (optimizeDeps.exclude, as the README says)', async () => {
+  const app = apps['vite-app'];
+  const server = await createServer({
+    root: app, configFile: join(app, 'vite.config.js'), logLevel: 'warn', clearScreen: false,
+    server: { host: '127.0.0.1', port: 0, strictPort: true, hmr: false },
+  });
+  await server.listen();
+  try {
+    const got = await load(`http://127.0.0.1:${server.httpServer.address().port}/`);
+    checkResults(got.result);
+    assert.equal(got.wasm.length, 1, JSON.stringify(got.wasm));
+    assert.equal(got.wasm[0].type, 'application/wasm');
+    assert.match(got.wasm[0].url, /\/node_modules\/razorpay-checkout-wasm\/razorpay_checkout_wasm_bg\.wasm$/);
   } finally {
     await server.close();
   }
