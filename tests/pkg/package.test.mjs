@@ -20,6 +20,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { createServer } from 'vite';
+import webpack from 'webpack';
 import { serve } from './serve.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -55,12 +56,16 @@ before(async () => {
   mkdirSync(work, { recursive: true });
   [packed] = JSON.parse(npm(['pack', pkgDir, '--pack-destination', work, '--json'], work));
   tarball = join(work, packed.filename);
-  for (const app of ['vite-app', 'plain', 'node-app']) {
+  for (const app of ['vite-app', 'webpack-app', 'plain', 'node-app']) {
     const dir = join(work, app);
     cpSync(join(here, app), dir, { recursive: true, filter: (src) => !/node_modules|dist/.test(src.slice(here.length)) });
     const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
     manifest.dependencies = { [NAME]: `file:../${packed.filename}` };
     writeFileSync(join(dir, 'package.json'), JSON.stringify(manifest, null, 2));
+    if (app === 'webpack-app') {
+      mkdirSync(join(dir, 'src'));
+      cpSync(join(here, 'plain', 'app.js'), join(dir, 'src', 'index.js'));
+    }
     npm(['install', '--offline', '--ignore-scripts', '--no-package-lock'], dir);
     apps[app] = dir;
   }
@@ -231,6 +236,29 @@ test('a fresh Vite 7 project builds with the tarball and runs it in Chromium, fr
     assert.ok(entry, JSON.stringify(got.scripts));
     assert.equal(wasm.url, new URL(wasmAsset, entry).href);
     assert.ok(wasm.url.startsWith(server.url), 'served from under the sub-path');
+    assert.deepEqual(got.console, []);
+  } finally {
+    await server.close();
+  }
+});
+
+test('a fresh webpack 5 project builds with the tarball and runs it in Chromium, from a sub-path', async () => {
+  const app = apps['webpack-app'];
+  const { default: config } = await import(join(app, 'webpack.config.js'));
+  const stats = await new Promise((resolve, reject) =>
+    webpack(config, (err, result) => (err ? reject(err) : resolve(result))));
+  assert.equal(stats.hasErrors(), false, stats.toString('errors-only'));
+  assert.equal(stats.hasWarnings(), false, stats.toString('errors-warnings'));
+  cpSync(join(app, 'index.html'), join(app, 'dist', 'index.html'));
+  const wasmAsset = readdirSync(join(app, 'dist', 'assets')).find((f) => f.endsWith('.wasm'));
+  assert.ok(wasmAsset, 'webpack emitted the .wasm as an asset');
+  assert.deepEqual(readFileSync(join(app, 'dist', 'assets', wasmAsset)), readFileSync(join(pkgDir, 'razorpay_checkout_wasm_bg.wasm')));
+
+  const server = await serve(join(app, 'dist'), { prefix: '/shop/checkout/', csp: CSP });
+  try {
+    const got = await load(server.url);
+    checkResults(got.result);
+    assert.deepEqual(got.wasm, [{ url: new URL(`assets/${wasmAsset}`, server.url).href, status: 200, type: 'application/wasm' }]);
     assert.deepEqual(got.console, []);
   } finally {
     await server.close();
