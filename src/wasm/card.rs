@@ -1,5 +1,13 @@
 //! The card engine's exports.
 
+// Zero on free (the module's global allocator) and stack scrubbing.
+// Declared here, next to the exports whose arguments are card numbers;
+// it belongs to the whole module.
+#[path = "wipe.rs"]
+pub mod wipe;
+
+use wipe::scrubbed;
+
 use serde::Deserialize;
 use wasm_bindgen::prelude::*;
 
@@ -70,7 +78,7 @@ pub fn validate_card_js(
     #[wasm_bindgen(unchecked_param_type = "CardInput")] card: JsValue,
     #[wasm_bindgen(unchecked_optional_param_type = "ValidateOptions")] options: Option<JsValue>,
 ) -> Result<JsValue, JsValue> {
-    validate(card, options.unwrap_or(JsValue::UNDEFINED)).map_err(|e| js_error(&e))
+    scrubbed(|| validate(card, options.unwrap_or(JsValue::UNDEFINED)).map_err(|e| js_error(&e)))
 }
 
 /// The as-you-type view of a (partial) card number:
@@ -80,9 +88,13 @@ pub fn validate_card_js(
 /// `undefined` are an empty, `incomplete` number.
 #[wasm_bindgen(js_name = inspectNumber, unchecked_return_type = "NumberInspection")]
 pub fn inspect_number_js(#[wasm_bindgen(unchecked_param_type = "string")] partial: JsValue) -> JsValue {
+    scrubbed(|| inspect(&partial))
+}
+
+fn inspect(partial: &JsValue) -> JsValue {
     let inspection = match partial.as_string() {
         Some(s) => inspect_number(&s),
-        None if is_nullish(&partial) => inspect_number(""),
+        None if is_nullish(partial) => inspect_number(""),
         None => inspect_number("x"),
     };
     to_js(&inspection)
@@ -92,6 +104,10 @@ pub fn inspect_number_js(#[wasm_bindgen(unchecked_param_type = "string")] partia
 /// digits cannot tell it (or the input is not a number).
 #[wasm_bindgen(js_name = cardNetwork, unchecked_return_type = "NetworkName | null")]
 pub fn card_network_js(#[wasm_bindgen(unchecked_param_type = "string")] number: JsValue) -> JsValue {
+    scrubbed(|| network(&number))
+}
+
+fn network(number: &JsValue) -> JsValue {
     let Some(s) = number.as_string() else { return JsValue::NULL };
     match scan(&s) {
         Scan::Digits(d) if !d.is_empty() => match detect(d.as_bytes()) {

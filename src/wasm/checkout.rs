@@ -14,6 +14,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use super::browser::{read_browser, read_referer};
+use super::card::wipe::scrubbed_future;
 use super::convert::{from_js, js_error, json_text, to_js};
 use super::http::{post_json, Reply};
 use crate::card::validate::wipe;
@@ -499,9 +500,10 @@ impl Checkout {
         #[wasm_bindgen(unchecked_optional_param_type = "PayOptions")] options: Option<JsValue>,
     ) -> js_sys::Promise {
         let this = Checkout { config: self.config.clone(), inner: self.inner.clone() };
-        wasm_bindgen_futures::future_to_promise(async move {
+        // The request holds the card: every poll scrubs the stack it used.
+        wasm_bindgen_futures::future_to_promise(scrubbed_future(async move {
             this.pay_inner(request, options.unwrap_or(JsValue::UNDEFINED)).await.map_err(reject_with)
-        })
+        }))
     }
 
     /// Sends the shopper's OTP (through the merchant's backend).
@@ -513,7 +515,7 @@ impl Checkout {
     #[wasm_bindgen(js_name = submitOtp, unchecked_return_type = "Promise<CheckoutOutcome>")]
     pub fn submit_otp(&self, #[wasm_bindgen(unchecked_param_type = "string")] otp: JsValue) -> js_sys::Promise {
         let this = Checkout { config: self.config.clone(), inner: self.inner.clone() };
-        wasm_bindgen_futures::future_to_promise(async move {
+        wasm_bindgen_futures::future_to_promise(scrubbed_future(async move {
             let text = otp.as_string().unwrap_or_default();
             let step = this.inner.borrow_mut().flow.submit_otp(&text);
             wipe(text);
@@ -521,7 +523,7 @@ impl Checkout {
                 Ok(step) => this.drive(step).await.map_err(|e| reject_with(e.into())),
                 Err(e) => Err(reject_with(e.into())),
             }
-        })
+        }))
     }
 
     /// Asks for a new OTP (through the merchant's backend).
