@@ -1,0 +1,2 @@
+// card-validator as published (every export), without RuPay.
+export { default } from 'card-validator';

@@ -1,0 +1,2 @@
+// credit-card-type alone: network detection only.
+export { default } from 'credit-card-type';

@@ -1,0 +1,139 @@
+// Turns size.json, speed.json and startup.json into the markdown table,
+// with a PASS/MISS line for each budget of bench/README.md.
+//
+//   node bench/report.mjs <work-dir>   (writes <work-dir>/results.md and prints it)
+import { readFileSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+
+const workDir = resolve(process.argv[2] ?? 'build/bench');
+const read = (f) => JSON.parse(readFileSync(`${workDir}/${f}`, 'utf8'));
+const size = read('size.json');
+const speed = read('speed.json');
+const startup = read('startup.json');
+const meta = read('meta.json');
+
+// --- the budgets (bench/README.md) ---------------------------------------------------
+const BUDGET_GZIP = 25_000; // "≤ 25 KB gzip", read strictly as 25,000 bytes
+const BUDGET_RATIO = 10; // "≥ 10× card-validator's throughput"
+const BUDGET_INIT_MS = 5; // "instantiate ≤ 5 ms"
+
+const B = (n) => `${n.toLocaleString('en-US')} B`;
+const KB = (n) => `${(n / 1000).toFixed(1)} KB`;
+const us = (ns) => (ns >= 1e5 ? `${(ns / 1e3).toFixed(0)} µs` : ns >= 1e4 ? `${(ns / 1e3).toFixed(1)} µs` : `${(ns / 1e3).toFixed(2)} µs`);
+const ms = (v) => `${v.toFixed(2)} ms`;
+const x = (v) => `${v.toFixed(1)}×`;
+const verdict = (ok) => (ok ? '**PASS**' : '**MISS**');
+const spread = (s, f) => `${f(s.min)}–${f(s.max)}`;
+const esc = (s) => s.replaceAll('|', '\\|');
+
+const out = [];
+const line = (s = '') => out.push(s);
+
+line('# Benchmark results');
+line();
+line(`Measured ${meta.date} on ${meta.cpu} (${meta.cores} cores, load average ${meta.load} at the start, shared machine), `
+  + `node ${speed.node}, Chromium ${startup.chromium}; anchors card-validator ${speed.anchors['card-validator']} + `
+  + `credit-card-type ${speed.anchors['credit-card-type']}, bundled by esbuild ${meta.esbuild}. `
+  + `pkg/ built ${meta.pkgBuilt} from commit ${meta.commit}${meta.dirty ? ' plus uncommitted changes in src/' : ''}. `
+  + 'Command: `bench/run.sh` (method and budgets: bench/README.md).');
+line();
+
+// --- budgets -------------------------------------------------------------------------
+const total = size.ours.total.gzip;
+const [check, inspect] = speed.results;
+const init = startup.oursFull.init.median;
+const inst = startup.oursSplit.instantiate.median;
+line('## Budgets');
+line();
+line('| Budget | Target | Measured (median) | Verdict |');
+line('| --- | --- | --- | --- |');
+line(`| Whole package, gzip -9 (.wasm + JS glue) | ≤ 25 KB (${B(BUDGET_GZIP)}) | ${B(total)} (${KB(total)}) | ${verdict(total <= BUDGET_GZIP)}${total > BUDGET_GZIP ? `: ${(total / BUDGET_GZIP).toFixed(2)}× the budget, ${B(total - BUDGET_GZIP)} over` : ''} |`);
+line(`| Full check: validateCard vs card-validator number+expirationDate+cvv+cardholderName | ≥ ${BUDGET_RATIO}× throughput | ${x(check.ratio.median)} (samples ${spread(check.ratio, x)}) | ${verdict(check.ratio.median >= BUDGET_RATIO)} |`);
+line(`| As-you-type: inspectNumber vs card-validator number, each prefix | ≥ ${BUDGET_RATIO}× throughput | ${x(inspect.ratio.median)} (samples ${spread(inspect.ratio, x)}) | ${verdict(inspect.ratio.median >= BUDGET_RATIO)} |`);
+line(`| Start-up: \`await init()\` = fetch + compile + instantiate, headless Chromium | ≤ ${BUDGET_INIT_MS} ms | ${ms(init)} (loads ${spread(startup.oursFull.init, ms)}) | ${verdict(init <= BUDGET_INIT_MS)} |`);
+line(`| Start-up: instantiate alone (module already compiled) | ≤ ${BUDGET_INIT_MS} ms | ${ms(inst)} (loads ${spread(startup.oursSplit.instantiate, ms)}) | ${verdict(inst <= BUDGET_INIT_MS)} |`);
+line();
+const sameVerdicts = speed.disagreements.length === 0;
+line(`Speed ratios are card-validator's time divided by ours, measured in the same process from back-to-back mini-batches (${speed.samples} samples × ${speed.pairs} alternating pairs of ~${speed.batchMs} ms, after a warm-up; figures are the median sample and the min–max over samples); `
+  + `both libraries ${sameVerdicts ? `gave the same valid/invalid verdict on all ${speed.inputs.cards} inputs` : `disagreed on ${speed.disagreements.length} of ${speed.inputs.cards} inputs (${speed.disagreements.map((d) => d.input).join(', ')})`}.`);
+line();
+
+// --- size ----------------------------------------------------------------------------
+line('## Size');
+line();
+line('| What | raw | gzip -9 | brotli (q 11) | gzip vs ours |');
+line('| --- | ---: | ---: | ---: | ---: |');
+const o = size.ours;
+line(`| **ours: razorpay_checkout_wasm_bg.wasm** | ${B(o.wasm.raw)} | ${B(o.wasm.gzip)} | ${B(o.wasm.brotli)} | |`);
+line(`| **ours: razorpay_checkout_wasm.js** (glue, as shipped) | ${B(o.glue.raw)} | ${B(o.glue.gzip)} | ${B(o.glue.brotli)} | |`);
+line(`| **ours: whole package (.wasm + glue)** | ${B(o.total.raw)} | ${B(o.total.gzip)} | ${B(o.total.brotli)} | 1.0× |`);
+line(`| ours: glue minified by esbuild (what a merchant's bundler ships; reference) | ${B(o.glueMinified.raw)} | ${B(o.glueMinified.gzip)} | ${B(o.glueMinified.brotli)} | |`);
+for (const a of size.anchors) {
+  line(`| ${a.name} | ${B(a.raw)} | ${B(a.gzip)} | ${B(a.brotli)} | ours ${(o.total.gzip / a.gzip).toFixed(1)}× larger |`);
+}
+line();
+line('esbuild bundles: `--bundle --minify --format=esm --target=es2020`, entries in bench/entries/. gzip is the `gzip -9 -n` command, brotli is node zlib at BROTLI_MAX_QUALITY; the package total is the two files compressed separately, as a server sends them.');
+line();
+line('Sections of the shipped .wasm: '
+  + size.sections.map((s) => `${s.name} ${B(s.bytes)}`).join(', ') + '.');
+line();
+
+const bd = size.breakdown;
+if (bd) {
+  line('### What takes the space in the .wasm (twiggy)');
+  line();
+  line(bd.matchesShipped
+    ? 'From a copy built and wasm-opt\'d exactly like pkg/ but keeping the name section (its code, data, type, import and export sections are byte-for-byte the size of the shipped file\'s). Shallow bytes; % of the shipped .wasm.'
+    : '**Warning**: the names-keeping copy does NOT match pkg/ section for section (src/ or the build flags changed since pkg/ was built): the attribution below is of the current src/, not of pkg/.');
+  line();
+  line('| By crate / kind | bytes | % |');
+  line('| --- | ---: | ---: |');
+  for (const c of bd.byCrate.filter((c) => c.bytes >= 200)) line(`| ${esc(c.name)} | ${B(c.bytes)} | ${c.percent.toFixed(1)}% |`);
+  line();
+  line('| Our crate by module (own code + serde derive) | bytes | % |');
+  line('| --- | ---: | ---: |');
+  for (const m of bd.byModule.slice(0, 12)) line(`| ${esc(m.name)} | ${B(m.bytes)} | ${m.percent.toFixed(1)}% |`);
+  line();
+  line('| Top 20 items (`twiggy top -n 20`) | bytes | % |');
+  line('| --- | ---: | ---: |');
+  for (const t of bd.top) line(`| \`${esc(t.name.replace(/::h[0-9a-f]{16}$/, ''))}\` | ${B(t.bytes)} | ${t.percent.toFixed(1)}% |`);
+  line();
+}
+
+// --- speed ---------------------------------------------------------------------------
+line('## Speed (node, one process)');
+line();
+line('| Workload | ours, per op | card-validator, per op | ours faster by |');
+line('| --- | ---: | ---: | ---: |');
+for (const r of speed.results) {
+  const ours = `${us(r.ours.median)} (${spread(r.ours, us)})`;
+  const theirs = r.theirs ? `${us(r.theirs.median)} (${spread(r.theirs, us)})` : '—';
+  const ratio = r.ratio ? `${x(r.ratio.median)} (${spread(r.ratio, x)})` : '—';
+  line(`| ${esc(r.name)} | ${ours} | ${theirs} | ${ratio} |`);
+}
+line();
+line(`Median (min–max) of ${speed.samples} samples. Inputs: ${speed.inputs.cards} card forms (valid cards of every network incl. RuPay and Razorpay's test cards, spaced/dashed/padded, Luhn failures, wrong lengths, letters, expired, bad month, bad CVV, missing name, partial) and ${speed.inputs.prefixes} prefixes of three numbers. `
+  + 'Checkout.pay runs in node with a minimal browser shim and an in-process fetch that answers a canned composite reply (a 3-D Secure redirect); its figure includes `new Checkout()`, reading the browser object, the stubbed round trip (see the harness row) and parsing the reply. The JS reference row validates far less than pay() and is there for scale only.');
+line();
+
+// --- start-up ------------------------------------------------------------------------
+line('## Start-up (headless Chromium, fresh context per load, 127.0.0.1, no-store)');
+line();
+line('| Step | median | min–max |');
+line('| --- | ---: | ---: |');
+const su = (label, s) => line(`| ${label} | ${ms(s.median)} | ${spread(s, ms)} |`);
+su('ours: `import()` of the glue', startup.oursFull.glueImport);
+su('ours: `await init()` (fetch + compile + instantiate)', startup.oursFull.init);
+su('ours: first validateCard', startup.oursFull.firstCheck);
+su('**ours: total (glue + init + first check)**', startup.oursFull.total);
+su('ours, split: `WebAssembly.compileStreaming(fetch())`', startup.oursSplit.fetchCompile);
+su('ours, split: instantiate the compiled module (`init({ module_or_path })`)', startup.oursSplit.instantiate);
+su('card-validator bundle: `import()`', startup.anchor.import);
+su('card-validator: first full check', startup.anchor.firstCheck);
+su('**card-validator: total (import + first check)**', startup.anchor.total);
+line();
+line(`${startup.loads} loads each, interleaved, after one throw-away load; performance marks${startup.crossOriginIsolated ? ' in a cross-origin-isolated page (full timer resolution)' : ''}.`);
+
+const md = `${out.join('\n')}\n`;
+writeFileSync(`${workDir}/results.md`, md);
+process.stdout.write(md);
