@@ -16,6 +16,25 @@ const inputs = {
 const AMOUNT = 100; // paise: ₹1.00
 const MANDATE_MAX = 100000; // ₹1,000
 
+// ---------------------------------------------------------------- the cart
+
+// The merchant's order (cart) id, sent as the order's `receipt`. It is the
+// same for every attempt on this page, after a reload, and in another tab
+// opened on this URL: the backend lets one payment through per receipt, so
+// a retry or a second tab never charges twice. It is in the URL (never card
+// data: only this id).
+function cartId() {
+  const params = new URLSearchParams(location.search);
+  const given = params.get('cart');
+  if (given && /^[A-Za-z0-9_-]{1,40}$/.test(given)) return given;
+  const bytes = crypto.getRandomValues(new Uint8Array(10));
+  const id = `cart_${Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')}`;
+  params.set('cart', id);
+  history.replaceState(history.state, '', `${location.pathname}?${params}${location.hash}`);
+  return id;
+}
+const CART = cartId();
+
 // ---------------------------------------------------------------- backend
 
 async function api(method, path, body) {
@@ -55,9 +74,10 @@ function clearErrors() {
   for (const name of Object.keys(inputs)) showError(name, '');
 }
 
-function showStatus(kind, text) {
+function showStatus(kind, text, errorKind = '') {
   status.className = `status ${kind}`;
   status.textContent = text;
+  status.dataset.kind = errorKind;
 }
 
 // ---------------------------------------------------------------- saved cards
@@ -181,7 +201,7 @@ function getCheckout() {
       allowedHosts: [config.gateway_host],
       allowLoopbackHttp: config.gateway_host.startsWith('127.0.0.1') || config.gateway_host.startsWith('localhost'),
       authentication,
-      timeoutMs: 30000,
+      timeoutMs: config.timeout_ms ?? 30000,
       onProgress: (event) => {
         if (progressText[event.state] && event.state !== 'failed') showStatus('progress', progressText[event.state]);
         payButton.disabled = event.state === 'posting' || event.state === 'validating' || event.state === 'redirecting';
@@ -200,7 +220,7 @@ function request() {
     method: 'card',
     card: cardInput(),
   };
-  const body = { amount: AMOUNT, currency: 'INR', customer_id: customer?.id, receipt: `demo-${Date.now()}`, payment };
+  const body = { amount: AMOUNT, currency: 'INR', customer_id: customer?.id, receipt: CART, payment };
   if (selectedToken) {
     payment.token = selectedToken.id;
   } else if (mandate) {
@@ -212,6 +232,18 @@ function request() {
   return body;
 }
 
+// What the shopper reads when the payment server's answer is broken or
+// hostile (the package's typed errors); the gateway's own errors (a decline)
+// are shown as the gateway words them.
+const troubleText = {
+  timeout: 'The payment server did not answer in time. Check your connection and press Pay to try again: you will not be charged twice.',
+  network_error: 'The payment server could not be reached. Check your connection and press Pay to try again: you will not be charged twice.',
+  invalid_response: 'The payment server sent an answer that cannot be used, so the payment was stopped. Press Pay to try again.',
+  unsafe_url: "The payment was stopped: the payment server tried to send you to a page that is not your bank's. You have not left this page.",
+  unsupported_action: 'The payment was stopped: the payment server asked for a step this checkout does not support. Press Pay to try again.',
+};
+
+/** Shows a failed attempt; keeps everything the shopper typed except the CVV. */
 function showFailure(error) {
   const errors = error.errors?.length ? error.errors : [error];
   let first = null;
@@ -222,7 +254,9 @@ function showFailure(error) {
       first ??= name;
     }
   }
-  showStatus('fail', first ? 'Please correct the highlighted fields.' : error.description ?? error.message);
+  const text = first ? 'Please correct the highlighted fields.'
+    : troubleText[error.kind] ?? error.description ?? error.message ?? 'The payment failed.';
+  showStatus('fail', text, error.kind ?? '');
   if (first) inputs[first].focus();
   inputs.cvv.value = ''; // never keep a CVV after a failed attempt
 }
@@ -236,7 +270,8 @@ async function finish(outcome) {
     });
     location.assign(`/result.html?${q}`);
   }
-  if (outcome.status === 'processing') {
+  if (outcome.status === 'pending') {
+    // Nothing left for the shopper to do: the result page asks the backend for the payment's status.
     location.assign(`/result.html?${new URLSearchParams({ payment_id: outcome.payment_id ?? '', order_id: outcome.order_id ?? '' })}`);
   }
   // 'redirecting': the browser is already on its way to the bank page.

@@ -47,6 +47,12 @@ pub struct Config {
     pub sandbox_webhook_url: Option<String>,
     /// One stderr line per request (`ACCESS_LOG=0` turns it off).
     pub access_log: bool,
+    /// `CHECKOUT_TIMEOUT_MS`: how long the demo page lets each checkout call
+    /// take (sent to the page by `/api/config`); `None`: the page's 30 s.
+    pub checkout_timeout_ms: Option<u32>,
+    /// `HOSTILE_GATEWAY=1`: the test mode of [`crate::hostile`]. Never on
+    /// by default.
+    pub hostile_gateway: bool,
 }
 
 impl fmt::Debug for Config {
@@ -70,6 +76,8 @@ impl fmt::Debug for Config {
             .field("pkg_dir", &self.pkg_dir)
             .field("sandbox_webhook_url", &self.sandbox_webhook_url)
             .field("access_log", &self.access_log)
+            .field("checkout_timeout_ms", &self.checkout_timeout_ms)
+            .field("hostile_gateway", &self.hostile_gateway)
             .finish()
     }
 }
@@ -105,6 +113,8 @@ impl Config {
             pkg_dir: root.join("pkg"),
             sandbox_webhook_url: None,
             access_log: true,
+            checkout_timeout_ms: None,
+            hostile_gateway: false,
         }
     }
 
@@ -175,6 +185,25 @@ impl Config {
             get("ACCESS_LOG").as_deref(),
             Some("0" | "false" | "off" | "no")
         );
+        c.checkout_timeout_ms = match get("CHECKOUT_TIMEOUT_MS") {
+            None => None,
+            Some(v) => Some(
+                v.trim()
+                    .parse::<u32>()
+                    .ok()
+                    .filter(|ms| (1000..=600_000).contains(ms))
+                    .ok_or_else(|| {
+                        format!("CHECKOUT_TIMEOUT_MS must be 1000 to 600000 milliseconds, got {v:?}")
+                    })?,
+            ),
+        };
+        c.hostile_gateway = matches!(
+            get("HOSTILE_GATEWAY")
+                .as_deref()
+                .map(str::to_ascii_lowercase)
+                .as_deref(),
+            Some("1" | "true" | "yes" | "on")
+        );
         Ok(c)
     }
 
@@ -204,6 +233,24 @@ mod tests {
         assert_eq!(c.key_id, SANDBOX_KEY_ID);
         assert_eq!(c.listen_addr.port(), 8080);
         assert!(!c.trust_x_forwarded_for);
+        assert!(!c.hostile_gateway, "the hostile test mode is never on by default");
+        assert_eq!(c.checkout_timeout_ms, None);
+    }
+
+    #[test]
+    fn hostile_mode_and_page_timeout_are_explicit() {
+        let c = Config::from_lookup(lookup(&[
+            ("HOSTILE_GATEWAY", "1"),
+            ("CHECKOUT_TIMEOUT_MS", "3000"),
+        ]))
+        .unwrap();
+        assert!(c.hostile_gateway);
+        assert_eq!(c.checkout_timeout_ms, Some(3000));
+        assert!(!Config::from_lookup(lookup(&[("HOSTILE_GATEWAY", "0")]))
+            .unwrap()
+            .hostile_gateway);
+        assert!(Config::from_lookup(lookup(&[("CHECKOUT_TIMEOUT_MS", "5")])).is_err());
+        assert!(Config::from_lookup(lookup(&[("CHECKOUT_TIMEOUT_MS", "soon")])).is_err());
     }
 
     #[test]

@@ -25,7 +25,9 @@ pub mod crypto;
 pub mod db;
 pub mod error;
 pub mod gateway_client;
+pub mod hostile;
 pub mod idempotency;
+pub mod receipts;
 pub mod routes;
 pub mod sandbox;
 pub mod state;
@@ -35,6 +37,7 @@ use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::{Arc, Mutex};
 
+use axum::serve::ListenerExt;
 use axum::Router;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
@@ -102,11 +105,11 @@ fn url_for(addr: SocketAddr) -> String {
     format!("http://{}", SocketAddr::new(ip, addr.port()))
 }
 
-fn spawn_server(
-    listener: TcpListener,
-    app: Router,
-    mut stop: watch::Receiver<bool>,
-) -> JoinHandle<()> {
+fn spawn_server<L>(listener: L, app: Router, mut stop: watch::Receiver<bool>) -> JoinHandle<()>
+where
+    L: axum::serve::Listener<Addr = SocketAddr>,
+    SocketAddr: for<'a> axum::extract::connect_info::Connected<axum::serve::IncomingStream<'a, L>>,
+{
     tokio::spawn(async move {
         let served = axum::serve(
             listener,
@@ -189,18 +192,36 @@ pub async fn start(config: Config) -> Result<Handles, String> {
         trust_x_forwarded_for: config.trust_x_forwarded_for,
         www_dir: config.www_dir.clone(),
         pkg_dir: config.pkg_dir.clone(),
+        checkout_timeout_ms: config.checkout_timeout_ms,
         key_locks: Arc::new(Mutex::new(HashMap::new())),
     };
     let mut app: Router = routes::router()
         .fallback(static_files::handler)
         .with_state(state);
+    if config.hostile_gateway {
+        // Held past the page's timeout (see `hostile`).
+        let hold = std::time::Duration::from_millis(
+            u64::from(config.checkout_timeout_ms.unwrap_or(30_000)) + 5_000,
+        );
+        app = app.layer(axum::middleware::from_fn_with_state(hold, hostile::layer));
+    }
     if config.access_log {
         app = app.layer(axum::middleware::from_fn_with_state(
             "demo",
             access_log::log,
         ));
     }
-    tasks.push(spawn_server(demo_listener, app, stop_rx));
+    if config.hostile_gateway {
+        eprintln!(
+            "razorpay-demo: HOSTILE_GATEWAY test mode: requests with an X-Hostile-Scenario header get hostile answers"
+        );
+        let listener = hostile::HostileListener::new(demo_listener)
+            .map_err(|e| format!("hostile listener: {e}"))?
+            .tap_io(|_| {});
+        tasks.push(spawn_server(listener, app, stop_rx));
+    } else {
+        tasks.push(spawn_server(demo_listener, app, stop_rx));
+    }
 
     Ok(Handles {
         demo_addr,

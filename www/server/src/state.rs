@@ -7,7 +7,8 @@ use std::sync::{Arc, Mutex};
 use crate::db::Db;
 use crate::gateway_client::GatewayClient;
 
-/// Backend tables: idempotency keys and received webhook events.
+/// Backend tables: idempotency keys, the merchant's receipts (one paid
+/// order per receipt, see [`crate::receipts`]) and received webhook events.
 pub const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS idempotency (
     key TEXT PRIMARY KEY,
@@ -16,6 +17,15 @@ CREATE TABLE IF NOT EXISTS idempotency (
     status INTEGER,
     response TEXT,
     created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS receipts (
+    receipt TEXT PRIMARY KEY,
+    fingerprint TEXT NOT NULL,
+    state TEXT NOT NULL,
+    status INTEGER,
+    response TEXT,
+    payment_id TEXT,
     updated_at INTEGER NOT NULL
 );
 CREATE TABLE IF NOT EXISTS webhook_events (
@@ -50,6 +60,8 @@ pub struct AppState {
     pub www_dir: PathBuf,
     /// Served at `/pkg/`.
     pub pkg_dir: PathBuf,
+    /// `CHECKOUT_TIMEOUT_MS`, passed to the page by `/api/config`.
+    pub checkout_timeout_ms: Option<u32>,
     /// One async lock per idempotency key in flight in this process.
     pub key_locks: Arc<Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>>,
 }

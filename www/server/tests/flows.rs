@@ -244,8 +244,10 @@ async fn saved_card_pays_without_cvv() {
     payment.insert("token".into(), json!(token));
     let (status, o2) = app.checkout("saved-2", &second).await;
     assert_eq!(status, 200, "{o2}");
-    // And with the CVV left empty, as a page that keeps the field would send it.
+    // And with the CVV left empty, as a page that keeps the field would send it
+    // (another merchant order: a receipt of its own).
     second["payment"]["card"] = json!({ "cvv": "" });
+    second["receipt"] = json!("rcpt_saved_3");
     let (status, o3) = app.checkout("saved-3", &second).await;
     assert_eq!(status, 200, "{o3}");
     let location = app.approve(&next_url(&o2, "redirect"), "approve").await;
@@ -499,8 +501,15 @@ async fn one_order_per_idempotency_key_under_concurrency() {
     let (status, e) = app.checkout("double-click", &other).await;
     assert_eq!(status, 422, "{e}");
     assert_eq!(count_orders(&app.dir.join("sandbox.sqlite")), 1);
-    // A new key: a new order.
-    assert_eq!(app.checkout("second-order", &body).await.0, 200);
+    // A new key for the same merchant order (another tab): the same order back.
+    let (status, again) = app.checkout("other-tab", &body).await;
+    assert_eq!(status, 200, "{again}");
+    assert_eq!(again["id"], a.1["id"]);
+    assert_eq!(count_orders(&app.dir.join("sandbox.sqlite")), 1);
+    // A new key and a new receipt: a new order.
+    let mut next = body.clone();
+    next["receipt"] = json!("rcpt_next_order");
+    assert_eq!(app.checkout("second-order", &next).await.0, 200);
     assert_eq!(count_orders(&app.dir.join("sandbox.sqlite")), 2);
     app.stop().await;
 }

@@ -15,6 +15,7 @@ use crate::crypto::{is_id, sha256_hex};
 use crate::db::now_ms;
 use crate::error::ApiError;
 use crate::idempotency;
+use crate::receipts;
 use crate::state::AppState;
 
 /// The shopper's IP: the connection's peer, or the first `X-Forwarded-For`
@@ -62,8 +63,9 @@ pub fn server_order(
     callback_url: &str,
     now_ms: f64,
 ) -> Result<Value, ApiError> {
-    // Refuse non-objects with the same error as elsewhere.
-    parse_object(body)?;
+    // Refuse non-objects with the same error as elsewhere, and keys the
+    // gateway would refuse (with its words) rather than drop them silently.
+    crate::sandbox::validate::composite_keys(&parse_object(body)?)?;
     let input: CheckoutInput = serde_json::from_slice(body)
         .map_err(|_| ApiError::validation(None, "The request body is not a valid order request"))?;
     let order = validate_order_request(&input, now_ms).map_err(validation_errors)?;
@@ -87,7 +89,8 @@ fn replay_header(resp: Response, replayed: bool) -> Response {
     resp
 }
 
-/// `POST /api/checkout`: validate, de-duplicate by `Idempotency-Key`, forward to `POST /v1/orders`.
+/// `POST /api/checkout`: validate, de-duplicate by `Idempotency-Key` and by
+/// `receipt` ([`receipts`]), forward to `POST /v1/orders`.
 pub async fn checkout(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
@@ -106,9 +109,21 @@ pub async fn checkout(
         p.remove("callback_url");
     }
     let fingerprint = sha256_hex(for_print.to_string().as_bytes());
+    // The merchant's order id: one payment per receipt, across tabs too.
+    let receipt = order
+        .get("receipt")
+        .and_then(Value::as_str)
+        .filter(|r| !r.trim().is_empty())
+        .map(str::to_string);
     let gateway = state.gateway.clone();
+    let state_for_receipt = state.clone();
+    let print = fingerprint.clone();
     let outcome = idempotency::once(&state, "checkout", &key, fingerprint, || async move {
-        gateway.call(Method::POST, "/v1/orders", Some(&order)).await
+        let create = || async move { gateway.call(Method::POST, "/v1/orders", Some(&order)).await };
+        match receipt {
+            Some(r) => receipts::once(&state_for_receipt, &r, &print, create).await,
+            None => create().await,
+        }
     })
     .await?;
     Ok(replay_header(

@@ -52,9 +52,14 @@ pub fn gateway_response(answer: GatewayAnswer) -> Response {
     (status, Json(answer.body)).into_response()
 }
 
-/// `GET /api/config`: what the page may know (never the secret).
+/// `GET /api/config`: what the page may know (never the secret), plus
+/// `timeout_ms` when `CHECKOUT_TIMEOUT_MS` is set.
 async fn config(State(state): State<AppState>) -> Response {
-    Json(json!({ "gateway_host": state.gateway.host(), "key_id": state.key_id })).into_response()
+    let mut c = json!({ "gateway_host": state.gateway.host(), "key_id": state.key_id });
+    if let Some(ms) = state.checkout_timeout_ms {
+        c["timeout_ms"] = json!(ms);
+    }
+    Json(c).into_response()
 }
 
 async fn api_not_found() -> Response {

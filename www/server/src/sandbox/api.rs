@@ -194,6 +194,66 @@ pub async fn fetch_order(State(sb): State<Sandbox>, Path(id): Path<String>) -> A
     Ok(Json(o).into_response())
 }
 
+/// `count` (1–100, default 10) and `skip` (default 0) of a list request,
+/// checked as Razorpay does.
+fn page(q: &HashMap<String, String>, allowed: &[&str]) -> Result<(i64, i64), ApiError> {
+    if let Some(extra) = q.keys().find(|k| !allowed.contains(&k.as_str())) {
+        return Err(ApiError::validation(
+            Some(extra.clone()),
+            format!("{extra} is/are not required and should not be sent"),
+        ));
+    }
+    let number = |key: &str, default: i64, range: std::ops::RangeInclusive<i64>| match q.get(key) {
+        None => Ok(default),
+        Some(v) => v
+            .parse::<i64>()
+            .ok()
+            .filter(|n| range.contains(n))
+            .ok_or_else(|| {
+                ApiError::validation(
+                    Some(key.to_string()),
+                    format!("The {key} must be between {} and {}.", range.start(), range.end()),
+                )
+            }),
+    };
+    Ok((number("count", 10, 1..=100)?, number("skip", 0, 0..=i64::from(u32::MAX))?))
+}
+
+/// `GET /v1/orders?count&skip&receipt`: orders, newest first.
+pub async fn list_orders(State(sb): State<Sandbox>, Query(q): Query<HashMap<String, String>>) -> ApiResult {
+    let (count, skip) = page(&q, &["count", "skip", "receipt"])?;
+    let items = sb
+        .db
+        .call(move |conn| {
+            let filter = q.get("receipt").map(|r| ("receipt", r.as_str()));
+            db::list(conn, db::Listable::Orders, filter, count, skip)
+        })
+        .await?;
+    Ok(Json(entities::collection(items)).into_response())
+}
+
+/// `GET /v1/orders/{id}/payments`: the order's payments, newest first.
+pub async fn list_order_payments(State(sb): State<Sandbox>, Path(id): Path<String>) -> ApiResult {
+    let items = sb
+        .db
+        .call(move |conn| {
+            db::order(conn, &id)?.ok_or_else(|| no_such_id("id"))?;
+            db::list(conn, db::Listable::Payments, Some(("order_id", id.as_str())), 100, 0)
+        })
+        .await?;
+    Ok(Json(entities::collection(items)).into_response())
+}
+
+/// `GET /v1/payments?count&skip`: payments, newest first.
+pub async fn list_payments(State(sb): State<Sandbox>, Query(q): Query<HashMap<String, String>>) -> ApiResult {
+    let (count, skip) = page(&q, &["count", "skip"])?;
+    let items = sb
+        .db
+        .call(move |conn| db::list(conn, db::Listable::Payments, None, count, skip))
+        .await?;
+    Ok(Json(entities::collection(items)).into_response())
+}
+
 /// `GET /v1/payments/{id}`.
 pub async fn fetch_payment(State(sb): State<Sandbox>, Path(id): Path<String>) -> ApiResult {
     let p = sb

@@ -191,6 +191,45 @@ pub fn customer_tokens(conn: &Connection, customer_id: &str) -> Result<Vec<Value
     Ok(out)
 }
 
+/// A page of entities of `table` (`orders` or `payments`), newest first,
+/// optionally only those whose `column` equals a value.
+pub fn list(
+    conn: &Connection,
+    table: Listable,
+    filter: Option<(&str, &str)>,
+    count: i64,
+    skip: i64,
+) -> Result<Vec<Value>, ApiError> {
+    let name = match table {
+        Listable::Orders => "orders",
+        Listable::Payments => "payments",
+    };
+    let (clause, value) = match filter {
+        Some(("receipt", v)) => ("WHERE json_extract(data, '$.receipt') = ?1", v.to_string()),
+        Some(("order_id", v)) => ("WHERE order_id = ?1", v.to_string()),
+        _ => ("WHERE ?1 = ?1", String::new()),
+    };
+    let sql = format!(
+        "SELECT data FROM {name} {clause} ORDER BY created_at DESC, rowid DESC LIMIT ?2 OFFSET ?3"
+    );
+    let mut stmt = conn.prepare(&sql)?;
+    let rows = stmt.query_map(params![value, count, skip], |r| r.get::<_, String>(0))?;
+    let mut out = Vec::new();
+    for row in rows {
+        out.push(parse(row?)?);
+    }
+    Ok(out)
+}
+
+/// The tables [`list`] reads.
+#[derive(Clone, Copy, Debug)]
+pub enum Listable {
+    /// `orders`.
+    Orders,
+    /// `payments`.
+    Payments,
+}
+
 /// Number of orders (tests and diagnostics).
 pub fn count_orders(conn: &Connection) -> Result<i64, ApiError> {
     Ok(conn.query_row("SELECT COUNT(*) FROM orders", [], |r| r.get(0))?)

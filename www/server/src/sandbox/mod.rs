@@ -86,8 +86,10 @@ impl Sandbox {
                 "/v1/customers/{customer_id}/tokens/{token_id}",
                 get(api::fetch_token).delete(api::delete_token),
             )
-            .route("/v1/orders", post(api::create_order))
+            .route("/v1/orders", post(api::create_order).get(api::list_orders))
             .route("/v1/orders/{id}", get(api::fetch_order))
+            .route("/v1/orders/{id}/payments", get(api::list_order_payments))
+            .route("/v1/payments", get(api::list_payments))
             .route("/v1/payments/{id}", get(api::fetch_payment))
             .route("/v1/payments/{id}/otp_generate", post(api::otp_generate))
             .route("/v1/payments/{id}/otp/submit", post(api::otp_submit))

@@ -205,12 +205,13 @@ pub fn query_param(location: &str, name: &str) -> Option<String> {
     pairs.into_iter().find(|(k, _)| k == name).map(|(_, v)| v)
 }
 
-/// A composite order in the wire shape (no `ip`), for a new card.
+/// A composite order in the wire shape (no `ip`), for a new card, with a
+/// receipt of its own (the backend lets one payment through per receipt).
 pub fn order(card_number: &str, customer_id: Option<&str>) -> Value {
     let mut o = json!({
         "amount": 100,
         "currency": "INR",
-        "receipt": "rcpt_1",
+        "receipt": format!("rcpt_{}", razorpay_demo::crypto::random_alnum(12)),
         "notes": { "key1": "value1" },
         "payment": {
             "amount": 100,

@@ -1,0 +1,322 @@
+//! Hardening of the backend, over real HTTP on loopback: body limits,
+//! unknown fields, webhook signatures, the pages' CSP, one payment per
+//! merchant order (receipt), and the HOSTILE_GATEWAY test mode.
+
+mod common;
+
+use std::path::Path;
+
+use common::{count_orders, next_url, order, App};
+use razorpay_demo::config::{SANDBOX_KEY_ID, SANDBOX_KEY_SECRET, SANDBOX_WEBHOOK_SECRET};
+use razorpay_demo::crypto::hmac_hex;
+use serde_json::{json, Value};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+async fn start_with(tag: &str, edit: impl FnOnce(&mut razorpay_demo::Config)) -> App {
+    let dir = common::temp_dir(tag);
+    let mut config = common::config(&dir);
+    edit(&mut config);
+    let handles = razorpay_demo::start(config).await.expect("app starts");
+    App {
+        handles,
+        dir,
+        http: common::client(),
+    }
+}
+
+/// The sandbox's orders with this receipt and their payments (its list API).
+async fn sandbox_orders(app: &App, receipt: &str) -> (Vec<Value>, Vec<Value>) {
+    let get = |path: String| {
+        let http = app.http.clone();
+        async move {
+            let r = http
+                .get(path)
+                .basic_auth(SANDBOX_KEY_ID, Some(SANDBOX_KEY_SECRET))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status().as_u16(), 200);
+            r.json::<Value>().await.unwrap()
+        }
+    };
+    let list = get(app.gateway(&format!("/v1/orders?count=100&receipt={receipt}"))).await;
+    let orders = list["items"].as_array().unwrap().clone();
+    let mut payments = Vec::new();
+    for o in &orders {
+        let p = get(app.gateway(&format!("/v1/orders/{}/payments", o["id"].as_str().unwrap()))).await;
+        payments.extend(p["items"].as_array().unwrap().iter().cloned());
+    }
+    (orders, payments)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_post_route_refuses_a_body_over_the_limit_with_a_json_413() {
+    let app = App::start("limit-all").await;
+    let limit = razorpay_demo::body::BODY_LIMIT;
+    let big = format!("{{\"padding\":\"{}\"}}", "x".repeat(limit));
+    for path in [
+        "/api/checkout",
+        "/api/checkout/otp/generate",
+        "/api/checkout/otp/submit",
+        "/api/checkout/otp/resend",
+        "/api/customers",
+        "/api/recurring",
+        "/api/verify",
+        "/api/webhooks/razorpay",
+    ] {
+        let r = app
+            .http
+            .post(app.url(path))
+            .header("content-type", "application/json")
+            .header("Idempotency-Key", "limit-1")
+            .header("X-Razorpay-Signature", hmac_hex(SANDBOX_WEBHOOK_SECRET, big.as_bytes()))
+            .body(big.clone())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status().as_u16(), 413, "{path}");
+        assert!(r.headers()["content-type"].to_str().unwrap().starts_with("application/json"), "{path}");
+        let e: Value = r.json().await.unwrap();
+        assert_eq!(e["error"]["code"], "BAD_REQUEST_ERROR", "{path}");
+        assert!(e["error"]["description"].as_str().unwrap().contains("65536"), "{e}");
+    }
+    // At the limit exactly: read and judged on its content (not a 413).
+    let at_limit = format!("{{\"padding\":\"{}\"}}", "x".repeat(limit - 14));
+    assert_eq!(at_limit.len(), limit);
+    let (status, _) = app.post("/api/verify", &serde_json::from_str(&at_limit).unwrap()).await;
+    assert_ne!(status, 413);
+    assert_eq!(count_orders(&app.dir.join("sandbox.sqlite")), 0);
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unknown_fields_are_refused_as_the_gateway_would() {
+    let app = App::start("unknown").await;
+    let cases: [(&str, fn(&mut Value)); 6] = [
+        ("foo", |o| o["foo"] = json!(1)),
+        ("bar", |o| o["payment"]["bar"] = json!("x")),
+        ("pin", |o| o["payment"]["card"]["pin"] = json!("1234")),
+        ("plugins", |o| o["payment"]["browser"]["plugins"] = json!([])),
+        ("three_ds", |o| o["payment"]["authentication"]["three_ds"] = json!(true)),
+        ("interval", |o| o["token"] = json!({ "max_amount": 1000, "frequency": "monthly", "interval": 1 })),
+    ];
+    for (i, (key, add)) in cases.into_iter().enumerate() {
+        let mut body = order("4111 1111 1111 1111", None);
+        add(&mut body);
+        let (status, e) = app.checkout(&format!("unknown-{i}"), &body).await;
+        assert_eq!(status, 400, "{key}: {e}");
+        assert_eq!(e["error"]["field"], key);
+        assert_eq!(
+            e["error"]["description"],
+            format!("{key} is/are not required and should not be sent")
+        );
+    }
+    assert_eq!(count_orders(&app.dir.join("sandbox.sqlite")), 0, "nothing reached the gateway");
+    // The same order without them goes through.
+    let (status, o) = app.checkout("known-1", &order("4111 1111 1111 1111", None)).await;
+    assert_eq!(status, 200, "{o}");
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn webhooks_with_a_tampered_body_or_no_secret_are_refused() {
+    let app = App::start("webhook-tamper").await;
+    let body = json!({ "entity": "event", "account_id": "acc_SandboxAcct001", "event": "payment.captured", "contains": ["payment"],
+        "payload": { "payment": { "entity": { "id": "pay_TestWebhook0002", "entity": "payment", "amount": 100 } } }, "created_at": 1751876065 })
+    .to_string();
+    let signature = hmac_hex(SANDBOX_WEBHOOK_SECRET, body.as_bytes());
+    let post = |app: &App, body: String, sig: &str| {
+        app.http
+            .post(app.url("/api/webhooks/razorpay"))
+            .header("content-type", "application/json")
+            .header("X-Razorpay-Signature", sig)
+            .body(body)
+            .send()
+    };
+    let tampered = body.replace("\"amount\":100", "\"amount\":999");
+    assert_ne!(tampered, body);
+    for (b, sig) in [
+        (tampered.clone(), signature.clone()),                              // the body changed
+        (body.clone(), String::new()),                                      // empty
+        (body.clone(), hmac_hex(SANDBOX_KEY_SECRET, body.as_bytes())),      // the key secret, not the webhook's
+        (body.clone(), format!("{signature}00")),                           // too long
+        (body.clone(), signature[..32].to_string()),                        // truncated
+        (body.clone(), format!("sha256={signature}")),                      // prefixed
+    ] {
+        let r = post(&app, b, &sig).await.unwrap();
+        assert_eq!(r.status().as_u16(), 400, "{sig}");
+        let e: Value = r.json().await.unwrap();
+        assert_eq!(e["error"]["code"], "BAD_REQUEST_ERROR");
+    }
+    let (_, list) = app.get("/api/webhooks").await;
+    assert_eq!(list["count"], 0, "no refused event was recorded");
+    assert_eq!(post(&app, body.clone(), &signature).await.unwrap().status().as_u16(), 200);
+    app.stop().await;
+
+    // Against the real API without RAZORPAY_WEBHOOK_SECRET: every webhook is refused.
+    let app = start_with("webhook-nosecret", |c| c.webhook_secret = None).await;
+    assert_eq!(post(&app, body.clone(), &signature).await.unwrap().status().as_u16(), 400);
+    let (_, list) = app.get("/api/webhooks").await;
+    assert_eq!(list["count"], 0);
+    app.stop().await;
+}
+
+fn repo_www() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_pages_send_a_strict_csp_and_have_no_inline_script() {
+    let www = repo_www();
+    let app = start_with("csp", |c| c.www_dir = www.clone()).await;
+    for path in ["/", "/index.html", "/result.html", "/app.js"] {
+        let r = app.http.get(app.url(path)).send().await.unwrap();
+        assert_eq!(r.status().as_u16(), 200, "{path}");
+        let csp = r.headers()["content-security-policy"].to_str().unwrap().to_string();
+        assert_eq!(csp, razorpay_demo::static_files::CSP, "{path}");
+        let directive = |name: &str| {
+            csp.split(';')
+                .map(str::trim)
+                .find(|d| d.split_whitespace().next() == Some(name))
+                .unwrap_or_else(|| panic!("no {name} in {csp}"))
+                .to_string()
+        };
+        assert_eq!(directive("script-src"), "script-src 'self' 'wasm-unsafe-eval'");
+        assert_eq!(directive("default-src"), "default-src 'self'");
+        assert_eq!(directive("object-src"), "object-src 'none'");
+        assert!(!csp.contains("unsafe-inline") && !csp.contains("'unsafe-eval'"), "{csp}");
+        assert_eq!(r.headers()["x-content-type-options"], "nosniff");
+    }
+    // The pages themselves: every script from a file, no handler attributes,
+    // no javascript: URLs.
+    for entry in std::fs::read_dir(&www).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().and_then(|e| e.to_str()) != Some("html") {
+            continue;
+        }
+        let html = std::fs::read_to_string(&path).unwrap().to_ascii_lowercase();
+        let mut rest = html.as_str();
+        while let Some(i) = rest.find("<script") {
+            let tag_end = i + rest[i..].find('>').unwrap();
+            let tag = &rest[i..tag_end];
+            assert!(tag.contains(" src="), "inline script in {}: {tag}", path.display());
+            let close = tag_end + rest[tag_end..].find("</script>").unwrap();
+            assert_eq!(rest[tag_end + 1..close].trim(), "", "inline script in {}", path.display());
+            rest = &rest[close..];
+        }
+        for word in [" onclick=", " onload=", " onerror=", " onsubmit=", " oninput=", "javascript:", " style="] {
+            assert!(!html.contains(word), "{word} in {}", path.display());
+        }
+    }
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_payment_per_merchant_order_across_keys() {
+    let app = App::start("receipts").await;
+    let mut body = order("4100 2800 0000 1007", None);
+    body["receipt"] = json!("cart_two_tabs_1");
+    // Two tabs at once: two keys, one order; both follow the same payment.
+    let (a, b) = tokio::join!(app.checkout("tab-a", &body), app.checkout("tab-b", &body));
+    assert_eq!(a.0, 200, "{}", a.1);
+    assert_eq!(b.0, 200, "{}", b.1);
+    assert_eq!(a.1["id"], b.1["id"]);
+    assert_eq!(a.1["payment_workflow"]["razorpay_payment_id"], b.1["payment_workflow"]["razorpay_payment_id"]);
+    // Another card for the same cart while that payment is under way: refused.
+    let mut other = order("5500 6700 0000 1002", None);
+    other["receipt"] = json!("cart_two_tabs_1");
+    let (status, e) = app.checkout("tab-c", &other).await;
+    assert_eq!(status, 409, "{e}");
+    assert_eq!(e["error"]["reason"], "order_payment_in_progress");
+    assert_eq!(e["error"]["field"], "receipt");
+    let (orders, payments) = sandbox_orders(&app, "cart_two_tabs_1").await;
+    assert_eq!((orders.len(), payments.len()), (1, 1));
+
+    // Paid: any further checkout of the cart is refused, the same order too.
+    app.approve(&next_url(&a.1, "redirect"), "approve").await;
+    for (key, b) in [("tab-d", &other), ("tab-e", &body)] {
+        let (status, e) = app.checkout(key, b).await;
+        assert_eq!(status, 409, "{e}");
+        assert_eq!(e["error"]["reason"], "order_already_paid");
+        assert_eq!(e["error"]["description"], "This order has already been paid.");
+    }
+    // The first tab's own retry (its key) still gets its answer back.
+    assert_eq!(app.checkout("tab-a", &body).await.1, a.1);
+    let (orders, payments) = sandbox_orders(&app, "cart_two_tabs_1").await;
+    assert_eq!((orders.len(), payments.len()), (1, 1));
+    assert_eq!(payments[0]["status"], "captured");
+
+    // A declined card, then another card for the same cart: allowed.
+    let mut declined = order("4000 0000 0000 0002", None);
+    declined["receipt"] = json!("cart_declined_1");
+    assert_eq!(app.checkout("decl-1", &declined).await.0, 400);
+    let mut good = order("4111 1111 1111 1111", None);
+    good["receipt"] = json!("cart_declined_1");
+    let (status, o) = app.checkout("decl-2", &good).await;
+    assert_eq!(status, 200, "{o}");
+    let (orders, payments) = sandbox_orders(&app, "cart_declined_1").await;
+    assert_eq!(orders.len(), 2);
+    let mut statuses: Vec<&str> = payments.iter().map(|p| p["status"].as_str().unwrap()).collect();
+    statuses.sort_unstable();
+    assert_eq!(statuses, ["created", "failed"]);
+
+    // Orders without a receipt are left to the Idempotency-Key alone.
+    let mut plain = order("4111 1111 1111 1111", None);
+    plain.as_object_mut().unwrap().remove("receipt");
+    assert_eq!(app.checkout("plain-1", &plain).await.0, 200);
+    assert_eq!(app.checkout("plain-2", &plain).await.0, 200);
+    assert_eq!(count_orders(&app.dir.join("sandbox.sqlite")), 1 + 2 + 2);
+    app.stop().await;
+}
+
+/// One raw HTTP/1.1 exchange: what came back (possibly nothing).
+async fn raw(app: &App, request: &str) -> Result<String, std::io::Error> {
+    let mut conn = tokio::net::TcpStream::connect(app.handles.demo_addr).await?;
+    conn.write_all(request.as_bytes()).await?;
+    let mut answer = Vec::new();
+    let read = tokio::time::timeout(std::time::Duration::from_secs(10), conn.read_to_end(&mut answer))
+        .await
+        .expect("an answer or a close within 10 s");
+    read.map(|_| String::from_utf8_lossy(&answer).into_owned())
+}
+
+fn hostile_request(scenario: &str) -> String {
+    let body = "{}";
+    format!(
+        "POST /api/checkout HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nIdempotency-Key: hostile-1\r\n\
+         X-Hostile-Scenario: {scenario}\r\nConnection: close\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_hostile_mode_answers_only_when_on_and_asked() {
+    let app = start_with("hostile", |c| c.hostile_gateway = true).await;
+    // A reset: no byte of an answer.
+    match raw(&app, &hostile_request("checkout:reset")).await {
+        Ok(text) => assert_eq!(text, ""),
+        Err(e) => assert_eq!(e.kind(), std::io::ErrorKind::ConnectionReset),
+    }
+    let html = raw(&app, &hostile_request("checkout:html")).await.unwrap();
+    assert!(html.starts_with("HTTP/1.1 200 OK\r\n"), "{html}");
+    assert!(html.contains("Content-Type: text/html"), "{html}");
+    let js = raw(&app, &hostile_request("checkout:javascript-url")).await.unwrap();
+    let json: Value = serde_json::from_str(js.split("\r\n\r\n").nth(1).unwrap()).unwrap();
+    assert!(json["payment_workflow"]["next"][0]["url"].as_str().unwrap().starts_with("javascript:"));
+    // The same header on another route, or no header: the real backend, with Connection: close.
+    let normal = raw(&app, &hostile_request("otp-submit:html")).await.unwrap();
+    assert!(normal.starts_with("HTTP/1.1 400"), "{normal}");
+    assert!(normal.to_ascii_lowercase().contains("connection: close"), "{normal}");
+    let (status, _) = app.get("/api/config").await;
+    assert_eq!(status, 200);
+    app.stop().await;
+
+    // Off (the default): the header means nothing.
+    let app = App::start("hostile-off").await;
+    for scenario in ["checkout:reset", "checkout:html", "checkout:javascript-url"] {
+        let answer = raw(&app, &hostile_request(scenario)).await.unwrap();
+        assert!(answer.starts_with("HTTP/1.1 400"), "{answer}");
+        assert!(answer.contains("BAD_REQUEST_ERROR"), "{answer}");
+    }
+    app.stop().await;
+}
