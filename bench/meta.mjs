@@ -23,4 +23,5 @@ console.log(JSON.stringify({
   dirty: git('status', '--porcelain', '--', 'src', 'Cargo.toml', 'Cargo.lock', 'scripts/build-pkg.sh') !== '',
   pkgBuilt: statSync(`${pkgDir}/razorpay_checkout_wasm_bg.wasm`).mtime.toISOString().replace(/\.\d+Z$/, 'Z'),
   esbuild,
+  built: process.env.BENCH_BUILT === '1',
 }));

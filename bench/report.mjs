@@ -34,7 +34,7 @@ line();
 line(`Measured ${meta.date} on ${meta.cpu} (${meta.cores} cores, load average ${meta.load} at the start, shared machine), `
   + `node ${speed.node}, Chromium ${startup.chromium}; anchors card-validator ${speed.anchors['card-validator']} + `
   + `credit-card-type ${speed.anchors['credit-card-type']}, bundled by esbuild ${meta.esbuild}. `
-  + `pkg/ built ${meta.pkgBuilt} from commit ${meta.commit}${meta.dirty ? ' plus uncommitted changes in src/' : ''}. `
+  + `pkg/ built ${meta.pkgBuilt}${meta.built ? ' by this run' : ' (--no-build: measured as found)'}; tree at commit ${meta.commit}${meta.dirty ? ' with uncommitted changes in src/ or the build' : ', src/ clean'}. `
   + 'Command: `bench/run.sh` (method and budgets: bench/README.md).');
 line();
 

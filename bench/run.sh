@@ -56,7 +56,7 @@ if [ "$build" = 1 ]; then
   scripts/build-pkg.sh
 fi
 [ -f pkg/razorpay_checkout_wasm_bg.wasm ] || { echo "bench/run.sh: no pkg/: run without --no-build" >&2; exit 1; }
-node bench/meta.mjs pkg > "$work/meta.json"
+BENCH_BUILT=$build node bench/meta.mjs pkg > "$work/meta.json"
 
 # 3. A copy of the release .wasm that keeps its names (same wasm-pack build and
 #    wasm-opt flags as scripts/build-pkg.sh, plus -g); size.mjs checks that its
