@@ -24,7 +24,12 @@
 //! cargo run --release -p razorpay-demo --example load                 # 30 s, 16 shoppers
 //! cargo run --release -p razorpay-demo --example load -- --short      # 3 s (for tests)
 //! cargo run --release -p razorpay-demo --example load -- --seconds 60 --shoppers 32 --dup-every 5
+//! cargo run --release -p razorpay-demo --example load -- --short --inject-fault   # must FAIL
 //! ```
+//!
+//! `--inject-fault` shows the checks can fail: after the run it creates one
+//! more order for an existing receipt directly at the sandbox (as a backend
+//! that lost its de-duplication would), and the run must report it.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
@@ -40,20 +45,22 @@ struct Options {
     seconds: f64,
     shoppers: usize,
     dup_every: u64,
+    fault: bool,
 }
 
 fn options() -> Result<Options, String> {
-    let mut o = Options { seconds: 30.0, shoppers: 16, dup_every: 10 };
+    let mut o = Options { seconds: 30.0, shoppers: 16, dup_every: 10, fault: false };
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         let mut value = |name: &str| args.next().ok_or_else(|| format!("{name} needs a value"));
         match arg.as_str() {
             "--short" => o.seconds = 3.0,
+            "--inject-fault" => o.fault = true,
             "--seconds" => o.seconds = value("--seconds")?.parse().map_err(|_| "--seconds: a number")?,
             "--shoppers" => o.shoppers = value("--shoppers")?.parse().map_err(|_| "--shoppers: a number")?,
             "--dup-every" => o.dup_every = value("--dup-every")?.parse().map_err(|_| "--dup-every: a number")?,
             "-h" | "--help" => {
-                return Err("usage: load [--short | --seconds S] [--shoppers N] [--dup-every K]".into());
+                return Err("usage: load [--short | --seconds S] [--shoppers N] [--dup-every K] [--inject-fault]".into());
             }
             other => return Err(format!("unknown argument {other}")),
         }
@@ -250,6 +257,23 @@ async fn main() -> ExitCode {
         }
     }
     let elapsed = started.elapsed();
+    if opts.fault {
+        let key = Config::sandbox_defaults();
+        let mut body = order("load-0-1");
+        body["payment"]["ip"] = json!("127.0.0.1");
+        body["payment"]["callback_url"] = json!(format!("{}/checkout/callback", handles.demo_url));
+        let injected = http
+            .post(format!("{}/v1/orders", handles.gateway_url))
+            .basic_auth(&key.key_id, Some(&key.key_secret))
+            .json(&body)
+            .send()
+            .await;
+        let answer = match injected {
+            Ok(r) => format!("HTTP {}", r.status().as_u16()),
+            Err(e) => e.to_string(),
+        };
+        println!("injected fault: a second order for receipt load-0-1 straight at the sandbox: {answer}");
+    }
     handles.shutdown().await;
 
     let totals = std::mem::take(&mut *totals.lock().await);
