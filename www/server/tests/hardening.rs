@@ -92,7 +92,8 @@ async fn every_post_route_refuses_a_body_over_the_limit_with_a_json_413() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn unknown_fields_are_refused_as_the_gateway_would() {
     let app = App::start("unknown").await;
-    let cases: [(&str, fn(&mut Value)); 6] = [
+    type AddKey = fn(&mut Value);
+    let cases: [(&str, AddKey); 6] = [
         ("foo", |o| o["foo"] = json!(1)),
         ("bar", |o| o["payment"]["bar"] = json!("x")),
         ("pin", |o| o["payment"]["card"]["pin"] = json!("1234")),
