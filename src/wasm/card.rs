@@ -1,12 +1,6 @@
 //! The card engine's exports.
 
-// Zero on free (the module's global allocator) and stack scrubbing.
-// Declared here, next to the exports whose arguments are card numbers;
-// it belongs to the whole module.
-#[path = "wipe.rs"]
-pub mod wipe;
-
-use wipe::scrubbed;
+use super::wipe::scrubbed;
 
 use serde::Deserialize;
 use wasm_bindgen::prelude::*;

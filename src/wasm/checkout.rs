@@ -14,7 +14,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use super::browser::{read_browser, read_referer};
-use super::card::wipe::scrubbed_future;
+use super::wipe::scrubbed_future;
 use super::convert::{from_js, js_error, json_text, to_js};
 use super::http::{post_json, Reply};
 use crate::card::validate::wipe;

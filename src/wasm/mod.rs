@@ -9,7 +9,9 @@
 //! - [`checkout`] — the `Checkout` class (post, next actions, OTP);
 //! - [`http`] — JSON over gloo-net with a timeout;
 //! - [`response`] — `parseOrderResponse`;
-//! - [`types`] — the TypeScript declarations merchants' editors see.
+//! - [`types`] — the TypeScript declarations merchants' editors see;
+//! - [`wipe`] — zero-on-free global allocator and stack scrubbing, so no
+//!   card number outlives its call in the module's memory.
 
 pub mod browser;
 pub mod card;
@@ -19,6 +21,7 @@ pub mod de;
 pub mod http;
 pub mod response;
 mod types;
+pub mod wipe;
 
 #[cfg(feature = "panic-hook")]
 #[wasm_bindgen::prelude::wasm_bindgen(start)]
