@@ -410,7 +410,10 @@ impl Flow {
     /// Success → [`Step::Paid`]. A failure offering `otp_submit` again →
     /// [`Step::AwaitOtp`] with the error and the URLs of the generate step
     /// (the failure reply names actions only); the resend URL is kept only
-    /// if `otp_resend` is offered too. Any other failure → [`Step::Failed`].
+    /// if `otp_resend` is offered too. A timeout or network failure (no
+    /// reply at all) → [`Step::AwaitOtp`] with the error and every URL kept,
+    /// so the shopper can send the OTP again. Any other failure →
+    /// [`Step::Failed`].
     ///
     /// # Errors
     /// [`ErrorKind::InvalidState`] unless an OTP submit is under way.
@@ -433,6 +436,10 @@ impl Flow {
                 let otp = OtpState { resend: if keep_resend { otp.resend } else { None }, ..otp };
                 Ok(self.await_otp(otp, Some(e)))
             }
+            // No answer at all (the merchant server timed out or could not
+            // be reached): the OTP may not have arrived, so the shopper may
+            // send it again, with every URL kept.
+            Err(e) if matches!(e.kind(), ErrorKind::Timeout | ErrorKind::Network) => Ok(self.await_otp(otp, Some(e))),
             Err(e) => Ok(self.fail(e)),
         }
     }
@@ -791,6 +798,16 @@ mod tests {
         assert_eq!(error.as_ref().map(Error::reason), Some("incorrect_otp"));
         assert_eq!(f.progress(), Progress::AwaitingOtp);
 
+        // No reply at all (timeout, network): still awaiting, every URL kept.
+        for kind in [ErrorKind::Timeout, ErrorKind::Network] {
+            f.submit_otp("123456").unwrap();
+            let step = f.on_otp_submitted(Err(Error::new(kind, "no reply"))).unwrap();
+            let Step::AwaitOtp { submit_url, resend_url, error, .. } = &step else { panic!("{step:?}") };
+            assert_eq!((submit_url.as_str(), resend_url.as_ref().map(CheckedUrl::as_str)), (SUBMIT, Some(RESEND)));
+            assert_eq!(error.as_ref().map(Error::kind), Some(kind));
+            assert_eq!(f.progress(), Progress::AwaitingOtp);
+        }
+
         let step = f.submit_otp("123456").unwrap();
         assert_eq!(shape(&step), ("submit_otp", Some(SUBMIT)));
         let step = f.on_otp_submitted(parse_otp_submit(200, body(OTP_OK))).unwrap();
@@ -828,10 +845,15 @@ mod tests {
                 assert!(matches!(step, Step::Failed(_)), "{reply}");
             }
         }
-        // A network failure while submitting ends the payment.
+        // A network failure while submitting keeps the payment awaiting
+        // the OTP (it may never have arrived); any other failure ends it.
         let mut f = submitting();
         let step = f.on_otp_submitted(Err(Error::new(ErrorKind::Network, "offline"))).unwrap();
-        assert_eq!(failed_kind(&step), Some(ErrorKind::Network));
+        assert!(matches!(step, Step::AwaitOtp { error: Some(_), .. }), "{step:?}");
+        assert_eq!(f.progress(), Progress::AwaitingOtp);
+        let mut f = submitting();
+        let step = f.on_otp_submitted(Err(Error::new(ErrorKind::InvalidResponse, "garbled"))).unwrap();
+        assert_eq!(failed_kind(&step), Some(ErrorKind::InvalidResponse));
     }
 
     #[test]

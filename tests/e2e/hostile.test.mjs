@@ -127,8 +127,6 @@ const otpScenarios = [
   ['otp-generate', 'http-url', 'unsafe_url'],
   ['otp-submit', 'html', 'invalid_response'],
   ['otp-submit', 'huge-body', 'invalid_response'],
-  ['otp-submit', 'slow-drip', 'timeout'],
-  ['otp-submit', 'reset', 'network_error'],
 ];
 
 for (const [route, scenario, kind] of otpScenarios) {
@@ -148,6 +146,45 @@ for (const [route, scenario, kind] of otpScenarios) {
     await failsSafely(opened, urlBefore, kind, `${route}-${scenario}`);
     await retryPays(opened);
     // The retry continued the same order and payment (the backend's receipt rule).
+    const { orders, payments } = await ordersFor(demo.gateway, cart);
+    assert.equal(orders.length, 1);
+    assert.equal(payments.length, 1);
+    assert.equal(payments[0].status, 'captured');
+    await context.close();
+  });
+}
+
+// No answer at all to the OTP submit: the OTP may never have arrived, so
+// the checkout keeps awaiting it (the dialog stays open with the error) and
+// the same OTP sent again pays the same payment, once.
+for (const [scenario, kind, message] of [
+  ['slow-drip', 'timeout', /timed out/],
+  ['reset', 'network_error', /could not be reached/],
+]) {
+  test(`otp-submit answer "${scenario}": ${kind} shown in the OTP dialog, which stays open; sending the OTP again pays once`, async () => {
+    const opened = await open();
+    const { page, context, requests } = opened;
+    await context.setExtraHTTPHeaders({ 'x-hostile-scenario': `otp-submit:${scenario}` });
+    await typeCard(page, CARD);
+    const urlBefore = page.url();
+    const cart = cartOf(page);
+    await page.click('#pay');
+    await page.waitForSelector('#otp-dialog[open]');
+    await page.fill('#otp', '123456');
+    await page.click('#otp-submit');
+    await page.waitForFunction(() => document.querySelector('#otp-error').textContent.trim() !== '', null, { timeout: 15000 });
+    assert.match(await page.textContent('#otp-error'), message);
+    assert.equal(await page.getAttribute('#otp', 'aria-invalid'), 'true');
+    assert.equal(await page.isVisible('#otp-dialog'), true, 'still awaiting the OTP');
+    assert.equal(page.url(), urlBefore, 'nothing navigated');
+    assert.ok(!requests.some((r) => /^(javascript|data):/i.test(r.url)));
+    assert.equal(await page.inputValue('#otp'), '123456', 'the OTP is kept to send again');
+    await page.screenshot({ path: join(shots, `hostile-otp-submit-${scenario}.png`), fullPage: true });
+
+    await context.setExtraHTTPHeaders({});
+    await Promise.all([page.waitForURL(/\/result\.html/), page.click('#otp-submit')]);
+    await page.waitForSelector('html[data-ready=true]');
+    assert.equal(await page.textContent('#headline'), 'Payment successful');
     const { orders, payments } = await ordersFor(demo.gateway, cart);
     assert.equal(orders.length, 1);
     assert.equal(payments.length, 1);
