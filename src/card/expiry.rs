@@ -34,8 +34,10 @@ impl YearMonth {
         civil_from_days(days)
     }
 
-    fn index(self) -> u32 {
-        self.year * 12 + (self.month - 1)
+    /// Months since year 0. Any fields (they are public): no overflow, a
+    /// month 0 counts as 1.
+    fn index(self) -> u64 {
+        u64::from(self.year) * 12 + u64::from(self.month.saturating_sub(1))
     }
 }
 
@@ -97,7 +99,7 @@ impl Expiry {
             let field = if self.year == now.year { "expiry_month" } else { "expiry_year" };
             return Err(Error::invalid(ErrorKind::Expired, field, "The card has expired"));
         }
-        if this.index() > now.index() + MAX_YEARS_AHEAD * 12 {
+        if this.index() > now.index() + u64::from(MAX_YEARS_AHEAD * 12) {
             return Err(Error::invalid(
                 ErrorKind::TooFarAhead,
                 "expiry_year",
@@ -150,10 +152,12 @@ pub fn parse_year(text: &str, now: YearMonth) -> Result<u32, Error> {
         return Ok(y);
     }
     // A two-digit year in the century window from 50 years back to 49 ahead.
-    let mut full = now.year / 100 * 100 + y;
-    if full + 50 < now.year {
-        full += 100;
-    } else if full > now.year + 49 {
+    // Saturating: `now` has public fields, and a year near `u32::MAX`
+    // must not overflow.
+    let mut full = (now.year / 100 * 100).saturating_add(y);
+    if full.saturating_add(50) < now.year {
+        full = full.saturating_add(100);
+    } else if full > now.year.saturating_add(49) {
         full = full.saturating_sub(100);
     }
     Ok(full)
@@ -269,6 +273,18 @@ mod tests {
             let got = Expiry { month: *m, year: *y }.check(*now).err().map(|e| e.kind());
             assert_eq!(got, *want, "{m}/{y} at {now:?}");
         }
+    }
+
+    #[test]
+    fn any_clock_fields_do_not_overflow() {
+        // Found by fuzz/ (expiry): `YearMonth` and `Expiry` have public
+        // fields; extreme values overflowed `index` and `parse_year`.
+        let far = ym(u32::MAX, 12);
+        assert_eq!(Expiry { month: 1, year: 2030 }.check(far).unwrap_err().kind(), ErrorKind::Expired);
+        assert_eq!(Expiry { month: 12, year: u32::MAX }.check(ym(2026, 11)).unwrap_err().kind(), ErrorKind::TooFarAhead);
+        assert!(Expiry { month: 0, year: 2030 }.check(ym(2026, 0)).is_ok());
+        assert!(parse_year("99", far).is_ok());
+        assert!(parse_year("99", ym(0, 1)).is_ok());
     }
 
     #[test]

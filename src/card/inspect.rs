@@ -2,6 +2,8 @@
 //! told, whether it is still incomplete, complete or beyond repair, and the
 //! digits grouped for display.
 
+use std::fmt;
+
 use serde::Serialize;
 
 use super::network::{detect, Detection, Network};
@@ -20,8 +22,9 @@ pub enum NumberState {
     Invalid,
 }
 
-/// The result of [`inspect_number`].
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+/// The result of [`inspect_number`]. Its `Debug` output shows only the
+/// last four digits of `formatted`.
+#[derive(Clone, PartialEq, Eq, Serialize)]
 pub struct Inspection {
     /// The network, or `None` until the leading digits tell it.
     pub network: Option<Network>,
@@ -34,6 +37,21 @@ pub struct Inspection {
     pub lengths: &'static [u8],
     /// The CVV length, `None` while unknown (3 or 4 are then accepted).
     pub cvv_length: Option<usize>,
+}
+
+impl fmt::Debug for Inspection {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // `formatted` is the card number: mask it as `CardNumber` does.
+        let digits: Vec<char> = self.formatted.chars().filter(char::is_ascii_digit).collect();
+        let last4: String = digits.iter().skip(digits.len().saturating_sub(4)).collect();
+        f.debug_struct("Inspection")
+            .field("network", &self.network)
+            .field("state", &self.state)
+            .field("formatted", &format_args!("\"**** {last4}\""))
+            .field("lengths", &self.lengths)
+            .field("cvv_length", &self.cvv_length)
+            .finish()
+    }
 }
 
 const ANY_LENGTH: &[u8] = &[12, 13, 14, 15, 16, 17, 18, 19];
@@ -107,6 +125,14 @@ pub fn format_digits(digits: &[u8], network: Network) -> String {
 mod tests {
     use super::*;
     use NumberState::*;
+
+    #[test]
+    fn debug_masks_the_number() {
+        // Found by fuzz/ (card_number): the derived Debug showed `formatted`.
+        let shown = format!("{:?}", inspect_number("4100 2800 0000 1007"));
+        assert!(!shown.replace(' ', "").contains("41002800"), "{shown}");
+        assert!(shown.contains("\"**** 1007\"") && shown.contains("Complete"), "{shown}");
+    }
 
     #[test]
     fn states_while_typing() {

@@ -84,9 +84,13 @@ impl Digits {
         let s = self.as_str();
         s.get(s.len().saturating_sub(4)..).unwrap_or(s)
     }
-    /// The first `n` digits as a number (fewer when shorter).
+    /// The first `n` digits as a number (fewer when shorter), saturating
+    /// at `u32::MAX` (ten digits or more can overflow).
     pub fn prefix_value(&self, n: usize) -> u32 {
-        self.as_bytes().iter().take(n).fold(0, |acc, b| acc * 10 + u32::from(b - b'0'))
+        self.as_bytes()
+            .iter()
+            .take(n)
+            .fold(0u32, |acc, b| acc.saturating_mul(10).saturating_add(u32::from(b.wrapping_sub(b'0'))))
     }
 }
 
@@ -253,6 +257,15 @@ mod tests {
         }
         let huge = "4".repeat(10_000);
         assert_eq!(CardNumber::parse(&huge).unwrap_err().kind(), ErrorKind::InvalidLength);
+    }
+
+    #[test]
+    fn prefix_value_saturates() {
+        // Found by fuzz/ (card_number): ten digits or more overflowed.
+        let n = CardNumber::parse("9999999999999999").unwrap();
+        assert_eq!(n.digits().prefix_value(6), 999_999);
+        assert_eq!(n.digits().prefix_value(19), u32::MAX);
+        assert_eq!(n.digits().prefix_value(0), 0);
     }
 
     #[test]

@@ -1,0 +1,3 @@
+#![no_main]
+//! See fuzz/src/lib.rs (`run_expiry`) for the input format and invariants.
+libfuzzer_sys::fuzz_target!(|data: &[u8]| harness::run_expiry(data));
