@@ -1,5 +1,7 @@
-# The two commands of the README. Everything else lives in scripts/.
-.PHONY: demo test build setup
+# The two commands of the README (demo, test), and the bounded extras.
+# Everything else lives in scripts/.
+.PHONY: demo test build setup bench fuzz load
+FUZZ_SECONDS ?= 60
 demo:
 	scripts/demo.sh
 test:
@@ -8,3 +10,9 @@ build:
 	scripts/setup.sh && scripts/build-pkg.sh
 setup:
 	scripts/setup.sh
+bench:
+	bench/run.sh
+fuzz:
+	scripts/fuzz.sh $(FUZZ_SECONDS)
+load:
+	cargo run --release -p razorpay-demo --example load
