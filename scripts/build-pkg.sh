@@ -20,10 +20,17 @@ node_modules/.bin/wasm-opt "$wasm" -Oz --strip-debug --strip-producers \
   -o "$wasm.opt"
 mv "$wasm.opt" "$wasm"
 
+# The JS glue minified, identifiers too (exports keep their names): about
+# 39 → 15 KB, 8.7 → 5.0 KB gzip, for pages that load it with no bundler.
+glue=pkg/razorpay_checkout_wasm.js
+glue_before=$(stat -c %s "$glue")
+node_modules/.bin/esbuild "$glue" --minify --format=esm --target=es2020 --log-level=warning --outfile="$glue.min"
+mv "$glue.min" "$glue"
+
 node scripts/merge-template.mjs pkg pkg-template
 
 after=$(stat -c %s "$wasm")
 gz=$(gzip -9 -c "$wasm" | wc -c)
 js=$(stat -c %s pkg/razorpay_checkout_wasm.js)
 jsgz=$(gzip -9 -c pkg/razorpay_checkout_wasm.js | wc -c)
-echo "pkg: wasm ${before} B before wasm-opt, ${after} B after (${gz} B gzip -9); glue ${js} B (${jsgz} B gzip -9)"
+echo "pkg: wasm ${before} B before wasm-opt, ${after} B after (${gz} B gzip -9); glue ${glue_before} B before esbuild, ${js} B after (${jsgz} B gzip -9)"
