@@ -89,6 +89,29 @@ fn replay_header(resp: Response, replayed: bool) -> Response {
     resp
 }
 
+/// The fingerprint of an order that tells a retry of the same order from a
+/// different one under the same key or receipt. It is stored, so it never
+/// covers the card number (only its last 4 digits) or the CVV: a hash of
+/// them could be brute-forced (PCI DSS forbids keeping the CVV in any form).
+/// It ignores what the server adds (`ip`, `callback_url`): two tabs, or a
+/// restarted server on another port, still make one order.
+pub fn order_fingerprint(order: &Value) -> String {
+    let mut for_print = order.clone();
+    if let Some(p) = for_print.get_mut("payment").and_then(Value::as_object_mut) {
+        p.remove("ip");
+        p.remove("callback_url");
+        if let Some(card) = p.get_mut("card").and_then(Value::as_object_mut) {
+            card.remove("cvv");
+            if let Some(number) = card.get("number").and_then(Value::as_str) {
+                let digits: Vec<char> = number.chars().filter(char::is_ascii_digit).collect();
+                let last4: String = digits[digits.len().saturating_sub(4)..].iter().collect();
+                card.insert("number".into(), Value::String(last4));
+            }
+        }
+    }
+    sha256_hex(for_print.to_string().as_bytes())
+}
+
 /// `POST /api/checkout`: validate, de-duplicate by `Idempotency-Key` and by
 /// `receipt` ([`receipts`]), forward to `POST /v1/orders`.
 pub async fn checkout(
@@ -101,14 +124,7 @@ pub async fn checkout(
     let ip = client_ip(&headers, peer, state.trust_x_forwarded_for);
     let callback_url = format!("{}/checkout/callback", state.public_url);
     let order = server_order(&body, ip, &callback_url, now_ms())?;
-    // The fingerprint ignores what the server adds: two tabs (or a
-    // restarted server on another port) still make one order.
-    let mut for_print = order.clone();
-    if let Some(p) = for_print.get_mut("payment").and_then(Value::as_object_mut) {
-        p.remove("ip");
-        p.remove("callback_url");
-    }
-    let fingerprint = sha256_hex(for_print.to_string().as_bytes());
+    let fingerprint = order_fingerprint(&order);
     // The merchant's order id: one payment per receipt, across tabs too.
     let receipt = order
         .get("receipt")
@@ -283,5 +299,34 @@ mod tests {
             v["payment"]["authentication"]["authentication_channel"],
             "browser"
         );
+    }
+
+    #[test]
+    fn the_stored_fingerprint_covers_neither_the_number_nor_the_cvv() {
+        let order = |number: &str, cvv: &str, amount: u32| {
+            serde_json::json!({
+                "amount": amount, "currency": "INR", "receipt": "cart_1",
+                "payment": {"ip": "1.2.3.4", "callback_url": "http://x/cb",
+                    "card": {"number": number, "cvv": cvv, "expiry_month": "12", "expiry_year": "30", "name": "A B"}}
+            })
+        };
+        let base = order_fingerprint(&order("4100280000001007", "837", 100));
+        // The CVV and the digits before the last 4 change nothing...
+        assert_eq!(base, order_fingerprint(&order("4100280000001007", "123", 100)));
+        assert_eq!(base, order_fingerprint(&order("5500670000001007", "837", 100)));
+        // ...what else differs does.
+        assert_ne!(base, order_fingerprint(&order("4100280000001015", "837", 100)));
+        assert_ne!(base, order_fingerprint(&order("4100280000001007", "837", 200)));
+        // Not a hash of the order as sent (which could be brute-forced).
+        let full = order("4100280000001007", "837", 100);
+        assert_ne!(base, sha256_hex(full.to_string().as_bytes()));
+        let mut no_server = full.clone();
+        no_server["payment"].as_object_mut().unwrap().remove("ip");
+        no_server["payment"].as_object_mut().unwrap().remove("callback_url");
+        assert_ne!(base, sha256_hex(no_server.to_string().as_bytes()));
+        // The server's additions are ignored.
+        let mut other_ip = full;
+        other_ip["payment"]["ip"] = "5.6.7.8".into();
+        assert_eq!(base, order_fingerprint(&other_ip));
     }
 }
