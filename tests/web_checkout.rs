@@ -282,6 +282,8 @@ fn unsafe_endpoints_are_refused_at_construction() {
     for endpoint in [
         "http://merchant.example/api/checkout",
         "https://api.razorpay.com/v1/orders",
+        "https://API.Razorpay.com./v1/orders",
+        "https://api.curlec.com/v1/orders",
         "https://user:pw@merchant.example/x",
         "javascript:alert(1)",
     ] {

@@ -41,7 +41,7 @@ struct Config {
 /// The request of the last attempt, to reuse its idempotency key when the
 /// same request is retried after a timeout or a network failure.
 struct Attempt {
-    fingerprint: u64,
+    fingerprint: u16,
     key: String,
     retryable: bool,
 }
@@ -106,7 +106,8 @@ fn endpoint_url(text: &str, field: &'static str, policy: &UrlPolicy) -> Result<S
     let url = web_sys::Url::new_with_base(text, &base)
         .or_else(|_| web_sys::Url::new(text))
         .map_err(|_| config_error(field, "The endpoint is not a valid URL"))?;
-    let host = url.hostname().to_ascii_lowercase();
+    // `api.razorpay.com.` (a trailing dot) is the same host.
+    let host = url.hostname().to_ascii_lowercase().trim_end_matches('.').to_owned();
     match url.protocol().as_str() {
         "https:" => {}
         "http:" if is_loopback(&host) => {}
@@ -211,9 +212,15 @@ fn parse_options(options: &JsValue) -> Result<(Config, FlowOptions), Error> {
 
 // ------------------------------------------------------------------ helpers
 
-/// FNV-1a: a fingerprint of a request body (never kept in clear).
-fn fingerprint(text: &str) -> u64 {
-    text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
+/// A 16-bit fingerprint of a request body (FNV-1a, folded), to tell a
+/// retry of the same request from a changed one. It stays in memory after
+/// the call, so it is deliberately lossy: the body holds the card number
+/// and CVV, and a full 64-bit hash of it could be brute-forced back to them
+/// (16 bits leave thousands of candidates). A rare collision only reuses
+/// the key, and the merchant's server refuses a key reused with another body.
+fn fingerprint(text: &str) -> u16 {
+    let h = text.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3));
+    (h ^ (h >> 16) ^ (h >> 32) ^ (h >> 48)) as u16
 }
 
 /// `crypto.randomUUID()`, or 16 random bytes in hex where it is missing.
