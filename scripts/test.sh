@@ -13,6 +13,10 @@ scripts/setup.sh
 echo "== native tests (cargo test --workspace)"
 cargo test --workspace --quiet
 
+echo "== clippy, warnings denied (the crate denies unwrap, expect, panic and indexing outside tests)"
+cargo clippy --workspace --all-targets --quiet -- -D warnings
+cargo clippy --target wasm32-unknown-unknown --lib --tests --quiet -- -D warnings
+
 echo "== wasm exports in headless Chromium (wasm-pack test)"
 # The checkout tests post to a stand-in merchant backend on 127.0.0.1:18455.
 node tests/support/mock-merchant.mjs 18455 &

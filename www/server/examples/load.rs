@@ -48,6 +48,9 @@ struct Options {
     fault: bool,
 }
 
+/// Orders, payments, and (receipt, orders, payments) per receipt.
+type Books = (i64, i64, Vec<(String, i64, i64)>);
+
 fn options() -> Result<Options, String> {
     let mut o = Options { seconds: 30.0, shoppers: 16, dup_every: 10, fault: false };
     let mut args = std::env::args().skip(1);
@@ -163,7 +166,7 @@ async fn shopper(id: usize, http: reqwest::Client, url: String, deadline: Instan
         let receipt = format!("load-{id}-{n}");
         let key = format!("key-{id}-{n}");
         let body = order(&receipt);
-        if n % dup_every == 0 {
+        if n.is_multiple_of(dup_every) {
             // Two at once with the same key.
             let (a, b) = tokio::join!(
                 send(&http, &url, &key, &body, Kind::Unique, &receipt),
@@ -337,7 +340,7 @@ async fn main() -> ExitCode {
     }
 
     // ---- the sandbox's books
-    let books = (|| -> rusqlite::Result<(i64, i64, Vec<(String, i64, i64)>)> {
+    let books = (|| -> rusqlite::Result<Books> {
         let conn = rusqlite::Connection::open(dir.join("sandbox.sqlite"))?;
         let orders: i64 = conn.query_row("SELECT COUNT(*) FROM orders", [], |r| r.get(0))?;
         let payments: i64 = conn.query_row("SELECT COUNT(*) FROM payments", [], |r| r.get(0))?;
