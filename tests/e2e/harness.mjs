@@ -66,6 +66,7 @@ function record(context, page) {
     problems: [], // console errors and uncaught exceptions
     navigations: [], // URL of every frame navigation, in order
     snapshots: [], // { when, url, title, localStorage, sessionStorage } per page load and at the end
+    unread: [], // { url, type, error }: text responses whose body could not be read (not checked)
     pending: new Set(),
   };
   const track = (promise) => {
@@ -83,7 +84,9 @@ function record(context, page) {
     const type = r.headers()['content-type'] ?? '';
     // Text answers (JSON, HTML, JS, CSS); not wasm, images or redirects.
     if (r.status() < 300 || r.status() >= 400) {
-      if (/json|html|text|javascript|css|xml|form/.test(type)) track(r.text().then((t) => { entry.body = t; }));
+      if (/json|html|text|javascript|css|xml|form/.test(type)) {
+        track(r.text().then((t) => { entry.body = t; }, (e) => { rec.unread.push({ url: r.url(), type, error: String(e).split('\n')[0] }); }));
+      }
     }
   });
   const watch = (p) => {
@@ -227,6 +230,13 @@ export async function assertNoLeak(rec, { number, cvv, sent } = {}) {
     checks.push({ what: `CVV ${cvv}`, field: p.field, token: String(cvv).length >= 3 ? p.token : null });
   }
   assert.ok(checks.length > 0, 'assertNoLeak needs a number or a CVV');
+  // A body Chromium dropped before it could be read (an answer the page
+  // fetched just before navigating away, e.g. /api/verify) cannot be
+  // checked here. Such answers are listed, not silently skipped; what the
+  // backend answers is checked natively (www/server/tests).
+  if (rec.unread.length) {
+    console.log(`# assertNoLeak: not checked (body gone after a navigation): ${rec.unread.map((u) => u.url).join(', ')}`);
+  }
   const all = surfaces(rec);
   for (const { what, field, token } of checks) {
     const carriers = [];
