@@ -34,3 +34,18 @@ node --test --test-concurrency=1 tests/pkg/
 
 echo "== release package, and every demo flow against the backend + sandbox (node --test, Playwright + Chromium)"
 node --test --test-concurrency=1 tests/js/ tests/e2e/
+
+echo "== the memory scan can fail: leak.test.mjs on a package built without wiping (feature insecure-no-wipe) must find the card"
+wasm-pack build --release --target web --out-dir build/pkg-no-wipe --out-name razorpay_checkout_wasm --no-opt \
+  -- --features insecure-no-wipe 2>&1 | { grep -v '^\[INFO\]' || true; }
+if LEAK_PKG_DIR=build/pkg-no-wipe node --test --test-concurrency=1 tests/e2e/leak.test.mjs > build/leak-no-wipe.log 2>&1; then
+  echo "test.sh: leak.test.mjs passed on a package that does not wipe: the memory scan cannot fail" >&2
+  exit 1
+fi
+found=$(grep -c "card data left in wasm memory" build/leak-no-wipe.log || true)
+if [ "$found" -lt 3 ]; then
+  cat build/leak-no-wipe.log >&2
+  echo "test.sh: without wiping, leak.test.mjs failed, but not by finding card data in memory" >&2
+  exit 1
+fi
+echo "ok: without wiping, every memory scan finds card data (build/leak-no-wipe.log)"
