@@ -110,8 +110,10 @@ for (const [scenario, kind] of checkoutScenarios) {
     await page.click('#pay');
     await failsSafely(opened, urlBefore, kind, `checkout-${scenario}`);
     assert.equal(checkoutPosts(requests).length, 1, 'one POST: the package never retries on its own');
+    const cart = new URL(urlBefore).searchParams.get('cart');
+    assert.equal((await ordersFor(demo.gateway, cart)).orders.length, 0, 'the hostile answer came before any order reached the gateway');
     await retryPays(opened);
-    const { orders, payments } = await ordersFor(demo.gateway, new URL(urlBefore).searchParams.get('cart'));
+    const { orders, payments } = await ordersFor(demo.gateway, cart);
     assert.equal(orders.length, 1);
     assert.equal(payments.length, 1);
     assert.equal(payments[0].status, 'captured');

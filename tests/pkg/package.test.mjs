@@ -2,9 +2,9 @@
 //   node --test tests/pkg/
 // 1. `npm pack pkg/` into build/pkg-consumer/; version and contents checked;
 // 2. `attw` (are the types wrong) on the tarball;
-// 3. the tarball installed (a file: dependency, offline) into three fresh
-//    projects copied from tests/pkg/: a Vite app, a plain page with no
-//    bundler, a Node server script;
+// 3. the tarball installed (a file: dependency, offline) into four fresh
+//    projects copied from tests/pkg/: a Vite app, a webpack 5 app, a plain
+//    page with no bundler, a Node server script;
 // 4. `tsc --strict` over the consumers (every export used, and each
 //    `@ts-expect-error` mistake proven to fail on its own) and over the
 //    README's examples as shipped;
