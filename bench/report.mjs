@@ -47,7 +47,7 @@ line('## Budgets');
 line();
 line('| Budget | Target | Measured (median) | Verdict |');
 line('| --- | --- | --- | --- |');
-line(`| Whole package, gzip -9 (.wasm + JS glue) | ≤ 25 KB (${B(BUDGET_GZIP)}) | ${B(total)} (${KB(total)}) | ${verdict(total <= BUDGET_GZIP)}${total > BUDGET_GZIP ? `: ${(total / BUDGET_GZIP).toFixed(2)}× the budget, ${B(total - BUDGET_GZIP)} over` : ''} |`);
+line(`| Whole package, gzip -9 (.wasm + JS glue + snippets) | ≤ 25 KB (${B(BUDGET_GZIP)}) | ${B(total)} (${KB(total)}) | ${verdict(total <= BUDGET_GZIP)}${total > BUDGET_GZIP ? `: ${(total / BUDGET_GZIP).toFixed(2)}× the budget, ${B(total - BUDGET_GZIP)} over` : ''} |`);
 line(`| Full check: validateCard vs card-validator number+expirationDate+cvv+cardholderName | ≥ ${BUDGET_RATIO}× throughput | ${x(check.ratio.median)} (samples ${spread(check.ratio, x)}) | ${verdict(check.ratio.median >= BUDGET_RATIO)} |`);
 line(`| As-you-type: inspectNumber vs card-validator number, each prefix | ≥ ${BUDGET_RATIO}× throughput | ${x(inspect.ratio.median)} (samples ${spread(inspect.ratio, x)}) | ${verdict(inspect.ratio.median >= BUDGET_RATIO)} |`);
 line(`| Start-up: \`await init()\` = fetch + compile + instantiate, headless Chromium | ≤ ${BUDGET_INIT_MS} ms | ${ms(init)} (loads ${spread(startup.oursFull.init, ms)}) | ${verdict(init <= BUDGET_INIT_MS)} |`);
@@ -66,7 +66,8 @@ line('| --- | ---: | ---: | ---: | ---: |');
 const o = size.ours;
 line(`| **ours: razorpay_checkout_wasm_bg.wasm** | ${B(o.wasm.raw)} | ${B(o.wasm.gzip)} | ${B(o.wasm.brotli)} | |`);
 line(`| **ours: razorpay_checkout_wasm.js** (glue, as shipped) | ${B(o.glue.raw)} | ${B(o.glue.gzip)} | ${B(o.glue.brotli)} | |`);
-line(`| **ours: whole package (.wasm + glue)** | ${B(o.total.raw)} | ${B(o.total.gzip)} | ${B(o.total.brotli)} | 1.0× |`);
+line(`| **ours: snippets/** (${o.snippetCount} JS module(s) the glue imports, as shipped) | ${B(o.snippets.raw)} | ${B(o.snippets.gzip)} | ${B(o.snippets.brotli)} | |`);
+line(`| **ours: whole package (.wasm + glue + snippets)** | ${B(o.total.raw)} | ${B(o.total.gzip)} | ${B(o.total.brotli)} | 1.0× |`);
 line(`| ours: glue minified by esbuild (what a merchant's bundler ships; reference) | ${B(o.glueMinified.raw)} | ${B(o.glueMinified.gzip)} | ${B(o.glueMinified.brotli)} | |`);
 for (const a of size.anchors) {
   line(`| ${a.name} | ${B(a.raw)} | ${B(a.gzip)} | ${B(a.brotli)} | ours ${(o.total.gzip / a.gzip).toFixed(1)}× larger |`);

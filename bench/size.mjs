@@ -8,7 +8,7 @@
 // [names-wasm] is a copy of the shipped .wasm built the same way but keeping
 // its name section (run.sh makes it), so twiggy can name every item.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { resolve } from 'node:path';
 import { brotliCompressSync, constants } from 'node:zlib';
@@ -34,15 +34,24 @@ function sizes(bytes) {
 const wasmPath = `${pkgDir}/razorpay_checkout_wasm_bg.wasm`;
 const wasm = readFileSync(wasmPath);
 const glue = readFileSync(`${pkgDir}/razorpay_checkout_wasm.js`);
+// The JS modules the glue imports (wasm-bindgen snippets), each sent as its own file.
+const snippetFiles = [];
+const walk = (dir) => {
+  if (!existsSync(dir)) return;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = `${dir}/${e.name}`;
+    if (e.isDirectory()) walk(p); else if (p.endsWith('.js')) snippetFiles.push(p);
+  }
+};
+walk(`${pkgDir}/snippets`);
+const add = (a, b) => ({ raw: a.raw + b.raw, gzip: a.gzip + b.gzip, brotli: a.brotli + b.brotli });
 const ours = {
   wasm: sizes(wasm),
   glue: sizes(glue),
+  snippets: snippetFiles.map((f) => sizes(readFileSync(f))).reduce(add, { raw: 0, gzip: 0, brotli: 0 }),
+  snippetCount: snippetFiles.length,
 };
-ours.total = {
-  raw: ours.wasm.raw + ours.glue.raw,
-  gzip: ours.wasm.gzip + ours.glue.gzip,
-  brotli: ours.wasm.brotli + ours.glue.brotli,
-};
+ours.total = add(add(ours.wasm, ours.glue), ours.snippets);
 // Glue minified the way a merchant's bundler would (wasm-bindgen ships it unminified).
 const glueMin = await esbuild.build({
   entryPoints: [`${pkgDir}/razorpay_checkout_wasm.js`], bundle: true, minify: true, format: 'esm',

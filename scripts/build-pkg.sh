@@ -26,6 +26,11 @@ glue=pkg/razorpay_checkout_wasm.js
 glue_before=$(stat -c %s "$glue")
 node_modules/.bin/esbuild "$glue" --minify --format=esm --target=es2020 --log-level=warning --outfile="$glue.min"
 mv "$glue.min" "$glue"
+# The small JS modules the glue imports (src/wasm/shapes.js), minified too.
+find pkg/snippets -name '*.js' 2>/dev/null | while read -r js; do
+  node_modules/.bin/esbuild "$js" --minify --format=esm --target=es2020 --log-level=warning --outfile="$js.min"
+  mv "$js.min" "$js"
+done
 
 node scripts/merge-template.mjs pkg pkg-template
 

@@ -148,3 +148,32 @@ fn parse_expiry_returns_mm_yy_or_throws_typed() {
     let e = parse_expiry_js("12/2099".into(), None).unwrap_err();
     assert_eq!(get(&e, "kind").as_string().as_deref(), Some("too_far_ahead"));
 }
+
+/// `inspectNumber` builds its object on the JS side (src/wasm/shapes.js)
+/// from scalars; it must be exactly the pure `inspect_number` serialized,
+/// key order included, for every network and state.
+#[wasm_bindgen_test]
+fn inspect_number_object_equals_the_pure_inspection_for_every_network() {
+    use razorpay_checkout_wasm::card::inspect_number;
+    let numbers = [
+        "4100 2800 0000 1007", "5500670000001002", "2221000000000009", "340256000401007",
+        "36082800091007", "6527658900001005", "5085000000000006", "6759649826438453",
+        "3530111333300000", "6200000000000005", "2030400000000009", "6011111111111117",
+        "9999999999999995", "4111111111111111111", "1234 5678", "4100-2800", "41x", "",
+    ];
+    let mut seen = std::collections::BTreeSet::new();
+    for number in numbers {
+        for end in 0..=number.len() {
+            let Some(prefix) = number.get(..end) else { continue };
+            let ours = JSON::stringify(&inspect_number_js(prefix.into())).unwrap().as_string().unwrap();
+            let pure = serde_json::to_string(&inspect_number(prefix)).unwrap();
+            assert_eq!(ours, pure, "{prefix:?}");
+            if let Some(n) = get(&inspect_number_js(prefix.into()), "network").as_string() {
+                seen.insert(n);
+            }
+        }
+    }
+    let all: std::collections::BTreeSet<String> =
+        razorpay_checkout_wasm::card::Network::ALL.iter().map(|n| n.as_str().to_owned()).collect();
+    assert_eq!(seen, all, "every network appears");
+}
