@@ -1,0 +1,42 @@
+// The README's "Using it in a page" example, run against the release
+// package as written (its import line swapped for the package in pkg/), and
+// what its comments promise checked: the README cannot drift from the code.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+
+const root = new URL('../../', import.meta.url);
+const pkg = new URL('pkg/', root);
+const mod = await import(new URL('razorpay_checkout_wasm.js', pkg));
+mod.initSync({ module: readFileSync(new URL('razorpay_checkout_wasm_bg.wasm', pkg)) });
+
+const readme = readFileSync(new URL('README.md', root), 'utf8');
+const section = readme.slice(readme.indexOf('## Using it in a page'));
+const block = section.match(/```js\n([\s\S]*?)```/)?.[1] ?? '';
+
+test('the README example runs as written and gives what its comments say', async () => {
+  assert.match(block, /^import init, \{ validateCard, inspectNumber \} from 'razorpay-checkout-wasm';$/m);
+  // Each expression statement's value is collected, in order.
+  const body = block
+    .split('\n')
+    .filter((line) => !line.startsWith('import ') && line.trim() !== 'await init();')
+    .map((line) => (/^(inspectNumber|validateCard)\(/.test(line) ? `results.push(${line.replace(/;\s*(\/\/.*)?$/, '')});` : line))
+    .join('\n');
+  const results = [];
+  const run = new Function('validateCard', 'inspectNumber', 'results', `${body}\nreturn v;`);
+  const v = run(mod.validateCard, mod.inspectNumber, results);
+
+  assert.deepEqual(results[0], { network: 'RuPay', state: 'incomplete', formatted: '6527 65', lengths: [16], cvv_length: 3 });
+  assert.match(block, /\/\/ \{ network: 'RuPay', state: 'incomplete', formatted: '6527 65', lengths: \[16\], cvv_length: 3 \}/);
+
+  assert.equal(v.valid, true);
+  assert.equal(v.network, 'Visa');
+  assert.equal(v.last4, '1007');
+  assert.deepEqual(v.card, { name: 'Gaurav Kumar', number: '4100280000001007', cvv: '123', expiry_month: '12', expiry_year: '30' });
+  assert.match(block, /v\.valid === true, v\.network === 'Visa', v\.last4 === '1007'/);
+
+  assert.deepEqual(results[1], {}, 'a saved card with a blank CVV: no cvv key at all');
+  assert.match(block, /\.card;\s+\/\/ \{\} — no cvv key at all/);
+  assert.equal(results[2], 'The cvv must be between 3 and 4 digits');
+  assert.match(block, /\/\/ 'The cvv must be between 3 and 4 digits'/);
+});
