@@ -177,3 +177,39 @@ fn inspect_number_object_equals_the_pure_inspection_for_every_network() {
         razorpay_checkout_wasm::card::Network::ALL.iter().map(|n| n.as_str().to_owned()).collect();
     assert_eq!(seen, all, "every network appears");
 }
+
+/// `validateCard` reads the card through one tagged string and builds its
+/// result on the JS side (src/wasm/shapes.js); both must give exactly what
+/// the pure `validate_card` gives for the same JSON, key order included,
+/// for valid and invalid cards and every JS type a field can hold.
+#[wasm_bindgen_test]
+fn validate_card_object_equals_the_pure_validation_for_every_input_type() {
+    use razorpay_checkout_wasm::card::{validate_card, CardInput, ValidateOptions};
+    let cards = [
+        r#"{"number": "4100 2800 0000 1007", "expiry_month": "12", "expiry_year": "30", "cvv": "123", "name": "Gaurav Kumar"}"#,
+        r#"{"number": "3402 560004 01007", "expiry": "12/2030", "cvv": "1234", "name": " Gaurav Kumar "}"#,
+        r#"{"number": "4100280000001008", "expiry": "01/20", "cvv": "12", "name": ""}"#,
+        r#"{"number": 4100280000001007, "expiry_month": 12, "expiry_year": 2030, "cvv": 123, "name": 1.5}"#,
+        r#"{"number": null, "expiry_month": -1, "expiry_year": 1e20, "cvv": true, "name": ["A"]}"#,
+        r#"{"number": {"digits": "4111"}, "expiry": false, "cvv": null, "name": null, "extra": "ignored"}"#,
+        "{\"number\": \"4111\\u00001111\", \"expiry\": \"12/30\", \"cvv\": \"1\\u00002\", \"name\": \"A\\u0000B\"}",
+        r#"{"cvv": ""}"#,
+        r#"{"cvv": "12"}"#,
+        r#"{}"#,
+        r#"{"number": "6527 6589 0000 1005", "expiry_month": "1", "expiry_year": "2031", "cvv": "123", "name": "Ré Ñoño"}"#,
+    ];
+    for tokenised in [false, true] {
+        for card in cards {
+            let options = json(&format!("{{\"now\": {NOW}, \"tokenised\": {tokenised}}}"));
+            let ours = validate_card_js(json(card), Some(options)).unwrap();
+            let ours = JSON::stringify(&ours).unwrap().as_string().unwrap();
+            let input: CardInput = serde_json::from_str(card).unwrap();
+            let pure = validate_card(&input, &ValidateOptions { tokenised, now_ms: NOW, network: None });
+            assert_eq!(ours, serde_json::to_string(&pure).unwrap(), "{card} tokenised={tokenised}");
+        }
+    }
+    // Not a plain object: decoded as before (a string is not a card).
+    let err = validate_card_js(json("\"4111\""), None).unwrap_err();
+    assert_eq!(get(&err, "kind").as_string().as_deref(), Some("invalid_type"));
+    assert_eq!(get(&err, "field").as_string().as_deref(), Some("card"));
+}

@@ -5,7 +5,7 @@ use super::wipe::scrubbed;
 use serde::Deserialize;
 use wasm_bindgen::prelude::*;
 
-use super::convert::{from_js, is_nullish, js_error, to_js};
+use super::convert::{from_js, is_nullish, js_error, json_text, to_js};
 use crate::card::{
     detect, inspect_number, number::scan, number::Scan, parse_combined, validate_card, CardInput,
     Detection, Network, NumberState, ValidateOptions, YearMonth,
@@ -53,8 +53,66 @@ fn now(value: &Loose, field: &'static str) -> Result<f64, Error> {
 
 fn validate(card: JsValue, options_value: JsValue) -> Result<JsValue, Error> {
     let options = options(options_value)?;
-    let input: CardInput = if is_nullish(&card) { CardInput::default() } else { from_js(card, "card", "an object")? };
-    Ok(to_js(&validate_card(&input, &options)))
+    let fast = if is_nullish(&card) { None } else { card_fields(&card).as_string().and_then(|t| parse_card_fields(&t)) };
+    let input: CardInput = match fast {
+        Some(input) => input,
+        None if is_nullish(&card) => CardInput::default(),
+        None => from_js(card, "card", "an object")?,
+    };
+    let result = validate_card(&input, &options);
+    let errors = if result.errors.is_empty() { None } else { Some(json_text(&result.errors)?) };
+    let card = result.card.as_ref();
+    Ok(card_validation_object(
+        result.valid,
+        network_index(result.network),
+        result.last4.as_deref(),
+        card.is_some(),
+        card.and_then(|c| c.name.as_deref()),
+        card.and_then(|c| c.number.as_ref()).map(|n| n.as_str()),
+        card.and_then(|c| c.cvv.as_deref()),
+        card.and_then(|c| c.expiry_month.as_deref()),
+        card.and_then(|c| c.expiry_year.as_deref()),
+        errors.as_deref(),
+    ))
+}
+
+/// 0 for none, else 1 + the network's index in [`Network::ALL`] (the JS
+/// tables of src/wasm/shapes.js follow it).
+fn network_index(network: Option<Network>) -> u8 {
+    network.and_then(|n| Network::ALL.iter().position(|&m| m == n)).map_or(0, |i| i as u8 + 1)
+}
+
+/// Reads [`card_fields`]' encoding (see src/wasm/shapes.js) into the same
+/// [`CardInput`] the object would decode to; `None` when it is not that
+/// encoding.
+fn parse_card_fields(text: &str) -> Option<CardInput> {
+    let mut parts = text.split('\0');
+    let mut next = || -> Option<Loose> {
+        let part = parts.next()?;
+        let mut chars = part.chars();
+        let tag = chars.next()?;
+        let value = chars.as_str();
+        Some(match tag {
+            'a' => Loose::Absent,
+            'z' => Loose::Null,
+            's' => Loose::Str(value.to_owned()),
+            'i' => Loose::Int(value.parse().ok()?),
+            // Card fields never read a number with a fraction: it is a type error.
+            'f' => Loose::Float(f64::NAN),
+            'b' => Loose::Bool(value == "1"),
+            'o' => Loose::Compound,
+            _ => return None,
+        })
+    };
+    let input = CardInput {
+        number: next()?,
+        expiry_month: next()?,
+        expiry_year: next()?,
+        expiry: next()?,
+        cvv: next()?,
+        name: next()?,
+    };
+    (parts.next() == Some("") && parts.next().is_none()).then_some(input)
 }
 
 /// Validates a whole card and reports every error at once.
@@ -91,6 +149,26 @@ extern "C" {
     /// (the keystroke path: cheaper than JSON text and `JSON.parse`).
     #[wasm_bindgen(js_name = inspection)]
     fn inspection_object(network: u8, state: u8, formatted: &str, lengths: u32, cvv_length: u8) -> JsValue;
+
+    /// `validateCard`'s card object as one tagged string (or `null`).
+    #[wasm_bindgen(js_name = cardFields)]
+    fn card_fields(card: &JsValue) -> JsValue;
+
+    /// Builds `validateCard`'s result object on the JS side.
+    #[wasm_bindgen(js_name = cardValidation)]
+    #[allow(clippy::too_many_arguments)]
+    fn card_validation_object(
+        valid: bool,
+        network: u8,
+        last4: Option<&str>,
+        has_card: bool,
+        name: Option<&str>,
+        number: Option<&str>,
+        cvv: Option<&str>,
+        expiry_month: Option<&str>,
+        expiry_year: Option<&str>,
+        errors: Option<&str>,
+    ) -> JsValue;
 }
 
 fn inspect(partial: &JsValue) -> JsValue {
@@ -99,10 +177,7 @@ fn inspect(partial: &JsValue) -> JsValue {
         None if is_nullish(partial) => inspect_number(""),
         None => inspect_number("x"),
     };
-    let network = inspection
-        .network
-        .and_then(|n| Network::ALL.iter().position(|&m| m == n))
-        .map_or(0, |i| i as u8 + 1);
+    let network = network_index(inspection.network);
     let state = match inspection.state {
         NumberState::Incomplete => 0,
         NumberState::Complete => 1,

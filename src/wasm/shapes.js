@@ -1,7 +1,9 @@
-// Plain objects for the hot exports, built on the JS side from scalars:
-// on the keystroke path (inspectNumber) this is cheaper than writing JSON
-// text in Rust and parsing it here. The tables follow the Rust enums
-// (Network::ALL, NumberState); tests/web_card.rs checks every network.
+// The hot exports' objects, read and built on the JS side: for
+// inspectNumber (every keystroke) and validateCard, one call across the
+// JS/wasm boundary with scalars is much cheaper than walking a JS object
+// from Rust or writing JSON text in Rust and parsing it here. The tables
+// follow the Rust enums (Network::ALL, NumberState); tests/web_card.rs pins
+// every object to the pure Rust result, for every network and input type.
 const NETWORKS = [null, 'Visa', 'MasterCard', 'American Express', 'Diners Club', 'RuPay',
   'Maestro', 'JCB', 'Union Pay', 'Bajaj Finserv', 'Discover', 'Unknown'];
 const STATES = ['incomplete', 'complete', 'invalid'];
@@ -20,5 +22,64 @@ export function inspection(network, state, formatted, lengths, cvvLength) {
     formatted,
     lengths: list,
     cvv_length: cvvLength === 0 ? null : cvvLength,
+  };
+}
+
+const CARD_FIELDS = ['number', 'expiry_month', 'expiry_year', 'expiry', 'cvv', 'name'];
+const own = Object.prototype.propertyIsEnumerable;
+
+/**
+ * validateCard's card object as one string, so the module reads it in one
+ * crossing: for each of CARD_FIELDS a tag and the value, each field ended by
+ * NUL. Tags: `a` absent, `z` null or undefined, `s` a string (a NUL inside
+ * becomes U+FFFD: invalid in every card field either way), `i` a safe
+ * integer, `f` another number, `b0`/`b1` a boolean, `o` an object or array.
+ * Returns null (the module then decodes the object itself, as before) for
+ * anything else: not a plain object, a function or symbol value, a getter
+ * that throws.
+ */
+export function cardFields(card) {
+  if (card === null || typeof card !== 'object' || Array.isArray(card)) return null;
+  try {
+    let out = '';
+    for (const k of CARD_FIELDS) {
+      if (!own.call(card, k)) { out += 'a\0'; continue; }
+      const v = card[k];
+      switch (typeof v) {
+        case 'string': out += `s${v.includes('\0') ? v.replaceAll('\0', '\uFFFD') : v}\0`; break;
+        case 'number': out += Number.isSafeInteger(v) ? `i${v}\0` : 'f\0'; break;
+        case 'boolean': out += v ? 'b1\0' : 'b0\0'; break;
+        case 'undefined': out += 'z\0'; break;
+        case 'object': out += v === null ? 'z\0' : 'o\0'; break;
+        default: return null;
+      }
+    }
+    return out;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * validateCard's `{ valid, network, last4, card, errors }`: `network` as in
+ * inspection(); `card` only when `hasCard`, with the fields given (never a
+ * key for an absent one); `errors` as JSON text, or undefined for none.
+ */
+export function cardValidation(valid, network, last4, hasCard, name, number, cvv, month, year, errors) {
+  let card = null;
+  if (hasCard) {
+    card = {};
+    if (name !== undefined) card.name = name;
+    if (number !== undefined) card.number = number;
+    if (cvv !== undefined) card.cvv = cvv;
+    if (month !== undefined) card.expiry_month = month;
+    if (year !== undefined) card.expiry_year = year;
+  }
+  return {
+    valid,
+    network: NETWORKS[network] ?? null,
+    last4: last4 ?? null,
+    card,
+    errors: errors === undefined ? [] : JSON.parse(errors),
   };
 }
