@@ -213,3 +213,67 @@ fn validate_card_object_equals_the_pure_validation_for_every_input_type() {
     assert_eq!(get(&err, "kind").as_string().as_deref(), Some("invalid_type"));
     assert_eq!(get(&err, "field").as_string().as_deref(), Some("card"));
 }
+
+fn js(body: &str) -> JsValue {
+    js_sys::Function::new_no_args(body).call0(&JsValue::NULL).unwrap()
+}
+
+fn stringify(v: &JsValue) -> String {
+    JSON::stringify(v).unwrap().as_string().unwrap()
+}
+
+/// Values JSON cannot carry: `undefined` is `null`, `NaN`/`Infinity` are
+/// numbers with no integer value (a type error, like 1.5); a symbol, a
+/// bigint, a function or a getter that throws make the card not a card (a
+/// typed error, never the page's exception unwinding through the module).
+#[wasm_bindgen_test]
+fn values_json_cannot_carry_get_the_same_verdicts() {
+    let rest = "expiry: '12/30', cvv: '123', name: 'A B'";
+    let with = |field: &str| js(&format!("return {{ number: '4100280000001007', {rest}, {field} }};"));
+    let o = opts("");
+    let same = |a: JsValue, b: JsValue| {
+        let a = validate_card_js(a, o.clone()).unwrap();
+        let b = validate_card_js(b, o.clone()).unwrap();
+        assert_eq!(stringify(&a), stringify(&b));
+    };
+    same(with("number: undefined"), with("number: null"));
+    same(with("cvv: NaN"), with("cvv: 1.5"));
+    same(with("name: -Infinity"), with("name: 1.5"));
+    same(with("cvv: [1, { a: 2 }]"), with("cvv: {}"));
+    for field in ["cvv: Symbol('x')", "cvv: 10n", "name: function () {}", "get number() { throw new Error('boom'); }"] {
+        let err = validate_card_js(with(field), o.clone()).unwrap_err();
+        assert_eq!(get(&err, "name").as_string().as_deref(), Some("RazorpayCheckoutError"), "{field}");
+        assert_eq!(get(&err, "kind").as_string().as_deref(), Some("invalid_type"), "{field}");
+        assert_eq!(get(&err, "field").as_string().as_deref(), Some("card"), "{field}");
+    }
+    // A nested object is a wrong type for its field; it is not walked, so
+    // a getter inside it that would throw never runs.
+    let nested_throw = with("expiry_month: { get x() { throw new Error('boom'); } }");
+    let v = validate_card_js(nested_throw, o).unwrap();
+    assert_eq!(get(&v, "valid"), JsValue::FALSE);
+    assert_eq!(get(&v, "errors.0.field").as_string().as_deref(), Some("expiry_month"));
+    assert_eq!(get(&v, "errors.0.kind").as_string().as_deref(), Some("invalid_type"));
+}
+
+/// A page that patched the prototypes (a setter on Object.prototype, a
+/// throwing Array.prototype.push) neither sees the card through a setter
+/// nor breaks the module: each call still answers, thousands of times.
+#[wasm_bindgen_test]
+fn patched_prototypes_neither_see_the_card_nor_break_the_module() {
+    js("globalThis.__seen = []; Object.defineProperty(Object.prototype, 'number', \
+        { set(v) { globalThis.__seen.push(v); throw new Error('setter'); }, get() { return undefined; }, configurable: true }); \
+        globalThis.__push = Array.prototype.push; Array.prototype.push = function () { throw new Error('push'); };");
+    let card = json(r#"{"number": "4100 2800 0000 1007", "expiry": "12/30", "cvv": "123", "name": "A B"}"#);
+    let mut last = JsValue::NULL;
+    for _ in 0..3000 {
+        last = validate_card_js(card.clone(), opts("")).unwrap();
+        let i = inspect_number_js("4100 2800 0000 1007".into());
+        assert_eq!(get(&i, "state").as_string().as_deref(), Some("complete"));
+    }
+    js("Array.prototype.push = globalThis.__push; delete Object.prototype.number;");
+    assert_eq!(get(&last, "valid"), JsValue::TRUE);
+    let card_obj: js_sys::Object = get(&last, "card").unchecked_into();
+    let own = js_sys::Reflect::get_own_property_descriptor(&card_obj, &"number".into()).unwrap();
+    assert_eq!(get(&own, "value").as_string().as_deref(), Some("4100280000001007"), "an own property");
+    assert_eq!(js("return globalThis.__seen.length;").as_f64(), Some(0.0), "no setter saw the card");
+}

@@ -53,7 +53,14 @@ fn now(value: &Loose, field: &'static str) -> Result<f64, Error> {
 
 fn validate(card: JsValue, options_value: JsValue) -> Result<JsValue, Error> {
     let options = options(options_value)?;
-    let fast = if is_nullish(&card) { None } else { card_fields(&card).as_string().and_then(|t| parse_card_fields(&t)) };
+    // (`catch` on every snippet import: a page's patched prototype that
+    // throws comes back here as an error and Rust cleans up — wiping
+    // included — instead of the exception unwinding through the module.)
+    let fast = if is_nullish(&card) {
+        None
+    } else {
+        card_fields(&card).ok().and_then(|v| v.as_string()).and_then(|t| parse_card_fields(&t))
+    };
     let input: CardInput = match fast {
         Some(input) => input,
         None if is_nullish(&card) => CardInput::default(),
@@ -62,7 +69,7 @@ fn validate(card: JsValue, options_value: JsValue) -> Result<JsValue, Error> {
     let result = validate_card(&input, &options);
     let errors = if result.errors.is_empty() { None } else { Some(json_text(&result.errors)?) };
     let card = result.card.as_ref();
-    Ok(card_validation_object(
+    let built = card_validation_object(
         result.valid,
         network_index(result.network),
         result.last4.as_deref(),
@@ -73,7 +80,8 @@ fn validate(card: JsValue, options_value: JsValue) -> Result<JsValue, Error> {
         card.and_then(|c| c.expiry_month.as_deref()),
         card.and_then(|c| c.expiry_year.as_deref()),
         errors.as_deref(),
-    ))
+    );
+    Ok(built.unwrap_or_else(|_| to_js(&result)))
 }
 
 /// 0 for none, else 1 + the network's index in [`Network::ALL`] (the JS
@@ -147,15 +155,15 @@ pub fn inspect_number_js(#[wasm_bindgen(unchecked_param_type = "string")] partia
 extern "C" {
     /// Builds `inspectNumber`'s plain object on the JS side from scalars
     /// (the keystroke path: cheaper than JSON text and `JSON.parse`).
-    #[wasm_bindgen(js_name = inspection)]
-    fn inspection_object(network: u8, state: u8, formatted: &str, lengths: u32, cvv_length: u8) -> JsValue;
+    #[wasm_bindgen(js_name = inspection, catch)]
+    fn inspection_object(network: u8, state: u8, formatted: &str, lengths: u32, cvv_length: u8) -> Result<JsValue, JsValue>;
 
     /// `validateCard`'s card object as one tagged string (or `null`).
-    #[wasm_bindgen(js_name = cardFields)]
-    fn card_fields(card: &JsValue) -> JsValue;
+    #[wasm_bindgen(js_name = cardFields, catch)]
+    fn card_fields(card: &JsValue) -> Result<JsValue, JsValue>;
 
     /// Builds `validateCard`'s result object on the JS side.
-    #[wasm_bindgen(js_name = cardValidation)]
+    #[wasm_bindgen(js_name = cardValidation, catch)]
     #[allow(clippy::too_many_arguments)]
     fn card_validation_object(
         valid: bool,
@@ -168,7 +176,7 @@ extern "C" {
         expiry_month: Option<&str>,
         expiry_year: Option<&str>,
         errors: Option<&str>,
-    ) -> JsValue;
+    ) -> Result<JsValue, JsValue>;
 }
 
 fn inspect(partial: &JsValue) -> JsValue {
@@ -189,7 +197,7 @@ fn inspect(partial: &JsValue) -> JsValue {
         .filter(|&&n| (12..=19).contains(&n))
         .fold(0_u32, |mask, &n| mask | 1 << (n - 12));
     let cvv = inspection.cvv_length.and_then(|n| u8::try_from(n).ok()).unwrap_or(0);
-    inspection_object(network, state, &inspection.formatted, lengths, cvv)
+    inspection_object(network, state, &inspection.formatted, lengths, cvv).unwrap_or_else(|_| to_js(&inspection))
 }
 
 /// The network of a (partial) card number, or `null` while the leading

@@ -83,13 +83,28 @@ fn classify(value: JsValue) -> Kind {
     if let Some(s) = value.as_string() {
         return Kind::Str(s);
     }
-    if js_sys::Array::is_array(&value) {
-        return Kind::Seq(value.unchecked_into());
+    match is_array(&value) {
+        Ok(true) => return Kind::Seq(value.unchecked_into()),
+        Ok(false) => {}
+        Err(_) => return Kind::Other,
     }
     if value.is_object() {
-        return Kind::Map(js_sys::Object::entries(value.unchecked_ref()));
+        // A getter that throws, a revoked Proxy: a decoding error, never
+        // an exception unwinding through the module.
+        return entries(&value).map_or(Kind::Other, Kind::Map);
     }
     Kind::Other
+}
+
+#[wasm_bindgen::prelude::wasm_bindgen]
+extern "C" {
+    /// `Array.isArray`, which throws on a revoked Proxy.
+    #[wasm_bindgen(js_namespace = Array, js_name = isArray, catch)]
+    fn is_array(value: &JsValue) -> Result<bool, JsValue>;
+
+    /// `Object.entries`, which runs getters (and so may throw).
+    #[wasm_bindgen(js_namespace = Object, js_name = entries, catch)]
+    fn entries(value: &JsValue) -> Result<js_sys::Array, JsValue>;
 }
 
 impl<'de> de::Deserializer<'de> for JsDeserializer {

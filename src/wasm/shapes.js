@@ -66,15 +66,19 @@ export function cardFields(card) {
  * key for an absent one); `errors` as JSON text, or undefined for none.
  */
 export function cardValidation(valid, network, last4, hasCard, name, number, cvv, month, year, errors) {
-  let card = null;
-  if (hasCard) {
-    card = {};
-    if (name !== undefined) card.name = name;
-    if (number !== undefined) card.number = number;
-    if (cvv !== undefined) card.cvv = cvv;
-    if (month !== undefined) card.expiry_month = month;
-    if (year !== undefined) card.expiry_year = year;
-  }
+  // Object literals and spreads define own properties (as JSON.parse
+  // does): no setter a page put on Object.prototype ever sees the card.
+  const all = name !== undefined && number !== undefined && cvv !== undefined
+    && month !== undefined && year !== undefined;
+  const card = !hasCard ? null : all
+    ? { name, number, cvv, expiry_month: month, expiry_year: year }
+    : {
+      ...(name === undefined ? null : { name }),
+      ...(number === undefined ? null : { number }),
+      ...(cvv === undefined ? null : { cvv }),
+      ...(month === undefined ? null : { expiry_month: month }),
+      ...(year === undefined ? null : { expiry_year: year }),
+    };
   return {
     valid,
     network: NETWORKS[network] ?? null,
