@@ -30,6 +30,7 @@ pub mod idempotency;
 pub mod receipts;
 pub mod routes;
 pub mod sandbox;
+pub mod session;
 pub mod state;
 pub mod static_files;
 

@@ -647,10 +647,13 @@ async fn sandbox_state_survives_a_restart() {
     app.handles.shutdown().await;
 
     let app = App::start_in(dir).await;
+    // A new client is a new browser: a customer's payment needs its session.
+    let (status, _) = app.get(&format!("/api/payments/{pid}")).await;
+    assert_eq!(status, 401);
+    assert_eq!(app.customer().await, cust);
     let (status, after) = app.get(&format!("/api/payments/{pid}")).await;
     assert_eq!(status, 200);
     assert_eq!(after, before);
-    assert_eq!(app.customer().await, cust);
     let (_, tokens) = app.get(&format!("/api/customers/{cust}/tokens")).await;
     assert_eq!(tokens["count"], 1);
     // The idempotency record survived too: the same key replays the same order.

@@ -321,3 +321,81 @@ async fn the_hostile_mode_answers_only_when_on_and_asked() {
     }
     app.stop().await;
 }
+
+/// One request from another browser (its own cookie jar).
+async fn from(client: &reqwest::Client, app: &App, method: reqwest::Method, path: &str, body: Option<Value>) -> u16 {
+    let mut r = client.request(method, app.url(path)).header("Idempotency-Key", format!("other-{}", razorpay_demo::crypto::random_alnum(8)));
+    if let Some(b) = body {
+        r = r.json(&b);
+    }
+    r.send().await.unwrap().status().as_u16()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_customers_cards_payments_and_mandates_only_from_that_customers_session() {
+    let app = App::start("session").await;
+    // The shopper signs in, pays and saves the card.
+    let cust = app.customer().await;
+    let mut body = order("4100280000001007", Some(&cust));
+    body["payment"]["save"] = json!(1);
+    let (status, o) = app.checkout("session-1", &body).await;
+    assert_eq!(status, 200, "{o}");
+    app.approve(&next_url(&o, "redirect"), "approve").await;
+    let pid = o["payment_workflow"]["razorpay_payment_id"].as_str().unwrap().to_string();
+    let (status, payment) = app.get(&format!("/api/payments/{pid}")).await;
+    assert_eq!(status, 200, "{payment}");
+    let token = payment["token_id"].as_str().unwrap().to_string();
+    let (status, tokens) = app.get(&format!("/api/customers/{cust}/tokens")).await;
+    assert_eq!((status, tokens["count"].clone()), (200, json!(1)));
+
+    let mut saved = order("4100280000001007", Some(&cust));
+    saved["payment"]["card"] = json!({});
+    saved["payment"]["token"] = json!(token);
+    saved["receipt"] = json!("rcpt_session_2");
+    let recurring = json!({ "customer_id": cust, "token": token, "amount": 100, "email": "a@example.com", "contact": "9876543210" });
+    let attempts = |client: reqwest::Client| {
+        let (cust, token, pid, saved, recurring) = (cust.clone(), token.clone(), pid.clone(), saved.clone(), recurring.clone());
+        let app = &app;
+        async move {
+            vec![
+                from(&client, app, reqwest::Method::GET, &format!("/api/customers/{cust}/tokens"), None).await,
+                from(&client, app, reqwest::Method::DELETE, &format!("/api/customers/{cust}/tokens/{token}"), None).await,
+                from(&client, app, reqwest::Method::GET, &format!("/api/payments/{pid}"), None).await,
+                from(&client, app, reqwest::Method::POST, "/api/checkout", Some(saved)).await,
+                from(&client, app, reqwest::Method::POST, "/api/recurring", Some(recurring)).await,
+            ]
+        }
+    };
+    // Another browser, signed in as nobody: 401 everywhere.
+    assert_eq!(attempts(common::client()).await, vec![401; 5]);
+    // Another browser signed in as another customer: 403 everywhere.
+    let other = common::client();
+    let signed = other
+        .post(app.url("/api/customers"))
+        .json(&json!({ "name": "Other Shopper", "email": "other@example.com", "contact": "9123456789" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(signed.status().as_u16(), 200);
+    assert_eq!(attempts(other).await, vec![403; 5]);
+    // A forged cookie (another customer's id under this one's signature) is no session.
+    let forged = reqwest::Client::builder().no_proxy().build().unwrap();
+    let status = forged
+        .get(app.url(&format!("/api/customers/{cust}/tokens")))
+        .header("Cookie", format!("{}={cust}.{}", razorpay_demo::session::COOKIE, "00".repeat(32)))
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16();
+    assert_eq!(status, 401);
+    // Nothing was deleted or charged: the card is still there for its owner.
+    let (_, tokens) = app.get(&format!("/api/customers/{cust}/tokens")).await;
+    assert_eq!(tokens["count"], 1);
+    // A guest payment (no customer) is shown to whoever holds its id.
+    let (status, g) = app.checkout("session-guest", &order("5500670000001002", None)).await;
+    assert_eq!(status, 200, "{g}");
+    let gid = g["payment_workflow"]["razorpay_payment_id"].as_str().unwrap();
+    assert_eq!(from(&common::client(), &app, reqwest::Method::GET, &format!("/api/payments/{gid}"), None).await, 200);
+    app.stop().await;
+}

@@ -124,6 +124,10 @@ pub async fn checkout(
     let ip = client_ip(&headers, peer, state.trust_x_forwarded_for);
     let callback_url = format!("{}/checkout/callback", state.public_url);
     let order = server_order(&body, ip, &callback_url, now_ms())?;
+    // A customer's saved card or mandate only from that customer's session.
+    if let Some(customer_id) = order.get("customer_id").and_then(Value::as_str) {
+        crate::session::require(&state.key_secret, &headers, customer_id)?;
+    }
     let fingerprint = order_fingerprint(&order);
     // The merchant's order id: one payment per receipt, across tabs too.
     let receipt = order
@@ -184,6 +188,7 @@ pub async fn recurring(
             "The customer_id is invalid.",
         ));
     }
+    crate::session::require(&state.key_secret, &headers, &customer_id)?;
     let token = text_field(&body, "token")?;
     if !is_id(&token, "token") {
         return Err(ApiError::validation(

@@ -43,6 +43,7 @@ pub fn config(dir: &Path) -> Config {
 pub fn client() -> reqwest::Client {
     reqwest::Client::builder()
         .redirect(Policy::none())
+        .cookie_store(true)
         .no_proxy()
         .build()
         .unwrap()
