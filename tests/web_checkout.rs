@@ -281,6 +281,7 @@ async fn a_retry_after_a_timeout_keeps_the_idempotency_key() {
 fn unsafe_endpoints_are_refused_at_construction() {
     for endpoint in [
         "http://merchant.example/api/checkout",
+        "http://127.merchant.example/api/checkout",
         "https://api.razorpay.com/v1/orders",
         "https://API.Razorpay.com./v1/orders",
         "https://api.curlec.com/v1/orders",

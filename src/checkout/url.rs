@@ -209,7 +209,7 @@ fn parse_port(p: &str) -> Option<u16> {
 }
 
 /// `localhost`, `[::1]` or a dotted-quad `127.x.y.z` (host lower-case).
-fn is_loopback(host: &str) -> bool {
+pub fn is_loopback(host: &str) -> bool {
     if host == "localhost" || host == "[::1]" {
         return true;
     }

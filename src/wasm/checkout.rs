@@ -23,6 +23,7 @@ use crate::checkout::{
     parse_order_response, parse_otp_generate, parse_otp_submit, AuthPreference, Body, BuildContext, CheckoutInput,
     Flow, FlowOptions, NavMethod, OtpMetadata, Step, UrlPolicy,
 };
+use crate::checkout::url::is_loopback;
 use crate::error::{concat, Error, ErrorKind};
 
 /// The default time allowed for each call to the merchant's backend.
@@ -92,10 +93,6 @@ fn prop(obj: &JsValue, key: &str) -> JsValue {
 
 fn config_error(field: &'static str, description: &'static str) -> Error {
     Error::invalid(ErrorKind::InvalidConfiguration, field, description).with_source("business")
-}
-
-fn is_loopback(host: &str) -> bool {
-    host == "localhost" || host == "[::1]" || host.starts_with("127.")
 }
 
 /// Resolves the merchant endpoint against the page URL and checks it: the
