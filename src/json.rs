@@ -24,6 +24,8 @@ use std::fmt;
 
 use serde::ser::{self, Serialize};
 
+use crate::value::SAFE_INT;
+
 /// Writes a finite non-integral `f64` as JSON (the caller's choice of formatter).
 pub type FloatWriter = fn(f64, &mut String);
 
@@ -60,8 +62,6 @@ struct Writer {
     out: String,
     float: FloatWriter,
 }
-
-const SAFE_INT: f64 = 9_007_199_254_740_991.0;
 
 impl Writer {
     fn uint(&mut self, mut v: u64) {

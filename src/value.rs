@@ -104,7 +104,8 @@ impl<'de> Deserialize<'de> for Loose {
 
 struct LooseVisitor;
 
-const SAFE_INT: f64 = 9_007_199_254_740_991.0;
+/// `Number.MAX_SAFE_INTEGER`: JS numbers up to it are exact integers.
+pub const SAFE_INT: f64 = 9_007_199_254_740_991.0;
 
 impl<'de> Visitor<'de> for LooseVisitor {
     type Value = Loose;

@@ -19,6 +19,8 @@ use serde::de::value::StringDeserializer;
 use serde::de::{self, DeserializeSeed, IntoDeserializer, Visitor};
 use wasm_bindgen::{JsCast, JsValue};
 
+use crate::value::SAFE_INT;
+
 /// A decoding failure, without a message (see the module docs).
 #[derive(Debug)]
 pub struct DeError;
@@ -45,8 +47,6 @@ impl de::Error for DeError {
 pub fn from_value<T: de::DeserializeOwned>(value: JsValue) -> Result<T, DeError> {
     T::deserialize(JsDeserializer(value))
 }
-
-const SAFE_INT: f64 = 9_007_199_254_740_991.0;
 
 /// One JS value being decoded.
 pub struct JsDeserializer(pub JsValue);

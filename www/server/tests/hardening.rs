@@ -328,7 +328,7 @@ async fn from(client: &reqwest::Client, app: &App, method: reqwest::Method, path
     if let Some(b) = body {
         r = r.json(&b);
     }
-    r.send().await.unwrap().status().as_u16()
+    App::send(r).await.0
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -79,36 +79,24 @@ impl App {
         format!("{}{path}", self.handles.gateway_url)
     }
 
-    pub async fn post(&self, path: &str, body: &Value) -> (u16, Value) {
-        let r = self
-            .http
-            .post(self.url(path))
-            .json(body)
-            .send()
-            .await
-            .unwrap();
+    /// Sends a request; answers its status and JSON body (`null` if none).
+    pub async fn send(request: reqwest::RequestBuilder) -> (u16, Value) {
+        let r = request.send().await.unwrap();
         let status = r.status().as_u16();
         (status, r.json().await.unwrap_or(Value::Null))
     }
 
+    pub async fn post(&self, path: &str, body: &Value) -> (u16, Value) {
+        Self::send(self.http.post(self.url(path)).json(body)).await
+    }
+
     pub async fn get(&self, path: &str) -> (u16, Value) {
-        let r = self.http.get(self.url(path)).send().await.unwrap();
-        let status = r.status().as_u16();
-        (status, r.json().await.unwrap_or(Value::Null))
+        Self::send(self.http.get(self.url(path))).await
     }
 
     /// `POST /api/checkout` with an `Idempotency-Key`.
     pub async fn checkout(&self, key: &str, body: &Value) -> (u16, Value) {
-        let r = self
-            .http
-            .post(self.url("/api/checkout"))
-            .header("Idempotency-Key", key)
-            .json(body)
-            .send()
-            .await
-            .unwrap();
-        let status = r.status().as_u16();
-        (status, r.json().await.unwrap_or(Value::Null))
+        Self::send(self.http.post(self.url("/api/checkout")).header("Idempotency-Key", key).json(body)).await
     }
 
     pub async fn customer(&self) -> String {
