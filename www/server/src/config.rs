@@ -53,6 +53,18 @@ pub struct Config {
     /// `HOSTILE_GATEWAY=1`: the test mode of [`crate::hostile`]. Never on
     /// by default.
     pub hostile_gateway: bool,
+    /// `GATEWAY_TIMEOUT_MS`: how long the backend waits for one gateway
+    /// answer (default 30 s). A request that timed out may still have been
+    /// done by the gateway: see [`crate::receipts`] for how it is reconciled.
+    pub gateway_timeout_ms: u64,
+    /// `OPERATOR_SECRET`: the bearer secret of the merchant's operator
+    /// routes (`POST /api/recurring`, the `debit` command). `None`: those
+    /// routes refuse every request. Never sent to a page.
+    pub operator_secret: Option<String>,
+    /// `SANDBOX_PAYMENT_EXPIRY_SECS`: the sandbox fails a payment still
+    /// `created` (not authenticated) this long after it was made (default
+    /// [`crate::sandbox::PAYMENT_EXPIRY_SECS`]).
+    pub sandbox_payment_expiry_secs: i64,
 }
 
 impl fmt::Debug for Config {
@@ -78,6 +90,15 @@ impl fmt::Debug for Config {
             .field("access_log", &self.access_log)
             .field("checkout_timeout_ms", &self.checkout_timeout_ms)
             .field("hostile_gateway", &self.hostile_gateway)
+            .field("gateway_timeout_ms", &self.gateway_timeout_ms)
+            .field(
+                "operator_secret",
+                &self.operator_secret.as_ref().map(|_| "<redacted>"),
+            )
+            .field(
+                "sandbox_payment_expiry_secs",
+                &self.sandbox_payment_expiry_secs,
+            )
             .finish()
     }
 }
@@ -115,6 +136,9 @@ impl Config {
             access_log: true,
             checkout_timeout_ms: None,
             hostile_gateway: false,
+            gateway_timeout_ms: 30_000,
+            operator_secret: None,
+            sandbox_payment_expiry_secs: crate::sandbox::PAYMENT_EXPIRY_SECS,
         }
     }
 
@@ -204,6 +228,32 @@ impl Config {
                 .as_deref(),
             Some("1" | "true" | "yes" | "on")
         );
+        if let Some(v) = get("GATEWAY_TIMEOUT_MS") {
+            c.gateway_timeout_ms = v
+                .trim()
+                .parse::<u64>()
+                .ok()
+                .filter(|ms| (100..=600_000).contains(ms))
+                .ok_or_else(|| {
+                    format!("GATEWAY_TIMEOUT_MS must be 100 to 600000 milliseconds, got {v:?}")
+                })?;
+        }
+        c.operator_secret = match get("OPERATOR_SECRET") {
+            Some(s) if s.len() < 16 => {
+                return Err("OPERATOR_SECRET must be at least 16 characters".into())
+            }
+            other => other,
+        };
+        if let Some(v) = get("SANDBOX_PAYMENT_EXPIRY_SECS") {
+            c.sandbox_payment_expiry_secs = v
+                .trim()
+                .parse::<i64>()
+                .ok()
+                .filter(|s| (1..=86_400).contains(s))
+                .ok_or_else(|| {
+                    format!("SANDBOX_PAYMENT_EXPIRY_SECS must be 1 to 86400 seconds, got {v:?}")
+                })?;
+        }
         Ok(c)
     }
 
@@ -235,6 +285,29 @@ mod tests {
         assert!(!c.trust_x_forwarded_for);
         assert!(!c.hostile_gateway, "the hostile test mode is never on by default");
         assert_eq!(c.checkout_timeout_ms, None);
+        assert_eq!(c.gateway_timeout_ms, 30_000);
+        assert!(c.operator_secret.is_none(), "no operator route without a configured secret");
+        assert_eq!(c.sandbox_payment_expiry_secs, crate::sandbox::PAYMENT_EXPIRY_SECS);
+    }
+
+    #[test]
+    fn gateway_timeout_operator_secret_and_expiry_window() {
+        let c = Config::from_lookup(lookup(&[
+            ("GATEWAY_TIMEOUT_MS", "500"),
+            ("OPERATOR_SECRET", "operator-secret-0123456789"),
+            ("SANDBOX_PAYMENT_EXPIRY_SECS", "2"),
+        ]))
+        .unwrap();
+        assert_eq!(c.gateway_timeout_ms, 500);
+        assert_eq!(c.sandbox_payment_expiry_secs, 2);
+        assert!(!format!("{c:?}").contains("operator-secret"));
+        for bad in [
+            ("GATEWAY_TIMEOUT_MS", "5"),
+            ("OPERATOR_SECRET", "short"),
+            ("SANDBOX_PAYMENT_EXPIRY_SECS", "0"),
+        ] {
+            assert!(Config::from_lookup(lookup(&[bad])).is_err(), "{bad:?}");
+        }
     }
 
     #[test]

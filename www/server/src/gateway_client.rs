@@ -28,11 +28,12 @@ pub struct GatewayClient {
     account_id: Option<String>,
 }
 
-/// A reqwest client with timeouts and no proxy lookup.
-pub fn http_client() -> reqwest::Client {
+/// A reqwest client with timeouts (`timeout`: the whole exchange) and no
+/// proxy lookup.
+pub fn http_client(timeout: Duration) -> reqwest::Client {
     reqwest::Client::builder()
-        .connect_timeout(Duration::from_secs(5))
-        .timeout(Duration::from_secs(30))
+        .connect_timeout(Duration::from_secs(5).min(timeout))
+        .timeout(timeout)
         .user_agent(concat!("razorpay-demo/", env!("CARGO_PKG_VERSION")))
         .build()
         .unwrap_or_else(|_| reqwest::Client::new())
@@ -92,6 +93,19 @@ impl GatewayClient {
         let joined = format!("{}{}", self.base.path().trim_end_matches('/'), path);
         url.set_path(&joined);
         self.call_url(method, url, body).await
+    }
+
+    /// `GET path?query` (like `/v1/orders?receipt=…`), the query encoded.
+    pub async fn get_query(
+        &self,
+        path: &str,
+        query: &[(&str, &str)],
+    ) -> Result<GatewayAnswer, ApiError> {
+        let mut url = self.base.clone();
+        let joined = format!("{}{}", self.base.path().trim_end_matches('/'), path);
+        url.set_path(&joined);
+        url.query_pairs_mut().extend_pairs(query);
+        self.call_url(Method::GET, url, None).await
     }
 
     /// Calls an absolute gateway URL (a next-action URL, already origin-checked).

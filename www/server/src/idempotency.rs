@@ -3,10 +3,14 @@
 //! in-process lock, plus polling of the SQLite row for other processes) and
 //! gets the same status and body back.
 //!
-//! Stored: any answer the gateway gave (2xx or an error object). Not stored:
-//! a transport failure (the row is removed so the shopper can retry).
-//! A `pending` row older than [`STALE_AFTER_SECS`] (a crash mid-request) is
-//! taken over.
+//! Stored: any answer the gateway gave (2xx or an error object). A request
+//! that got no answer (a timeout, a reset) may still have been done by the
+//! gateway, so its row is never deleted: it becomes `unknown`, and a retry
+//! with the same key (and the same request) runs `call` again, which asks
+//! the gateway first and sends again only when the gateway has no record of
+//! it (every caller goes through [`crate::receipts::once`], which
+//! reconciles). A `pending` row older than [`STALE_AFTER_SECS`] (a crash
+//! mid-request) is treated the same way.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -61,6 +65,19 @@ enum Claim {
     Mine,
     Done(String, u16, String),
     Busy,
+    Reused,
+}
+
+fn reused() -> ApiError {
+    ApiError::new(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        BAD_REQUEST,
+        "This Idempotency-Key was already used with a different request.",
+        "business",
+        "payment_initiation",
+        "idempotency_key_reused",
+    )
+    .with_field("Idempotency-Key")
 }
 
 /// Runs `call` once per `scope:key`; later requests get the stored answer.
@@ -123,7 +140,9 @@ where
                     .optional()?;
                 let claim = match row {
                     Some((f, s, Some(status), Some(resp), _)) if s == "done" => Claim::Done(f, status, resp),
-                    Some((_, _, _, _, updated)) if now - updated < STALE_AFTER_SECS => Claim::Busy,
+                    Some((_, s, _, _, updated)) if s == "pending" && now - updated < STALE_AFTER_SECS => Claim::Busy,
+                    // `unknown` (or stale): the same request again is reconciled by `call`.
+                    Some((f, _, _, _, _)) if f != fp => Claim::Reused,
                     _ => {
                         tx.execute(
                             "INSERT INTO idempotency (key, fingerprint, state, created_at, updated_at) VALUES (?1, ?2, 'pending', ?3, ?3)
@@ -140,15 +159,7 @@ where
         match claim {
             Claim::Done(stored_fp, status, resp) => {
                 if stored_fp != fingerprint {
-                    return Err(ApiError::new(
-                        StatusCode::UNPROCESSABLE_ENTITY,
-                        BAD_REQUEST,
-                        "This Idempotency-Key was already used with a different request.",
-                        "business",
-                        "payment_initiation",
-                        "idempotency_key_reused",
-                    )
-                    .with_field("Idempotency-Key"));
+                    return Err(reused());
                 }
                 let body: Value = serde_json::from_str(&resp)
                     .map_err(|e| ApiError::internal(format!("stored answer: {e}")))?;
@@ -171,6 +182,7 @@ where
                 }
                 tokio::time::sleep(Duration::from_millis(100)).await;
             }
+            Claim::Reused => return Err(reused()),
             Claim::Mine => break,
         }
     }
@@ -195,12 +207,13 @@ where
             })
         }
         Err(e) => {
+            // No answer: the gateway may have done it. Never deleted.
             state
                 .db
                 .call(move |conn| {
                     conn.execute(
-                        "DELETE FROM idempotency WHERE key = ?1 AND state = 'pending'",
-                        [k],
+                        "UPDATE idempotency SET state = 'unknown', updated_at = ?2 WHERE key = ?1 AND state = 'pending'",
+                        params![k, now_secs()],
                     )?;
                     Ok(())
                 })

@@ -27,6 +27,7 @@ pub mod error;
 pub mod gateway_client;
 pub mod hostile;
 pub mod idempotency;
+pub mod operator;
 pub mod receipts;
 pub mod routes;
 pub mod sandbox;
@@ -137,7 +138,9 @@ pub async fn start(config: Config) -> Result<Handles, String> {
         .public_url
         .clone()
         .unwrap_or_else(|| demo_url.clone());
-    let http = gateway_client::http_client();
+    let http = gateway_client::http_client(std::time::Duration::from_millis(
+        config.gateway_timeout_ms,
+    ));
     let (stop_tx, stop_rx) = watch::channel(false);
     let mut tasks = Vec::new();
 
@@ -164,7 +167,8 @@ pub async fn start(config: Config) -> Result<Handles, String> {
                 &config.key_secret,
                 &base,
                 sender,
-            )?;
+            )?
+            .with_payment_expiry(config.sandbox_payment_expiry_secs);
             let mut app = sb.router();
             if config.access_log {
                 app = app.layer(axum::middleware::from_fn_with_state(
@@ -194,6 +198,7 @@ pub async fn start(config: Config) -> Result<Handles, String> {
         www_dir: config.www_dir.clone(),
         pkg_dir: config.pkg_dir.clone(),
         checkout_timeout_ms: config.checkout_timeout_ms,
+        operator_secret: config.operator_secret.clone(),
         key_locks: Arc::new(Mutex::new(HashMap::new())),
     };
     let mut app: Router = routes::router()

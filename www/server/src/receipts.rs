@@ -1,14 +1,17 @@
 //! One payment per merchant order: the composite order's `receipt` is the
 //! merchant's own order (cart) id, and the backend lets only one checkout
-//! at a time pay it.
+//! at a time pay it. A recurring debit's order has a receipt too (one per
+//! mandate and period, see [`crate::routes::checkout::recurring`]).
 //!
 //! The `Idempotency-Key` makes the retries of one `Checkout` safe; it
 //! cannot help when the same cart is paid from two tabs, each with its own
 //! key. So, before an order with a `receipt` goes to the gateway:
 //!
 //! - no earlier checkout for the receipt, or the earlier one got an error
-//!   from the gateway, or its payment has `failed`, or it is still `created`
-//!   (never authenticated) after [`ABANDONED_AFTER_SECS`]: this one goes on;
+//!   from the gateway, or the gateway says its payment has `failed` (also
+//!   when it was never authenticated: the gateway fails such a payment
+//!   after its window, see [`crate::sandbox::PAYMENT_EXPIRY_SECS`]): this
+//!   one goes on;
 //! - an earlier checkout is in flight: this one waits for it;
 //! - its payment is authorized or captured: a 409 with reason
 //!   `order_already_paid`;
@@ -16,29 +19,49 @@
 //!   page): its answer is replayed, so both tabs follow the same payment;
 //! - otherwise: a 409 with reason `order_payment_in_progress`.
 //!
-//! A refusal never calls the gateway to create anything.
+//! **Unknown.** Once a request may have reached the gateway its row is
+//! never deleted. When no answer came back (a timeout, a reset, a crash
+//! mid-request), the row is `unknown`: the gateway may have done the work.
+//! The next attempt on the receipt first asks the gateway what it has
+//! ([`reconcile`]: its orders with this receipt, `GET /v1/orders?receipt=`,
+//! and their payments, `GET /v1/orders/{id}/payments`) and
 //!
-//! Orders without a `receipt` are not de-duplicated here.
+//! - a payment authorized or captured: the same request gets what the
+//!   gateway has (a recurring debit: its ids and signature), any other a
+//!   409 (`order_already_paid`, or `mandate_frequency_exceeded` for a debit);
+//! - a payment still `created`: a 409 `order_payment_in_progress` with the
+//!   payment's id (its bank page URL was in the lost answer; the gateway
+//!   fails it after its window, then a new attempt may go);
+//! - an order without a payment: only the missing payment is sent (debits);
+//! - nothing, or only failed payments: the request is sent again.
+//!
+//! A refusal never calls the gateway to create anything.
 
 use std::time::Duration;
 
 use axum::http::{Method, StatusCode};
 use rusqlite::{params, OptionalExtension};
-use serde_json::Value;
+use serde_json::{json, Value};
 
-use crate::crypto::is_id;
+use crate::crypto::{is_id, payment_signature};
 use crate::db::now_secs;
 use crate::error::{ApiError, BAD_REQUEST};
 use crate::gateway_client::GatewayAnswer;
 use crate::state::AppState;
 
-/// A payment still `created` this long after it was made is taken as
-/// abandoned (the shopper closed the bank page or the OTP dialog).
-pub const ABANDONED_AFTER_SECS: i64 = 15 * 60;
-/// An unfinished claim older than this (a crash mid-request) is taken over.
+/// An unfinished claim older than this (a crash mid-request) is unknown.
 const STALE_AFTER_SECS: i64 = 60;
 /// How long a request waits for another one paying the same receipt.
 const WAIT_LIMIT: Duration = Duration::from_secs(35);
+
+/// What is paid for by the receipt's order: the refusals differ.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// A shopper's checkout (`POST /api/checkout`).
+    Checkout,
+    /// A merchant-initiated recurring debit (`POST /api/recurring`).
+    Debit,
+}
 
 enum Claim {
     Mine,
@@ -50,12 +73,16 @@ enum Claim {
         payment_id: Option<String>,
         updated_at: i64,
     },
+    Unknown {
+        fingerprint: String,
+        updated_at: i64,
+    },
 }
 
 /// What to do with an earlier, finished checkout of the same receipt.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Verdict {
-    /// Pay again (the earlier attempt failed or was abandoned).
+    /// Pay again (the earlier attempt failed).
     Retry,
     /// Give the earlier answer (the same order again).
     Replay,
@@ -66,26 +93,116 @@ pub enum Verdict {
 }
 
 /// The rule, given the earlier answer's status, whether the order is the
-/// same, and the earlier payment's gateway status and age (when known).
-pub fn verdict(
-    earlier_status: u16,
-    same_order: bool,
-    payment: Option<(&str, i64)>,
-    now: i64,
-) -> Verdict {
+/// same, and the earlier payment's status at the gateway (when known). A
+/// payment still `created` is under way however old it is: only the
+/// gateway ends it (it fails an unauthenticated payment after its window).
+pub fn verdict(earlier_status: u16, same_order: bool, payment: Option<&str>) -> Verdict {
     if earlier_status >= 300 {
         return Verdict::Retry;
     }
     match payment {
-        Some(("failed", _)) => Verdict::Retry,
-        Some(("created", created_at)) if now - created_at > ABANDONED_AFTER_SECS => Verdict::Retry,
-        Some(("authorized" | "captured" | "refunded", _)) => Verdict::Paid,
+        Some("failed") => Verdict::Retry,
+        Some("authorized" | "captured" | "refunded") => Verdict::Paid,
         _ if same_order => Verdict::Replay,
         _ => Verdict::InProgress,
     }
 }
 
-fn refused(description: &str, reason: &str) -> ApiError {
+/// What the gateway has for a receipt (see [`reconcile`]).
+#[derive(Debug, PartialEq, Eq)]
+pub enum Record {
+    /// No order, or only orders whose payments all failed.
+    Nothing,
+    /// An order with no payment at all (its id).
+    OrderOnly(String),
+    /// A payment still waiting for the shopper (order id, payment id).
+    Pending(String, String),
+    /// A payment authorized or captured (order id, payment id).
+    Paid(String, String),
+}
+
+fn is_paid(status: &str) -> bool {
+    matches!(status, "authorized" | "captured" | "refunded")
+}
+
+/// The rule of [`reconcile`] over the gateway's orders (newest first) and
+/// their payments: paid beats pending beats an order without a payment.
+pub fn record_of(orders: &[(String, Vec<(String, String)>)]) -> Record {
+    let mut pending = None;
+    let mut order_only = None;
+    for (order_id, payments) in orders {
+        for (payment_id, status) in payments {
+            if is_paid(status) {
+                return Record::Paid(order_id.clone(), payment_id.clone());
+            }
+            if status == "created" && pending.is_none() {
+                pending = Some((order_id.clone(), payment_id.clone()));
+            }
+        }
+        if payments.is_empty() && order_only.is_none() {
+            order_only = Some(order_id.clone());
+        }
+    }
+    match (pending, order_only) {
+        (Some((o, p)), _) => Record::Pending(o, p),
+        (None, Some(o)) => Record::OrderOnly(o),
+        (None, None) => Record::Nothing,
+    }
+}
+
+fn unreconciled() -> ApiError {
+    ApiError::gateway_unreachable(
+        "The payment gateway could not tell whether an earlier attempt of this order went through; nothing was sent. Try again shortly.",
+    )
+}
+
+fn ids(body: &Value) -> Vec<Value> {
+    body.get("items")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default()
+}
+
+/// Asks the gateway what it has for `receipt`: its orders with that
+/// receipt and their payments. Any doubt (an error, an odd answer) is an
+/// error, never [`Record::Nothing`].
+pub async fn reconcile(state: &AppState, receipt: &str) -> Result<Record, ApiError> {
+    let list = state
+        .gateway
+        .get_query("/v1/orders", &[("receipt", receipt), ("count", "100")])
+        .await?;
+    if list.status >= 300 || list.body.get("items").is_none() {
+        return Err(unreconciled());
+    }
+    let mut orders = Vec::new();
+    for order in ids(&list.body) {
+        // The gateway filters by receipt; a stray order is no evidence.
+        if order.get("receipt").and_then(Value::as_str) != Some(receipt) {
+            continue;
+        }
+        let Some(order_id) = order.get("id").and_then(Value::as_str).filter(|id| is_id(id, "order")) else {
+            return Err(unreconciled());
+        };
+        let payments = state
+            .gateway
+            .call(Method::GET, &format!("/v1/orders/{order_id}/payments"), None)
+            .await?;
+        if payments.status >= 300 || payments.body.get("items").is_none() {
+            return Err(unreconciled());
+        }
+        let mut list = Vec::new();
+        for p in ids(&payments.body) {
+            match (p.get("id").and_then(Value::as_str), p.get("status").and_then(Value::as_str)) {
+                (Some(id), Some(status)) => list.push((id.to_string(), status.to_string())),
+                _ => return Err(unreconciled()),
+            }
+        }
+        orders.push((order_id.to_string(), list));
+    }
+    Ok(record_of(&orders))
+}
+
+fn refused(description: &str, reason: &str, field: &str) -> ApiError {
     ApiError::new(
         StatusCode::CONFLICT,
         BAD_REQUEST,
@@ -94,13 +211,29 @@ fn refused(description: &str, reason: &str) -> ApiError {
         "payment_initiation",
         reason,
     )
-    .with_field("receipt")
+    .with_field(field)
 }
 
-/// The payment id in a gateway answer (an order, or an error's metadata).
+fn paid_refusal(kind: Kind) -> ApiError {
+    match kind {
+        Kind::Checkout => refused("This order has already been paid.", "order_already_paid", "receipt"),
+        Kind::Debit => refused(
+            "This mandate was already debited in this period; its frequency allows one debit per period.",
+            "mandate_frequency_exceeded",
+            "token",
+        ),
+    }
+}
+
+fn in_progress(description: &str) -> ApiError {
+    refused(description, "order_payment_in_progress", "receipt")
+}
+
+/// The payment id in a gateway answer (an order, a debit, or an error's metadata).
 fn payment_id_of(body: &Value) -> Option<String> {
     [
         body.pointer("/payment_workflow/razorpay_payment_id"),
+        body.pointer("/razorpay_payment_id"),
         body.pointer("/error/metadata/payment_id"),
     ]
     .into_iter()
@@ -110,9 +243,8 @@ fn payment_id_of(body: &Value) -> Option<String> {
     .map(str::to_string)
 }
 
-/// The gateway's status of a payment and its `created_at`; `None` when the
-/// gateway does not say.
-async fn payment_status(state: &AppState, payment_id: &str) -> Result<Option<(String, i64)>, ApiError> {
+/// The gateway's status of a payment; `None` when the gateway does not say.
+async fn payment_status(state: &AppState, payment_id: &str) -> Result<Option<String>, ApiError> {
     let answer = state
         .gateway
         .call(Method::GET, &format!("/v1/payments/{payment_id}"), None)
@@ -120,25 +252,27 @@ async fn payment_status(state: &AppState, payment_id: &str) -> Result<Option<(St
     if answer.status >= 300 {
         return Ok(None);
     }
-    let status = answer.body.get("status").and_then(Value::as_str);
-    let created = answer.body.get("created_at").and_then(Value::as_i64);
-    Ok(status.map(|s| (s.to_string(), created.unwrap_or(0))))
+    Ok(answer.body.get("status").and_then(Value::as_str).map(str::to_string))
 }
 
-/// Runs `call` unless the receipt is already being paid (see the module docs).
+/// Runs `call` unless the receipt is already being paid (see the module
+/// docs). `call` gets the id of an order the gateway already has for the
+/// receipt without a payment (after an unknown), if any.
 pub async fn once<F, Fut>(
     state: &AppState,
     receipt: &str,
     fingerprint: &str,
+    kind: Kind,
     call: F,
 ) -> Result<GatewayAnswer, ApiError>
 where
-    F: FnOnce() -> Fut,
+    F: FnOnce(Option<String>) -> Fut,
     Fut: std::future::Future<Output = Result<GatewayAnswer, ApiError>>,
 {
     let started = tokio::time::Instant::now();
-    // `Some(updated_at)`: take over that finished row (if still unchanged).
+    // `Some(updated_at)`: take over that row (if still unchanged).
     let mut take_over: Option<i64> = None;
+    let mut existing_order: Option<String> = None;
     loop {
         let (r, fp, take) = (receipt.to_string(), fingerprint.to_string(), take_over.take());
         let claim = state
@@ -155,15 +289,20 @@ where
                     )
                     .optional()?;
                 let claim = match row {
-                    Some((f, s, Some(status), Some(response), payment_id, updated_at))
-                        if s == "done" && take != Some(updated_at) =>
-                    {
-                        Claim::Done { fingerprint: f, status, response, payment_id, updated_at }
+                    Some((_, _, _, _, _, updated_at)) if take == Some(updated_at) => None,
+                    Some((f, s, Some(status), Some(response), payment_id, updated_at)) if s == "done" => {
+                        Some(Claim::Done { fingerprint: f, status, response, payment_id, updated_at })
                     }
-                    Some((_, s, _, _, _, updated_at)) if s != "done" && now - updated_at < STALE_AFTER_SECS => {
-                        Claim::Busy
+                    Some((_, s, _, _, _, updated_at)) if s == "pending" && now - updated_at < STALE_AFTER_SECS => {
+                        Some(Claim::Busy)
                     }
-                    _ => {
+                    // `unknown`, or a `pending` left by a crash: the gateway may have it.
+                    Some((f, _, _, _, _, updated_at)) => Some(Claim::Unknown { fingerprint: f, updated_at }),
+                    None => None,
+                };
+                let claim = match claim {
+                    Some(c) => c,
+                    None => {
                         tx.execute(
                             "INSERT INTO receipts (receipt, fingerprint, state, updated_at) VALUES (?1, ?2, 'pending', ?3)
                              ON CONFLICT (receipt) DO UPDATE SET fingerprint = excluded.fingerprint, state = 'pending',
@@ -181,10 +320,7 @@ where
             Claim::Mine => break,
             Claim::Busy => {
                 if started.elapsed() > WAIT_LIMIT {
-                    return Err(refused(
-                        "This order is already being paid in another tab or window.",
-                        "order_payment_in_progress",
-                    ));
+                    return Err(in_progress("This order is already being paid in another tab or window."));
                 }
                 tokio::time::sleep(Duration::from_millis(100)).await;
             }
@@ -193,29 +329,65 @@ where
                     Some(id) if status < 300 => payment_status(state, id).await?,
                     _ => None,
                 };
-                let payment = payment.as_ref().map(|(s, t)| (s.as_str(), *t));
-                match verdict(status, earlier == fingerprint, payment, now_secs()) {
+                match verdict(status, earlier == fingerprint, payment.as_deref()) {
                     Verdict::Retry => take_over = Some(updated_at),
                     Verdict::Replay => {
                         let body: Value = serde_json::from_str(&response)
                             .map_err(|e| ApiError::internal(format!("stored answer: {e}")))?;
                         return Ok(GatewayAnswer { status, body });
                     }
-                    Verdict::Paid => {
-                        return Err(refused("This order has already been paid.", "order_already_paid"))
-                    }
+                    Verdict::Paid => return Err(paid_refusal(kind)),
                     Verdict::InProgress => {
-                        return Err(refused(
+                        return Err(in_progress(
                             "This order is already being paid in another tab or window. Finish the payment there, or try again in a few minutes.",
-                            "order_payment_in_progress",
                         ))
                     }
                 }
             }
+            Claim::Unknown { fingerprint: earlier, updated_at } => match reconcile(state, receipt).await? {
+                Record::Paid(order_id, payment_id) if kind == Kind::Debit && earlier == fingerprint => {
+                    // What the gateway has: the debit, as its answer had it.
+                    let body = json!({
+                        "razorpay_payment_id": payment_id,
+                        "razorpay_order_id": order_id,
+                        "razorpay_signature": payment_signature(&state.key_secret, &order_id, &payment_id),
+                    });
+                    let (r, text, pid) = (receipt.to_string(), body.to_string(), payment_id.clone());
+                    state
+                        .db
+                        .call(move |conn| {
+                            conn.execute(
+                                "UPDATE receipts SET state = 'done', status = 200, response = ?2, payment_id = ?3, updated_at = ?4
+                                 WHERE receipt = ?1 AND updated_at = ?5",
+                                params![r, text, pid, now_secs(), updated_at],
+                            )?;
+                            Ok(())
+                        })
+                        .await?;
+                    return Ok(GatewayAnswer { status: 200, body });
+                }
+                Record::Paid(order_id, payment_id) => {
+                    return Err(paid_refusal(kind)
+                        .with_meta("order_id", order_id)
+                        .with_meta("payment_id", payment_id))
+                }
+                Record::Pending(order_id, payment_id) => {
+                    return Err(in_progress(
+                        "An earlier attempt to pay this order reached the payment gateway and is still open at the bank. The gateway ends it if it is not completed in time; try again after that.",
+                    )
+                    .with_meta("order_id", order_id)
+                    .with_meta("payment_id", payment_id))
+                }
+                Record::OrderOnly(order_id) => {
+                    existing_order = Some(order_id);
+                    take_over = Some(updated_at);
+                }
+                Record::Nothing => take_over = Some(updated_at),
+            },
         }
     }
     let r = receipt.to_string();
-    match call().await {
+    match call(existing_order).await {
         Ok(answer) => {
             let (status, body, payment_id) = (answer.status, answer.body.to_string(), payment_id_of(&answer.body));
             state
@@ -231,10 +403,14 @@ where
             Ok(answer)
         }
         Err(e) => {
+            // No answer: the gateway may have done it. Never deleted.
             state
                 .db
                 .call(move |conn| {
-                    conn.execute("DELETE FROM receipts WHERE receipt = ?1 AND state = 'pending'", [r])?;
+                    conn.execute(
+                        "UPDATE receipts SET state = 'unknown', updated_at = ?2 WHERE receipt = ?1 AND state = 'pending'",
+                        params![r, now_secs()],
+                    )?;
                     Ok(())
                 })
                 .await?;
@@ -250,21 +426,39 @@ mod tests {
 
     #[test]
     fn the_rule() {
-        let now = 1_000_000;
-        assert_eq!(verdict(400, false, None, now), Verdict::Retry);
-        assert_eq!(verdict(200, false, Some(("failed", now)), now), Verdict::Retry);
-        assert_eq!(verdict(200, false, Some(("created", now - ABANDONED_AFTER_SECS - 1)), now), Verdict::Retry);
-        assert_eq!(verdict(200, true, Some(("created", now - 5)), now), Verdict::Replay);
-        assert_eq!(verdict(200, true, Some(("captured", now - 5)), now), Verdict::Paid);
-        assert_eq!(verdict(200, false, Some(("captured", now - 5)), now), Verdict::Paid);
-        assert_eq!(verdict(200, false, Some(("created", now - 5)), now), Verdict::InProgress);
-        assert_eq!(verdict(200, false, None, now), Verdict::InProgress);
+        assert_eq!(verdict(400, false, None), Verdict::Retry);
+        assert_eq!(verdict(200, false, Some("failed")), Verdict::Retry);
+        assert_eq!(verdict(200, true, Some("created")), Verdict::Replay);
+        assert_eq!(verdict(200, true, Some("captured")), Verdict::Paid);
+        assert_eq!(verdict(200, false, Some("captured")), Verdict::Paid);
+        assert_eq!(verdict(200, false, Some("created")), Verdict::InProgress);
+        assert_eq!(verdict(200, false, None), Verdict::InProgress);
     }
 
     #[test]
-    fn payment_ids_are_found_in_orders_and_errors() {
+    fn what_the_gateway_has_decides_after_an_unknown() {
+        let o = |id: &str, ps: &[(&str, &str)]| {
+            (id.to_string(), ps.iter().map(|(p, s)| (p.to_string(), s.to_string())).collect::<Vec<_>>())
+        };
+        assert_eq!(record_of(&[]), Record::Nothing);
+        assert_eq!(record_of(&[o("order_b", &[("pay_2", "failed")])]), Record::Nothing);
+        assert_eq!(record_of(&[o("order_b", &[])]), Record::OrderOnly("order_b".into()));
+        assert_eq!(
+            record_of(&[o("order_b", &[("pay_2", "created")]), o("order_a", &[])]),
+            Record::Pending("order_b".into(), "pay_2".into())
+        );
+        assert_eq!(
+            record_of(&[o("order_b", &[("pay_2", "created")]), o("order_a", &[("pay_1", "captured")])]),
+            Record::Paid("order_a".into(), "pay_1".into())
+        );
+    }
+
+    #[test]
+    fn payment_ids_are_found_in_orders_debits_and_errors() {
         let order = json!({ "payment_workflow": { "razorpay_payment_id": "pay_29QQoUBi66xm2f" } });
         assert_eq!(payment_id_of(&order).as_deref(), Some("pay_29QQoUBi66xm2f"));
+        let debit = json!({ "razorpay_payment_id": "pay_29QQoUBi66xm2f", "razorpay_order_id": "order_x" });
+        assert_eq!(payment_id_of(&debit).as_deref(), Some("pay_29QQoUBi66xm2f"));
         let error = json!({ "error": { "metadata": { "payment_id": "pay_29QQoUBi66xm2f" } } });
         assert_eq!(payment_id_of(&error).as_deref(), Some("pay_29QQoUBi66xm2f"));
         assert_eq!(payment_id_of(&json!({ "payment_workflow": { "razorpay_payment_id": "../x" } })), None);

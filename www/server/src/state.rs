@@ -62,6 +62,8 @@ pub struct AppState {
     pub pkg_dir: PathBuf,
     /// `CHECKOUT_TIMEOUT_MS`, passed to the page by `/api/config`.
     pub checkout_timeout_ms: Option<u32>,
+    /// `OPERATOR_SECRET`: the bearer secret of the operator routes.
+    pub operator_secret: Option<String>,
     /// One async lock per idempotency key in flight in this process.
     pub key_locks: Arc<Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>>,
 }

@@ -29,10 +29,10 @@ async fn redirect_flow_saves_the_card() {
         "{payment_id}"
     );
     let redirect = next_url(&o, "redirect");
-    assert_eq!(
-        redirect,
-        app.gateway(&format!("/v1/payments/{payment_id}/authorize"))
-    );
+    // The bank page's URL, with the secret only the redirected shopper gets.
+    let bank_page = app.gateway(&format!("/v1/payments/{payment_id}/authorize?auth="));
+    assert!(redirect.starts_with(&bank_page), "{redirect}");
+    assert_eq!(redirect.len(), bank_page.len() + 32, "{redirect}");
     assert!(next_url(&o, "otp_generate").contains("track_id="));
 
     let location = app.approve(&redirect, "approve").await;
@@ -268,9 +268,15 @@ async fn saved_card_pays_without_cvv() {
     app.stop().await;
 }
 
+/// The operator secret of the tests that debit mandates.
+const OPERATOR: &str = "operator-secret-for-tests-0123456789";
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn mandate_registration_then_a_recurring_debit() {
-    let app = App::start("mandate").await;
+    let dir = common::temp_dir("mandate");
+    let mut config = common::config(&dir);
+    config.operator_secret = Some(OPERATOR.into());
+    let app = App { handles: razorpay_demo::start(config).await.expect("app starts"), dir, http: common::client() };
     let cust = app.customer().await;
     let mut reg = order("4718609108204366", Some(&cust));
     reg["token"] = json!({ "max_amount": 87500, "frequency": "monthly" });
@@ -305,14 +311,15 @@ async fn mandate_registration_then_a_recurring_debit() {
     assert!(app.wait_for_webhook("token.confirmed", &token).await);
 
     let debit = json!({ "customer_id": cust, "token": token, "amount": 5000, "email": "gaurav.kumar@example.com", "contact": "9876543210" });
-    let r = app
-        .http
-        .post(app.url("/api/recurring"))
-        .header("Idempotency-Key", "debit-1")
-        .json(&debit)
-        .send()
-        .await
-        .unwrap();
+    // Debits come from the merchant's server (the operator secret), not the shopper's cookie.
+    let operator = |key: &str, body: &Value| {
+        app.http
+            .post(app.url("/api/recurring"))
+            .bearer_auth(OPERATOR)
+            .header("Idempotency-Key", key)
+            .json(body)
+    };
+    let r = operator("debit-1", &debit).send().await.unwrap();
     assert_eq!(r.status().as_u16(), 200);
     let d: Value = r.json().await.unwrap();
     let (oid, pid, sig) = (
@@ -330,32 +337,17 @@ async fn mandate_registration_then_a_recurring_debit() {
     assert_eq!(p["token_id"], token.as_str());
     assert!(app.wait_for_webhook("payment.captured", pid).await);
 
-    // Without an Idempotency-Key (as the result page sends it): a new debit each time.
-    let (status, d2) = app.post("/api/recurring", &debit).await;
-    assert_eq!(status, 200, "{d2}");
-    assert_ne!(d2["razorpay_payment_id"], d["razorpay_payment_id"]);
+    // Without an Idempotency-Key: refused (a debit must be retry-safe).
+    let r = app.http.post(app.url("/api/recurring")).bearer_auth(OPERATOR).json(&debit).send().await.unwrap();
+    assert_eq!(r.status().as_u16(), 400);
     // With the same key again: the same debit.
-    let r = app
-        .http
-        .post(app.url("/api/recurring"))
-        .header("Idempotency-Key", "debit-1")
-        .json(&debit)
-        .send()
-        .await
-        .unwrap();
+    let r = operator("debit-1", &debit).send().await.unwrap();
     assert_eq!(r.json::<Value>().await.unwrap(), d);
 
-    // Above the mandate's max_amount: the gateway refuses.
+    // Above the mandate's max_amount: refused (by the backend, before the gateway).
     let mut big = debit.clone();
     big["amount"] = json!(90000);
-    let r = app
-        .http
-        .post(app.url("/api/recurring"))
-        .header("Idempotency-Key", "debit-2")
-        .json(&big)
-        .send()
-        .await
-        .unwrap();
+    let r = operator("debit-2", &big).send().await.unwrap();
     assert_eq!(r.status().as_u16(), 400);
     let e: Value = r.json().await.unwrap();
     assert_eq!(e["error"]["field"], "amount");

@@ -123,33 +123,46 @@ pub async fn checkout(
     let key = idempotency::key_from(&headers)?;
     let ip = client_ip(&headers, peer, state.trust_x_forwarded_for);
     let callback_url = format!("{}/checkout/callback", state.public_url);
-    let order = server_order(&body, ip, &callback_url, now_ms())?;
+    let mut order = server_order(&body, ip, &callback_url, now_ms())?;
     // A customer's saved card or mandate only from that customer's session.
     if let Some(customer_id) = order.get("customer_id").and_then(Value::as_str) {
         crate::session::require(&state.key_secret, &headers, customer_id)?;
     }
     let fingerprint = order_fingerprint(&order);
-    // The merchant's order id: one payment per receipt, across tabs too.
-    let receipt = order
+    // The merchant's order id: one payment per receipt, across tabs too. An
+    // order without one gets one from its key, so that an attempt whose
+    // answer was lost can be looked up at the gateway (`receipts`).
+    let receipt = match order
         .get("receipt")
         .and_then(Value::as_str)
         .filter(|r| !r.trim().is_empty())
-        .map(str::to_string);
+    {
+        Some(r) => r.to_string(),
+        None => {
+            let r = key_receipt("key", &key);
+            order["receipt"] = json!(r);
+            r
+        }
+    };
     let gateway = state.gateway.clone();
     let state_for_receipt = state.clone();
     let print = fingerprint.clone();
     let outcome = idempotency::once(&state, "checkout", &key, fingerprint, || async move {
-        let create = || async move { gateway.call(Method::POST, "/v1/orders", Some(&order)).await };
-        match receipt {
-            Some(r) => receipts::once(&state_for_receipt, &r, &print, create).await,
-            None => create().await,
-        }
+        let create = |_: Option<String>| async move {
+            gateway.call(Method::POST, "/v1/orders", Some(&order)).await
+        };
+        receipts::once(&state_for_receipt, &receipt, &print, receipts::Kind::Checkout, create).await
     })
     .await?;
     Ok(replay_header(
         gateway_response(outcome.answer),
         outcome.replayed,
     ))
+}
+
+/// A receipt (at most 40 characters, as Razorpay allows) made from `parts`.
+fn key_receipt(prefix: &str, parts: &str) -> String {
+    format!("{prefix}_{}", &sha256_hex(parts.as_bytes())[..32])
 }
 
 fn text_field(body: &Map<String, Value>, key: &str) -> Result<String, ApiError> {
@@ -167,20 +180,68 @@ fn text_field(body: &Map<String, Value>, key: &str) -> Result<String, ApiError> 
     }
 }
 
+/// Refuses a debit the mandate does not allow, from the gateway's token:
+/// a confirmed recurring token of this customer, `amount` at most its
+/// `max_amount`. Answers its frequency (`monthly` when the gateway does not
+/// say: at most one debit a month is the safe reading).
+fn check_mandate(token: &Value, amount: i64) -> Result<String, ApiError> {
+    let confirmed = token.get("recurring") == Some(&json!(true))
+        && token.pointer("/recurring_details/status").and_then(Value::as_str) == Some("confirmed");
+    if !confirmed {
+        return Err(ApiError::validation(
+            Some("token".into()),
+            "The token is not a confirmed mandate.",
+        ));
+    }
+    if let Some(max) = token.get("max_amount").and_then(Value::as_i64) {
+        if amount > max {
+            let mut e = ApiError::validation(
+                Some("amount".into()),
+                format!("The amount exceeds the mandate's max_amount of {max} subunits."),
+            );
+            e.reason = "amount_exceeds_mandate".into();
+            return Err(e.with_meta("max_amount", max));
+        }
+    }
+    Ok(token
+        .get("frequency")
+        .and_then(Value::as_str)
+        .unwrap_or("monthly")
+        .to_string())
+}
+
+/// The receipt of a debit: one per mandate and period for a `monthly`
+/// mandate (so the gateway and [`receipts`] see a second debit in the same
+/// month as the same order), one per request (key) for `as_presented`.
+pub fn debit_receipt(token: &str, frequency: &str, key: &str, now_secs: i64) -> String {
+    if frequency == "as_presented" {
+        key_receipt("dbt", &format!("{token}|{key}"))
+    } else {
+        let (year, month) = crate::sandbox::year_month(now_secs);
+        // 4 + 28 + 7 characters: within Razorpay's 40.
+        let hash = sha256_hex(token.as_bytes());
+        format!("dbt_{}_{year:04}{month:02}", &hash[..28])
+    }
+}
+
 /// `POST /api/recurring` `{ customer_id, token, amount, email, contact, currency? }`:
-/// an order for the customer, then `POST /v1/payments/create/recurring`.
-/// With an `Idempotency-Key` header (recommended) a double click debits
-/// once; without one every request is a new debit.
+/// a subsequent debit on a mandate, started by the merchant's server only
+/// (`Authorization: Bearer <OPERATOR_SECRET>` and an `Idempotency-Key`;
+/// see [`crate::operator`]), never by the shopper's page or cookie. The
+/// mandate (the gateway's token) must allow it: `amount` at most its
+/// `max_amount`, at most one debit per month for `monthly` (a 409
+/// `mandate_frequency_exceeded` otherwise). Then an order for the customer
+/// (its receipt per [`debit_receipt`]), then
+/// `POST /v1/payments/create/recurring`, through [`receipts::once`]: a
+/// retry after a lost answer gets the debit the gateway made.
 pub async fn recurring(
     State(state): State<AppState>,
     headers: HeaderMap,
     JsonObject(body): JsonObject,
 ) -> Result<Response, ApiError> {
-    let key = if headers.contains_key("idempotency-key") {
-        Some(idempotency::key_from(&headers)?)
-    } else {
-        None
-    };
+    // The merchant's server only: never the shopper's page or cookie.
+    crate::operator::require(state.operator_secret.as_deref(), &headers)?;
+    let key = idempotency::key_from(&headers)?;
     let customer_id = text_field(&body, "customer_id")?;
     if !is_id(&customer_id, "cust") {
         return Err(ApiError::validation(
@@ -188,7 +249,6 @@ pub async fn recurring(
             "The customer_id is invalid.",
         ));
     }
-    crate::session::require(&state.key_secret, &headers, &customer_id)?;
     let token = text_field(&body, "token")?;
     if !is_id(&token, "token") {
         return Err(ApiError::validation(
@@ -215,49 +275,68 @@ pub async fn recurring(
     };
     let fingerprint = sha256_hex(Value::Object(body.clone()).to_string().as_bytes());
     let gateway = state.gateway.clone();
+    let state_for_receipt = state.clone();
+    // The receipt's fingerprint covers the key: only this request's
+    // retries get an earlier debit of the period back.
+    let (key_for_receipt, print) = (key.clone(), sha256_hex(format!("{fingerprint}|{key}").as_bytes()));
     let debit = || async move {
-        let order_body =
-            json!({ "amount": amount, "currency": currency, "customer_id": customer_id });
-        let order = gateway
-            .call(Method::POST, "/v1/orders", Some(&order_body))
-            .await?;
-        let Some(order_id) = order
-            .body
-            .get("id")
-            .and_then(Value::as_str)
-            .filter(|_| order.status < 300)
-        else {
-            return Ok(order);
-        };
-        let payment = json!({
-            "email": email,
-            "contact": contact,
-            "amount": amount,
-            "currency": currency,
-            "order_id": order_id,
-            "customer_id": customer_id,
-            "token": token,
-            "recurring": "1",
-            "description": "Subsequent recurring payment",
-        });
-        gateway
+        let key = key_for_receipt;
+        // What the mandate allows, as the gateway has it.
+        let mandate = gateway
             .call(
-                Method::POST,
-                "/v1/payments/create/recurring",
-                Some(&payment),
+                Method::GET,
+                &format!("/v1/customers/{customer_id}/tokens/{token}"),
+                None,
             )
-            .await
-    };
-    match key {
-        Some(key) => {
-            let outcome = idempotency::once(&state, "recurring", &key, fingerprint, debit).await?;
-            Ok(replay_header(
-                gateway_response(outcome.answer),
-                outcome.replayed,
-            ))
+            .await?;
+        if mandate.status >= 300 {
+            return Ok(mandate);
         }
-        None => Ok(gateway_response(debit().await?)),
-    }
+        let frequency = check_mandate(&mandate.body, amount)?;
+        let receipt = debit_receipt(&token, &frequency, &key, crate::db::now_secs());
+        let for_order = receipt.clone();
+        let send = |existing: Option<String>| async move {
+            let order_id = match existing {
+                Some(id) => id,
+                None => {
+                    let order_body = json!({
+                        "amount": amount, "currency": currency, "customer_id": customer_id, "receipt": for_order,
+                    });
+                    let order = gateway
+                        .call(Method::POST, "/v1/orders", Some(&order_body))
+                        .await?;
+                    match order.body.get("id").and_then(Value::as_str) {
+                        Some(id) if order.status < 300 => id.to_string(),
+                        _ => return Ok(order),
+                    }
+                }
+            };
+            let payment = json!({
+                "email": email,
+                "contact": contact,
+                "amount": amount,
+                "currency": currency,
+                "order_id": order_id,
+                "customer_id": customer_id,
+                "token": token,
+                "recurring": "1",
+                "description": "Subsequent recurring payment",
+            });
+            gateway
+                .call(
+                    Method::POST,
+                    "/v1/payments/create/recurring",
+                    Some(&payment),
+                )
+                .await
+        };
+        receipts::once(&state_for_receipt, &receipt, &print, receipts::Kind::Debit, send).await
+    };
+    let outcome = idempotency::once(&state, "recurring", &key, fingerprint, debit).await?;
+    Ok(replay_header(
+        gateway_response(outcome.answer),
+        outcome.replayed,
+    ))
 }
 
 #[cfg(test)]
@@ -304,6 +383,34 @@ mod tests {
             v["payment"]["authentication"]["authentication_channel"],
             "browser"
         );
+    }
+
+    #[test]
+    fn a_monthly_mandate_has_one_receipt_a_month_within_razorpays_40_characters() {
+        let dec = 1_796_083_200; // 2026-12-01 UTC
+        let jan = dec + 31 * 86_400;
+        let m = |key: &str, now: i64| debit_receipt("token_4lsdksD31GaZ09", "monthly", key, now);
+        assert_eq!(m("k1", dec), m("k2", dec + 86_400), "one receipt per month, whatever the key");
+        assert_ne!(m("k1", dec), m("k1", jan));
+        assert!(m("k1", dec).ends_with("_202612"), "{}", m("k1", dec));
+        let a = |key: &str| debit_receipt("token_4lsdksD31GaZ09", "as_presented", key, dec);
+        assert_ne!(a("k1"), a("k2"), "as_presented: one per request");
+        for r in [m("k1", dec), a("k1"), key_receipt("key", "k1")] {
+            assert!(r.len() <= 40, "{r}");
+        }
+    }
+
+    #[test]
+    fn only_a_confirmed_mandate_within_max_amount_is_debited() {
+        let token = json!({ "recurring": true, "recurring_details": { "status": "confirmed" }, "max_amount": 1000, "frequency": "as_presented" });
+        assert_eq!(check_mandate(&token, 1000).unwrap(), "as_presented");
+        let e = check_mandate(&token, 1001).unwrap_err();
+        assert_eq!((e.field.as_deref(), e.reason.as_str()), (Some("amount"), "amount_exceeds_mandate"));
+        let mut no_frequency = token.clone();
+        no_frequency.as_object_mut().unwrap().remove("frequency");
+        assert_eq!(check_mandate(&no_frequency, 1).unwrap(), "monthly", "unknown: the safe reading");
+        let rejected = json!({ "recurring": true, "recurring_details": { "status": "rejected" } });
+        assert_eq!(check_mandate(&rejected, 1).unwrap_err().field.as_deref(), Some("token"));
     }
 
     #[test]

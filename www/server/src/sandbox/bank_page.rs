@@ -3,9 +3,10 @@
 //! page whose form returns the shopper to the merchant's `callback_url`
 //! with Razorpay's callback fields.
 
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
 use serde_json::Value;
 
 use super::payments::{self, Answer};
@@ -72,24 +73,50 @@ fn amount_text(payment: &Value) -> String {
     format!("{currency} {}.{:02}", paise / 100, paise % 100)
 }
 
-/// `GET /v1/payments/{id}/authorize`.
-pub async fn show(State(sb): State<Sandbox>, Path(id): Path<String>) -> Response {
-    let id2 = id.clone();
-    let found = sb.db.call(move |conn| db::payment(conn, &id2)).await;
-    let (payment, internal) = match found {
-        Ok(Some(p)) => p,
-        Ok(None) => {
-            return error_page(&ApiError::validation(
-                Some("id".into()),
-                "The id provided does not exist",
-            ))
-        }
-        Err(e) => return error_page(&e),
+/// The query of the bank page: the secret issued with the redirect.
+#[derive(Deserialize)]
+pub struct BankQuery {
+    auth: Option<String>,
+}
+
+fn not_yours() -> Response {
+    page(
+        StatusCode::FORBIDDEN,
+        "Link not valid",
+        "<h1>This link is not valid</h1>\n<p>Open the bank page from the merchant's checkout: only the link it sent you to can confirm this payment.</p>",
+    )
+}
+
+/// The payment, when `auth` is its bank-page secret; the page to answer otherwise.
+async fn payment_for(sb: &Sandbox, id: &str, auth: Option<&str>) -> Result<(Value, Value), Response> {
+    let id2 = id.to_string();
+    match sb.db.call(move |conn| db::payment(conn, &id2)).await {
+        Ok(Some((p, i))) if payments::bank_page_secret_ok(&i, auth) => Ok((p, i)),
+        // Unknown id or wrong secret: the same answer, so ids cannot be probed.
+        Ok(_) => Err(not_yours()),
+        Err(e) => Err(error_page(&e)),
+    }
+}
+
+/// `GET /v1/payments/{id}/authorize?auth=…`.
+pub async fn show(State(sb): State<Sandbox>, Path(id): Path<String>, Query(q): Query<BankQuery>) -> Response {
+    let (payment, internal) = match payment_for(&sb, &id, q.auth.as_deref()).await {
+        Ok(p) => p,
+        Err(page) => return page,
     };
     let status = payment
         .get("status")
         .and_then(Value::as_str)
         .unwrap_or_default();
+    if status == "failed"
+        && payment.get("error_reason").and_then(Value::as_str) == Some(payments::TIMED_OUT)
+    {
+        return page(
+            StatusCode::GONE,
+            "Payment expired",
+            "<h1>Payment expired</h1>\n<p>This payment has expired: it was not confirmed in time. Return to the merchant and pay again.</p>",
+        );
+    }
     if status != "created" {
         return page(
             StatusCode::OK,
@@ -119,23 +146,28 @@ pub async fn show(State(sb): State<Sandbox>, Path(id): Path<String>) -> Response
         "<h1>Sandbox Bank – confirm your payment</h1>\n\
 <p class=\"note\">This is a simulated 3-D Secure page of the offline sandbox gateway. No real money moves.</p>\n\
 <dl>\n<dt>Amount</dt><dd>{amount}</dd>\n<dt>Card</dt><dd>{network} ending {last4}</dd>\n<dt>Payment</dt><dd><code>{id}</code></dd>\n</dl>\n{failure_hint}\
-<form method=\"post\" action=\"/v1/payments/{id}/authorize\">\n\
+<form method=\"post\" action=\"/v1/payments/{id}/authorize?auth={auth}\">\n\
 <button type=\"submit\" name=\"action\" value=\"approve\" class=\"approve\">Approve</button>\n\
 <button type=\"submit\" name=\"action\" value=\"decline\" class=\"decline\">Decline</button>\n</form>",
         amount = escape(&amount_text(&payment)),
         network = escape(network),
         last4 = escape(last4),
         id = escape(&id),
+        auth = escape(q.auth.as_deref().unwrap_or_default()),
     );
     page(StatusCode::OK, "Confirm your payment", &body)
 }
 
-/// `POST /v1/payments/{id}/authorize` with `action=approve|decline`.
+/// `POST /v1/payments/{id}/authorize?auth=…` with `action=approve|decline`.
 pub async fn submit(
     State(sb): State<Sandbox>,
     Path(id): Path<String>,
+    Query(q): Query<BankQuery>,
     body: Result<RawBody, ApiError>,
 ) -> Response {
+    if let Err(page) = payment_for(&sb, &id, q.auth.as_deref()).await {
+        return page;
+    }
     let form: Vec<(String, String)> = match body {
         Ok(RawBody(b)) => serde_urlencoded::from_bytes(&b).unwrap_or_default(),
         Err(e) => return error_page(&e),

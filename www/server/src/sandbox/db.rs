@@ -31,6 +31,7 @@ CREATE TABLE IF NOT EXISTS payments (
     created_at INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS payments_order ON payments (order_id);
+CREATE INDEX IF NOT EXISTS payments_created ON payments (created_at);
 CREATE TABLE IF NOT EXISTS tokens (
     id TEXT PRIMARY KEY,
     customer_id TEXT NOT NULL,

@@ -217,6 +217,11 @@ pub fn make_recurring(token: &mut Value, mandate: Option<&Mandate>) {
             "max_amount".into(),
             json!(mandate.map_or(9_999_900, |x| x.max_amount)),
         );
+        // The mandate's debit frequency (`monthly`: one debit a month).
+        m.insert(
+            "frequency".into(),
+            json!(mandate.map_or("as_presented", |x| x.frequency.as_str())),
+        );
     }
 }
 

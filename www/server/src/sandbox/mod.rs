@@ -39,6 +39,11 @@ use crate::error::{ApiError, BAD_REQUEST};
 /// The account id put in webhook events when no `X-Razorpay-Account` was used.
 pub const DEFAULT_ACCOUNT_ID: &str = "acc_SandboxAcct001";
 
+/// Default of [`Sandbox::payment_expiry_secs`]: like Razorpay, a payment
+/// that is not authenticated within this window fails (`payment_timed_out`)
+/// and its bank page and OTP refuse it.
+pub const PAYMENT_EXPIRY_SECS: i64 = 15 * 60;
+
 /// Shared sandbox state.
 #[derive(Clone)]
 pub struct Sandbox {
@@ -52,6 +57,8 @@ pub struct Sandbox {
     pub base_url: String,
     /// Webhook delivery.
     pub webhooks: webhooks::Sender,
+    /// Seconds a payment may stay `created` before it fails.
+    pub payment_expiry_secs: i64,
 }
 
 /// The partner sub-merchant of a request (`X-Razorpay-Account`), if any.
@@ -73,7 +80,14 @@ impl Sandbox {
             key_secret: key_secret.to_string(),
             base_url: base_url.trim_end_matches('/').to_string(),
             webhooks,
+            payment_expiry_secs: PAYMENT_EXPIRY_SECS,
         })
+    }
+
+    /// The same sandbox with another expiry window for `created` payments.
+    pub fn with_payment_expiry(mut self, secs: i64) -> Sandbox {
+        self.payment_expiry_secs = secs;
+        self
     }
 
     /// The HTTP routes.
@@ -104,7 +118,24 @@ impl Sandbox {
             "/v1/payments/{id}/authorize",
             get(bank_page::show).post(bank_page::submit),
         );
-        authed.merge(pages).fallback(not_found).with_state(self)
+        let expire = axum::middleware::from_fn_with_state(self.clone(), expire_first);
+        authed
+            .merge(pages)
+            .fallback(not_found)
+            .layer(expire)
+            .with_state(self)
+    }
+
+    /// Fails the payments whose window has passed (see
+    /// [`payments::expire_due`]) and sends their webhooks.
+    pub async fn expire_due(&self) -> Result<(), ApiError> {
+        let window = self.payment_expiry_secs;
+        let events = self
+            .db
+            .call(move |conn| payments::expire_due(conn, crate::db::now_secs(), window))
+            .await?;
+        self.webhooks.send(events);
+        Ok(())
     }
 }
 
@@ -118,6 +149,14 @@ async fn not_found() -> Response {
         "NA",
     )
     .into_response()
+}
+
+/// Before any request: expired payments are failed first.
+async fn expire_first(State(sb): State<Sandbox>, req: Request, next: Next) -> Response {
+    if let Err(e) = sb.expire_due().await {
+        return e.into_response();
+    }
+    next.run(req).await
 }
 
 fn auth_error(description: &str) -> Response {

@@ -56,10 +56,12 @@ fn account(internal: &Value) -> String {
         .to_string()
 }
 
-/// The next actions of a payment (seed 004).
-pub fn next_actions(ctx: &Ctx, payment_id: &str, track_id: &str) -> Value {
+/// The next actions of a payment (seed 004). The redirect URL carries the
+/// payment's bank-page secret (`auth`): only the shopper sent there can
+/// approve it, as with a real ACS, not whoever learns the payment id.
+pub fn next_actions(ctx: &Ctx, payment_id: &str, track_id: &str, auth: &str) -> Value {
     json!([
-        { "action": "redirect", "url": format!("{}/v1/payments/{payment_id}/authorize", ctx.base_url) },
+        { "action": "redirect", "url": format!("{}/v1/payments/{payment_id}/authorize?auth={auth}", ctx.base_url) },
         { "action": "otp_generate", "url": format!("{}/v1/payments/{payment_id}/otp_generate?track_id={track_id}&key_id={}", ctx.base_url, ctx.key_id) },
     ])
 }
@@ -202,9 +204,11 @@ pub fn create_order(
     );
     let payment_id = s(&payment, "id").to_string();
     let track_id = random_alnum(14);
+    let auth = random_alnum(32);
     let internal = json!({
         "callback_url": p.callback_url,
         "track_id": track_id,
+        "auth": auth,
         "save": p.save,
         "recurring": p.recurring,
         "mandate": req.mandate,
@@ -234,7 +238,7 @@ pub fn create_order(
             set(
                 &mut answer,
                 "payment_workflow",
-                json!({ "razorpay_payment_id": payment_id, "next": next_actions(ctx, &payment_id, &track_id) }),
+                json!({ "razorpay_payment_id": payment_id, "next": next_actions(ctx, &payment_id, &track_id, &auth) }),
             );
             Ok(answer)
         }
@@ -271,6 +275,14 @@ fn pending(conn: &Connection, payment_id: &str) -> Result<(Value, Value), ApiErr
     let (payment, internal) = db::payment(conn, payment_id)?.ok_or_else(|| no_such_id("id"))?;
     match s(&payment, "status") {
         "created" => Ok((payment, internal)),
+        "failed" if s(&payment, "error_reason") == TIMED_OUT => Err(payment_error(
+            "This payment has expired: it was not authenticated in time. Create a new one.",
+            "business",
+            "payment_authentication",
+            "payment_expired",
+            payment_id,
+            s(&payment, "order_id"),
+        )),
         "failed" => Err(payment_error(
             "Payment processing failed. This payment has already failed; create a new one.",
             "business",
@@ -287,6 +299,51 @@ fn pending(conn: &Connection, payment_id: &str) -> Result<(Value, Value), ApiErr
             payment_id,
             s(&payment, "order_id"),
         )),
+    }
+}
+
+/// The `error_reason` of a payment failed by [`expire_due`].
+pub const TIMED_OUT: &str = "payment_timed_out";
+
+/// Fails every payment still `created` (never authenticated) more than
+/// `window` seconds after it was made, as Razorpay does; answers the
+/// `payment.failed` events to send. Run before every sandbox request, so
+/// nothing (a fetch, the bank page, an OTP) sees such a payment alive.
+pub fn expire_due(conn: &mut Connection, now: i64, window: i64) -> Result<Vec<Event>, ApiError> {
+    let tx = conn.transaction()?;
+    let due: Vec<String> = {
+        let mut stmt = tx.prepare(
+            "SELECT id FROM payments WHERE created_at < ?1 AND json_extract(data, '$.status') = 'created'",
+        )?;
+        let rows = stmt.query_map([now - window], |r| r.get::<_, String>(0))?;
+        rows.collect::<Result<_, _>>()?
+    };
+    let mut events = Vec::new();
+    for id in due {
+        let Some((payment, internal)) = db::payment(&tx, &id)? else {
+            continue;
+        };
+        let err = payment_error(
+            "Payment was not completed on time.",
+            "customer",
+            "payment_authentication",
+            TIMED_OUT,
+            &id,
+            s(&payment, "order_id"),
+        );
+        events.extend(fail(&tx, payment, internal, err)?.events);
+    }
+    tx.commit()?;
+    Ok(events)
+}
+
+/// True when `auth` is the bank-page secret issued with the payment's redirect.
+pub fn bank_page_secret_ok(internal: &Value, auth: Option<&str>) -> bool {
+    match (internal.get("auth").and_then(Value::as_str), auth) {
+        (Some(issued), Some(given)) => {
+            crate::crypto::sha256_hex(issued.as_bytes()) == crate::crypto::sha256_hex(given.as_bytes())
+        }
+        _ => false,
     }
 }
 
@@ -672,6 +729,14 @@ pub fn recurring(
             "The amount exceeds the maximum amount of the mandate",
         ));
     }
+    if s(&token, "frequency") == "monthly" && debited_in_month(&tx, &req.token, now)? {
+        let mut e = ApiError::validation(
+            Some("token".into()),
+            "This mandate was already debited this month; a monthly mandate allows one debit per month.",
+        );
+        e.reason = "mandate_frequency_exceeded".into();
+        return Err(e);
+    }
     let mut card = token.get("card").cloned().unwrap_or(Value::Null);
     set(&mut card, "id", json!(crate::crypto::random_id("card")));
     let payment = entities::payment(
@@ -688,7 +753,7 @@ pub fn recurring(
         now,
     );
     let internal = json!({
-        "callback_url": null, "track_id": random_alnum(14), "save": false, "recurring": true,
+        "callback_url": null, "track_id": random_alnum(14), "save": false, "recurring": true, "subsequent": true,
         "mandate": null, "card": card, "behaviour": Behaviour::Succeed, "otp_sent": false, "otp_attempts": 0,
         "account_id": account_id,
     });
@@ -700,4 +765,21 @@ pub fn recurring(
     let answer = capture(&tx, ctx, payment, internal)?;
     tx.commit()?;
     Ok(answer)
+}
+
+/// True when a subsequent debit on `token` went through in `now`'s month (UTC).
+fn debited_in_month(conn: &Connection, token: &str, now: i64) -> Result<bool, ApiError> {
+    let mut stmt = conn.prepare(
+        "SELECT created_at FROM payments WHERE json_extract(data, '$.token_id') = ?1
+           AND json_extract(internal, '$.subsequent') = 1
+           AND json_extract(data, '$.status') IN ('authorized', 'captured', 'refunded')",
+    )?;
+    let rows = stmt.query_map([token], |r| r.get::<_, i64>(0))?;
+    let month = super::year_month(now);
+    for created in rows {
+        if super::year_month(created?) == month {
+            return Ok(true);
+        }
+    }
+    Ok(false)
 }
