@@ -47,24 +47,11 @@ if (errorDescription || !paymentId) {
       const { items = [] } = await api('GET', `/api/customers/${payment.customer_id}/tokens`);
       const token = items.find((t) => t.id === payment.token_id);
       if (token?.recurring) {
+        // The mandate is set up; debits start from the merchant's server only
+        // (an operator secret this page never has), never from here.
         $('recurring').hidden = false;
-        // One key for this page's debit: a double click or a retry debits once.
-        const idempotencyKey = crypto.randomUUID();
-        $('charge').addEventListener('click', async () => {
-          $('charge').disabled = true;
-          try {
-            const debit = await api('POST', '/api/recurring', idempotencyKey, {
-              customer_id: payment.customer_id, token: payment.token_id, amount: 100, currency: 'INR',
-              email: payment.email, contact: payment.contact,
-            });
-            $('charge-status').className = 'status ok';
-            $('charge-status').textContent = `Charged: ${debit.razorpay_payment_id}`;
-          } catch (e) {
-            $('charge-status').className = 'status fail';
-            $('charge-status').textContent = e.message;
-            $('charge').disabled = false;
-          }
-        });
+        const max = typeof token.max_amount === 'number' ? ` up to ₹${(token.max_amount / 100).toFixed(2)}` : '';
+        $('mandate-status').textContent = `Monthly payments are set up for this card${max} a month (mandate ${token.id}, ${token.recurring_details?.status ?? 'pending'}).`;
       }
     }
   } catch (e) {

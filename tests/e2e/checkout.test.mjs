@@ -5,7 +5,12 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { startDemo, launchBrowser, openPage, typeCard, checkoutPosts, shots, assertNoLeak } from './harness.mjs';
+import { sandboxGet } from '../support/sandbox.mjs';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
 
 // A CVV no amount, id or fixed string of the demo contains (see cvvPatterns).
 const CVV = '837';
@@ -14,8 +19,19 @@ let demo;
 let browser;
 const shot = (page, name) => page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
 
+// The merchant's operator secret (debits start from its server, never the page).
+const OPERATOR_SECRET = 'e2e-operator-secret-0123456789';
+
+/** `razorpay-demo debit …` as the merchant's server runs it: its exit code and output. */
+function operatorDebit(args) {
+  return new Promise((resolve) => {
+    execFile(join(root, 'target', 'debug', 'razorpay-demo'), ['debit', ...args], { env: { ...process.env, OPERATOR_SECRET } },
+      (error, stdout, stderr) => resolve({ code: error ? error.code : 0, stdout, stderr }));
+  });
+}
+
 before(async () => {
-  demo = await startDemo();
+  demo = await startDemo({ OPERATOR_SECRET });
   browser = await launchBrowser();
 });
 after(async () => {
@@ -75,7 +91,7 @@ test('new card, saved: bank page, approve, success with a token and a valid sign
   await page.click('input[name=auth][value=redirect]');
   await typeCard(page, { number: '4100 2800 0000 1007', cvv: CVV });
   await page.check('#save');
-  await Promise.all([page.waitForURL(/\/authorize$/), page.click('#pay')]);
+  await Promise.all([page.waitForURL(/\/authorize\?auth=\w+$/), page.click('#pay')]);
   assert.ok(page.url().startsWith(demo.gateway));
   await shot(page, 'bank-page');
   await approveOnBankPage(page);
@@ -125,7 +141,7 @@ test('pay with the saved card without a CVV: no cvv key is sent', async () => {
   await page.click('#saved-list input[type=radio]');
   assert.equal(await page.isHidden('#number'), true);
   await page.click('input[name=auth][value=redirect]');
-  await Promise.all([page.waitForURL(/\/authorize$/), page.click('#pay')]);
+  await Promise.all([page.waitForURL(/\/authorize\?auth=\w+$/), page.click('#pay')]);
   const [post] = checkoutPosts(requests);
   const body = JSON.parse(post.body);
   assert.match(body.payment.token, /^token_/);
@@ -141,20 +157,42 @@ test('pay with the saved card without a CVV: no cvv key is sent', async () => {
   await context.close();
 });
 
-test('mandate registration, then a subsequent recurring debit through the backend', async () => {
+test("mandate registration on the page, then the month's debit from the merchant's server", async () => {
   const rec = await openPage(browser, demo.demo);
   const { page, problems, context } = rec;
   await page.click('input[name=auth][value=redirect]');
   await typeCard(page, { number: '4718 6091 0820 4366', cvv: CVV });
   await page.check('#mandate');
-  await Promise.all([page.waitForURL(/\/authorize$/), page.click('#pay')]);
+  await Promise.all([page.waitForURL(/\/authorize\?auth=/), page.click('#pay')]);
   await approveOnBankPage(page);
+  // The page shows the mandate; it has no way to debit it.
   await page.waitForSelector('#recurring:not([hidden])');
-  await page.click('#charge');
-  await page.waitForFunction(() => document.getElementById('charge-status').textContent !== '');
-  assert.match(await page.textContent('#charge-status'), /^Charged: pay_/);
-  await shot(page, 'mandate-and-recurring-debit');
+  assert.match(await page.textContent('#mandate-status'), /^Monthly payments are set up for this card up to ₹1000\.00 a month \(mandate token_\w+, confirmed\)\.$/);
+  assert.equal(await page.locator('#recurring button').count(), 0);
+  await shot(page, 'mandate-set-up');
+  // The merchant's server debits it: the operator command, with the operator secret.
+  const paymentId = await page.textContent('#payment-id');
+  const registration = await sandboxGet(demo.gateway, `/v1/payments/${paymentId}`);
+  const debit = (key) => operatorDebit(['--customer', registration.customer_id, '--token', registration.token_id,
+    '--amount', '100000', '--email', 'gaurav.kumar@example.com', '--contact', '9876543210', '--key', key, '--url', demo.demo]);
+  const first = await debit('e2e-month-1');
+  assert.equal(first.code, 0, first.stderr);
+  const charged = JSON.parse(first.stdout);
+  assert.match(charged.razorpay_payment_id, /^pay_/);
+  assert.equal((await sandboxGet(demo.gateway, `/v1/payments/${charged.razorpay_payment_id}`)).status, 'captured');
+  // The same command again replays it; another debit this month is refused.
+  assert.deepEqual(JSON.parse((await debit('e2e-month-1')).stdout), charged);
+  const second = await debit('e2e-month-2');
+  assert.equal(second.code, 1);
+  assert.equal(JSON.parse(second.stdout).error.reason, 'mandate_frequency_exceeded');
   assert.deepEqual(problems, []);
+  // The shopper's page (its cookie) cannot debit (its 401 is the only console error).
+  const fromPage = await page.evaluate(async (body) => {
+    const r = await fetch('/api/recurring', { method: 'POST', headers: { 'content-type': 'application/json', 'idempotency-key': 'page-1' }, body });
+    return r.status;
+  }, JSON.stringify({ customer_id: registration.customer_id, token: registration.token_id, amount: 100, email: 'a@example.com', contact: '9876543210' }));
+  assert.equal(fromPage, 401);
+  assert.ok(problems.every((p) => /status of 401/.test(p)), problems.join('\n'));
   await assertNoLeak(rec, { number: '4718609108204366', cvv: CVV });
   await context.close();
 });
@@ -179,7 +217,7 @@ test('a double click on Pay creates one order', async () => {
   const { page, requests, context } = rec;
   await page.click('input[name=auth][value=redirect]');
   await typeCard(page, { number: '4111 1111 1111 1111', cvv: CVV });
-  await Promise.all([page.waitForURL(/\/authorize$/), page.dblclick('#pay')]);
+  await Promise.all([page.waitForURL(/\/authorize\?auth=\w+$/), page.dblclick('#pay')]);
   assert.equal(checkoutPosts(requests).length, 1);
   await shot(page, 'double-click-one-order');
   await assertNoLeak(rec, { number: '4111111111111111', cvv: CVV });
