@@ -289,12 +289,14 @@ where
                     )
                     .optional()?;
                 let claim = match row {
+                    // In flight (whoever claimed it, even in the same second we looked).
+                    Some((_, s, _, _, _, updated_at)) if s == "pending" && now - updated_at < STALE_AFTER_SECS => {
+                        Some(Claim::Busy)
+                    }
+                    // The row we judged, unchanged since: ours now.
                     Some((_, _, _, _, _, updated_at)) if take == Some(updated_at) => None,
                     Some((f, s, Some(status), Some(response), payment_id, updated_at)) if s == "done" => {
                         Some(Claim::Done { fingerprint: f, status, response, payment_id, updated_at })
-                    }
-                    Some((_, s, _, _, _, updated_at)) if s == "pending" && now - updated_at < STALE_AFTER_SECS => {
-                        Some(Claim::Busy)
                     }
                     // `unknown`, or a `pending` left by a crash: the gateway may have it.
                     Some((f, _, _, _, _, updated_at)) => Some(Claim::Unknown { fingerprint: f, updated_at }),
