@@ -168,8 +168,8 @@ fn debit_body(cust: &str, token: &str, amount: i64) -> Value {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_checkout_answered_after_the_timeout_is_reconciled_not_sent_again() {
-    // The sandbox fails an unauthenticated payment after 3 s here.
-    let gw = start_with("late-gw", |c| c.sandbox_payment_expiry_secs = 3).await;
+    // The sandbox fails an unauthenticated payment after 5 s here.
+    let gw = start_with("late-gw", |c| c.sandbox_payment_expiry_secs = 5).await;
     let (stand_in, url) = start_stand_in(&gw.handles.gateway_url, "/v1/orders").await;
     let app = backend_behind("late-backend", &url).await;
     let mut body = order("4100 2800 0000 1007", None);
@@ -198,7 +198,7 @@ async fn a_checkout_answered_after_the_timeout_is_reconciled_not_sent_again() {
     assert_eq!((orders.len(), payments.len()), (1, 1));
 
     // Once the gateway has failed that payment (not authenticated in time), the retry pays again.
-    tokio::time::sleep(Duration::from_millis(3500)).await;
+    tokio::time::sleep(Duration::from_millis(6000)).await;
     let (status, o) = app.checkout("slow-1", &body).await;
     assert_eq!(status, 200, "{o}");
     let (orders, payments) = at_gateway(&gw, "cart_slow_gateway_1").await;
