@@ -18,6 +18,11 @@
 //!
 //! A refusal never calls the gateway to create anything.
 //!
+//! A receipt belongs to the checkout session that first paid it (`owner`,
+//! see [`crate::session`]): another browser's checkout of it gets a 403
+//! with reason `order_belongs_to_another_checkout`, sees nothing of the
+//! earlier answer and changes nothing.
+//!
 //! Orders without a `receipt` are not de-duplicated here.
 
 use std::time::Duration;
@@ -41,6 +46,7 @@ const STALE_AFTER_SECS: i64 = 60;
 const WAIT_LIMIT: Duration = Duration::from_secs(35);
 
 enum Claim {
+    NotYours,
     Mine,
     Busy,
     Done {
@@ -98,7 +104,7 @@ fn refused(description: &str, reason: &str) -> ApiError {
 }
 
 /// The payment id in a gateway answer (an order, or an error's metadata).
-fn payment_id_of(body: &Value) -> Option<String> {
+pub fn payment_id_of(body: &Value) -> Option<String> {
     [
         body.pointer("/payment_workflow/razorpay_payment_id"),
         body.pointer("/error/metadata/payment_id"),
@@ -129,6 +135,7 @@ async fn payment_status(state: &AppState, payment_id: &str) -> Result<Option<(St
 pub async fn once<F, Fut>(
     state: &AppState,
     receipt: &str,
+    owner: &str,
     fingerprint: &str,
     call: F,
 ) -> Result<GatewayAnswer, ApiError>
@@ -141,6 +148,7 @@ where
     let mut take_over: Option<i64> = None;
     loop {
         let (r, fp, take) = (receipt.to_string(), fingerprint.to_string(), take_over.take());
+        let who = owner.to_string();
         let claim = state
             .db
             .call(move |conn| {
@@ -154,7 +162,10 @@ where
                         |x| Ok((x.get(0)?, x.get(1)?, x.get(2)?, x.get(3)?, x.get(4)?, x.get(5)?)),
                     )
                     .optional()?;
+                let owner: Option<String> =
+                    tx.query_row("SELECT owner FROM receipts WHERE receipt = ?1", [&r], |x| x.get(0)).optional()?.flatten();
                 let claim = match row {
+                    Some(_) if owner.as_ref().is_some_and(|o| *o != who) => Claim::NotYours,
                     Some((f, s, Some(status), Some(response), payment_id, updated_at))
                         if s == "done" && take != Some(updated_at) =>
                     {
@@ -165,10 +176,11 @@ where
                     }
                     _ => {
                         tx.execute(
-                            "INSERT INTO receipts (receipt, fingerprint, state, updated_at) VALUES (?1, ?2, 'pending', ?3)
+                            "INSERT INTO receipts (receipt, fingerprint, state, updated_at, owner) VALUES (?1, ?2, 'pending', ?3, ?4)
                              ON CONFLICT (receipt) DO UPDATE SET fingerprint = excluded.fingerprint, state = 'pending',
-                               status = NULL, response = NULL, payment_id = NULL, updated_at = excluded.updated_at",
-                            params![r, fp, now],
+                               status = NULL, response = NULL, payment_id = NULL, updated_at = excluded.updated_at,
+                               owner = excluded.owner",
+                            params![r, fp, now, who],
                         )?;
                         Claim::Mine
                     }
@@ -178,6 +190,17 @@ where
             })
             .await?;
         match claim {
+            Claim::NotYours => {
+                return Err(ApiError::new(
+                    StatusCode::FORBIDDEN,
+                    BAD_REQUEST,
+                    "This order belongs to another checkout.",
+                    "business",
+                    "payment_initiation",
+                    "order_belongs_to_another_checkout",
+                )
+                .with_field("receipt"))
+            }
             Claim::Mine => break,
             Claim::Busy => {
                 if started.elapsed() > WAIT_LIMIT {

@@ -126,7 +126,7 @@ pub async fn checkout(
     let order = server_order(&body, ip, &callback_url, now_ms())?;
     // A customer's saved card or mandate only from that customer's session.
     if let Some(customer_id) = order.get("customer_id").and_then(Value::as_str) {
-        crate::session::require(&state.key_secret, &headers, customer_id)?;
+        crate::session::require(&state.session_secret, &headers, customer_id)?;
     }
     let fingerprint = order_fingerprint(&order);
     // The merchant's order id: one payment per receipt, across tabs too.
@@ -135,21 +135,34 @@ pub async fn checkout(
         .and_then(Value::as_str)
         .filter(|r| !r.trim().is_empty())
         .map(str::to_string);
+    // This browser's checkout session: the payment and receipt belong to it.
+    let (checkout_id, new_cookie) = match crate::session::checkout_id(&headers) {
+        Some(id) => (id, None),
+        None => {
+            let (id, cookie) = crate::session::new_checkout(state.public_url.starts_with("https:"));
+            (id, cookie)
+        }
+    };
     let gateway = state.gateway.clone();
     let state_for_receipt = state.clone();
     let print = fingerprint.clone();
+    let owner = checkout_id.clone();
     let outcome = idempotency::once(&state, "checkout", &key, fingerprint, || async move {
         let create = || async move { gateway.call(Method::POST, "/v1/orders", Some(&order)).await };
         match receipt {
-            Some(r) => receipts::once(&state_for_receipt, &r, &print, create).await,
+            Some(r) => receipts::once(&state_for_receipt, &r, &owner, &print, create).await,
             None => create().await,
         }
     })
     .await?;
-    Ok(replay_header(
-        gateway_response(outcome.answer),
-        outcome.replayed,
-    ))
+    if let Some(payment_id) = receipts::payment_id_of(&outcome.answer.body) {
+        crate::perimeter::record_payment(&state, &checkout_id, &payment_id).await?;
+    }
+    let mut response = replay_header(gateway_response(outcome.answer), outcome.replayed);
+    if let Some(cookie) = new_cookie {
+        response.headers_mut().insert(axum::http::header::SET_COOKIE, cookie);
+    }
+    Ok(response)
 }
 
 fn text_field(body: &Map<String, Value>, key: &str) -> Result<String, ApiError> {
@@ -188,7 +201,7 @@ pub async fn recurring(
             "The customer_id is invalid.",
         ));
     }
-    crate::session::require(&state.key_secret, &headers, &customer_id)?;
+    crate::session::require(&state.session_secret, &headers, &customer_id)?;
     let token = text_field(&body, "token")?;
     if !is_id(&token, "token") {
         return Err(ApiError::validation(
