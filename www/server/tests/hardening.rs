@@ -164,6 +164,36 @@ fn repo_www() -> std::path::PathBuf {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn api_answers_are_never_cached_or_sniffed_and_forms_post_only_home_or_to_the_gateway() {
+    let www = repo_www();
+    let app = start_with("headers", |c| c.www_dir = www.clone()).await;
+    let body = r#"{"name":"A B","email":"a@example.com","contact":"9876543210"}"#;
+    let requests = [
+        app.http.get(app.url("/api/config")),
+        app.http.get(app.url("/api/nowhere")),
+        app.http.get(app.url("/api/payments/pay_AAAAAAAAAAAAAA")),
+        app.http.post(app.url("/api/customers")).header("content-type", "application/json").body(body),
+        app.http.post(app.url("/api/customers")).header("content-type", "text/plain").body(body),
+        app.http.post(app.url("/api/checkout")).header("content-type", "application/json").body("{}"),
+    ];
+    for request in requests {
+        let r = request.send().await.unwrap();
+        let what = format!("{} {}", r.url().path(), r.status());
+        assert_eq!(r.headers()["cache-control"], "no-store", "{what}");
+        assert_eq!(r.headers()["x-content-type-options"], "nosniff", "{what}");
+        assert!(r.headers()["content-type"].to_str().unwrap().starts_with("application/json"), "{what}");
+    }
+    let gateway = app.handles.gateway_url.clone();
+    for path in ["/", "/result.html"] {
+        let r = app.http.get(app.url(path)).send().await.unwrap();
+        let csp = r.headers()["content-security-policy"].to_str().unwrap().to_string();
+        let form_action = csp.split(';').map(str::trim).find(|d| d.starts_with("form-action"));
+        assert_eq!(form_action, Some(format!("form-action 'self' {gateway}").as_str()), "{csp}");
+    }
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_demo_pages_send_a_strict_csp_and_have_no_inline_script() {
     let www = repo_www();
     let app = start_with("csp", |c| c.www_dir = www.clone()).await;
