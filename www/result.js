@@ -20,25 +20,35 @@ async function api(method, path, idempotencyKey, body) {
   return data;
 }
 
+// The verdict comes from the backend (which verified the signature and asked
+// the gateway), never from this page's URL: the URL names the payment only.
 const paymentId = q.get('payment_id');
-const errorDescription = q.get('error_description');
+let verdict = null;
+if (paymentId) {
+  const query = new URLSearchParams({ payment_id: paymentId, order_id: q.get('order_id') ?? '' });
+  verdict = await api('GET', `/api/checkout/result?${query}`).catch(() => null);
+}
 
-if (errorDescription || !paymentId) {
+if (!verdict || verdict.verdict === 'failed') {
   $('headline').textContent = 'Payment failed';
-  $('summary').textContent = errorDescription ?? 'The payment was not completed.';
-  for (const key of ['error_code', 'error_source', 'error_step', 'error_reason']) {
-    if (q.get(key)) row(key.replace('error_', ''), q.get(key), key);
+  $('summary').textContent = verdict ? 'The payment was not completed.' : 'The payment was not completed, or this link is not one of your payments.';
+  for (const key of ['code', 'description', 'source', 'step', 'reason']) {
+    const value = verdict?.error?.[key];
+    if (value) row(key, value, `error_${key}`);
   }
-  if (paymentId) row('Payment id', paymentId, 'payment-id');
+  if (verdict) row('Payment id', verdict.payment_id, 'payment-id');
+} else if (verdict.verdict !== 'paid') {
+  $('headline').textContent = 'Payment received';
+  $('summary').textContent = 'The payment is being confirmed by the merchant.';
+  row('Payment id', verdict.payment_id, 'payment-id');
+  row('Order id', verdict.order_id, 'order-id');
+  row('Status', verdict.status, 'payment-status');
 } else {
-  const valid = q.get('signature_valid') === 'true';
-  $('headline').textContent = valid ? 'Payment successful' : 'Payment received';
-  $('summary').textContent = valid
-    ? 'The merchant verified the payment signature.'
-    : 'The payment is being confirmed by the merchant.';
-  row('Payment id', paymentId, 'payment-id');
-  row('Order id', q.get('order_id') ?? '', 'order-id');
-  row('Signature check', q.has('signature_valid') ? (valid ? 'valid' : 'INVALID') : 'not checked', 'signature');
+  $('headline').textContent = 'Payment successful';
+  $('summary').textContent = 'The merchant verified the payment signature and its status with the gateway.';
+  row('Payment id', verdict.payment_id, 'payment-id');
+  row('Order id', verdict.order_id, 'order-id');
+  row('Signature check', 'valid', 'signature');
   try {
     const payment = await api('GET', `/api/payments/${encodeURIComponent(paymentId)}`);
     row('Status', payment.status, 'payment-status');

@@ -154,7 +154,10 @@ test('two tabs, same cart, different cards: the second is refused while the firs
   const before = await totals(demo.gateway);
   const cart = `cart_othercard${Date.now()}`;
   const a = await openPage(browser, `${demo.demo}?cart=${cart}`);
-  const b = await openPage(browser, `${demo.demo}?cart=${cart}`);
+  // A second tab of the same browser (its cookies: the same checkout session).
+  const b = { page: await a.context.newPage() };
+  await b.page.goto(`${demo.demo}?cart=${cart}`);
+  await b.page.waitForSelector('html[data-ready=true]');
   await typeCard(a.page, { number: '4100 2800 0000 1007' });
   await typeCard(b.page, { number: '5500 6700 0000 1002' });
   await a.page.click('#pay');
@@ -171,5 +174,4 @@ test('two tabs, same cart, different cards: the second is refused while the firs
   assert.equal(counted.payments[0].status, 'captured');
   assert.deepEqual(await totals(demo.gateway), { orders: before.orders + 1, payments: before.payments + 1 });
   await a.context.close();
-  await b.context.close();
 });

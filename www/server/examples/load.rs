@@ -152,6 +152,7 @@ async fn send(http: &reqwest::Client, url: &str, key: &str, body: &Value, kind: 
 }
 
 async fn shopper(id: usize, http: reqwest::Client, url: String, deadline: Instant, dup_every: u64, totals: Arc<Mutex<Totals>>) {
+    let _ = http.get(url.replace("/api/checkout", "/api/config")).send().await;
     let mut samples = Vec::new();
     let mut errors = Vec::new();
     let mut keep = |(s, e): (Sample, Option<String>)| {
@@ -239,19 +240,24 @@ async fn main() -> ExitCode {
         "load: {} shoppers for {} s against {} (gateway {}), duplicates every {} orders",
         opts.shoppers, opts.seconds, handles.demo_url, handles.gateway_url, opts.dup_every
     );
-    let http = reqwest::Client::builder()
-        .no_proxy()
-        .redirect(reqwest::redirect::Policy::none())
-        .timeout(Duration::from_secs(30))
-        .pool_max_idle_per_host(opts.shoppers * 2)
-        .build()
-        .expect("a reqwest client");
+    // One browser per shopper: its own cookies (the checkout session that
+    // owns its receipts), started by loading the page's /api/config.
+    let browser = || {
+        reqwest::Client::builder()
+            .no_proxy()
+            .redirect(reqwest::redirect::Policy::none())
+            .timeout(Duration::from_secs(30))
+            .cookie_store(true)
+            .build()
+            .expect("a reqwest client")
+    };
+    let http = browser();
 
     let totals = Arc::new(Mutex::new(Totals::default()));
     let started = Instant::now();
     let deadline = started + Duration::from_secs_f64(opts.seconds);
     let tasks: Vec<_> = (0..opts.shoppers)
-        .map(|id| tokio::spawn(shopper(id, http.clone(), url.clone(), deadline, opts.dup_every, totals.clone())))
+        .map(|id| tokio::spawn(shopper(id, browser(), url.clone(), deadline, opts.dup_every, totals.clone())))
         .collect();
     let mut panicked = 0;
     for t in tasks {

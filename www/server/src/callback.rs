@@ -3,19 +3,24 @@
 //! `POST /checkout/callback` receives Razorpay's callback form
 //! (`razorpay_payment_id`, `razorpay_order_id`, `razorpay_signature`, or
 //! `error[code]`, `error[description]`, `error[source]`, `error[step]`,
-//! `error[reason]`, `error[metadata]`), verifies the signature and
-//! redirects (303) to `/result.html?…`. `POST /api/verify` checks a
-//! signature for the OTP flow.
+//! `error[reason]`, `error[metadata]`), verifies the signature (and
+//! records a valid one) and redirects (303) to
+//! `/result.html?payment_id=…&order_id=…`: ids only, never a verdict or a
+//! text the form carried. `POST /api/verify` checks (and records) a
+//! signature for the OTP flow. `GET /api/checkout/result` is the verdict
+//! the result page shows, from what this backend verified and the
+//! gateway's status of the payment.
 
-use axum::extract::State;
-use axum::http::{header, StatusCode};
+use axum::extract::{Query, State};
+use axum::http::{header, HeaderMap, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::{json, Value};
 
 use crate::body::{JsonObject, RawBody};
 use crate::crypto::{is_id, verify_payment_signature};
-use crate::error::ApiError;
+use crate::error::{ApiError, BAD_REQUEST};
+use crate::perimeter;
 use crate::state::AppState;
 
 fn signature_valid(state: &AppState, order_id: &str, payment_id: &str, signature: &str) -> bool {
@@ -38,9 +43,10 @@ fn see_other(query: &[(&str, String)]) -> Response {
 
 /// `POST /checkout/callback` (form-encoded, from the bank page).
 ///
-/// Success: `/result.html?payment_id=…&order_id=…&signature_valid=true|false`.
-/// Failure: `/result.html?error_code=…&error_description=…&error_source=…&error_step=…&error_reason=…`
-/// plus `payment_id`/`order_id` when `error[metadata]` carries them.
+/// Success: a valid signature is recorded; either way
+/// `/result.html?payment_id=…&order_id=…`. Failure: `/result.html` with
+/// `payment_id`/`order_id` when `error[metadata]` carries them. The
+/// result page asks `GET /api/checkout/result` for the verdict.
 pub async fn callback(State(state): State<AppState>, body: Result<RawBody, ApiError>) -> Response {
     let form: Vec<(String, String)> = match body {
         Ok(RawBody(b)) => serde_urlencoded::from_bytes(&b).unwrap_or_default(),
@@ -51,49 +57,102 @@ pub async fn callback(State(state): State<AppState>, body: Result<RawBody, ApiEr
             .find(|(key, _)| key == k)
             .map(|(_, v)| v.trim().to_string())
     };
-    if let (Some(payment_id), Some(order_id)) =
-        (get("razorpay_payment_id"), get("razorpay_order_id"))
-    {
+    let mut ids = (get("razorpay_payment_id"), get("razorpay_order_id"));
+    if let (Some(payment_id), Some(order_id)) = &ids {
         let signature = get("razorpay_signature").unwrap_or_default();
-        let valid = signature_valid(&state, &order_id, &payment_id, &signature);
-        return see_other(&[
-            ("payment_id", payment_id),
-            ("order_id", order_id),
-            ("signature_valid", valid.to_string()),
-        ]);
-    }
-    let mut query: Vec<(&str, String)> = Vec::new();
-    for (field, name) in [
-        ("error[code]", "error_code"),
-        ("error[description]", "error_description"),
-        ("error[source]", "error_source"),
-        ("error[step]", "error_step"),
-        ("error[reason]", "error_reason"),
-    ] {
-        if let Some(v) = get(field) {
-            query.push((name, v.chars().take(500).collect()));
-        }
-    }
-    if let Some(meta) = get("error[metadata]").and_then(|m| serde_json::from_str::<Value>(&m).ok())
-    {
-        for (key, name) in [("payment_id", "payment_id"), ("order_id", "order_id")] {
-            if let Some(v) = meta
-                .get(key)
-                .and_then(Value::as_str)
-                .filter(|v| v.len() <= 40)
-            {
-                query.push((name, v.to_string()));
+        if signature_valid(&state, order_id, payment_id, &signature) {
+            if let Err(e) = perimeter::record_verified(&state, order_id, payment_id).await {
+                return e.into_response();
             }
         }
+    } else if let Some(meta) =
+        get("error[metadata]").and_then(|m| serde_json::from_str::<Value>(&m).ok())
+    {
+        let id = |key: &str| meta.get(key).and_then(Value::as_str).map(str::to_string);
+        ids = (id("payment_id"), id("order_id"));
     }
-    if query.is_empty() {
-        query.push(("error_code", "BAD_REQUEST_ERROR".into()));
-        query.push((
-            "error_description",
-            "The payment callback carried no result.".into(),
-        ));
+    let mut query: Vec<(&str, String)> = Vec::new();
+    if let Some(p) = ids.0.filter(|p| is_id(p, "pay")) {
+        query.push(("payment_id", p));
+    }
+    if let Some(o) = ids.1.filter(|o| is_id(o, "order")) {
+        query.push(("order_id", o));
     }
     see_other(&query)
+}
+
+/// The query of `GET /api/checkout/result`.
+#[derive(serde::Deserialize)]
+pub struct ResultQuery {
+    payment_id: Option<String>,
+    order_id: Option<String>,
+}
+
+/// `GET /api/checkout/result?payment_id=…&order_id=…` → `{ verdict, payment_id,
+/// order_id, status, signature_verified, error? }` for a payment this
+/// browser's checkout session started (404 otherwise).
+///
+/// `verdict` is `paid` only when this backend verified the payment's
+/// signature for that order (callback or `/api/verify`) and the gateway
+/// says the payment is `authorized` or `captured` for that order; `failed`
+/// when the gateway says `failed` (its `error_code`, `error_description`,
+/// `error_reason` in `error`); `pending` otherwise.
+pub async fn result(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<ResultQuery>,
+) -> Result<Response, ApiError> {
+    let payment_id = q.payment_id.unwrap_or_default();
+    if !is_id(&payment_id, "pay") {
+        return Err(ApiError::validation(Some("payment_id".into()), "The payment_id is invalid."));
+    }
+    let checkout = crate::session::checkout_id(&headers);
+    if !perimeter::owns_payment(&state, checkout.as_deref(), &payment_id).await? {
+        return Err(ApiError::new(
+            StatusCode::NOT_FOUND,
+            BAD_REQUEST,
+            "The id provided does not exist",
+            "business",
+            "payment_initiation",
+            "payment_not_found",
+        )
+        .with_field("payment_id"));
+    }
+    let answer = state
+        .gateway
+        .call(Method::GET, &format!("/v1/payments/{payment_id}"), None)
+        .await?;
+    if answer.status >= 300 {
+        return Ok(crate::routes::gateway_response(answer));
+    }
+    let p = &answer.body;
+    let status = p.get("status").and_then(Value::as_str).unwrap_or_default();
+    let order_id = p.get("order_id").and_then(Value::as_str).unwrap_or_default();
+    let asked = q.order_id.unwrap_or_default();
+    let same_order = is_id(order_id, "order") && (asked.is_empty() || asked == order_id);
+    let verified = same_order && perimeter::is_verified(&state, order_id, &payment_id).await?;
+    let verdict = match status {
+        "authorized" | "captured" if verified => "paid",
+        "failed" => "failed",
+        _ => "pending",
+    };
+    let mut out = json!({
+        "verdict": verdict,
+        "payment_id": payment_id,
+        "order_id": order_id,
+        "status": status,
+        "signature_verified": verified,
+    });
+    if verdict == "failed" {
+        out["error"] = json!({
+            "code": p.get("error_code"),
+            "description": p.get("error_description"),
+            "source": p.get("error_source"),
+            "step": p.get("error_step"),
+            "reason": p.get("error_reason"),
+        });
+    }
+    Ok(Json(out).into_response())
 }
 
 /// `POST /api/verify` `{ razorpay_order_id, razorpay_payment_id, razorpay_signature }` → `{ signature_valid }`.
@@ -113,8 +172,9 @@ pub async fn verify(
     let order_id = field("razorpay_order_id")?;
     let payment_id = field("razorpay_payment_id")?;
     let signature = field("razorpay_signature")?;
-    Ok(Json(
-        json!({ "signature_valid": signature_valid(&state, &order_id, &payment_id, &signature) }),
-    )
-    .into_response())
+    let valid = signature_valid(&state, &order_id, &payment_id, &signature);
+    if valid {
+        perimeter::record_verified(&state, &order_id, &payment_id).await?;
+    }
+    Ok(Json(json!({ "signature_valid": valid })).into_response())
 }

@@ -11,8 +11,11 @@ use std::path::{Path, PathBuf};
 pub const SANDBOX_KEY_ID: &str = "rzp_test_sandbox";
 /// The key secret the sandbox gateway accepts when none is configured.
 pub const SANDBOX_KEY_SECRET: &str = "sandbox_key_secret_0000000000000000";
-/// The webhook secret used with the sandbox when none is configured.
-pub const SANDBOX_WEBHOOK_SECRET: &str = "sandbox_webhook_secret_00000000";
+/// What a secret made up at start looks like: 43 random alphanumerics
+/// (about 256 bits from the OS generator).
+pub fn random_secret() -> String {
+    crate::crypto::random_alnum(43)
+}
 
 /// Everything the process needs to start.
 #[derive(Clone)]
@@ -30,7 +33,11 @@ pub struct Config {
     /// Partner Auth: the sub-merchant sent as `X-Razorpay-Account`.
     pub account_id: Option<String>,
     /// Secret that signs webhooks (`X-Razorpay-Signature`). `None` rejects every webhook.
+    /// With the sandbox and no `RAZORPAY_WEBHOOK_SECRET`: a random one per start.
     pub webhook_secret: Option<String>,
+    /// `SESSION_SECRET`: signs the shopper's session cookie; unset: a random
+    /// one per start (every session ends when the process restarts).
+    pub session_secret: String,
     /// The sandbox's SQLite file.
     pub sandbox_db: PathBuf,
     /// The backend's SQLite file (idempotency keys, webhook events).
@@ -80,6 +87,7 @@ impl fmt::Debug for Config {
                 "webhook_secret",
                 &self.webhook_secret.as_ref().map(|_| "<redacted>"),
             )
+            .field("session_secret", &"<redacted>")
             .field("sandbox_db", &self.sandbox_db)
             .field("demo_db", &self.demo_db)
             .field("public_url", &self.public_url)
@@ -115,7 +123,8 @@ pub fn repo_root() -> PathBuf {
 }
 
 impl Config {
-    /// Sandbox defaults: loopback ports 8080/8081, sandbox keys, files under `build/`.
+    /// Sandbox defaults: loopback ports 8080/8081, sandbox keys, files under
+    /// `build/`, and a session secret and webhook secret made up now.
     pub fn sandbox_defaults() -> Config {
         let root = repo_root();
         Config {
@@ -125,7 +134,8 @@ impl Config {
             key_id: SANDBOX_KEY_ID.to_string(),
             key_secret: SANDBOX_KEY_SECRET.to_string(),
             account_id: None,
-            webhook_secret: Some(SANDBOX_WEBHOOK_SECRET.to_string()),
+            webhook_secret: Some(random_secret()),
+            session_secret: random_secret(),
             sandbox_db: root.join("build/sandbox.sqlite"),
             demo_db: root.join("build/demo.sqlite"),
             public_url: None,
@@ -184,6 +194,12 @@ impl Config {
             }
         }
         c.account_id = get("RAZORPAY_ACCOUNT_ID");
+        if let Some(s) = get("SESSION_SECRET") {
+            if s.len() < 32 {
+                return Err("SESSION_SECRET must be at least 32 characters".into());
+            }
+            c.session_secret = s;
+        }
         if let Some(p) = get("SANDBOX_DB") {
             c.sandbox_db = PathBuf::from(p);
         }
@@ -346,5 +362,23 @@ mod tests {
         assert!(c.trust_x_forwarded_for);
         assert!(c.webhook_secret.is_none());
         assert!(!format!("{c:?}").contains("s3cret"));
+    }
+
+    #[test]
+    fn secrets_are_made_up_per_start_unless_configured() {
+        let a = Config::from_lookup(lookup(&[])).unwrap();
+        let b = Config::from_lookup(lookup(&[])).unwrap();
+        assert_ne!(a.session_secret, b.session_secret);
+        assert_ne!(a.webhook_secret, b.webhook_secret);
+        // The constant the sandbox used to sign webhooks with.
+        assert_ne!(a.webhook_secret.as_deref(), Some("sandbox_webhook_secret_00000000"));
+        assert!(a.session_secret.len() >= 32 && a.operator_secret.is_none());
+        let s = "s".repeat(40);
+        let t = "t".repeat(40);
+        let c = Config::from_lookup(lookup(&[("SESSION_SECRET", &s), ("OPERATOR_SECRET", &t)])).unwrap();
+        assert_eq!((c.session_secret.as_str(), c.operator_secret.as_deref()), (s.as_str(), Some(t.as_str())));
+        assert!(!format!("{c:?}").contains(&s) && !format!("{c:?}").contains(&t));
+        assert!(Config::from_lookup(lookup(&[("SESSION_SECRET", "short")])).is_err());
+        assert!(Config::from_lookup(lookup(&[("OPERATOR_SECRET", "short")])).is_err());
     }
 }

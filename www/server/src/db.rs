@@ -36,6 +36,15 @@ impl Db {
         })
     }
 
+    /// Runs each statement, ignoring failures (a column already added).
+    pub fn migrate(&self, statements: &[&str]) {
+        if let Ok(conn) = self.conn.lock() {
+            for sql in statements {
+                let _ = conn.execute_batch(sql);
+            }
+        }
+    }
+
     /// Runs `f` with the connection on the blocking pool.
     pub async fn call<R, F>(&self, f: F) -> Result<R, ApiError>
     where

@@ -28,6 +28,7 @@ pub mod gateway_client;
 pub mod hostile;
 pub mod idempotency;
 pub mod operator;
+pub mod perimeter;
 pub mod receipts;
 pub mod routes;
 pub mod sandbox;
@@ -189,9 +190,14 @@ pub async fn start(config: Config) -> Result<Handles, String> {
             &config.key_secret,
             config.account_id.clone(),
         )?,
-        db: db::Db::open(&config.demo_db, state::SCHEMA)?,
+        db: {
+            let db = db::Db::open(&config.demo_db, state::SCHEMA)?;
+            db.migrate(state::MIGRATIONS);
+            db
+        },
         key_id: config.key_id.clone(),
         key_secret: config.key_secret.clone(),
+        session_secret: config.session_secret.clone(),
         webhook_secret: config.webhook_secret.clone(),
         public_url: public_url.trim_end_matches('/').to_string(),
         trust_x_forwarded_for: config.trust_x_forwarded_for,
@@ -203,6 +209,10 @@ pub async fn start(config: Config) -> Result<Handles, String> {
     };
     let mut app: Router = routes::router()
         .fallback(static_files::handler)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            perimeter::guard,
+        ))
         .with_state(state);
     if config.hostile_gateway {
         // Held past the page's timeout (see `hostile`).

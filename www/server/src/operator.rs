@@ -6,7 +6,6 @@
 
 use axum::http::{header, HeaderMap, StatusCode};
 
-use crate::crypto::sha256_hex;
 use crate::error::{ApiError, BAD_REQUEST};
 
 fn refused(status: StatusCode, description: &str) -> ApiError {
@@ -35,8 +34,7 @@ pub fn require(secret: Option<&str>, headers: &HeaderMap) -> Result<(), ApiError
         .and_then(|v| v.strip_prefix("Bearer "))
         .map(str::trim);
     match given {
-        // Compare digests so the time taken does not depend on where they differ.
-        Some(g) if sha256_hex(g.as_bytes()) == sha256_hex(secret.as_bytes()) => Ok(()),
+        Some(g) if crate::perimeter::constant_time_eq(g, secret) => Ok(()),
         Some(_) => Err(refused(
             StatusCode::UNAUTHORIZED,
             "The operator secret is wrong.",

@@ -36,6 +36,11 @@
 //! - nothing, or only failed payments: the request is sent again.
 //!
 //! A refusal never calls the gateway to create anything.
+//!
+//! A receipt belongs to the checkout session that first paid it (`owner`,
+//! see [`crate::session`]): another browser's checkout of it gets a 403
+//! with reason `order_belongs_to_another_checkout`, sees nothing of the
+//! earlier answer and changes nothing.
 
 use std::time::Duration;
 
@@ -64,6 +69,7 @@ pub enum Kind {
 }
 
 enum Claim {
+    NotYours,
     Mine,
     Busy,
     Done {
@@ -230,7 +236,7 @@ fn in_progress(description: &str) -> ApiError {
 }
 
 /// The payment id in a gateway answer (an order, a debit, or an error's metadata).
-fn payment_id_of(body: &Value) -> Option<String> {
+pub fn payment_id_of(body: &Value) -> Option<String> {
     [
         body.pointer("/payment_workflow/razorpay_payment_id"),
         body.pointer("/razorpay_payment_id"),
@@ -261,6 +267,7 @@ async fn payment_status(state: &AppState, payment_id: &str) -> Result<Option<Str
 pub async fn once<F, Fut>(
     state: &AppState,
     receipt: &str,
+    owner: &str,
     fingerprint: &str,
     kind: Kind,
     call: F,
@@ -275,6 +282,7 @@ where
     let mut existing_order: Option<String> = None;
     loop {
         let (r, fp, take) = (receipt.to_string(), fingerprint.to_string(), take_over.take());
+        let who = owner.to_string();
         let claim = state
             .db
             .call(move |conn| {
@@ -288,7 +296,10 @@ where
                         |x| Ok((x.get(0)?, x.get(1)?, x.get(2)?, x.get(3)?, x.get(4)?, x.get(5)?)),
                     )
                     .optional()?;
+                let owner: Option<String> =
+                    tx.query_row("SELECT owner FROM receipts WHERE receipt = ?1", [&r], |x| x.get(0)).optional()?.flatten();
                 let claim = match row {
+                    Some(_) if owner.as_ref().is_some_and(|o| *o != who) => Some(Claim::NotYours),
                     // In flight (whoever claimed it, even in the same second we looked).
                     Some((_, s, _, _, _, updated_at)) if s == "pending" && now - updated_at < STALE_AFTER_SECS => {
                         Some(Claim::Busy)
@@ -306,10 +317,11 @@ where
                     Some(c) => c,
                     None => {
                         tx.execute(
-                            "INSERT INTO receipts (receipt, fingerprint, state, updated_at) VALUES (?1, ?2, 'pending', ?3)
+                            "INSERT INTO receipts (receipt, fingerprint, state, updated_at, owner) VALUES (?1, ?2, 'pending', ?3, ?4)
                              ON CONFLICT (receipt) DO UPDATE SET fingerprint = excluded.fingerprint, state = 'pending',
-                               status = NULL, response = NULL, payment_id = NULL, updated_at = excluded.updated_at",
-                            params![r, fp, now],
+                               status = NULL, response = NULL, payment_id = NULL, updated_at = excluded.updated_at,
+                               owner = excluded.owner",
+                            params![r, fp, now, who],
                         )?;
                         Claim::Mine
                     }
@@ -319,6 +331,17 @@ where
             })
             .await?;
         match claim {
+            Claim::NotYours => {
+                return Err(ApiError::new(
+                    StatusCode::FORBIDDEN,
+                    BAD_REQUEST,
+                    "This order belongs to another checkout.",
+                    "business",
+                    "payment_initiation",
+                    "order_belongs_to_another_checkout",
+                )
+                .with_field("receipt"))
+            }
             Claim::Mine => break,
             Claim::Busy => {
                 if started.elapsed() > WAIT_LIMIT {

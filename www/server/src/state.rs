@@ -8,7 +8,12 @@ use crate::db::Db;
 use crate::gateway_client::GatewayClient;
 
 /// Backend tables: idempotency keys, the merchant's receipts (one paid
-/// order per receipt, see [`crate::receipts`]) and received webhook events.
+/// order per receipt, see [`crate::receipts`]; `owner`: the checkout
+/// session that started it), received webhook events (`event_id`: the
+/// de-duplication key taken from the signed body, see
+/// [`crate::routes::webhooks`]), the payments each checkout session started
+/// and the payments whose signature this backend verified (see
+/// [`crate::perimeter`]).
 pub const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS idempotency (
     key TEXT PRIMARY KEY,
@@ -26,7 +31,8 @@ CREATE TABLE IF NOT EXISTS receipts (
     status INTEGER,
     response TEXT,
     payment_id TEXT,
-    updated_at INTEGER NOT NULL
+    updated_at INTEGER NOT NULL,
+    owner TEXT
 );
 CREATE TABLE IF NOT EXISTS webhook_events (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -37,7 +43,20 @@ CREATE TABLE IF NOT EXISTS webhook_events (
     received_at INTEGER NOT NULL,
     payload TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS checkout_payments (
+    payment_id TEXT PRIMARY KEY,
+    checkout TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS verified_payments (
+    payment_id TEXT PRIMARY KEY,
+    order_id TEXT NOT NULL,
+    verified_at INTEGER NOT NULL
+);
 ";
+
+/// Changes to tables an older version created (each may fail when done).
+pub const MIGRATIONS: &[&str] = &["ALTER TABLE receipts ADD COLUMN owner TEXT"];
 
 /// Everything a backend handler needs.
 #[derive(Clone)]
@@ -50,6 +69,8 @@ pub struct AppState {
     pub key_id: String,
     /// Verifies payment signatures.
     pub key_secret: String,
+    /// Signs the shopper's session cookie (see [`crate::session`]).
+    pub session_secret: String,
     /// Verifies webhooks; `None` refuses them all.
     pub webhook_secret: Option<String>,
     /// This backend's public base URL, without a trailing slash.

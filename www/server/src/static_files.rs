@@ -78,6 +78,7 @@ pub fn resolve(root: &Path, url_path: &str, deny_first: &[&str]) -> Option<PathB
 }
 
 async fn serve(
+    csp: &str,
     root: &Path,
     url_path: &str,
     full_path: &str,
@@ -113,7 +114,7 @@ async fn serve(
                     (header::CONTENT_LENGTH, len.to_string()),
                     (header::CACHE_CONTROL, "no-cache".to_string()),
                     (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_string()),
-                    (header::CONTENT_SECURITY_POLICY, CSP.to_string()),
+                    (header::CONTENT_SECURITY_POLICY, csp.to_string()),
                     (header::REFERRER_POLICY, "strict-origin-when-cross-origin".to_string()),
                 ],
                 body,
@@ -126,9 +127,15 @@ async fn serve(
 
 /// The demo pages' Content-Security-Policy: scripts only from this origin
 /// (plus `'wasm-unsafe-eval'` to compile the module), no inline script or
-/// style, forms only to this origin and the gateway's bank page.
+/// style, forms only to this origin and the gateway (whose bank page the
+/// module may reach by a form POST): [`csp`] adds `form-action`.
 pub const CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; \
     img-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+
+/// [`CSP`] with `form-action 'self' <gateway origin>`.
+pub fn csp(gateway_origin: &str) -> String {
+    format!("{CSP}; form-action 'self' {gateway_origin}")
+}
 
 fn not_found() -> Response {
     (
@@ -150,13 +157,15 @@ pub async fn handler(State(state): State<AppState>, req: Request) -> Response {
             .into_response();
     }
     let path = req.uri().path();
+    let csp = csp(&state.gateway.base().origin().ascii_serialization());
     if path == "/pkg" {
         return (StatusCode::MOVED_PERMANENTLY, [(header::LOCATION, "/pkg/")]).into_response();
     }
     if let Some(rest) = path.strip_prefix("/pkg/") {
-        return serve(&state.pkg_dir, rest, path, &[], head).await;
+        return serve(&csp, &state.pkg_dir, rest, path, &[], head).await;
     }
     serve(
+        &csp,
         &state.www_dir,
         path.trim_start_matches('/'),
         path,

@@ -16,7 +16,7 @@ use common::{next_url, order, App};
 use razorpay_demo::config::{SANDBOX_KEY_ID, SANDBOX_KEY_SECRET};
 use serde_json::{json, Value};
 
-const OPERATOR: &str = "operator-secret-for-tests-0123456789";
+const OPERATOR: &str = common::OPERATOR_SECRET;
 /// The backend's gateway timeout in these tests, and how late the stand-in answers.
 const TIMEOUT_MS: u64 = 300;
 const LATE_MS: u64 = 1200;
@@ -353,7 +353,7 @@ async fn debits_start_from_the_merchants_server_once_a_month_within_max_amount()
     app.stop().await;
 
     // No OPERATOR_SECRET configured: no debits at all.
-    let app = App::start("operator-off").await;
+    let app = start_with("operator-off", |c| c.operator_secret = None).await;
     let (status, e) = App::send(app.http.post(app.url("/api/recurring")).bearer_auth(OPERATOR).header("Idempotency-Key", "x-1").json(&body)).await;
     assert_eq!(status, 403, "{e}");
     app.stop().await;

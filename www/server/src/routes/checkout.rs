@@ -5,7 +5,7 @@ use std::net::{IpAddr, SocketAddr};
 
 use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderMap, Method};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use razorpay_checkout_wasm::checkout::{validate_order_request, CheckoutInput};
 use serde_json::{json, Map, Value};
 
@@ -119,14 +119,37 @@ pub async fn checkout(
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     RawBody(body): RawBody,
+) -> Response {
+    // This browser's checkout session: the payment and receipt belong to it.
+    // Its cookie goes out with every answer, errors too (a retry after a
+    // gateway timeout must come from the session that owns the receipt).
+    let (checkout_id, new_cookie) = match crate::session::checkout_id(&headers) {
+        Some(id) => (id, None),
+        None => crate::session::new_checkout(state.public_url.starts_with("https:")),
+    };
+    let mut response = checkout_as(state, peer, &headers, &body, &checkout_id)
+        .await
+        .unwrap_or_else(IntoResponse::into_response);
+    if let Some(cookie) = new_cookie {
+        response.headers_mut().insert(axum::http::header::SET_COOKIE, cookie);
+    }
+    response
+}
+
+async fn checkout_as(
+    state: AppState,
+    peer: SocketAddr,
+    headers: &HeaderMap,
+    body: &[u8],
+    checkout_id: &str,
 ) -> Result<Response, ApiError> {
-    let key = idempotency::key_from(&headers)?;
-    let ip = client_ip(&headers, peer, state.trust_x_forwarded_for);
+    let key = idempotency::key_from(headers)?;
+    let ip = client_ip(headers, peer, state.trust_x_forwarded_for);
     let callback_url = format!("{}/checkout/callback", state.public_url);
-    let mut order = server_order(&body, ip, &callback_url, now_ms())?;
+    let mut order = server_order(body, ip, &callback_url, now_ms())?;
     // A customer's saved card or mandate only from that customer's session.
     if let Some(customer_id) = order.get("customer_id").and_then(Value::as_str) {
-        crate::session::require(&state.key_secret, &headers, customer_id)?;
+        crate::session::require(&state.session_secret, headers, customer_id)?;
     }
     let fingerprint = order_fingerprint(&order);
     // The merchant's order id: one payment per receipt, across tabs too. An
@@ -147,18 +170,23 @@ pub async fn checkout(
     let gateway = state.gateway.clone();
     let state_for_receipt = state.clone();
     let print = fingerprint.clone();
+    let owner = checkout_id.to_string();
     let outcome = idempotency::once(&state, "checkout", &key, fingerprint, || async move {
         let create = |_: Option<String>| async move {
             gateway.call(Method::POST, "/v1/orders", Some(&order)).await
         };
-        receipts::once(&state_for_receipt, &receipt, &print, receipts::Kind::Checkout, create).await
+        receipts::once(&state_for_receipt, &receipt, &owner, &print, receipts::Kind::Checkout, create).await
     })
     .await?;
-    Ok(replay_header(
-        gateway_response(outcome.answer),
-        outcome.replayed,
-    ))
+    if let Some(payment_id) = receipts::payment_id_of(&outcome.answer.body) {
+        crate::perimeter::record_payment(&state, checkout_id, &payment_id).await?;
+    }
+    Ok(replay_header(gateway_response(outcome.answer), outcome.replayed))
 }
+
+/// The owner of a debit's receipt: the merchant's server, never a
+/// checkout session (whose ids are random, never this word).
+const OPERATOR_OWNER: &str = "operator";
 
 /// A receipt (at most 40 characters, as Razorpay allows) made from `parts`.
 fn key_receipt(prefix: &str, parts: &str) -> String {
@@ -330,7 +358,7 @@ pub async fn recurring(
                 )
                 .await
         };
-        receipts::once(&state_for_receipt, &receipt, &print, receipts::Kind::Debit, send).await
+        receipts::once(&state_for_receipt, &receipt, OPERATOR_OWNER, &print, receipts::Kind::Debit, send).await
     };
     let outcome = idempotency::once(&state, "recurring", &key, fingerprint, debit).await?;
     Ok(replay_header(

@@ -3,7 +3,9 @@
 //! - [`checkout`]: `POST /api/checkout`, `POST /api/recurring`;
 //! - [`otp`]: `POST /api/checkout/otp/{generate,submit,resend}`;
 //! - [`tokens`]: customers, tokens, payments;
-//! - [`webhooks`]: `POST /api/webhooks/razorpay`, `GET /api/webhooks`;
+//! - [`webhooks`]: `POST /api/webhooks/razorpay`, `GET /api/webhooks` (operator only);
+//! - [`crate::callback`]: `POST /checkout/callback`, `POST /api/verify`,
+//!   `GET /api/checkout/result`;
 //! - `GET /api/config` (here).
 
 pub mod checkout;
@@ -12,7 +14,7 @@ pub mod tokens;
 pub mod webhooks;
 
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -39,6 +41,7 @@ pub fn router() -> Router<AppState> {
         )
         .route("/api/payments/{id}", get(tokens::fetch_payment))
         .route("/api/verify", post(crate::callback::verify))
+        .route("/api/checkout/result", get(crate::callback::result))
         .route("/api/webhooks/razorpay", post(webhooks::receive))
         .route("/api/webhooks", get(webhooks::list))
         .route("/checkout/callback", post(crate::callback::callback))
@@ -54,12 +57,21 @@ pub fn gateway_response(answer: GatewayAnswer) -> Response {
 
 /// `GET /api/config`: what the page may know (never the secret), plus
 /// `timeout_ms` when `CHECKOUT_TIMEOUT_MS` is set.
-async fn config(State(state): State<AppState>) -> Response {
+/// Also starts this browser's checkout session (see [`crate::session`])
+/// when it has none, so that the page's first checkouts (a double click)
+/// share one.
+async fn config(State(state): State<AppState>, headers: HeaderMap) -> Response {
     let mut c = json!({ "gateway_host": state.gateway.host(), "key_id": state.key_id });
     if let Some(ms) = state.checkout_timeout_ms {
         c["timeout_ms"] = json!(ms);
     }
-    Json(c).into_response()
+    let mut response = Json(c).into_response();
+    if crate::session::checkout_id(&headers).is_none() {
+        if let (_, Some(cookie)) = crate::session::new_checkout(state.public_url.starts_with("https:")) {
+            response.headers_mut().insert(header::SET_COOKIE, cookie);
+        }
+    }
+    response
 }
 
 async fn api_not_found() -> Response {

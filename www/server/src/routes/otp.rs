@@ -4,10 +4,13 @@
 //! The URL must be the configured gateway's scheme, host and port, and its
 //! path exactly the action's (`/v1/payments/pay_…/otp_generate`,
 //! `…/otp/submit`, `…/otp/resend`): the backend's credentials can never be
-//! pointed at another host or another gateway endpoint.
+//! pointed at another host or another gateway endpoint. The payment must be
+//! one this browser's checkout session started (see [`crate::session`]):
+//! another browser's call is answered 404 and never reaches the gateway,
+//! so it cannot spend the shopper's OTP attempts.
 
 use axum::extract::State;
-use axum::http::Method;
+use axum::http::{HeaderMap, Method, StatusCode};
 use axum::response::Response;
 use reqwest::Url;
 use serde_json::{json, Value};
@@ -15,7 +18,7 @@ use serde_json::{json, Value};
 use super::gateway_response;
 use crate::body::JsonObject;
 use crate::crypto::is_id;
-use crate::error::ApiError;
+use crate::error::{ApiError, BAD_REQUEST};
 use crate::state::AppState;
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -75,8 +78,20 @@ fn check_url(state: &AppState, raw: &str, action: Action) -> Result<Url, ApiErro
     Ok(url)
 }
 
+/// The payment id in a checked OTP action URL.
+fn payment_of(state: &AppState, url: &Url) -> Option<String> {
+    let skip = state
+        .gateway
+        .base()
+        .path_segments()
+        .map(|s| s.filter(|x| !x.is_empty()).count())
+        .unwrap_or(0);
+    url.path_segments()?.nth(skip + 2).map(str::to_string)
+}
+
 async fn forward(
     state: AppState,
+    headers: HeaderMap,
     body: serde_json::Map<String, Value>,
     action: Action,
 ) -> Result<Response, ApiError> {
@@ -90,6 +105,19 @@ async fn forward(
         }
     };
     let url = check_url(&state, &raw, action)?;
+    let payment_id = payment_of(&state, &url).unwrap_or_default();
+    let checkout = crate::session::checkout_id(&headers);
+    if !crate::perimeter::owns_payment(&state, checkout.as_deref(), &payment_id).await? {
+        return Err(ApiError::new(
+            StatusCode::NOT_FOUND,
+            BAD_REQUEST,
+            "The id provided does not exist",
+            "business",
+            "payment_authentication",
+            "payment_not_found",
+        )
+        .with_field("url"));
+    }
     let payload = if action == Action::Submit {
         let otp = match body.get("otp") {
             Some(Value::String(s)) if !s.trim().is_empty() && s.trim().len() <= 16 => {
@@ -117,23 +145,26 @@ async fn forward(
 /// `POST /api/checkout/otp/generate`.
 pub async fn generate(
     State(state): State<AppState>,
+    headers: HeaderMap,
     JsonObject(body): JsonObject,
 ) -> Result<Response, ApiError> {
-    forward(state, body, Action::Generate).await
+    forward(state, headers, body, Action::Generate).await
 }
 
 /// `POST /api/checkout/otp/submit`.
 pub async fn submit(
     State(state): State<AppState>,
+    headers: HeaderMap,
     JsonObject(body): JsonObject,
 ) -> Result<Response, ApiError> {
-    forward(state, body, Action::Submit).await
+    forward(state, headers, body, Action::Submit).await
 }
 
 /// `POST /api/checkout/otp/resend`.
 pub async fn resend(
     State(state): State<AppState>,
+    headers: HeaderMap,
     JsonObject(body): JsonObject,
 ) -> Result<Response, ApiError> {
-    forward(state, body, Action::Resend).await
+    forward(state, headers, body, Action::Resend).await
 }

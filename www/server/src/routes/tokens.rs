@@ -62,7 +62,7 @@ pub async fn create_customer(
     let mut response = gateway_response(answer);
     if let Some(cookie) = id
         .filter(|id| response.status().is_success() && is_id(id, "cust"))
-        .and_then(|id| session::set_cookie(&state.key_secret, state.public_url.starts_with("https:"), &id))
+        .and_then(|id| session::set_cookie(&state.session_secret, state.public_url.starts_with("https:"), &id))
     {
         response.headers_mut().insert(header::SET_COOKIE, cookie);
     }
@@ -76,7 +76,7 @@ pub async fn list_tokens(
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
     check_id(&id, "cust", "customer_id")?;
-    session::require(&state.key_secret, &headers, &id)?;
+    session::require(&state.session_secret, &headers, &id)?;
     let answer = state
         .gateway
         .call(Method::GET, &format!("/v1/customers/{id}/tokens"), None)
@@ -92,7 +92,7 @@ pub async fn delete_token(
 ) -> Result<Response, ApiError> {
     check_id(&customer_id, "cust", "customer_id")?;
     check_id(&token_id, "token", "token_id")?;
-    session::require(&state.key_secret, &headers, &customer_id)?;
+    session::require(&state.session_secret, &headers, &customer_id)?;
     let answer = state
         .gateway
         .call(
@@ -118,7 +118,7 @@ pub async fn fetch_payment(
         .call(Method::GET, &format!("/v1/payments/{id}"), None)
         .await?;
     if let Some(customer_id) = answer.body.get("customer_id").and_then(Value::as_str) {
-        session::require(&state.key_secret, &headers, customer_id)?;
+        session::require(&state.session_secret, &headers, customer_id)?;
     }
     Ok(gateway_response(answer))
 }

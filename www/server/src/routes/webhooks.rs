@@ -1,5 +1,11 @@
 //! `POST /api/webhooks/razorpay`: signature-checked webhook intake;
-//! `GET /api/webhooks`: what was recorded.
+//! `GET /api/webhooks`: what was recorded (operator only).
+//!
+//! An event is de-duplicated on what its signed body says: the event name,
+//! its entity's id and its `created_at` (the unsigned `X-Razorpay-Event-Id`
+//! header is not trusted). An event without `created_at`, created more than
+//! [`MAX_AGE_SECS`] ago or more than [`MAX_SKEW_SECS`] in the future is
+//! refused: a replay of an old, signed event changes nothing.
 
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
@@ -22,15 +28,30 @@ pub const RECORDED: &[&str] = &[
     "token.rejected",
 ];
 
+/// How old (by its signed `created_at`) an event may be: 48 hours, twice
+/// Razorpay's 24 hours of redelivery.
+pub const MAX_AGE_SECS: i64 = 48 * 60 * 60;
+/// How far in the future an event's `created_at` may be (clock skew).
+pub const MAX_SKEW_SECS: i64 = 5 * 60;
+
 fn refused(description: &str) -> ApiError {
+    refused_for(description, "invalid_signature")
+}
+
+fn refused_for(description: &str, reason: &str) -> ApiError {
     ApiError::new(
         StatusCode::BAD_REQUEST,
         BAD_REQUEST,
         description,
         "business",
         "webhook",
-        "invalid_signature",
+        reason,
     )
+}
+
+/// The de-duplication key of a signed event: its name, entity id and `created_at`.
+pub fn dedupe_key(name: &str, entity: Option<&str>, created_at: i64) -> String {
+    crate::crypto::sha256_hex(format!("{name}|{}|{created_at}", entity.unwrap_or_default()).as_bytes())
 }
 
 /// The id of the event's main entity (`payload.payment.entity.id`, …).
@@ -76,33 +97,39 @@ pub async fn receive(
     if !RECORDED.contains(&name.as_str()) {
         return Ok(Json(json!({ "status": "ignored" })).into_response());
     }
-    let event_id = headers
-        .get("x-razorpay-event-id")
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_string);
     let entity = entity_id(&event);
-    let created_at = event
-        .get("created_at")
-        .and_then(Value::as_i64)
-        .unwrap_or_else(now_secs);
+    let Some(created_at) = event.get("created_at").and_then(Value::as_i64) else {
+        return Err(refused_for("The webhook has no created_at.", "webhook_too_old"));
+    };
+    let now = now_secs();
+    if now - created_at > MAX_AGE_SECS || created_at - now > MAX_SKEW_SECS {
+        return Err(refused_for(
+            "The webhook's created_at is outside the accepted window.",
+            "webhook_too_old",
+        ));
+    }
+    let key = dedupe_key(&name, entity.as_deref(), created_at);
     let payload = String::from_utf8_lossy(&body).into_owned();
-    state
+    let inserted = state
         .db
         .call(move |conn| {
-            // A redelivered event (same X-Razorpay-Event-Id) is recorded once.
-            conn.execute(
+            // A redelivered or replayed event (same signed name, entity and
+            // created_at) is recorded once; `event_id` holds that key.
+            Ok(conn.execute(
                 "INSERT OR IGNORE INTO webhook_events (event_id, event, entity_id, created_at, received_at, payload) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![event_id, name, entity, created_at, now_secs(), payload],
-            )?;
-            Ok(())
+                params![key, name, entity, created_at, now, payload],
+            )?)
         })
         .await?;
-    Ok(Json(json!({ "status": "recorded" })).into_response())
+    let status = if inserted == 0 { "duplicate" } else { "recorded" };
+    Ok(Json(json!({ "status": status })).into_response())
 }
 
 /// `GET /api/webhooks`: `{ entity: "collection", count, items: [{ event, entity_id, created_at }] }`:
-/// the latest 500, oldest first.
-pub async fn list(State(state): State<AppState>) -> Result<Response, ApiError> {
+/// the latest 500, oldest first. Only for `Authorization: Bearer OPERATOR_SECRET`
+/// (the list names every payment).
+pub async fn list(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, ApiError> {
+    crate::operator::require(state.operator_secret.as_deref(), &headers)?;
     let items = state
         .db
         .call(|conn| {

@@ -27,9 +27,19 @@ pub fn temp_dir(tag: &str) -> PathBuf {
     dir
 }
 
-/// Test configuration: port 0 everywhere, files under `dir`.
+/// The webhook secret of the test configuration.
+pub const WEBHOOK_SECRET: &str = "test_webhook_secret_of_the_backend_tests";
+/// The operator secret (`OPERATOR_SECRET`) of the test configuration.
+pub const OPERATOR_SECRET: &str = "test_operator_token_of_the_backend_tests";
+/// The session secret of the test configuration.
+pub const SESSION_SECRET: &str = "test_session_secret_of_the_backend_tests";
+
+/// Test configuration: port 0 everywhere, files under `dir`, known secrets.
 pub fn config(dir: &Path) -> Config {
     let mut c = Config::sandbox_defaults();
+    c.webhook_secret = Some(WEBHOOK_SECRET.to_string());
+    c.operator_secret = Some(OPERATOR_SECRET.to_string());
+    c.session_secret = SESSION_SECRET.to_string();
     c.listen_addr = "127.0.0.1:0".parse().unwrap();
     c.sandbox_addr = "127.0.0.1:0".parse().unwrap();
     c.sandbox_db = dir.join("sandbox.sqlite");
@@ -59,11 +69,16 @@ impl App {
         let handles = razorpay_demo::start(config(&dir))
             .await
             .expect("app starts");
-        App {
-            handles,
-            dir,
-            http: client(),
-        }
+        App::with(handles, dir).await
+    }
+
+    /// An app around started servers, with a client that loaded the page's
+    /// `/api/config` (which starts its checkout session, as the page's does).
+    pub async fn with(handles: Handles, dir: PathBuf) -> App {
+        let app = App { handles, dir, http: client() };
+        let (status, _) = app.get("/api/config").await;
+        assert_eq!(status, 200);
+        app
     }
 
     pub async fn stop(self) {
@@ -136,10 +151,23 @@ impl App {
         cb.headers()["location"].to_str().unwrap().to_string()
     }
 
+    /// The result page's verdict for a callback `Location` (`GET /api/checkout/result`).
+    pub async fn verdict(&self, location: &str) -> Value {
+        let q = location.split_once('?').map(|(_, q)| q).unwrap_or_default();
+        let (status, v) = self.get(&format!("/api/checkout/result?{q}")).await;
+        assert_eq!(status, 200, "{v}");
+        v
+    }
+
+    /// `GET /api/webhooks` as the operator.
+    pub async fn webhooks(&self) -> (u16, Value) {
+        Self::send(self.http.get(self.url("/api/webhooks")).bearer_auth(OPERATOR_SECRET)).await
+    }
+
     /// Polls `GET /api/webhooks` until `event` for `entity_id` is recorded.
     pub async fn wait_for_webhook(&self, event: &str, entity_id: &str) -> bool {
         for _ in 0..100 {
-            let (_, list) = self.get("/api/webhooks").await;
+            let (_, list) = self.webhooks().await;
             let found = list["items"].as_array().is_some_and(|items| {
                 items
                     .iter()
