@@ -78,6 +78,44 @@ pub fn server_order(
     Ok(value)
 }
 
+/// The customer rule. An order that names a customer, at the top
+/// (`customer_id`) or on its payment (`payment.customer_id`), goes on only
+/// from that customer's session (`require`: 401 signed in as nobody, 403 as
+/// someone else), and then names the session's customer in both places, so
+/// the gateway pays with, and saves onto, the signed-in customer only. The
+/// two ids must agree (the crate refuses otherwise; checked again here, the
+/// rule must not rest on one place). An order that names no customer is a
+/// guest's: no saved card, no save, no mandate (the crate and the gateway
+/// refuse those without a customer).
+///
+/// # Errors
+/// 400 on `payment.customer_id` when the ids differ; `require`'s error.
+pub fn bind_customer(
+    order: &mut Value,
+    require: impl Fn(&str) -> Result<(), ApiError>,
+) -> Result<(), ApiError> {
+    let top = order.get("customer_id").and_then(Value::as_str);
+    let on_payment = order.pointer("/payment/customer_id").and_then(Value::as_str);
+    let customer_id = match (top, on_payment) {
+        (None, None) => return Ok(()),
+        (Some(a), Some(b)) if a != b => {
+            return Err(ApiError::validation(
+                Some("payment.customer_id".into()),
+                "The payment customer_id must equal the order's customer_id",
+            ))
+        }
+        (Some(c), _) | (None, Some(c)) => c.to_string(),
+    };
+    require(&customer_id)?;
+    if let Some(o) = order.as_object_mut() {
+        o.insert("customer_id".into(), json!(customer_id));
+    }
+    if let Some(p) = order.get_mut("payment").and_then(Value::as_object_mut) {
+        p.insert("customer_id".into(), json!(customer_id));
+    }
+    Ok(())
+}
+
 fn replay_header(resp: Response, replayed: bool) -> Response {
     let mut resp = resp;
     if replayed {
@@ -123,11 +161,11 @@ pub async fn checkout(
     let key = idempotency::key_from(&headers)?;
     let ip = client_ip(&headers, peer, state.trust_x_forwarded_for);
     let callback_url = format!("{}/checkout/callback", state.public_url);
-    let order = server_order(&body, ip, &callback_url, now_ms())?;
+    let mut order = server_order(&body, ip, &callback_url, now_ms())?;
     // A customer's saved card or mandate only from that customer's session.
-    if let Some(customer_id) = order.get("customer_id").and_then(Value::as_str) {
-        crate::session::require(&state.key_secret, &headers, customer_id)?;
-    }
+    bind_customer(&mut order, |c| {
+        crate::session::require(&state.key_secret, &headers, c)
+    })?;
     let fingerprint = order_fingerprint(&order);
     // The merchant's order id: one payment per receipt, across tabs too.
     let receipt = order
