@@ -20,6 +20,7 @@
 pub mod access_log;
 pub mod body;
 pub mod callback;
+pub mod carts;
 pub mod config;
 pub mod crypto;
 pub mod db;
@@ -185,7 +186,7 @@ pub async fn start(config: Config) -> Result<Handles, String> {
             &config.key_secret,
             config.account_id.clone(),
         )?,
-        db: db::Db::open(&config.demo_db, state::SCHEMA)?,
+        db: db::Db::open(&config.demo_db, &[state::SCHEMA, carts::SCHEMA].concat())?,
         key_id: config.key_id.clone(),
         key_secret: config.key_secret.clone(),
         webhook_secret: config.webhook_secret.clone(),

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{count_orders, next_url, order, App};
+use common::{count_orders, next_url, App};
 use razorpay_demo::config::{SANDBOX_KEY_ID, SANDBOX_KEY_SECRET};
 use serde_json::{json, Value};
 
@@ -30,7 +30,7 @@ async fn checkout_from(client: &reqwest::Client, app: &App, body: &Value) -> (u1
 /// id and token.
 async fn victim_with_a_saved_card(app: &App) -> (String, String) {
     let cust = app.customer().await;
-    let mut body = order("4100280000001007", Some(&cust));
+    let mut body = app.order("4100280000001007", Some(&cust)).await;
     body["payment"]["save"] = json!(1);
     let (status, o) = app.checkout("victim-1", &body).await;
     assert_eq!(status, 200, "{o}");
@@ -51,12 +51,12 @@ async fn a_victims_customer_id_on_the_payment_alone_pays_and_saves_nothing() {
     let orders_before = count_orders(&sandbox_db);
 
     // Pay with the victim's saved card: no card, no CVV.
-    let mut steal = order("4100280000001007", None);
+    let mut steal = app.order("4100280000001007", None).await;
     steal["payment"]["card"] = json!({});
     steal["payment"]["token"] = json!(token);
     steal["payment"]["customer_id"] = json!(victim);
     // Save the attacker's card onto the victim.
-    let mut plant = order("5500670000001002", None);
+    let mut plant = app.order("5500670000001002", None).await;
     plant["payment"]["customer_id"] = json!(victim);
     plant["payment"]["save"] = json!(1);
 
@@ -132,7 +132,7 @@ async fn the_sandbox_refuses_a_token_that_is_not_the_paying_customers() {
         (None, None, "token"),
     ];
     for (top, on_payment, field) in cases {
-        let mut o = order("", top);
+        let mut o = app.order("", top).await;
         o["payment"]["card"] = json!({});
         o["payment"]["token"] = json!(token);
         o["payment"]["ip"] = json!("127.0.0.1");
@@ -146,3 +146,80 @@ async fn the_sandbox_refuses_a_token_that_is_not_the_paying_customers() {
     assert_eq!(count_orders(&app.dir.join("sandbox.sqlite")), before);
     app.stop().await;
 }
+
+/// Finding 7: the backend prices the cart; a body with another amount,
+/// currency or mandate limit is refused before anything reaches the
+/// gateway, and every order must name a cart of the shop.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_cart_sets_the_price_not_the_page() {
+    let app = App::start("guard-price").await;
+    let cust = app.customer().await;
+    let tea = common::new_cart(&app.handles.demo_url, "tea_monthly").await;
+    let (status, again) = app.get(&format!("/api/carts/{}", tea["id"].as_str().unwrap())).await;
+    assert_eq!((status, &again), (200, &tea));
+    assert_eq!((tea["amount"].clone(), tea["currency"].clone()), (json!(100), json!("INR")));
+    assert_eq!(tea["mandate"], json!({ "max_amount": 100000, "frequency": "monthly" }));
+    let gift = common::new_cart(&app.handles.demo_url, "gift_box").await;
+    assert_eq!((gift["amount"].clone(), gift["mandate"].clone()), (json!(49900), Value::Null));
+    let (status, e) = app.post("/api/carts", &json!({ "product": "free_lunch" })).await;
+    assert_eq!((status, e["error"]["field"].clone()), (400, json!("product")), "{e}");
+    let (status, e) = app.get("/api/carts/cart_AAAAAAAAAAAAAA").await;
+    assert_eq!((status, e["error"]["code"].clone()), (404, json!("BAD_REQUEST_ERROR")), "{e}");
+
+    let tea_id = tea["id"].as_str().unwrap();
+    let gift_id = gift["id"].as_str().unwrap();
+    let mandate = |cart: &str| {
+        let mut o = common::order_in(cart, "4718609108204366", Some(&cust));
+        o["payment"]["recurring"] = json!(1);
+        o["token"] = json!({ "max_amount": 100000, "frequency": "monthly" });
+        o
+    };
+    type Edit = Box<dyn Fn(&mut Value)>;
+    let cases: Vec<(Value, Edit, &str)> = vec![
+        // One paisa for the ₹1.00 cart.
+        (common::order_in(tea_id, "4111111111111111", None), Box::new(|o| { o["amount"] = json!(1); o["payment"]["amount"] = json!(1) }), "amount"),
+        // The tea's price for the ₹499 gift box.
+        (common::order_in(gift_id, "4111111111111111", None), Box::new(|_| {}), "amount"),
+        (common::order_in(tea_id, "4111111111111111", None), Box::new(|o| o["currency"] = json!("MYR")), "currency"),
+        // A mandate the shop never offered, or a higher limit than the cart's.
+        (mandate(tea_id), Box::new(|o| o["token"]["max_amount"] = json!(100_000_000)), "token.max_amount"),
+        (mandate(tea_id), Box::new(|o| o["token"]["frequency"] = json!("as_presented")), "token.frequency"),
+        (mandate(gift_id), Box::new(|o| { o["amount"] = json!(49900); o["payment"]["amount"] = json!(49900) }), "token"),
+        // No cart, or not one of this shop's.
+        (common::order_in(tea_id, "4111111111111111", None), Box::new(|o| { o.as_object_mut().unwrap().remove("receipt"); }), "receipt"),
+        (common::order_in("cart_AAAAAAAAAAAAAA", "4111111111111111", None), Box::new(|_| {}), "receipt"),
+        (common::order_in("rcpt_anything", "4111111111111111", None), Box::new(|_| {}), "receipt"),
+    ];
+    for (i, (mut body, edit, field)) in cases.into_iter().enumerate() {
+        edit(&mut body);
+        let (status, e) = app.checkout(&format!("price-{i}"), &body).await;
+        assert_eq!(status, 400, "case {i} ({field}): {e}");
+        assert_eq!(e["error"]["field"], field, "case {i}: {e}");
+        assert_eq!(e["error"]["code"], "BAD_REQUEST_ERROR");
+    }
+    assert_eq!(count_orders(&app.dir.join("sandbox.sqlite")), 0, "nothing reached the gateway");
+
+    // The cart's own price goes through; a mandate without a limit gets the cart's.
+    let (status, o) = app.checkout("price-ok", &common::order_in(gift_id, "4111111111111111", None).tap(|o| {
+        o["amount"] = json!(49900);
+        o["payment"]["amount"] = json!(49900);
+    })).await;
+    assert_eq!(status, 200, "{o}");
+    assert_eq!(sandbox_get(&app, &format!("/v1/orders/{}", o["id"].as_str().unwrap())).await["amount"], 49900);
+    let mut reg = mandate(tea_id);
+    reg["token"].as_object_mut().unwrap().remove("max_amount");
+    let (status, o) = app.checkout("price-mandate", &reg).await;
+    assert_eq!(status, 200, "{o}");
+    app.approve(&next_url(&o, "redirect"), "approve").await;
+    let (_, tokens) = app.get(&format!("/api/customers/{cust}/tokens")).await;
+    assert_eq!(tokens["items"][0]["max_amount"], 100000, "{tokens}");
+    app.stop().await;
+}
+
+trait Tap: Sized {
+    fn tap(mut self, f: impl FnOnce(&mut Self)) -> Self {
+        f(&mut self);
+        self
+    }
+}
+impl Tap for Value {}

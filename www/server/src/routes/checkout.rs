@@ -166,6 +166,8 @@ pub async fn checkout(
     bind_customer(&mut order, |c| {
         crate::session::require(&state.key_secret, &headers, c)
     })?;
+    // The price is the cart's, never the page's.
+    crate::carts::price(&state, &mut order).await?;
     let fingerprint = order_fingerprint(&order);
     // The merchant's order id: one payment per receipt, across tabs too.
     let receipt = order

@@ -4,6 +4,7 @@
 //! - [`otp`]: `POST /api/checkout/otp/{generate,submit,resend}`;
 //! - [`tokens`]: customers, tokens, payments;
 //! - [`webhooks`]: `POST /api/webhooks/razorpay`, `GET /api/webhooks`;
+//! - [`crate::carts`]: `POST /api/carts`, `GET /api/carts/{id}`;
 //! - `GET /api/config` (here).
 
 pub mod checkout;
@@ -26,6 +27,8 @@ use crate::state::AppState;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/api/config", get(config))
+        .route("/api/carts", post(crate::carts::create))
+        .route("/api/carts/{id}", get(crate::carts::fetch))
         .route("/api/checkout", post(checkout::checkout))
         .route("/api/checkout/otp/generate", post(otp::generate))
         .route("/api/checkout/otp/submit", post(otp::submit))
