@@ -422,7 +422,7 @@ fn odd_value(rng: &mut Rng) -> Value {
     }
 }
 
-/// A random node of `v` (`None`: the root).
+/// Every node path of `v` (object keys, array indices), depth first.
 fn paths(v: &Value, prefix: &mut Vec<String>, out: &mut Vec<Vec<String>>) {
     match v {
         Value::Object(m) => {
@@ -494,12 +494,10 @@ pub fn mutate(rng: &mut Rng, seed: &Value) -> Vec<u8> {
                 }
             }
             _ => {
-                if let Some(n) = node(&mut v, &path) {
-                    if let Value::String(s) = n {
-                        let cut = rng.below(s.len() + 1);
-                        let cut = (0..=cut).rev().find(|i| s.is_char_boundary(*i)).unwrap_or(0);
-                        s.truncate(cut);
-                    }
+                if let Some(Value::String(s)) = node(&mut v, &path) {
+                    let cut = rng.below(s.len() + 1);
+                    let cut = (0..=cut).rev().find(|i| s.is_char_boundary(*i)).unwrap_or(0);
+                    s.truncate(cut);
                 }
             }
         }

@@ -216,7 +216,7 @@ async fn the_demo_pages_send_a_strict_csp_and_have_no_inline_script() {
 async fn one_payment_per_merchant_order_across_keys() {
     let app = App::start("receipts").await;
     let cart = app.cart().await;
-    let mut body = common::order_in(&cart, "4100 2800 0000 1007", None);
+    let body = common::order_in(&cart, "4100 2800 0000 1007", None);
     // Two tabs at once: two keys, one order; both follow the same payment.
     let (a, b) = tokio::join!(app.checkout("tab-a", &body), app.checkout("tab-b", &body));
     assert_eq!(a.0, 200, "{}", a.1);
