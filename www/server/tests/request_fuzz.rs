@@ -55,6 +55,29 @@ fn mutated_bodies_for_every_post_route_keep_the_invariants() {
     assert!(failures.is_empty(), "{} of {} answers broke an invariant:\n{}", failures.len(), cases, failures[..failures.len().min(10)].join("\n"));
 }
 
+/// `REQUEST_FUZZ_WRITE_SEEDS=<dir>`: writes every seed as a `backend_request`
+/// input (route byte, flags byte, body) into `<dir>` (scripts/fuzz.sh seeds
+/// the target from them; fuzz/corpus/backend_request/ was made so).
+#[test]
+fn seeds_as_fuzz_inputs() {
+    let Ok(dir) = std::env::var("REQUEST_FUZZ_WRITE_SEEDS") else {
+        return;
+    };
+    let b = Backend::start();
+    std::fs::create_dir_all(&dir).unwrap();
+    for (i, (route, body)) in b.seeds.iter().enumerate() {
+        let mut body = body.to_string().into_bytes();
+        if ROUTES[*route] == "/checkout/callback" {
+            body = as_form(&body);
+        }
+        for signed_in in [0u8, 1] {
+            let mut data = vec![*route as u8, signed_in];
+            data.extend_from_slice(&body);
+            std::fs::write(Path::new(&dir).join(format!("seed-{i:02}-{signed_in}")), data).unwrap();
+        }
+    }
+}
+
 #[test]
 fn the_backend_request_corpus_replays() {
     let b = Backend::start();
