@@ -1359,10 +1359,12 @@ mod tests {
             v["payment"]["referer"] = json!("https://shop.example/checkout");
             v
         }
-        let flows: [(&str, fn() -> Value); 4] =
-            [("new card", new_card), ("recurring", recurring), ("saved card", saved), ("server", server_input)];
+        type Flow = (&'static str, fn() -> Value);
         // (top-level, on the payment, what the payment gets or the refused field)
-        let cases: [(Option<&str>, Option<&str>, Result<&str, &str>); 6] = [
+        type AgreeCase = (Option<&'static str>, Option<&'static str>, Result<&'static str, &'static str>);
+        let flows: [Flow; 4] =
+            [("new card", new_card), ("recurring", recurring), ("saved card", saved), ("server", server_input)];
+        let cases: [AgreeCase; 6] = [
             (Some(A), None, Ok(A)),
             (None, Some(A), Ok(A)),
             (Some(A), Some(A), Ok(A)),
