@@ -347,6 +347,41 @@ mod tests {
     }
 
     #[test]
+    fn bind_customer_puts_the_sessions_customer_in_both_places_or_refuses() {
+        use axum::http::StatusCode;
+        let signed_in = |c: &str| {
+            if c == "cust_AAAAAAAAAAAAAA" {
+                Ok(())
+            } else {
+                Err(ApiError::new(StatusCode::FORBIDDEN, "BAD_REQUEST_ERROR", "not you", "customer", "payment_initiation", "x"))
+            }
+        };
+        let order = |top: Option<&str>, on_payment: Option<&str>| {
+            let mut o = serde_json::json!({ "amount": 100, "payment": { "amount": 100 } });
+            if let Some(c) = top {
+                o["customer_id"] = c.into();
+            }
+            if let Some(c) = on_payment {
+                o["payment"]["customer_id"] = c.into();
+            }
+            o
+        };
+        for (top, on_payment) in [(Some("cust_AAAAAAAAAAAAAA"), None), (None, Some("cust_AAAAAAAAAAAAAA"))] {
+            let mut o = order(top, on_payment);
+            bind_customer(&mut o, signed_in).unwrap();
+            assert_eq!((&o["customer_id"], &o["payment"]["customer_id"]), (&"cust_AAAAAAAAAAAAAA".into(), &"cust_AAAAAAAAAAAAAA".into()));
+        }
+        let mut guest = order(None, None);
+        bind_customer(&mut guest, |_| panic!("a guest order asks for no session")).unwrap();
+        assert_eq!(guest, order(None, None));
+        let mut victim = order(None, Some("cust_BBBBBBBBBBBBBB"));
+        assert_eq!(bind_customer(&mut victim, signed_in).unwrap_err().status, StatusCode::FORBIDDEN);
+        let mut mixed = order(Some("cust_AAAAAAAAAAAAAA"), Some("cust_BBBBBBBBBBBBBB"));
+        let e = bind_customer(&mut mixed, signed_in).unwrap_err();
+        assert_eq!((e.status, e.field.as_deref()), (StatusCode::BAD_REQUEST, Some("payment.customer_id")));
+    }
+
+    #[test]
     fn the_stored_fingerprint_covers_neither_the_number_nor_the_cvv() {
         let order = |number: &str, cvv: &str, amount: u32| {
             serde_json::json!({
