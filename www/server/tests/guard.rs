@@ -144,6 +144,27 @@ async fn the_sandbox_refuses_a_token_that_is_not_the_paying_customers() {
         assert_eq!(e["error"]["field"], field, "{top:?} {on_payment:?}: {e}");
     }
     assert_eq!(count_orders(&app.dir.join("sandbox.sqlite")), before);
+
+    // Finding 15: the CVV has the network's length, for a saved card too
+    // (the victim's Visa token: 3 digits, not 4).
+    let mut saved = app.order("", Some(&victim)).await;
+    saved["payment"]["card"] = json!({ "cvv": "8375" });
+    saved["payment"]["token"] = json!(token);
+    let (status, e) = app.checkout("cvv-saved", &saved).await;
+    assert_eq!((status, e["error"]["field"].clone()), (400, json!("cvv")), "{e}");
+    saved["payment"]["card"] = json!({ "cvv": "837" });
+    let (status, o) = app.checkout("cvv-saved-2", &saved).await;
+    assert_eq!(status, 200, "{o}");
+    // And for a new card: an American Express CVV has 4 digits, any other 3.
+    for (number, cvv, want) in [("378282246310005", "837", 400), ("4111111111111111", "8375", 400), ("378282246310005", "8375", 200)] {
+        let mut o = app.order(number, None).await;
+        o["payment"]["card"]["cvv"] = json!(cvv);
+        let (status, e) = app.checkout(&format!("cvv-{number}-{cvv}"), &o).await;
+        assert_eq!(status, want, "{number} {cvv}: {e}");
+        if want == 400 {
+            assert_eq!(e["error"]["field"], "cvv", "{e}");
+        }
+    }
     app.stop().await;
 }
 
