@@ -25,7 +25,7 @@ ROOT=$PWD
 
 SECS=${1:-60}
 shift || true
-ALL_TARGETS=(card_number expiry cvv order_request gateway_response next_url)
+ALL_TARGETS=(card_number expiry cvv order_request gateway_response next_url backend_request)
 if [ $# -gt 0 ]; then TARGETS=("$@"); else TARGETS=("${ALL_TARGETS[@]}"); fi
 case "$SECS" in ''|*[!0-9]*) echo "usage: scripts/fuzz.sh [seconds-per-target] [target...]" >&2; exit 2 ;; esac
 

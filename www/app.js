@@ -13,27 +13,6 @@ const payButton = $('pay');
 const inputs = {
   number: $('number'), expiry: $('expiry'), cvv: $('cvv'), name: $('name'), email: $('email'), contact: $('contact'),
 };
-const AMOUNT = 100; // paise: ₹1.00
-const MANDATE_MAX = 100000; // ₹1,000
-
-// ---------------------------------------------------------------- the cart
-
-// The merchant's order (cart) id, sent as the order's `receipt`. It is the
-// same for every attempt on this page, after a reload, and in another tab
-// opened on this URL: the backend lets one payment through per receipt, so
-// a retry or a second tab never charges twice. It is in the URL (never card
-// data: only this id).
-function cartId() {
-  const params = new URLSearchParams(location.search);
-  const given = params.get('cart');
-  if (given && /^[A-Za-z0-9_-]{1,40}$/.test(given)) return given;
-  const bytes = crypto.getRandomValues(new Uint8Array(10));
-  const id = `cart_${Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')}`;
-  params.set('cart', id);
-  history.replaceState(history.state, '', `${location.pathname}?${params}${location.hash}`);
-  return id;
-}
-const CART = cartId();
 
 // ---------------------------------------------------------------- backend
 
@@ -48,10 +27,43 @@ async function api(method, path, body) {
   return data;
 }
 
+// ---------------------------------------------------------------- the cart
+
+// The shop's cart, kept and priced by the backend (POST /api/carts): the
+// page shows its price and sends it back, and the backend refuses an order
+// at any other amount, currency or mandate limit. Its id is the order's
+// `receipt`. It is the same for every attempt on this page, after a
+// reload, and in another tab opened on this URL: the backend lets one
+// payment through per cart, so a retry or a second tab never charges
+// twice. It is in the URL (never card data: only this id).
+const PRODUCT = 'tea_monthly';
+async function loadCart() {
+  const params = new URLSearchParams(location.search);
+  const given = params.get('cart');
+  if (given && /^cart_[A-Za-z0-9]{14}$/.test(given)) {
+    const known = await api('GET', `/api/carts/${given}`).catch(() => null);
+    if (known) return known;
+  }
+  const cart = await api('POST', '/api/carts', { product: PRODUCT });
+  params.set('cart', cart.id);
+  history.replaceState(history.state, '', `${location.pathname}?${params}${location.hash}`);
+  return cart;
+}
+
+/** ₹1.00: an amount in subunits, as the shopper reads it. */
+const money = (amount, currency) =>
+  new Intl.NumberFormat('en-IN', { style: 'currency', currency }).format(amount / 100);
+
 let config = null;
 let customer = null;
+let cart = null;
 try {
   config = await api('GET', '/api/config');
+  cart = await loadCart();
+  const price = money(cart.amount, cart.currency);
+  $('amount').textContent = price;
+  payButton.textContent = `Pay ${price}`;
+  $('mandate').closest('label').hidden = !cart.mandate;
 } catch {
   showStatus('fail', 'The payment server is not reachable: you can still check a card.');
 }
@@ -220,12 +232,12 @@ function request() {
     method: 'card',
     card: cardInput(),
   };
-  const body = { amount: AMOUNT, currency: 'INR', customer_id: customer?.id, receipt: CART, payment };
+  const body = { amount: cart.amount, currency: cart.currency, customer_id: customer?.id, receipt: cart.id, payment };
   if (selectedToken) {
     payment.token = selectedToken.id;
   } else if (mandate) {
     payment.recurring = 1;
-    body.token = { max_amount: MANDATE_MAX, frequency: 'monthly' };
+    body.token = { max_amount: cart.mandate.max_amount, frequency: cart.mandate.frequency };
   } else if ($('save').checked) {
     payment.save = 1;
   }
@@ -287,7 +299,7 @@ form.addEventListener('submit', async (event) => {
     inputs[inputFor(verdict.errors[0].field)].focus();
     return;
   }
-  if (!config || !customer) {
+  if (!config || !customer || !cart) {
     showStatus('fail', 'The payment server is not reachable.');
     return;
   }

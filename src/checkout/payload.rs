@@ -1344,6 +1344,52 @@ mod tests {
         assert!(build(&v, &ctx).is_ok());
     }
 
+    /// The order's and the payment's `customer_id` name one customer in
+    /// every flow: a payment naming another customer than its order is
+    /// refused on `payment.customer_id` (a backend must never forward a
+    /// customer from the body it did not check; issue 11, finding 1).
+    #[test]
+    fn the_two_customer_ids_must_agree_in_every_flow() {
+        const A: &str = "cust_KhOZydVZbcThjW";
+        const B: &str = "cust_P6BCqqddZzNkJa";
+        fn server_input() -> Value {
+            let mut v = saved();
+            v["payment"]["browser"] = json!({"java_enabled": false, "javascript_enabled": true, "timezone_offset": -330,
+                                             "color_depth": 24, "screen_width": 1440, "screen_height": 900});
+            v["payment"]["referer"] = json!("https://shop.example/checkout");
+            v
+        }
+        type Flow = (&'static str, fn() -> Value);
+        // (top-level, on the payment, what the payment gets or the refused field)
+        type AgreeCase = (Option<&'static str>, Option<&'static str>, Result<&'static str, &'static str>);
+        let flows: [Flow; 4] =
+            [("new card", new_card), ("recurring", recurring), ("saved card", saved), ("server", server_input)];
+        let cases: [AgreeCase; 6] = [
+            (Some(A), None, Ok(A)),
+            (None, Some(A), Ok(A)),
+            (Some(A), Some(A), Ok(A)),
+            (Some(A), Some(" cust_KhOZydVZbcThjW "), Ok(A)),
+            (Some(A), Some(B), Err("payment.customer_id")),
+            (Some(B), Some("cust_khozydvzbcthjw"), Err("payment.customer_id")),
+        ];
+        for (flow, base) in flows {
+            for (top, on_payment, want) in cases {
+                let mut v = patch(base(), "customer_id", top.map(|c| json!(c)));
+                v = patch(v, "payment/customer_id", on_payment.map(|c| json!(c)));
+                let r = if flow == "server" { validate_order_request(&input(&v), NOW) } else { build(&v, &browser_ctx()) };
+                match (want, r) {
+                    (Ok(c), Ok(r)) => assert_eq!(r.payment.customer_id.as_deref(), Some(c), "{flow} {top:?} {on_payment:?}"),
+                    (Err(field), Err(errors)) => {
+                        assert_eq!(errors.len(), 1, "{flow}: {errors:?}");
+                        assert_eq!((errors[0].field(), errors[0].kind()), (Some(field), ErrorKind::InvalidValue), "{flow}");
+                        assert_eq!(errors[0].source(), "business");
+                    }
+                    (want, got) => panic!("{flow} {top:?} {on_payment:?}: want {want:?}, got {got:?}"),
+                }
+            }
+        }
+    }
+
     #[test]
     fn saved_card_table() {
         use ErrorKind::*;

@@ -223,3 +223,32 @@ test('a double click on Pay creates one order', async () => {
   await assertNoLeak(rec, { number: '4111111111111111', cvv: CVV });
   await context.close();
 });
+
+test('the page shows and sends the price of the cart the backend keeps, not its own', async () => {
+  // A ₹499 gift-box cart (no mandate on offer), made on the backend.
+  const made = await fetch(new URL('/api/carts', demo.demo), {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ product: 'gift_box' }),
+  });
+  const cart = await made.json();
+  const rec = await openPage(browser, `${demo.demo}?cart=${cart.id}`);
+  const { page, requests, context } = rec;
+  assert.equal(new URL(page.url()).searchParams.get('cart'), cart.id, 'the page kept the cart');
+  assert.equal(await page.textContent('#amount'), '₹499.00');
+  assert.equal(await page.textContent('#pay'), 'Pay ₹499.00');
+  assert.equal(await page.isVisible('#mandate'), false, 'no mandate on a cart that offers none');
+  await page.click('input[name=auth][value=redirect]');
+  await typeCard(page, { number: '4111 1111 1111 1111', cvv: CVV });
+  await Promise.all([page.waitForURL(/\/authorize$/), page.click('#pay')]);
+  const [post] = checkoutPosts(requests);
+  const sent = JSON.parse(post.body);
+  assert.deepEqual([sent.amount, sent.currency, sent.receipt], [49900, 'INR', cart.id]);
+  await context.close();
+
+  // A cart id the backend does not know: the page gets a new cart of its own.
+  const other = await openPage(browser, `${demo.demo}?cart=cart_AAAAAAAAAAAAAA`);
+  const fresh = new URL(other.page.url()).searchParams.get('cart');
+  assert.match(fresh, /^cart_[A-Za-z0-9]{14}$/);
+  assert.notEqual(fresh, 'cart_AAAAAAAAAAAAAA');
+  assert.equal(await other.page.textContent('#amount'), '₹1.00');
+  await other.context.close();
+});

@@ -6,7 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { startDemo, launchBrowser, openPage, typeCard, checkoutPosts, shots } from './harness.mjs';
-import { cartOf, ordersFor, totals } from '../support/sandbox.mjs';
+import { cartOf, newCart, ordersFor, totals } from '../support/sandbox.mjs';
 
 const TIMEOUT_MS = 3000;
 let demo;
@@ -108,7 +108,7 @@ test('a retry after a timeout reuses the Idempotency-Key and gets the first orde
 
 test('two tabs paying the same cart at once: one order, one payment', async () => {
   const before = await totals(demo.gateway);
-  const cart = `cart_twotabs${Date.now()}`;
+  const cart = await newCart(demo.demo);
   const url = `${demo.demo}?cart=${cart}`;
   const a = await openPage(browser, url);
   // The second tab of the same browser (same cookies, same cart URL).
@@ -152,7 +152,7 @@ test('two tabs paying the same cart at once: one order, one payment', async () =
 
 test('two tabs, same cart, different cards: the second is refused while the first is under way', async () => {
   const before = await totals(demo.gateway);
-  const cart = `cart_othercard${Date.now()}`;
+  const cart = await newCart(demo.demo);
   const a = await openPage(browser, `${demo.demo}?cart=${cart}`);
   // A second tab of the same browser (its cookies: the same checkout session).
   const b = { page: await a.context.newPage() };

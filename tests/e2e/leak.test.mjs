@@ -121,7 +121,9 @@ test('after a redirect pay() and direct calls with the number, the number and CV
       endpoint: '/api/checkout', allowedHosts: [config.gateway_host], allowLoopbackHttp: true, authentication: 'redirect',
       onNavigate: (url) => { navigatedTo = url; },
     });
-    const out = await checkout.pay({ amount: 100, currency: 'INR', customer_id: customer.id,
+    const cart = await (await fetch('/api/carts', { method: 'POST', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ product: 'tea_monthly' }) })).json();
+    const out = await checkout.pay({ amount: cart.amount, currency: cart.currency, customer_id: customer.id, receipt: cart.id,
       payment: { email: 'gaurav.kumar@example.com', contact: '9000090000', method: 'card', card } });
     return { valid: verdict.valid, status: out.status, navigatedTo };
   }, { number: spaced(VISA), cvv: CVV });

@@ -41,3 +41,13 @@ export async function totals(gateway) {
 
 /** The cart id (the order's receipt) of a demo checkout page. */
 export const cartOf = (page) => new URL(page.url()).searchParams.get('cart');
+
+/** A new cart of the demo shop's (POST /api/carts on the backend): its id, for `?cart=`. */
+export async function newCart(demo, product = 'tea_monthly') {
+  const response = await fetch(new URL('/api/carts', demo), {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ product }),
+  });
+  const cart = await response.json();
+  if (!response.ok) throw new Error(`POST /api/carts: ${response.status} ${JSON.stringify(cart)}`);
+  return cart.id;
+}

@@ -4,7 +4,8 @@
 //! Starts both (`razorpay_demo::start`) on ephemeral ports with fresh
 //! SQLite files, runs `--shoppers` concurrent shoppers for `--seconds`
 //! through `POST /api/checkout` (each order with its own Idempotency-Key
-//! and receipt), and mixes in deliberate duplicates:
+//! and a cart of its own from `POST /api/carts`: the receipt; the backend
+//! prices it), and mixes in deliberate duplicates:
 //!
 //! - every `--dup-every`-th order is sent twice at the same time with the
 //!   same key (a double click / a retry racing the first request);
@@ -74,8 +75,28 @@ fn options() -> Result<Options, String> {
     Ok(o)
 }
 
+/// The product every shopper buys (₹1.00 in the backend's catalogue).
+const PRODUCT: &str = "tea_monthly";
+
+/// A new cart from the backend: its id (the order's receipt).
+async fn new_cart(http: &reqwest::Client, demo_url: &str) -> Result<String, String> {
+    let r = http
+        .post(format!("{demo_url}/api/carts"))
+        .json(&json!({ "product": PRODUCT }))
+        .send()
+        .await
+        .map_err(|e| format!("POST /api/carts: transport error: {e}"))?;
+    let status = r.status().as_u16();
+    let v: Value = r.json().await.map_err(|e| format!("POST /api/carts: HTTP {status}, body not JSON: {e}"))?;
+    match v["id"].as_str() {
+        Some(id) if status == 200 && v["amount"] == 100 => Ok(id.to_string()),
+        _ => Err(format!("POST /api/carts: HTTP {status}: {v}")),
+    }
+}
+
 /// The composite order of one shopper's checkout, in the wire shape the
-/// page posts (no `ip`, no `callback_url`: the backend adds them).
+/// page posts (no `ip`, no `callback_url`: the backend adds them), at the
+/// cart's price.
 fn order(receipt: &str) -> Value {
     json!({
         "amount": 100,
@@ -151,10 +172,13 @@ async fn send(http: &reqwest::Client, url: &str, key: &str, body: &Value, kind: 
     (sample, error)
 }
 
-async fn shopper(id: usize, http: reqwest::Client, url: String, deadline: Instant, dup_every: u64, totals: Arc<Mutex<Totals>>) {
-    let _ = http.get(url.replace("/api/checkout", "/api/config")).send().await;
+async fn shopper(id: usize, http: reqwest::Client, demo_url: String, deadline: Instant, dup_every: u64, totals: Arc<Mutex<Totals>>) {
+    let url = format!("{demo_url}/api/checkout");
+    // The page loads /api/config first: that starts its checkout session.
+    let _ = http.get(format!("{demo_url}/api/config")).send().await;
     let mut samples = Vec::new();
     let mut errors = Vec::new();
+    let mut cart_errors = Vec::new();
     let mut keep = |(s, e): (Sample, Option<String>)| {
         samples.push(s);
         errors.extend(e);
@@ -164,7 +188,13 @@ async fn shopper(id: usize, http: reqwest::Client, url: String, deadline: Instan
     let mut n: u64 = 0;
     while Instant::now() < deadline {
         n += 1;
-        let receipt = format!("load-{id}-{n}");
+        let receipt = match new_cart(&http, &demo_url).await {
+            Ok(cart) => cart,
+            Err(e) => {
+                cart_errors.push(e);
+                break;
+            }
+        };
         let key = format!("key-{id}-{n}");
         let body = order(&receipt);
         if n.is_multiple_of(dup_every) {
@@ -194,6 +224,7 @@ async fn shopper(id: usize, http: reqwest::Client, url: String, deadline: Instan
     let mut t = totals.lock().await;
     t.samples.extend(samples);
     t.errors.extend(errors);
+    t.errors.extend(cart_errors);
 }
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
@@ -235,7 +266,6 @@ async fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let url = format!("{}/api/checkout", handles.demo_url);
     println!(
         "load: {} shoppers for {} s against {} (gateway {}), duplicates every {} orders",
         opts.shoppers, opts.seconds, handles.demo_url, handles.gateway_url, opts.dup_every
@@ -257,7 +287,7 @@ async fn main() -> ExitCode {
     let started = Instant::now();
     let deadline = started + Duration::from_secs_f64(opts.seconds);
     let tasks: Vec<_> = (0..opts.shoppers)
-        .map(|id| tokio::spawn(shopper(id, browser(), url.clone(), deadline, opts.dup_every, totals.clone())))
+        .map(|id| tokio::spawn(shopper(id, browser(), handles.demo_url.clone(), deadline, opts.dup_every, totals.clone())))
         .collect();
     let mut panicked = 0;
     for t in tasks {
@@ -268,7 +298,9 @@ async fn main() -> ExitCode {
     let elapsed = started.elapsed();
     if opts.fault {
         let key = Config::sandbox_defaults();
-        let mut body = order("load-0-1");
+        let paid = totals.lock().await.samples.iter().find(|s| s.kind == Kind::Unique && s.status == Some(200)).map(|s| s.receipt.clone());
+        let receipt = paid.unwrap_or_default();
+        let mut body = order(&receipt);
         body["payment"]["ip"] = json!("127.0.0.1");
         body["payment"]["callback_url"] = json!(format!("{}/checkout/callback", handles.demo_url));
         let injected = http
@@ -281,7 +313,7 @@ async fn main() -> ExitCode {
             Ok(r) => format!("HTTP {}", r.status().as_u16()),
             Err(e) => e.to_string(),
         };
-        println!("injected fault: a second order for receipt load-0-1 straight at the sandbox: {answer}");
+        println!("injected fault: a second order for receipt {receipt} straight at the sandbox: {answer}");
     }
     handles.shutdown().await;
 

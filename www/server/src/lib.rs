@@ -20,6 +20,7 @@
 pub mod access_log;
 pub mod body;
 pub mod callback;
+pub mod carts;
 pub mod config;
 pub mod crypto;
 pub mod db;
@@ -97,6 +98,57 @@ async fn shutdown_signal() {
         _ = ctrl_c => {},
         _ = term => {},
     }
+}
+
+/// The backend's state for `config`, calling the gateway at `gateway_url`
+/// with `http`; `public_url` is the base of `payment.callback_url`.
+///
+/// # Errors
+/// When the gateway client or the backend's database cannot be set up.
+pub fn app_state(
+    config: &Config,
+    http: reqwest::Client,
+    gateway_url: &str,
+    public_url: &str,
+) -> Result<state::AppState, String> {
+    Ok(state::AppState {
+        gateway: gateway_client::GatewayClient::new(
+            http,
+            gateway_url,
+            &config.key_id,
+            &config.key_secret,
+            config.account_id.clone(),
+        )?,
+        db: {
+            let db = db::Db::open(&config.demo_db, &[state::SCHEMA, carts::SCHEMA].concat())?;
+            db.migrate(state::MIGRATIONS);
+            db
+        },
+        key_id: config.key_id.clone(),
+        key_secret: config.key_secret.clone(),
+        session_secret: config.session_secret.clone(),
+        webhook_secret: config.webhook_secret.clone(),
+        public_url: public_url.trim_end_matches('/').to_string(),
+        trust_x_forwarded_for: config.trust_x_forwarded_for,
+        www_dir: config.www_dir.clone(),
+        pkg_dir: config.pkg_dir.clone(),
+        checkout_timeout_ms: config.checkout_timeout_ms,
+        operator_secret: config.operator_secret.clone(),
+        key_locks: Arc::new(Mutex::new(HashMap::new())),
+    })
+}
+
+/// The backend's router over `state`: the `/api` routes, the static files
+/// and the perimeter (`perimeter::guard`). [`start`] serves it; tests and
+/// the request fuzzer drive it in process.
+pub fn backend_router(state: state::AppState) -> Router {
+    routes::router()
+        .fallback(static_files::handler)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            perimeter::guard,
+        ))
+        .with_state(state)
 }
 
 /// A URL base for a bound address (`0.0.0.0` becomes `127.0.0.1`).
@@ -182,38 +234,8 @@ pub async fn start(config: Config) -> Result<Handles, String> {
         }
     };
 
-    let state = state::AppState {
-        gateway: gateway_client::GatewayClient::new(
-            http,
-            &gateway_url,
-            &config.key_id,
-            &config.key_secret,
-            config.account_id.clone(),
-        )?,
-        db: {
-            let db = db::Db::open(&config.demo_db, state::SCHEMA)?;
-            db.migrate(state::MIGRATIONS);
-            db
-        },
-        key_id: config.key_id.clone(),
-        key_secret: config.key_secret.clone(),
-        session_secret: config.session_secret.clone(),
-        webhook_secret: config.webhook_secret.clone(),
-        public_url: public_url.trim_end_matches('/').to_string(),
-        trust_x_forwarded_for: config.trust_x_forwarded_for,
-        www_dir: config.www_dir.clone(),
-        pkg_dir: config.pkg_dir.clone(),
-        checkout_timeout_ms: config.checkout_timeout_ms,
-        operator_secret: config.operator_secret.clone(),
-        key_locks: Arc::new(Mutex::new(HashMap::new())),
-    };
-    let mut app: Router = routes::router()
-        .fallback(static_files::handler)
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            perimeter::guard,
-        ))
-        .with_state(state);
+    let state = app_state(&config, http, &gateway_url, &public_url)?;
+    let mut app = backend_router(state);
     if config.hostile_gateway {
         // Held past the page's timeout (see `hostile`).
         let hold = std::time::Duration::from_millis(

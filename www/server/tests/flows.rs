@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{count_orders, next_url, order, query_param, App};
+use common::{count_orders, next_url, query_param, App};
 use razorpay_demo::crypto::payment_signature;
 use serde_json::{json, Value};
 
@@ -13,7 +13,7 @@ async fn redirect_flow_saves_the_card() {
     // fail_existing "0": the same customer again.
     assert_eq!(app.customer().await, cust);
 
-    let mut body = order("4100 2800 0000 1007", Some(&cust));
+    let mut body = app.order("4100 2800 0000 1007", Some(&cust)).await;
     body["payment"]["save"] = json!(1);
     let (status, o) = app.checkout("redirect-1", &body).await;
     assert_eq!(status, 200, "{o}");
@@ -106,7 +106,7 @@ async fn redirect_flow_saves_the_card() {
 async fn decline_on_the_bank_page_returns_the_error_fields() {
     let app = App::start("decline").await;
     let (status, o) = app
-        .checkout("decline-1", &order("5500 6700 0000 1002", None))
+        .checkout("decline-1", &app.order("5500 6700 0000 1002", None).await)
         .await;
     assert_eq!(status, 200, "{o}");
     let location = app.approve(&next_url(&o, "redirect"), "decline").await;
@@ -133,7 +133,7 @@ async fn decline_on_the_bank_page_returns_the_error_fields() {
 async fn otp_flow_wrong_then_resend_then_right() {
     let app = App::start("otp").await;
     let (status, o) = app
-        .checkout("otp-1", &order("6527 6589 0000 1005", None))
+        .checkout("otp-1", &app.order("6527 6589 0000 1005", None).await)
         .await;
     assert_eq!(status, 200, "{o}");
     let (status, gen) = app
@@ -217,7 +217,7 @@ async fn otp_flow_wrong_then_resend_then_right() {
 async fn saved_card_pays_without_cvv() {
     let app = App::start("saved").await;
     let cust = app.customer().await;
-    let mut first = order("5500670000001002", Some(&cust));
+    let mut first = app.order("5500670000001002", Some(&cust)).await;
     first["payment"]["save"] = json!(1);
     let (_, o) = app.checkout("saved-1", &first).await;
     app.approve(&next_url(&o, "redirect"), "approve").await;
@@ -232,7 +232,7 @@ async fn saved_card_pays_without_cvv() {
     let token = p["token_id"].as_str().unwrap().to_string();
 
     // The saved card: a token and no card object at all (so no cvv key).
-    let mut second = order("", Some(&cust));
+    let mut second = app.order("", Some(&cust)).await;
     let payment = second["payment"].as_object_mut().unwrap();
     payment.remove("card");
     payment.insert("token".into(), json!(token));
@@ -241,7 +241,7 @@ async fn saved_card_pays_without_cvv() {
     // And with the CVV left empty, as a page that keeps the field would send it
     // (another merchant order: a receipt of its own).
     second["payment"]["card"] = json!({ "cvv": "" });
-    second["receipt"] = json!("rcpt_saved_3");
+    second["receipt"] = json!(app.cart().await);
     let (status, o3) = app.checkout("saved-3", &second).await;
     assert_eq!(status, 200, "{o3}");
     let location = app.approve(&next_url(&o2, "redirect"), "approve").await;
@@ -268,8 +268,8 @@ async fn mandate_registration_then_a_recurring_debit() {
     let config = common::config(&dir);
     let app = App { handles: razorpay_demo::start(config).await.expect("app starts"), dir, http: common::client() };
     let cust = app.customer().await;
-    let mut reg = order("4718609108204366", Some(&cust));
-    reg["token"] = json!({ "max_amount": 87500, "frequency": "monthly" });
+    let mut reg = app.order("4718609108204366", Some(&cust)).await;
+    reg["token"] = json!({ "max_amount": 100000, "frequency": "monthly" });
     reg["payment"]["recurring"] = json!(1);
     let (status, o) = app.checkout("mandate-1", &reg).await;
     assert_eq!(status, 200, "{o}");
@@ -294,7 +294,7 @@ async fn mandate_registration_then_a_recurring_debit() {
         .clone();
     assert_eq!(t["recurring"], true);
     assert_eq!(t["recurring_details"]["status"], "confirmed");
-    assert_eq!(t["max_amount"], 87500);
+    assert_eq!(t["max_amount"], 100000);
     assert!(app.wait_for_webhook("token.confirmed", &token).await);
 
     let debit = json!({ "customer_id": cust, "token": token, "amount": 5000, "email": "gaurav.kumar@example.com", "contact": "9876543210" });
@@ -333,7 +333,7 @@ async fn mandate_registration_then_a_recurring_debit() {
 
     // Above the mandate's max_amount: refused (by the backend, before the gateway).
     let mut big = debit.clone();
-    big["amount"] = json!(90000);
+    big["amount"] = json!(110000);
     let r = operator("debit-2", &big).send().await.unwrap();
     assert_eq!(r.status().as_u16(), 400);
     let e: Value = r.json().await.unwrap();
@@ -349,7 +349,7 @@ async fn failure_scenario_cards_are_declined() {
         ("4000 0000 0000 9995", "insufficient_funds"),
     ] {
         let (status, e) = app
-            .checkout(&format!("declined-{reason}"), &order(card, None))
+            .checkout(&format!("declined-{reason}"), &app.order(card, None).await)
             .await;
         assert_eq!(status, 400, "{e}");
         assert_eq!(e["error"]["code"], "BAD_REQUEST_ERROR");
@@ -365,7 +365,7 @@ async fn failure_scenario_cards_are_declined() {
     }
     // Authentication fails even with a right OTP.
     let (_, o) = app
-        .checkout("declined-auth", &order("4000000000003220", None))
+        .checkout("declined-auth", &app.order("4000000000003220", None).await)
         .await;
     let (_, gen) = app
         .post(
@@ -385,8 +385,8 @@ async fn failure_scenario_cards_are_declined() {
 
     // The mandate is rejected: the payment is captured, the token is not usable.
     let cust = app.customer().await;
-    let mut reg = order("4000000000000127", Some(&cust));
-    reg["token"] = json!({ "max_amount": 87500, "frequency": "as_presented" });
+    let mut reg = app.order("4000000000000127", Some(&cust)).await;
+    reg["token"] = json!({ "max_amount": 100000, "frequency": "monthly" });
     reg["payment"]["recurring"] = json!(1);
     let (status, o) = app.checkout("declined-mandate", &reg).await;
     assert_eq!(status, 200, "{o}");
@@ -410,7 +410,7 @@ async fn failure_scenario_cards_are_declined() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn server_side_validation_refuses_bad_orders() {
     let app = App::start("validation").await;
-    let mut bad = order("4111111111111112", None);
+    let mut bad = app.order("4111111111111112", None).await;
     bad["payment"]["email"] = json!("not-an-email");
     let (status, e) = app.checkout("bad-1", &bad).await;
     assert_eq!(status, 400, "{e}");
@@ -423,7 +423,7 @@ async fn server_side_validation_refuses_bad_orders() {
     let r = app
         .http
         .post(app.url("/api/checkout"))
-        .json(&order("4111111111111111", None))
+        .json(&app.order("4111111111111111", None).await)
         .send()
         .await
         .unwrap();
@@ -432,7 +432,7 @@ async fn server_side_validation_refuses_bad_orders() {
         .http
         .post(app.url("/api/checkout"))
         .header("Idempotency-Key", "bad key!")
-        .json(&order("4111111111111111", None))
+        .json(&app.order("4111111111111111", None).await)
         .send()
         .await
         .unwrap();
@@ -449,7 +449,7 @@ async fn server_side_validation_refuses_bad_orders() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn one_order_per_idempotency_key_under_concurrency() {
     let app = App::start("idem").await;
-    let body = order("4111 1111 1111 1111", None);
+    let body = app.order("4111 1111 1111 1111", None).await;
     let (a, b) = tokio::join!(
         app.checkout("double-click", &body),
         app.checkout("double-click", &body)
@@ -475,8 +475,7 @@ async fn one_order_per_idempotency_key_under_concurrency() {
     assert_eq!(r.json::<Value>().await.unwrap(), a.1);
     // The same key for another order is refused.
     let mut other = body.clone();
-    other["amount"] = json!(200);
-    other["payment"]["amount"] = json!(200);
+    other["payment"]["card"]["number"] = json!("5500670000001002");
     let (status, e) = app.checkout("double-click", &other).await;
     assert_eq!(status, 422, "{e}");
     assert_eq!(count_orders(&app.dir.join("sandbox.sqlite")), 1);
@@ -487,7 +486,7 @@ async fn one_order_per_idempotency_key_under_concurrency() {
     assert_eq!(count_orders(&app.dir.join("sandbox.sqlite")), 1);
     // A new key and a new receipt: a new order.
     let mut next = body.clone();
-    next["receipt"] = json!("rcpt_next_order");
+    next["receipt"] = json!(app.cart().await);
     assert_eq!(app.checkout("second-order", &next).await.0, 200);
     assert_eq!(count_orders(&app.dir.join("sandbox.sqlite")), 2);
     app.stop().await;
@@ -497,7 +496,7 @@ async fn one_order_per_idempotency_key_under_concurrency() {
 async fn otp_urls_for_other_hosts_or_endpoints_are_refused() {
     let app = App::start("otp-host").await;
     let (_, o) = app
-        .checkout("host-1", &order("4111111111111111", None))
+        .checkout("host-1", &app.order("4111111111111111", None).await)
         .await;
     let good = next_url(&o, "otp_generate");
     let pid = o["payment_workflow"]["razorpay_payment_id"]
@@ -582,7 +581,7 @@ async fn webhooks_need_the_right_signature() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bodies_over_64_kib_get_a_json_413() {
     let app = App::start("limit").await;
-    let mut big = order("4111111111111111", None);
+    let mut big = app.order("4111111111111111", None).await;
     big["notes"] = json!({ "padding": "x".repeat(70 * 1024) });
     let (status, e) = app.checkout("big-1", &big).await;
     assert_eq!(status, 413);
@@ -614,7 +613,7 @@ async fn sandbox_state_survives_a_restart() {
     let dir = common::temp_dir("restart");
     let app = App::start_in(dir.clone()).await;
     let cust = app.customer().await;
-    let mut body = order("4100280000001007", Some(&cust));
+    let mut body = app.order("4100280000001007", Some(&cust)).await;
     body["payment"]["save"] = json!(1);
     let (_, o) = app.checkout("restart-1", &body).await;
     app.approve(&next_url(&o, "redirect"), "approve").await;
@@ -693,7 +692,7 @@ async fn sandbox_requires_basic_auth_and_validates_like_razorpay() {
     assert_eq!(o["status"], "created");
     assert_eq!(o["notes"], json!([]));
     // Composite without ip (the backend always adds it): refused.
-    let mut composite = order("4111111111111111", None);
+    let mut composite = app.order("4111111111111111", None).await;
     composite["payment"]["card"]["expiry_year"] = json!("35");
     let r = auth(http.post(app.gateway("/v1/orders")))
         .json(&composite)
@@ -801,7 +800,11 @@ async fn an_external_gateway_and_partner_auth_are_configuration() {
     let r = http
         .post(format!("{}/api/checkout", b.demo_url))
         .header("Idempotency-Key", "ext-1")
-        .json(&order("4111111111111111", None))
+        .json(&common::order_in(
+            common::new_cart(&b.demo_url, common::PRODUCT).await["id"].as_str().unwrap(),
+            "4111111111111111",
+            None,
+        ))
         .send()
         .await
         .unwrap();

@@ -6,8 +6,8 @@ mod common;
 
 use std::path::Path;
 
-use common::{count_orders, next_url, order, App};
 use common::WEBHOOK_SECRET as SANDBOX_WEBHOOK_SECRET;
+use common::{count_orders, next_url, App};
 use razorpay_demo::config::{SANDBOX_KEY_ID, SANDBOX_KEY_SECRET};
 use razorpay_demo::crypto::hmac_hex;
 use serde_json::{json, Value};
@@ -99,7 +99,7 @@ async fn unknown_fields_are_refused_as_the_gateway_would() {
         ("interval", |o| o["token"] = json!({ "max_amount": 1000, "frequency": "monthly", "interval": 1 })),
     ];
     for (i, (key, add)) in cases.into_iter().enumerate() {
-        let mut body = order("4111 1111 1111 1111", None);
+        let mut body = app.order("4111 1111 1111 1111", None).await;
         add(&mut body);
         let (status, e) = app.checkout(&format!("unknown-{i}"), &body).await;
         assert_eq!(status, 400, "{key}: {e}");
@@ -111,7 +111,7 @@ async fn unknown_fields_are_refused_as_the_gateway_would() {
     }
     assert_eq!(count_orders(&app.dir.join("sandbox.sqlite")), 0, "nothing reached the gateway");
     // The same order without them goes through.
-    let (status, o) = app.checkout("known-1", &order("4111 1111 1111 1111", None)).await;
+    let (status, o) = app.checkout("known-1", &app.order("4111 1111 1111 1111", None).await).await;
     assert_eq!(status, 200, "{o}");
     app.stop().await;
 }
@@ -242,8 +242,8 @@ async fn the_demo_pages_send_a_strict_csp_and_have_no_inline_script() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn one_payment_per_merchant_order_across_keys() {
     let app = App::start("receipts").await;
-    let mut body = order("4100 2800 0000 1007", None);
-    body["receipt"] = json!("cart_two_tabs_1");
+    let cart = app.cart().await;
+    let body = common::order_in(&cart, "4100 2800 0000 1007", None);
     // Two tabs at once: two keys, one order; both follow the same payment.
     let (a, b) = tokio::join!(app.checkout("tab-a", &body), app.checkout("tab-b", &body));
     assert_eq!(a.0, 200, "{}", a.1);
@@ -251,13 +251,12 @@ async fn one_payment_per_merchant_order_across_keys() {
     assert_eq!(a.1["id"], b.1["id"]);
     assert_eq!(a.1["payment_workflow"]["razorpay_payment_id"], b.1["payment_workflow"]["razorpay_payment_id"]);
     // Another card for the same cart while that payment is under way: refused.
-    let mut other = order("5500 6700 0000 1002", None);
-    other["receipt"] = json!("cart_two_tabs_1");
+    let other = common::order_in(&cart, "5500 6700 0000 1002", None);
     let (status, e) = app.checkout("tab-c", &other).await;
     assert_eq!(status, 409, "{e}");
     assert_eq!(e["error"]["reason"], "order_payment_in_progress");
     assert_eq!(e["error"]["field"], "receipt");
-    let (orders, payments) = sandbox_orders(&app, "cart_two_tabs_1").await;
+    let (orders, payments) = sandbox_orders(&app, &cart).await;
     assert_eq!((orders.len(), payments.len()), (1, 1));
 
     // Paid: any further checkout of the cart is refused, the same order too.
@@ -270,30 +269,29 @@ async fn one_payment_per_merchant_order_across_keys() {
     }
     // The first tab's own retry (its key) still gets its answer back.
     assert_eq!(app.checkout("tab-a", &body).await.1, a.1);
-    let (orders, payments) = sandbox_orders(&app, "cart_two_tabs_1").await;
+    let (orders, payments) = sandbox_orders(&app, &cart).await;
     assert_eq!((orders.len(), payments.len()), (1, 1));
     assert_eq!(payments[0]["status"], "captured");
 
     // A declined card, then another card for the same cart: allowed.
-    let mut declined = order("4000 0000 0000 0002", None);
-    declined["receipt"] = json!("cart_declined_1");
+    let declined_cart = app.cart().await;
+    let declined = common::order_in(&declined_cart, "4000 0000 0000 0002", None);
     assert_eq!(app.checkout("decl-1", &declined).await.0, 400);
-    let mut good = order("4111 1111 1111 1111", None);
-    good["receipt"] = json!("cart_declined_1");
+    let good = common::order_in(&declined_cart, "4111 1111 1111 1111", None);
     let (status, o) = app.checkout("decl-2", &good).await;
     assert_eq!(status, 200, "{o}");
-    let (orders, payments) = sandbox_orders(&app, "cart_declined_1").await;
+    let (orders, payments) = sandbox_orders(&app, &declined_cart).await;
     assert_eq!(orders.len(), 2);
     let mut statuses: Vec<&str> = payments.iter().map(|p| p["status"].as_str().unwrap()).collect();
     statuses.sort_unstable();
     assert_eq!(statuses, ["created", "failed"]);
 
-    // Orders without a receipt are left to the Idempotency-Key alone.
-    let mut plain = order("4111 1111 1111 1111", None);
+    // Every order pays a cart: one without a receipt is refused.
+    let mut plain = app.order("4111 1111 1111 1111", None).await;
     plain.as_object_mut().unwrap().remove("receipt");
-    assert_eq!(app.checkout("plain-1", &plain).await.0, 200);
-    assert_eq!(app.checkout("plain-2", &plain).await.0, 200);
-    assert_eq!(count_orders(&app.dir.join("sandbox.sqlite")), 1 + 2 + 2);
+    let (status, e) = app.checkout("plain-1", &plain).await;
+    assert_eq!((status, e["error"]["field"].clone()), (400, json!("receipt")), "{e}");
+    assert_eq!(count_orders(&app.dir.join("sandbox.sqlite")), 1 + 2);
     app.stop().await;
 }
 
@@ -363,7 +361,7 @@ async fn a_customers_cards_payments_and_mandates_only_from_that_customers_sessio
     let app = App::start("session").await;
     // The shopper signs in, pays and saves the card.
     let cust = app.customer().await;
-    let mut body = order("4100280000001007", Some(&cust));
+    let mut body = app.order("4100280000001007", Some(&cust)).await;
     body["payment"]["save"] = json!(1);
     let (status, o) = app.checkout("session-1", &body).await;
     assert_eq!(status, 200, "{o}");
@@ -375,10 +373,10 @@ async fn a_customers_cards_payments_and_mandates_only_from_that_customers_sessio
     let (status, tokens) = app.get(&format!("/api/customers/{cust}/tokens")).await;
     assert_eq!((status, tokens["count"].clone()), (200, json!(1)));
 
-    let mut saved = order("4100280000001007", Some(&cust));
+    let mut saved = app.order("4100280000001007", Some(&cust)).await;
     saved["payment"]["card"] = json!({});
     saved["payment"]["token"] = json!(token);
-    saved["receipt"] = json!("rcpt_session_2");
+    saved["receipt"] = json!(app.cart().await);
     // (Mandate debits are no session's business at all: operator only, see tests/money.rs.)
     let attempts = |client: reqwest::Client| {
         let (cust, token, pid, saved) = (cust.clone(), token.clone(), pid.clone(), saved.clone());
@@ -419,7 +417,7 @@ async fn a_customers_cards_payments_and_mandates_only_from_that_customers_sessio
     let (_, tokens) = app.get(&format!("/api/customers/{cust}/tokens")).await;
     assert_eq!(tokens["count"], 1);
     // A guest payment (no customer) is shown to whoever holds its id.
-    let (status, g) = app.checkout("session-guest", &order("5500670000001002", None)).await;
+    let (status, g) = app.checkout("session-guest", &app.order("5500670000001002", None).await).await;
     assert_eq!(status, 200, "{g}");
     let gid = g["payment_workflow"]["razorpay_payment_id"].as_str().unwrap();
     assert_eq!(from(&common::client(), &app, reqwest::Method::GET, &format!("/api/payments/{gid}"), None).await, 200);

@@ -12,7 +12,7 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, Method, Uri};
 use axum::response::{IntoResponse, Response};
-use common::{next_url, order, App};
+use common::{new_cart, next_url, order_in, App};
 use razorpay_demo::config::{SANDBOX_KEY_ID, SANDBOX_KEY_SECRET};
 use serde_json::{json, Value};
 
@@ -144,7 +144,16 @@ async fn payments_on_token(app: &App, token: &str) -> Vec<Value> {
 /// Registers a mandate (as the signed-in shopper on `app`): (customer, token).
 async fn mandate(app: &App, frequency: &str, max_amount: i64) -> (String, String) {
     let cust = app.customer().await;
-    let mut reg = order("4718609108204366", Some(&cust));
+    // The shop's product whose mandate has these terms (the cart sets them).
+    let product = match frequency {
+        "monthly" => "tea_monthly",
+        _ => "tea_club",
+    };
+    let cart = new_cart(&app.handles.demo_url, product).await;
+    assert_eq!((cart["mandate"]["frequency"].as_str(), cart["mandate"]["max_amount"].as_i64()), (Some(frequency), Some(max_amount)));
+    let mut reg = order_in(cart["id"].as_str().unwrap(), "4718609108204366", Some(&cust));
+    reg["amount"] = cart["amount"].clone();
+    reg["payment"]["amount"] = cart["amount"].clone();
     reg["token"] = json!({ "max_amount": max_amount, "frequency": frequency });
     reg["payment"]["recurring"] = json!(1);
     let (status, o) = app.checkout(&format!("reg-{}", razorpay_demo::crypto::random_alnum(8)), &reg).await;
@@ -172,8 +181,8 @@ async fn a_checkout_answered_after_the_timeout_is_reconciled_not_sent_again() {
     let gw = start_with("late-gw", |c| c.sandbox_payment_expiry_secs = 5).await;
     let (stand_in, url) = start_stand_in(&gw.handles.gateway_url, "/v1/orders").await;
     let app = backend_behind("late-backend", &url).await;
-    let mut body = order("4100 2800 0000 1007", None);
-    body["receipt"] = json!("cart_slow_gateway_1");
+    let slow_cart = app.cart().await;
+    let body = order_in(&slow_cart, "4100 2800 0000 1007", None);
 
     // The gateway makes the order but answers after the backend gave up.
     stand_in.set(Mode::Late);
@@ -181,7 +190,7 @@ async fn a_checkout_answered_after_the_timeout_is_reconciled_not_sent_again() {
     assert_eq!(status, 502, "{e}");
     tokio::time::sleep(Duration::from_millis(LATE_MS + 300)).await;
     stand_in.set(Mode::Pass);
-    let (orders, payments) = at_gateway(&gw, "cart_slow_gateway_1").await;
+    let (orders, payments) = at_gateway(&gw, &slow_cart).await;
     assert_eq!((orders.len(), payments.len()), (1, 1), "the first attempt did reach the gateway");
     let first = payments[0]["id"].clone();
 
@@ -194,28 +203,28 @@ async fn a_checkout_answered_after_the_timeout_is_reconciled_not_sent_again() {
         assert_eq!(e["error"]["metadata"]["payment_id"], first, "{e}");
     }
     assert_eq!(stand_in.forwarded.load(Ordering::SeqCst), 1, "one POST /v1/orders reached the gateway");
-    let (orders, payments) = at_gateway(&gw, "cart_slow_gateway_1").await;
+    let (orders, payments) = at_gateway(&gw, &slow_cart).await;
     assert_eq!((orders.len(), payments.len()), (1, 1));
 
     // Once the gateway has failed that payment (not authenticated in time), the retry pays again.
     tokio::time::sleep(Duration::from_millis(6000)).await;
     let (status, o) = app.checkout("slow-1", &body).await;
     assert_eq!(status, 200, "{o}");
-    let (orders, payments) = at_gateway(&gw, "cart_slow_gateway_1").await;
+    let (orders, payments) = at_gateway(&gw, &slow_cart).await;
     assert_eq!(orders.len(), 2);
     let mut statuses: Vec<&str> = payments.iter().map(|p| p["status"].as_str().unwrap()).collect();
     statuses.sort_unstable();
     assert_eq!(statuses, ["created", "failed"]);
 
     // A request that never reached the gateway: the retry sends it (once).
-    let mut other = order("5500 6700 0000 1002", None);
-    other["receipt"] = json!("cart_lost_request_1");
+    let lost_cart = app.cart().await;
+    let other = order_in(&lost_cart, "5500 6700 0000 1002", None);
     stand_in.set(Mode::Lost);
     assert_eq!(app.checkout("lost-1", &other).await.0, 502);
     stand_in.set(Mode::Pass);
     let (status, o) = app.checkout("lost-1", &other).await;
     assert_eq!(status, 200, "{o}");
-    let (orders, payments) = at_gateway(&gw, "cart_lost_request_1").await;
+    let (orders, payments) = at_gateway(&gw, &lost_cart).await;
     assert_eq!((orders.len(), payments.len()), (1, 1));
     assert_eq!(app.checkout("lost-1", &other).await.1, o, "and replays it afterwards");
     app.stop().await;
@@ -267,15 +276,14 @@ fn backdate(app: &App, payment_id: &str, minutes: i64) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_attempt_left_open_past_the_window_cannot_be_approved_after_a_new_one() {
     let app = App::start("expired-attempt").await;
-    let mut first = order("4100 2800 0000 1007", None);
-    first["receipt"] = json!("cart_left_open_1");
+    let open_cart = app.cart().await;
+    let first = order_in(&open_cart, "4100 2800 0000 1007", None);
     let (status, a) = app.checkout("open-1", &first).await;
     assert_eq!(status, 200, "{a}");
     let first_pid = a["payment_workflow"]["razorpay_payment_id"].as_str().unwrap().to_string();
     // The shopper left the bank page open for 20 minutes (the window is 15).
     backdate(&app, &first_pid, 20);
-    let mut second = order("5500 6700 0000 1002", None);
-    second["receipt"] = json!("cart_left_open_1");
+    let second = order_in(&open_cart, "5500 6700 0000 1002", None);
     let (status, b) = app.checkout("open-2", &second).await;
     assert_eq!(status, 200, "{b}");
     // The first bank page refuses the expired payment...
@@ -288,7 +296,7 @@ async fn an_attempt_left_open_past_the_window_cannot_be_approved_after_a_new_one
     assert!(back.status().is_client_error(), "{}", back.status());
     // ...the second is approved: one captured payment for the cart.
     app.approve(&next_url(&b, "redirect"), "approve").await;
-    let (orders, payments) = at_gateway(&app, "cart_left_open_1").await;
+    let (orders, payments) = at_gateway(&app, &open_cart).await;
     assert_eq!(orders.len(), 2);
     let captured: Vec<&Value> = payments.iter().filter(|p| p["status"] == "captured").collect();
     assert_eq!(captured.len(), 1, "{payments:?}");
@@ -301,7 +309,7 @@ async fn an_attempt_left_open_past_the_window_cannot_be_approved_after_a_new_one
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_sandbox_fails_a_payment_not_authenticated_within_its_window() {
     let app = start_with("window", |c| c.sandbox_payment_expiry_secs = 1).await;
-    let (status, o) = app.checkout("window-1", &order("4111 1111 1111 1111", None)).await;
+    let (status, o) = app.checkout("window-1", &app.order("4111 1111 1111 1111", None).await).await;
     assert_eq!(status, 200, "{o}");
     let pid = o["payment_workflow"]["razorpay_payment_id"].as_str().unwrap().to_string();
     assert_eq!(sandbox_get(&app, &format!("/v1/payments/{pid}")).await["status"], "created");
@@ -362,7 +370,7 @@ async fn debits_start_from_the_merchants_server_once_a_month_within_max_amount()
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_bank_page_takes_only_the_redirect_it_issued() {
     let app = App::start("bank-token").await;
-    let (status, o) = app.checkout("bank-1", &order("4111 1111 1111 1111", None)).await;
+    let (status, o) = app.checkout("bank-1", &app.order("4111 1111 1111 1111", None).await).await;
     assert_eq!(status, 200, "{o}");
     let url = next_url(&o, "redirect");
     let pid = o["payment_workflow"]["razorpay_payment_id"].as_str().unwrap();

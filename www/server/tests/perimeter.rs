@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{next_url, order, App, OPERATOR_SECRET, SESSION_SECRET, WEBHOOK_SECRET};
+use common::{next_url, App, OPERATOR_SECRET, SESSION_SECRET, WEBHOOK_SECRET};
 use razorpay_demo::crypto::hmac_hex;
 use razorpay_demo::db::now_secs;
 use serde_json::{json, Value};
@@ -206,7 +206,7 @@ async fn cross_site_and_non_json_posts_are_refused() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_strangers_otp_calls_do_not_touch_the_shoppers_payment() {
     let app = App::start("otp-owner").await;
-    let (status, o) = app.checkout("otp-owner-1", &order("6527 6589 0000 1005", None)).await;
+    let (status, o) = app.checkout("otp-owner-1", &app.order("6527 6589 0000 1005", None).await).await;
     assert_eq!(status, 200, "{o}");
     let generate = next_url(&o, "otp_generate");
     let payment_id = o["payment_workflow"]["razorpay_payment_id"].as_str().unwrap().to_string();
@@ -235,7 +235,7 @@ async fn a_strangers_otp_calls_do_not_touch_the_shoppers_payment() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_receipt_belongs_to_the_checkout_that_started_it() {
     let app = App::start("receipt-owner").await;
-    let body = order("6527 6589 0000 1005", None);
+    let body = app.order("6527 6589 0000 1005", None).await;
     let (status, mine) = app.checkout("receipt-owner-1", &body).await;
     assert_eq!(status, 200, "{mine}");
     // Another browser with the cart id, the very same order, its own key.
@@ -256,7 +256,7 @@ async fn a_receipt_belongs_to_the_checkout_that_started_it() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_result_verdict_comes_from_the_backend_not_the_link() {
     let app = App::start("verdict").await;
-    let (status, o) = app.checkout("verdict-1", &order("4111 1111 1111 1111", None)).await;
+    let (status, o) = app.checkout("verdict-1", &app.order("4111 1111 1111 1111", None).await).await;
     assert_eq!(status, 200, "{o}");
     let payment_id = o["payment_workflow"]["razorpay_payment_id"].as_str().unwrap().to_string();
     let order_id = o["id"].as_str().unwrap().to_string();

@@ -78,6 +78,44 @@ pub fn server_order(
     Ok(value)
 }
 
+/// The customer rule. An order that names a customer, at the top
+/// (`customer_id`) or on its payment (`payment.customer_id`), goes on only
+/// from that customer's session (`require`: 401 signed in as nobody, 403 as
+/// someone else), and then names the session's customer in both places, so
+/// the gateway pays with, and saves onto, the signed-in customer only. The
+/// two ids must agree (the crate refuses otherwise; checked again here, the
+/// rule must not rest on one place). An order that names no customer is a
+/// guest's: no saved card, no save, no mandate (the crate and the gateway
+/// refuse those without a customer).
+///
+/// # Errors
+/// 400 on `payment.customer_id` when the ids differ; `require`'s error.
+pub fn bind_customer(
+    order: &mut Value,
+    require: impl Fn(&str) -> Result<(), ApiError>,
+) -> Result<(), ApiError> {
+    let top = order.get("customer_id").and_then(Value::as_str);
+    let on_payment = order.pointer("/payment/customer_id").and_then(Value::as_str);
+    let customer_id = match (top, on_payment) {
+        (None, None) => return Ok(()),
+        (Some(a), Some(b)) if a != b => {
+            return Err(ApiError::validation(
+                Some("payment.customer_id".into()),
+                "The payment customer_id must equal the order's customer_id",
+            ))
+        }
+        (Some(c), _) | (None, Some(c)) => c.to_string(),
+    };
+    require(&customer_id)?;
+    if let Some(o) = order.as_object_mut() {
+        o.insert("customer_id".into(), json!(customer_id));
+    }
+    if let Some(p) = order.get_mut("payment").and_then(Value::as_object_mut) {
+        p.insert("customer_id".into(), json!(customer_id));
+    }
+    Ok(())
+}
+
 fn replay_header(resp: Response, replayed: bool) -> Response {
     let mut resp = resp;
     if replayed {
@@ -148,9 +186,11 @@ async fn checkout_as(
     let callback_url = format!("{}/checkout/callback", state.public_url);
     let mut order = server_order(body, ip, &callback_url, now_ms())?;
     // A customer's saved card or mandate only from that customer's session.
-    if let Some(customer_id) = order.get("customer_id").and_then(Value::as_str) {
-        crate::session::require(&state.session_secret, headers, customer_id)?;
-    }
+    bind_customer(&mut order, |c| {
+        crate::session::require(&state.session_secret, headers, c)
+    })?;
+    // The price is the cart's, never the page's.
+    crate::carts::price(&state, &mut order).await?;
     let fingerprint = order_fingerprint(&order);
     // The merchant's order id: one payment per receipt, across tabs too. An
     // order without one gets one from its key, so that an attempt whose
@@ -439,6 +479,41 @@ mod tests {
         assert_eq!(check_mandate(&no_frequency, 1).unwrap(), "monthly", "unknown: the safe reading");
         let rejected = json!({ "recurring": true, "recurring_details": { "status": "rejected" } });
         assert_eq!(check_mandate(&rejected, 1).unwrap_err().field.as_deref(), Some("token"));
+    }
+
+    #[test]
+    fn bind_customer_puts_the_sessions_customer_in_both_places_or_refuses() {
+        use axum::http::StatusCode;
+        let signed_in = |c: &str| {
+            if c == "cust_AAAAAAAAAAAAAA" {
+                Ok(())
+            } else {
+                Err(ApiError::new(StatusCode::FORBIDDEN, "BAD_REQUEST_ERROR", "not you", "customer", "payment_initiation", "x"))
+            }
+        };
+        let order = |top: Option<&str>, on_payment: Option<&str>| {
+            let mut o = serde_json::json!({ "amount": 100, "payment": { "amount": 100 } });
+            if let Some(c) = top {
+                o["customer_id"] = c.into();
+            }
+            if let Some(c) = on_payment {
+                o["payment"]["customer_id"] = c.into();
+            }
+            o
+        };
+        for (top, on_payment) in [(Some("cust_AAAAAAAAAAAAAA"), None), (None, Some("cust_AAAAAAAAAAAAAA"))] {
+            let mut o = order(top, on_payment);
+            bind_customer(&mut o, signed_in).unwrap();
+            assert_eq!((&o["customer_id"], &o["payment"]["customer_id"]), (&"cust_AAAAAAAAAAAAAA".into(), &"cust_AAAAAAAAAAAAAA".into()));
+        }
+        let mut guest = order(None, None);
+        bind_customer(&mut guest, |_| panic!("a guest order asks for no session")).unwrap();
+        assert_eq!(guest, order(None, None));
+        let mut victim = order(None, Some("cust_BBBBBBBBBBBBBB"));
+        assert_eq!(bind_customer(&mut victim, signed_in).unwrap_err().status, StatusCode::FORBIDDEN);
+        let mut mixed = order(Some("cust_AAAAAAAAAAAAAA"), Some("cust_BBBBBBBBBBBBBB"));
+        let e = bind_customer(&mut mixed, signed_in).unwrap_err();
+        assert_eq!((e.status, e.field.as_deref()), (StatusCode::BAD_REQUEST, Some("payment.customer_id")));
     }
 
     #[test]

@@ -6,6 +6,7 @@
 //! - [`webhooks`]: `POST /api/webhooks/razorpay`, `GET /api/webhooks` (operator only);
 //! - [`crate::callback`]: `POST /checkout/callback`, `POST /api/verify`,
 //!   `GET /api/checkout/result`;
+//! - [`crate::carts`]: `POST /api/carts`, `GET /api/carts/{id}`;
 //! - `GET /api/config` (here).
 
 pub mod checkout;
@@ -28,6 +29,8 @@ use crate::state::AppState;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/api/config", get(config))
+        .route("/api/carts", post(crate::carts::create))
+        .route("/api/carts/{id}", get(crate::carts::fetch))
         .route("/api/checkout", post(checkout::checkout))
         .route("/api/checkout/otp/generate", post(otp::generate))
         .route("/api/checkout/otp/submit", post(otp::submit))

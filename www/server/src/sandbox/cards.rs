@@ -77,6 +77,16 @@ pub fn network_of(digits: &str) -> &'static str {
     }
 }
 
+/// How many digits a network's CVV has: 4 on American Express (the CID on
+/// the front), 3 on every other network.
+pub fn cvv_length(network: &str) -> usize {
+    if network == "American Express" {
+        4
+    } else {
+        3
+    }
+}
+
 /// A 4-letter issuer code for a card (deterministic from its IIN).
 pub fn issuer_of(digits: &str) -> &'static str {
     const ISSUERS: [&str; 5] = ["HDFC", "ICIC", "UTIB", "SBIN", "KKBK"];

@@ -165,6 +165,8 @@ pub fn create_order(
                     "The token is not active",
                 ));
             }
+            let network = token.pointer("/card/network").and_then(Value::as_str);
+            super::validate::check_cvv_length(p.token_cvv_digits, network.unwrap_or(""))?;
             if p.recurring
                 && token.pointer("/card/network").and_then(Value::as_str) == Some("RuPay")
             {

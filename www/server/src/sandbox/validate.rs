@@ -54,6 +54,9 @@ pub struct PaymentReq {
     pub token: Option<String>,
     /// A new card.
     pub card: Option<NewCard>,
+    /// How many digits the CVV sent with a token has (checked against the
+    /// token's network).
+    pub token_cvv_digits: Option<usize>,
     /// Where the bank page returns the shopper.
     pub callback_url: Option<String>,
     /// Description.
@@ -398,7 +401,8 @@ fn card(obj: &Obj, now: (u32, u32)) -> Result<NewCard, ApiError> {
     if year > now_year + 50 {
         return Err(invalid("expiry_year", "The expiry year is invalid."));
     }
-    cvv(obj, true)?;
+    let cvv_digits = cvv(obj, true)?;
+    check_cvv_length(cvv_digits, cards::network_of(&number))?;
     Ok(NewCard {
         number,
         name,
@@ -407,13 +411,36 @@ fn card(obj: &Obj, now: (u32, u32)) -> Result<NewCard, ApiError> {
     })
 }
 
-/// CVV: required for a new card, optional (absent, null or empty) for a token.
-fn cvv(obj: &Obj, needed: bool) -> Result<(), ApiError> {
+/// CVV: required for a new card, optional (absent, null or empty) for a
+/// token. Answers how many digits it has.
+fn cvv(obj: &Obj, needed: bool) -> Result<Option<usize>, ApiError> {
     match text(obj, "cvv")? {
         None if needed => Err(required("cvv")),
-        None => Ok(()),
-        Some(c) if (3..=4).contains(&c.len()) && c.bytes().all(|b| b.is_ascii_digit()) => Ok(()),
+        None => Ok(None),
+        Some(c) if (3..=4).contains(&c.len()) && c.bytes().all(|b| b.is_ascii_digit()) => {
+            Ok(Some(c.len()))
+        }
         Some(_) => Err(invalid("cvv", "The cvv must be between 3 and 4 digits")),
+    }
+}
+
+/// The network's CVV length, as Razorpay checks it: 4 digits for American
+/// Express, 3 for every other network.
+///
+/// # Errors
+/// 400 on `cvv` for a CVV of the other length.
+pub fn check_cvv_length(digits: Option<usize>, network: &str) -> Result<(), ApiError> {
+    let want = cards::cvv_length(network);
+    match digits {
+        Some(n) if n != want => Err(invalid(
+            "cvv",
+            if want == 4 {
+                "The cvv must be 4 digits for an American Express card"
+            } else {
+                "The cvv must be 3 digits for this card"
+            },
+        )),
+        _ => Ok(()),
     }
 }
 
@@ -520,6 +547,7 @@ fn payment(p: &Obj, order: &OrderReq, now: (u32, u32)) -> Result<PaymentReq, Api
     let save = flag(p, "save")?;
     let token = text(p, "token")?;
     let card_obj = object(p, "card")?;
+    let mut token_cvv_digits = None;
     let card = match (&token, card_obj) {
         (Some(_), Some(c)) => {
             no_extra_keys(c, CARD_KEYS)?;
@@ -529,7 +557,7 @@ fn payment(p: &Obj, order: &OrderReq, now: (u32, u32)) -> Result<PaymentReq, Api
                     "The card number should not be sent with a token.",
                 ));
             }
-            cvv(c, false)?;
+            token_cvv_digits = cvv(c, false)?;
             None
         }
         (Some(_), None) => None,
@@ -577,6 +605,7 @@ fn payment(p: &Obj, order: &OrderReq, now: (u32, u32)) -> Result<PaymentReq, Api
         save,
         token,
         card,
+        token_cvv_digits,
         callback_url,
         description,
     })
@@ -749,6 +778,39 @@ mod tests {
             let e = order(&obj(v), (2025, 1), 0).unwrap_err();
             assert_eq!(e.field.as_deref(), Some(field), "{}", e.description);
         }
+    }
+
+    #[test]
+    fn the_cvv_has_the_networks_length() {
+        // (number, cvv, accepted): American Express 4 digits, the others 3.
+        let cases = [
+            ("3782 822463 10005", "1234", true),
+            ("3782 822463 10005", "123", false),
+            ("3400 000000 00009", "837", false),
+            ("4111 1111 1111 1111", "123", true),
+            ("4111 1111 1111 1111", "1234", false),
+            ("5500 6700 0000 1002", "8375", false),
+            ("6527 6589 0000 1005", "8375", false),
+            ("3608 280009 1007", "1234", false),
+            ("3608 280009 1007", "123", true),
+        ];
+        for (number, cvv, accepted) in cases {
+            let mut v = composite();
+            v["payment"]["card"]["number"] = json!(number);
+            v["payment"]["card"]["cvv"] = json!(cvv);
+            match order(&obj(v), (2025, 1), 0) {
+                Ok(_) => assert!(accepted, "{number} {cvv} accepted"),
+                Err(e) => {
+                    assert!(!accepted, "{number} {cvv}: {}", e.description);
+                    assert_eq!(e.field.as_deref(), Some("cvv"));
+                }
+            }
+        }
+        // A saved card's CVV, when sent, is checked against the token's network.
+        assert!(check_cvv_length(Some(4), "American Express").is_ok());
+        assert!(check_cvv_length(Some(3), "American Express").is_err());
+        assert!(check_cvv_length(Some(4), "Visa").is_err());
+        assert!(check_cvv_length(None, "Visa").is_ok());
     }
 
     #[test]

@@ -222,13 +222,36 @@ pub fn query_param(location: &str, name: &str) -> Option<String> {
     pairs.into_iter().find(|(k, _)| k == name).map(|(_, v)| v)
 }
 
-/// A composite order in the wire shape (no `ip`), for a new card, with a
-/// receipt of its own (the backend lets one payment through per receipt).
-pub fn order(card_number: &str, customer_id: Option<&str>) -> Value {
+/// The demo shop's product most tests buy (₹1.00, monthly mandate up to ₹1,000).
+pub const PRODUCT: &str = "tea_monthly";
+
+/// A new cart with `product` on the backend at `demo_url` (its JSON).
+pub async fn new_cart(demo_url: &str, product: &str) -> Value {
+    let (status, cart) = App::send(client().post(format!("{demo_url}/api/carts")).json(&json!({ "product": product }))).await;
+    assert_eq!(status, 200, "{cart}");
+    cart
+}
+
+impl App {
+    /// A new cart of [`PRODUCT`]: its id, an order's receipt.
+    pub async fn cart(&self) -> String {
+        new_cart(&self.handles.demo_url, PRODUCT).await["id"].as_str().unwrap().to_string()
+    }
+
+    /// [`order_in`] a new cart of [`PRODUCT`] (the backend lets one payment
+    /// through per cart).
+    pub async fn order(&self, card_number: &str, customer_id: Option<&str>) -> Value {
+        order_in(&self.cart().await, card_number, customer_id)
+    }
+}
+
+/// A composite order in the wire shape (no `ip`), for a new card, paying
+/// `cart` (its receipt) at the price of [`PRODUCT`].
+pub fn order_in(cart: &str, card_number: &str, customer_id: Option<&str>) -> Value {
     let mut o = json!({
         "amount": 100,
         "currency": "INR",
-        "receipt": format!("rcpt_{}", razorpay_demo::crypto::random_alnum(12)),
+        "receipt": cart,
         "notes": { "key1": "value1" },
         "payment": {
             "amount": 100,
