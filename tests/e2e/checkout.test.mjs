@@ -238,7 +238,7 @@ test('the page shows and sends the price of the cart the backend keeps, not its 
   assert.equal(await page.isVisible('#mandate'), false, 'no mandate on a cart that offers none');
   await page.click('input[name=auth][value=redirect]');
   await typeCard(page, { number: '4111 1111 1111 1111', cvv: CVV });
-  await Promise.all([page.waitForURL(/\/authorize$/), page.click('#pay')]);
+  await Promise.all([page.waitForURL(/\/authorize\?auth=/), page.click('#pay')]);
   const [post] = checkoutPosts(requests);
   const sent = JSON.parse(post.body);
   assert.deepEqual([sent.amount, sent.currency, sent.receipt], [49900, 'INR', cart.id]);
