@@ -8,6 +8,7 @@ export default {
   'number.invalid_characters': 'কার্ড নম্বরে শুধু সংখ্যা লিখুন',
   'number.invalid_length': 'এই কার্ড নম্বরটি সম্পূর্ণ নয়',
   'number.failed_luhn': 'এই কার্ড নম্বরটি সঠিক নয়। অনুগ্রহ করে যাচাই করুন',
+  'number.invalid_value': 'সেভ করা কার্ডের জন্য কার্ড নম্বর লাগবে না',
   'expiry_month.required': 'মেয়াদ শেষের তারিখ লিখুন (MM/YY)',
   'expiry_month.invalid_type': expiry,
   'expiry_month.invalid_format': 'মেয়াদ শেষের তারিখ MM/YY আকারে লিখুন',

@@ -8,6 +8,7 @@ export default {
   'number.invalid_characters': 'Use only digits in the card number',
   'number.invalid_length': 'This card number is not complete',
   'number.failed_luhn': 'This card number is not valid. Please check it',
+  'number.invalid_value': 'A saved card does not need its card number',
   'expiry_month.required': 'Enter the expiry date (MM/YY)',
   'expiry_month.invalid_type': expiry,
   'expiry_month.invalid_format': 'Enter the expiry date as MM/YY',

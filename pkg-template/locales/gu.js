@@ -8,6 +8,7 @@ export default {
   'number.invalid_characters': 'કાર્ડ નંબરમાં ફક્ત અંકો દાખલ કરો',
   'number.invalid_length': 'આ કાર્ડ નંબર પૂરો નથી',
   'number.failed_luhn': 'આ કાર્ડ નંબર ખોટો છે. કૃપા કરીને તપાસો',
+  'number.invalid_value': 'સેવ કરેલા કાર્ડ માટે કાર્ડ નંબરની જરૂર નથી',
   'expiry_month.required': 'સમાપ્તિ તારીખ દાખલ કરો (MM/YY)',
   'expiry_month.invalid_type': expiry,
   'expiry_month.invalid_format': 'સમાપ્તિ તારીખ MM/YY રીતે દાખલ કરો',

@@ -8,6 +8,7 @@ export default {
   'number.invalid_characters': 'कार्ड नंबर में केवल अंक डालें',
   'number.invalid_length': 'यह कार्ड नंबर पूरा नहीं है',
   'number.failed_luhn': 'यह कार्ड नंबर सही नहीं है। कृपया जाँचें',
+  'number.invalid_value': 'सेव किए गए कार्ड के साथ कार्ड नंबर नहीं चाहिए',
   'expiry_month.required': 'समाप्ति तिथि डालें (MM/YY)',
   'expiry_month.invalid_type': expiry,
   'expiry_month.invalid_format': 'समाप्ति तिथि MM/YY में डालें',

@@ -8,6 +8,7 @@ export default {
   'number.invalid_characters': 'ಕಾರ್ಡ್ ಸಂಖ್ಯೆಯಲ್ಲಿ ಅಂಕಿಗಳನ್ನು ಮಾತ್ರ ನಮೂದಿಸಿ',
   'number.invalid_length': 'ಈ ಕಾರ್ಡ್ ಸಂಖ್ಯೆ ಪೂರ್ಣವಾಗಿಲ್ಲ',
   'number.failed_luhn': 'ಈ ಕಾರ್ಡ್ ಸಂಖ್ಯೆ ಸರಿಯಾಗಿಲ್ಲ. ದಯವಿಟ್ಟು ಪರಿಶೀಲಿಸಿ',
+  'number.invalid_value': 'ಉಳಿಸಿದ ಕಾರ್ಡ್‌ಗೆ ಕಾರ್ಡ್ ಸಂಖ್ಯೆ ಅಗತ್ಯವಿಲ್ಲ',
   'expiry_month.required': 'ಮುಕ್ತಾಯ ದಿನಾಂಕವನ್ನು ನಮೂದಿಸಿ (MM/YY)',
   'expiry_month.invalid_type': expiry,
   'expiry_month.invalid_format': 'ಮುಕ್ತಾಯ ದಿನಾಂಕವನ್ನು MM/YY ರೂಪದಲ್ಲಿ ನಮೂದಿಸಿ',

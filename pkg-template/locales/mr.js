@@ -8,6 +8,7 @@ export default {
   'number.invalid_characters': 'कार्ड नंबरमध्ये फक्त अंक टाका',
   'number.invalid_length': 'हा कार्ड नंबर पूर्ण नाही',
   'number.failed_luhn': 'हा कार्ड नंबर चुकीचा आहे. कृपया तपासा',
+  'number.invalid_value': 'सेव्ह केलेल्या कार्डसाठी कार्ड नंबरची गरज नाही',
   'expiry_month.required': 'कालबाह्य तारीख टाका (MM/YY)',
   'expiry_month.invalid_type': expiry,
   'expiry_month.invalid_format': 'कालबाह्य तारीख MM/YY अशी टाका',

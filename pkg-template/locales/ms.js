@@ -8,6 +8,7 @@ export default {
   'number.invalid_characters': 'Gunakan digit sahaja dalam nombor kad',
   'number.invalid_length': 'Nombor kad ini tidak lengkap',
   'number.failed_luhn': 'Nombor kad ini tidak sah. Sila semak',
+  'number.invalid_value': 'Kad yang disimpan tidak memerlukan nombor kad',
   'expiry_month.required': 'Masukkan tarikh luput (MM/YY)',
   'expiry_month.invalid_type': expiry,
   'expiry_month.invalid_format': 'Masukkan tarikh luput sebagai MM/YY',

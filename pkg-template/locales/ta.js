@@ -8,6 +8,7 @@ export default {
   'number.invalid_characters': 'கார்டு எண்ணில் எண்களை மட்டும் உள்ளிடவும்',
   'number.invalid_length': 'இந்தக் கார்டு எண் முழுமையாக இல்லை',
   'number.failed_luhn': 'இந்தக் கார்டு எண் சரியானது அல்ல. சரிபார்க்கவும்',
+  'number.invalid_value': 'சேமித்த கார்டுக்கு கார்டு எண் தேவையில்லை',
   'expiry_month.required': 'காலாவதி தேதியை உள்ளிடவும் (MM/YY)',
   'expiry_month.invalid_type': expiry,
   'expiry_month.invalid_format': 'காலாவதி தேதியை MM/YY வடிவில் உள்ளிடவும்',

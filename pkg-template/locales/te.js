@@ -8,6 +8,7 @@ export default {
   'number.invalid_characters': 'కార్డ్ నంబర్‌లో అంకెలు మాత్రమే నమోదు చేయండి',
   'number.invalid_length': 'ఈ కార్డ్ నంబర్ పూర్తిగా లేదు',
   'number.failed_luhn': 'ఈ కార్డ్ నంబర్ సరైనది కాదు. దయచేసి తనిఖీ చేయండి',
+  'number.invalid_value': 'సేవ్ చేసిన కార్డ్‌కు కార్డ్ నంబర్ అవసరం లేదు',
   'expiry_month.required': 'గడువు తేదీని నమోదు చేయండి (MM/YY)',
   'expiry_month.invalid_type': expiry,
   'expiry_month.invalid_format': 'గడువు తేదీని MM/YY రూపంలో నమోదు చేయండి',
