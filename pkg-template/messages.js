@@ -96,7 +96,9 @@ export function messageKey(error, messages) {
   if (kind === 'gateway_error' && typeof error?.reason === 'string' && has(messages, `gateway.${error.reason}`)) {
     return `gateway.${error.reason}`;
   }
-  if (business) return 'error.business';
+  // A gateway refusal's source is Razorpay's attribution (a merchant rule such as
+  // "order already paid" is `business`): still the gateway's message.
+  if (business && kind !== 'gateway_error') return 'error.business';
   return has(messages, `error.${kind}`) ? `error.${kind}` : 'error.unknown';
 }
 

@@ -69,6 +69,7 @@ export default {
   'gateway.payment_expired': 'পেমেন্টে অনেক সময় লেগেছে তাই এটি বাতিল হয়েছে। আবার চেষ্টা করুন',
   'gateway.payment_cancelled': 'পেমেন্ট বাতিল হয়েছে',
   'gateway.order_already_paid': 'এই অর্ডারের পেমেন্ট আগেই হয়ে গেছে',
+  'gateway.order_payment_in_progress': 'এই অর্ডারের পেমেন্ট অন্য একটি ট্যাব বা উইন্ডোতে চলছে। সেখানেই শেষ করুন, বা কয়েক মিনিট পরে আবার চেষ্টা করুন',
   'progress.validating': 'আপনার তথ্য যাচাই করা হচ্ছে…',
   'progress.posting': 'আপনার ব্যাংকের সঙ্গে যোগাযোগ করা হচ্ছে…',
   'progress.redirecting': 'আপনাকে আপনার ব্যাংকের পেজে নিয়ে যাওয়া হচ্ছে…',

@@ -69,6 +69,7 @@ export default {
   'gateway.payment_expired': 'This payment took too long and was cancelled. Please try again',
   'gateway.payment_cancelled': 'The payment was cancelled',
   'gateway.order_already_paid': 'This order has already been paid',
+  'gateway.order_payment_in_progress': 'This order is already being paid in another tab or window. Finish it there, or try again in a few minutes',
   'progress.validating': 'Checking your details…',
   'progress.posting': 'Contacting your bank…',
   'progress.redirecting': 'Taking you to your bank…',

@@ -69,6 +69,7 @@ export default {
   'gateway.payment_expired': 'ચુકવણીમાં ખૂબ સમય લાગ્યો તેથી તે રદ થઈ. ફરી પ્રયાસ કરો',
   'gateway.payment_cancelled': 'ચુકવણી રદ થઈ',
   'gateway.order_already_paid': 'આ ઓર્ડરની ચુકવણી પહેલેથી થઈ ગઈ છે',
+  'gateway.order_payment_in_progress': 'આ ઓર્ડરની ચુકવણી બીજા ટૅબ અથવા વિન્ડોમાં ચાલી રહી છે. ત્યાં જ પૂરી કરો, અથવા થોડી મિનિટો પછી ફરી પ્રયાસ કરો',
   'progress.validating': 'તમારી માહિતી તપાસી રહ્યા છીએ…',
   'progress.posting': 'તમારી બેંકનો સંપર્ક કરી રહ્યા છીએ…',
   'progress.redirecting': 'તમને તમારી બેંકના પેજ પર લઈ જઈ રહ્યા છીએ…',

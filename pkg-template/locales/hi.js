@@ -69,6 +69,7 @@ export default {
   'gateway.payment_expired': 'भुगतान में बहुत समय लगा और यह रद्द हो गया। फिर से कोशिश करें',
   'gateway.payment_cancelled': 'भुगतान रद्द कर दिया गया',
   'gateway.order_already_paid': 'इस ऑर्डर का भुगतान पहले ही हो चुका है',
+  'gateway.order_payment_in_progress': 'इस ऑर्डर का भुगतान दूसरे टैब या विंडो में चल रहा है। वहीं पूरा करें, या कुछ मिनट बाद फिर से कोशिश करें',
   'progress.validating': 'आपकी जानकारी जाँची जा रही है…',
   'progress.posting': 'आपके बैंक से संपर्क किया जा रहा है…',
   'progress.redirecting': 'आपको आपके बैंक के पेज पर ले जाया जा रहा है…',

@@ -69,6 +69,7 @@ export default {
   'gateway.payment_expired': 'पेमेंटला खूप वेळ लागला म्हणून ते रद्द झाले. पुन्हा प्रयत्न करा',
   'gateway.payment_cancelled': 'पेमेंट रद्द झाले',
   'gateway.order_already_paid': 'या ऑर्डरचे पेमेंट आधीच झाले आहे',
+  'gateway.order_payment_in_progress': 'या ऑर्डरचे पेमेंट दुसऱ्या टॅब किंवा विंडोमध्ये सुरू आहे. ते तिथेच पूर्ण करा, किंवा काही मिनिटांनी पुन्हा प्रयत्न करा',
   'progress.validating': 'तुमची माहिती तपासत आहोत…',
   'progress.posting': 'तुमच्या बँकेशी संपर्क करत आहोत…',
   'progress.redirecting': 'तुम्हाला तुमच्या बँकेच्या पेजवर नेत आहोत…',

@@ -69,6 +69,7 @@ export default {
   'gateway.payment_expired': 'Pembayaran mengambil masa terlalu lama dan telah dibatalkan. Cuba lagi',
   'gateway.payment_cancelled': 'Pembayaran telah dibatalkan',
   'gateway.order_already_paid': 'Pesanan ini telah pun dibayar',
+  'gateway.order_payment_in_progress': 'Pesanan ini sedang dibayar di tab atau tetingkap lain. Selesaikan di sana, atau cuba lagi dalam beberapa minit',
   'progress.validating': 'Menyemak butiran anda…',
   'progress.posting': 'Menghubungi bank anda…',
   'progress.redirecting': 'Membawa anda ke halaman bank anda…',

@@ -196,6 +196,12 @@ test('messageFor: the field message in the chosen language, the general ones for
   const other = { kind: 'gateway_error', reason: 'order_in_progress', description: 'This order is already being paid in another tab or window.' };
   assert.equal(m.messageFor(other, enc), other.description);
   assert.equal(m.messageFor(other, hi), locales.hi['error.gateway_error']);
+  // The backend's own refusals come as gateway errors with source "business": the shopper's message, not "shop not set up".
+  const busy = { kind: 'gateway_error', source: 'business', reason: 'order_payment_in_progress', field: 'receipt', description: 'This order is already being paid in another tab or window.' };
+  assert.equal(m.messageFor(busy, hi), locales.hi['gateway.order_payment_in_progress']);
+  const refused = { kind: 'gateway_error', source: 'business', reason: 'mandate_frequency_exceeded', description: 'This mandate was already debited in this period.' };
+  assert.equal(m.messageFor(refused, enc), refused.description);
+  assert.equal(m.messageFor(refused, hi), locales.hi['error.gateway_error']);
 });
 
 test('a merchant can override any message: at load (an object or a function of the locale) or per call', async () => {
