@@ -72,6 +72,12 @@ line(`| ours: glue minified by esbuild (what a merchant's bundler ships; referen
 for (const a of size.anchors) {
   line(`| ${a.name} | ${B(a.raw)} | ${B(a.gzip)} | ${B(a.brotli)} | ours ${(o.total.gzip / a.gzip).toFixed(1)}× larger |`);
 }
+if (o.messages) {
+  line(`| ours: messages.js (\`razorpay-checkout-wasm/messages\`, loaded only by pages that use it) | ${B(o.messages.raw)} | ${B(o.messages.gzip)} | ${B(o.messages.brotli)} | |`);
+  for (const l of o.locales) {
+    line(`| ours: locales/${l.locale}.js (fetched only when ${l.locale} is chosen) | ${B(l.raw)} | ${B(l.gzip)} | ${B(l.brotli)} | |`);
+  }
+}
 line();
 line('esbuild bundles: `--bundle --minify --format=esm --target=es2020`, entries in bench/entries/. gzip is the `gzip -9 -n` command, brotli is node zlib at BROTLI_MAX_QUALITY; the package total is the two files compressed separately, as a server sends them.');
 line();

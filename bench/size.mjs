@@ -58,6 +58,12 @@ const glueMin = await esbuild.build({
   platform: 'browser', target: 'es2020', write: false, logLevel: 'silent',
 });
 ours.glueMinified = sizes(Buffer.from(glueMin.outputFiles[0].contents));
+// razorpay-checkout-wasm/messages and each locale module (fetched only when chosen), as shipped.
+ours.messages = existsSync(`${pkgDir}/messages.js`) ? sizes(readFileSync(`${pkgDir}/messages.js`)) : null;
+ours.locales = existsSync(`${pkgDir}/locales`)
+  ? readdirSync(`${pkgDir}/locales`).filter((n) => n.endsWith('.js')).sort()
+    .map((n) => ({ locale: n.slice(0, -3), ...sizes(readFileSync(`${pkgDir}/locales/${n}`)) }))
+  : [];
 
 // --- the anchors --------------------------------------------------------------
 const anchors = [];

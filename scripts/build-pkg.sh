@@ -35,8 +35,19 @@ find pkg/snippets -name '*.js' 2>/dev/null | while read -r js; do minify "$js"; 
 
 node scripts/merge-template.mjs pkg pkg-template
 
+# The messages entry and each locale module (pkg-template/messages.js,
+# pkg-template/locales/*.js), minified too; UTF-8 kept (escaping each
+# Indic letter as \uXXXX would double the locales' size).
+for js in pkg/messages.js pkg/locales/*.js; do
+  node_modules/.bin/esbuild "$js" --minify --format=esm --target=es2020 --charset=utf8 --log-level=warning --outfile="$js.min"
+  mv "$js.min" "$js"
+done
+
 after=$(stat -c %s "$wasm")
 gz=$(gzip -9 -c "$wasm" | wc -c)
 js=$(stat -c %s pkg/razorpay_checkout_wasm.js)
 jsgz=$(gzip -9 -c pkg/razorpay_checkout_wasm.js | wc -c)
+msg=$(gzip -9 -c pkg/messages.js | wc -c)
+loc=$(for f in pkg/locales/*.js; do printf '%s %s B, ' "$(basename "$f" .js)" "$(gzip -9 -c "$f" | wc -c)"; done)
+echo "pkg: messages.js ${msg} B gzip -9; locales (gzip -9): ${loc%, }"
 echo "pkg: wasm ${before} B before wasm-opt, ${after} B after (${gz} B gzip -9); glue ${glue_before} B before esbuild, ${js} B after (${jsgz} B gzip -9)"

@@ -14,10 +14,13 @@
 //   that the browser entry's `init()` names.
 // The build fails if any `any` is left in a shipped .d.ts, or if a file
 // that `files` or `exports` names is missing.
+// - locales/ is copied, each locale gets a .d.ts, and messages.d.ts its
+//   MessageKey union from locales/en.js (every locale must have exactly
+//   English's keys).
 // Idempotent: running it twice over the same output changes nothing.
-import { readFileSync, writeFileSync, readdirSync, copyFileSync, existsSync } from 'node:fs';
+import { readFileSync, writeFileSync, readdirSync, copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { join, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const [out, template] = process.argv.slice(2);
 if (!out || !template) {
@@ -37,9 +40,39 @@ const files = [...new Set([...(pkg.files ?? []), ...(extra.files ?? [])])];
 const merged = { ...pkg, ...extra, name: pkg.name, version: pkg.version, files };
 writeFileSync(join(out, 'package.json'), JSON.stringify(merged, null, 2) + '\n');
 
-// Files.
-for (const name of readdirSync(template)) {
-  if (name !== 'package.json') copyFileSync(join(template, name), join(out, name));
+// Files (and the locales/ folder, one level down).
+for (const entry of readdirSync(template, { withFileTypes: true })) {
+  if (entry.isDirectory()) {
+    mkdirSync(join(out, entry.name), { recursive: true });
+    for (const name of readdirSync(join(template, entry.name))) {
+      copyFileSync(join(template, entry.name, name), join(out, entry.name, name));
+    }
+  } else if (entry.name !== 'package.json') {
+    copyFileSync(join(template, entry.name), join(out, entry.name));
+  }
+}
+
+// Messages: the MessageKey union of messages.d.ts is written from
+// locales/en.js's keys, and each locale gets its .d.ts; the build fails if
+// a locale's keys differ from English's.
+{
+  const localeDir = join(out, 'locales');
+  const keysOf = async (code) => Object.keys((await import(pathToFileURL(join(localeDir, `${code}.js`)).href)).default);
+  const en = await keysOf('en');
+  const codes = readdirSync(localeDir).filter((n) => n.endsWith('.js')).map((n) => n.slice(0, -3));
+  for (const code of codes) {
+    const keys = await keysOf(code);
+    const missing = en.filter((k) => !keys.includes(k));
+    const extraKeys = keys.filter((k) => !en.includes(k));
+    if (missing.length || extraKeys.length) fail(`locales/${code}.js: missing ${missing.join(', ') || '-'}; unknown ${extraKeys.join(', ') || '-'}`);
+    writeFileSync(join(localeDir, `${code}.d.ts`),
+      `import type { Messages } from '../messages.js';\n/** The ${code} messages of razorpay-checkout-wasm/messages. */\ndeclare const messages: Messages;\nexport default messages;\n`);
+  }
+  const dtsPath = join(out, 'messages.d.ts');
+  const union = en.map((k) => `\n  | '${k}'`).join('');
+  const source = readFileSync(dtsPath, 'utf8');
+  if (!source.includes('/* MESSAGE_KEYS */ string')) fail('messages.d.ts lacks its /* MESSAGE_KEYS */ marker');
+  writeFileSync(dtsPath, source.replace('/* MESSAGE_KEYS */ string', union));
 }
 const changelog = readFileSync(join(root, 'CHANGELOG.md'), 'utf8');
 const escaped = pkg.version.replaceAll('.', '\\.');
@@ -69,5 +102,11 @@ for (const name of files.filter((n) => n.endsWith('.d.ts'))) {
 const targets = (value) =>
   typeof value === 'string' ? [value] : Object.values(value ?? {}).flatMap(targets);
 for (const path of [...files, merged.main, merged.module, merged.types, ...targets(merged.exports)]) {
-  if (path && !existsSync(join(out, path))) fail(`package.json names ${path}, which is not in ${out}/`);
+  if (path?.includes('*')) {
+    // A subpath pattern (./locales/*.js): every locale must have the file.
+    const [dir, suffix] = [dirname(path), path.slice(path.indexOf('*') + 1)];
+    for (const code of readdirSync(join(out, 'locales')).filter((n) => n.endsWith('.js')).map((n) => n.slice(0, -3))) {
+      if (!existsSync(join(out, dir, code + suffix))) fail(`package.json names ${path}, which is not in ${out}/ for ${code}`);
+    }
+  } else if (path && !existsSync(join(out, path))) fail(`package.json names ${path}, which is not in ${out}/`);
 }

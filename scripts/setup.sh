@@ -44,6 +44,19 @@ if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; the
   DEBIAN_FRONTEND=noninteractive $sudo_ apt-get install -y -qq chromium chromium-driver >/dev/null
 fi
 
+# 4b. Fonts for the Indian scripts of the locales (Devanagari, Bengali,
+#     Gujarati, Tamil, Telugu, Kannada), so the e2e screenshots of the
+#     localised demo show letters, not boxes (tests/e2e/locales.test.mjs).
+fonts="fonts-lohit-deva fonts-lohit-beng-bengali fonts-lohit-gujr fonts-lohit-taml fonts-lohit-telu fonts-lohit-knda"
+# shellcheck disable=SC2086
+if ! dpkg -s $fonts >/dev/null 2>&1; then
+  say "installing the Lohit fonts for the Indian scripts"
+  sudo_="" ; [ "$(id -u)" = 0 ] || sudo_="sudo"
+  $sudo_ apt-get update -qq
+  # shellcheck disable=SC2086
+  DEBIAN_FRONTEND=noninteractive $sudo_ apt-get install -y -qq $fonts >/dev/null
+fi
+
 # 5. Node packages (binaryen's wasm-opt, playwright-core) from the committed lockfile.
 if ! cmp -s package-lock.json node_modules/.setup-lock 2>/dev/null; then
   say "npm ci"

@@ -3,6 +3,15 @@
 // The card number and CVV go to one place only: the merchant backend's
 // /api/checkout, inside the Checkout's request.
 import init, { Checkout, inspectNumber, validateCard } from '/pkg/razorpay_checkout_wasm.js';
+import {
+  LOCALES, LOCALE_NAMES, formatAmount, loadMessages, messageFor, progressMessage, text,
+} from '/pkg/messages.js';
+
+// The shopper's language: ?lang=hi, else the browser's languages, else
+// English. Only the chosen locale's module is fetched.
+const catalogue = await loadMessages({ locale: new URLSearchParams(location.search).get('lang') ?? undefined });
+document.documentElement.lang = catalogue.locale;
+const say = (key, vars) => text(key, catalogue, vars);
 
 await init();
 
@@ -13,6 +22,15 @@ const payButton = $('pay');
 const inputs = {
   number: $('number'), expiry: $('expiry'), cvv: $('cvv'), name: $('name'), email: $('email'), contact: $('contact'),
 };
+
+// The language menu: choosing one reloads the page in it (the cart stays, by its id in the URL).
+const langSelect = $('lang');
+for (const code of LOCALES) langSelect.append(new Option(LOCALE_NAMES[code], code, false, code === catalogue.locale));
+langSelect.addEventListener('change', () => {
+  const params = new URLSearchParams(location.search);
+  params.set('lang', langSelect.value);
+  location.assign(`${location.pathname}?${params}${location.hash}`);
+});
 
 // ---------------------------------------------------------------- backend
 
@@ -50,9 +68,8 @@ async function loadCart() {
   return cart;
 }
 
-/** ₹1.00: an amount in subunits, as the shopper reads it. */
-const money = (amount, currency) =>
-  new Intl.NumberFormat('en-IN', { style: 'currency', currency }).format(amount / 100);
+/** ₹1.00: an amount in subunits, as the shopper reads it, in the chosen locale. */
+const money = (amount, currency) => formatAmount(amount, currency, catalogue);
 
 let config = null;
 let customer = null;
@@ -62,10 +79,10 @@ try {
   cart = await loadCart();
   const price = money(cart.amount, cart.currency);
   $('amount').textContent = price;
-  payButton.textContent = `Pay ${price}`;
+  payButton.textContent = say('ui.pay', { amount: price });
   $('mandate').closest('label').hidden = !cart.mandate;
 } catch {
-  showStatus('fail', 'The payment server is not reachable: you can still check a card.');
+  showStatus('fail', say('ui.server_unreachable'));
 }
 
 // ---------------------------------------------------------------- field errors
@@ -158,7 +175,8 @@ inputs.number.addEventListener('input', () => {
   $('network').textContent = view.network && view.network !== 'Unknown' ? view.network : '';
   inputs.cvv.maxLength = view.cvv_length ?? 4;
   if (view.state === 'invalid') {
-    showError('number', view.formatted ? 'This card number is not valid' : 'Use digits only');
+    const kind = view.formatted ? 'failed_luhn' : 'invalid_characters';
+    showError('number', messageFor({ kind, field: 'number', source: 'customer' }, catalogue));
     return;
   }
   showError('number', '');
@@ -181,7 +199,7 @@ function checkCard(fields) {
   const verdict = validateCard(cardInput(), selectedToken ? { tokenised: true, network: selectedToken.network } : undefined);
   for (const name of fields) {
     const error = verdict.errors.find((e) => inputFor(e.field) === name);
-    showError(name, error ? error.description : '');
+    showError(name, error ? messageFor(error, catalogue) : '');
   }
   return verdict;
 }
@@ -195,14 +213,6 @@ for (const name of ['number', 'expiry', 'cvv', 'name']) {
 
 // ---------------------------------------------------------------- paying
 
-const progressText = {
-  validating: 'Checking your details…',
-  posting: 'Contacting your bank…',
-  redirecting: 'Taking you to your bank…',
-  awaiting_otp: 'Waiting for the one-time password…',
-  paid: 'Payment successful.',
-  failed: 'The payment failed.',
-};
 
 let checkout = null;
 function getCheckout() {
@@ -215,7 +225,9 @@ function getCheckout() {
       authentication,
       timeoutMs: config.timeout_ms ?? 30000,
       onProgress: (event) => {
-        if (progressText[event.state] && event.state !== 'failed') showStatus('progress', progressText[event.state]);
+        // awaiting_otp and failed are told by the OTP dialog and showFailure.
+        const line = event.state === 'awaiting_otp' || event.state === 'failed' ? '' : progressMessage(event.state, catalogue);
+        if (line) showStatus('progress', line);
         payButton.disabled = event.state === 'posting' || event.state === 'validating' || event.state === 'redirecting';
       },
     });
@@ -244,16 +256,8 @@ function request() {
   return body;
 }
 
-// What the shopper reads when the payment server's answer is broken or
-// hostile (the package's typed errors); the gateway's own errors (a decline)
-// are shown as the gateway words them.
-const troubleText = {
-  timeout: 'The payment server did not answer in time. Check your connection and press Pay to try again: you will not be charged twice.',
-  network_error: 'The payment server could not be reached. Check your connection and press Pay to try again: you will not be charged twice.',
-  invalid_response: 'The payment server sent an answer that cannot be used, so the payment was stopped. Press Pay to try again.',
-  unsafe_url: "The payment was stopped: the payment server tried to send you to a page that is not your bank's. You have not left this page.",
-  unsupported_action: 'The payment was stopped: the payment server asked for a step this checkout does not support. Press Pay to try again.',
-};
+// What the shopper reads for each failure: messageFor (razorpay-checkout-wasm/messages)
+// in the chosen language; the error's own description stays for logs.
 
 /** Shows a failed attempt; keeps everything the shopper typed except the CVV. */
 function showFailure(error) {
@@ -262,13 +266,12 @@ function showFailure(error) {
   for (const e of errors) {
     const name = inputFor(e.field);
     if (name && !inputs[name].closest('.field').hidden) {
-      showError(name, e.description);
+      showError(name, messageFor(e, catalogue));
       first ??= name;
     }
   }
-  const text = first ? 'Please correct the highlighted fields.'
-    : troubleText[error.kind] ?? error.description ?? error.message ?? 'The payment failed.';
-  showStatus('fail', text, error.kind ?? '');
+  const line = first ? `${say('ui.fix_fields')} ${$(`${first}-error`).textContent}` : messageFor(error, catalogue);
+  showStatus('fail', line, error.kind ?? '');
   if (first) inputs[first].focus();
   inputs.cvv.value = ''; // never keep a CVV after a failed attempt
 }
@@ -295,12 +298,14 @@ form.addEventListener('submit', async (event) => {
   const fields = selectedToken ? ['cvv'] : ['number', 'expiry', 'cvv', 'name'];
   const verdict = checkCard(fields);
   if (!verdict.valid) {
-    showStatus('fail', 'Please correct the highlighted fields.');
-    inputs[inputFor(verdict.errors[0].field)].focus();
+    // The live region says what is wrong first, in the shopper's language.
+    const first = inputFor(verdict.errors[0].field);
+    showStatus('fail', `${say('ui.fix_fields')} ${messageFor(verdict.errors[0], catalogue)}`, verdict.errors[0].kind);
+    inputs[first].focus();
     return;
   }
   if (!config || !customer || !cart) {
-    showStatus('fail', 'The payment server is not reachable.');
+    showStatus('fail', say('ui.server_unreachable'));
     return;
   }
   try {
@@ -320,7 +325,10 @@ function openOtp(outcome) {
   $('otp-error').textContent = '';
   $('otp').setAttribute('aria-invalid', 'false');
   const m = outcome.metadata;
-  $('otp-card').textContent = m?.last4 ? ` ending ${m.last4}` : '';
+  // "SBI has sent an OTP…": the bank by its name from the issuer code (the code itself when unknown).
+  $('otp-help').textContent = progressMessage('awaiting_otp', catalogue, { issuer: m?.issuer });
+  $('otp-card').textContent = m?.last4 ? say('ui.card_ending', { last4: m.last4 }) : '';
+  showStatus('progress', $('otp-help').textContent);
   if (!otpDialog.open) otpDialog.showModal();
   $('otp').focus();
 }
@@ -334,7 +342,7 @@ $('otp-form').addEventListener('submit', async (event) => {
     await finish(outcome);
   } catch (error) {
     $('otp').setAttribute('aria-invalid', 'true');
-    $('otp-error').textContent = error.description ?? error.message;
+    $('otp-error').textContent = messageFor(error, catalogue);
     if (checkout.state !== 'awaiting_otp') { otpDialog.close(); showFailure(error); payButton.disabled = false; }
   } finally {
     $('otp-submit').disabled = false;
@@ -346,14 +354,14 @@ $('otp-resend').addEventListener('click', async () => {
   try {
     await checkout.resendOtp();
     $('otp-error').textContent = '';
-    $('otp-help').textContent = 'A new one-time password was sent.';
+    $('otp-help').textContent = progressMessage('otp_resent', catalogue);
   } catch (error) {
-    $('otp-error').textContent = error.description ?? error.message;
+    $('otp-error').textContent = messageFor(error, catalogue);
   } finally {
     $('otp-resend').disabled = false;
   }
 });
 
-otpDialog.addEventListener('cancel', () => { showStatus('fail', 'The payment was not completed.'); payButton.disabled = false; });
+otpDialog.addEventListener('cancel', () => { showStatus('fail', progressMessage('cancelled', catalogue)); payButton.disabled = false; });
 
 document.documentElement.dataset.ready = 'true';

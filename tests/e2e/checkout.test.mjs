@@ -73,10 +73,12 @@ test('an invalid card shows inline errors and sends no request', async () => {
   await typeCard(page, { number: '4100280000001008', expiry: '01/20', cvv: '83', name: '' });
   await page.click('#pay');
   assert.equal(await page.getAttribute('#number', 'aria-invalid'), 'true');
-  assert.equal(await page.textContent('#number-error'), 'The number is invalid');
-  assert.equal(await page.textContent('#expiry-error'), 'The card has expired');
-  assert.equal(await page.textContent('#cvv-error'), 'The cvv must be 3 digits');
-  assert.equal(await page.textContent('#name-error'), 'The name is required');
+  // The shopper's words (razorpay-checkout-wasm/messages, English by default), not the API's descriptions.
+  assert.equal(await page.textContent('#number-error'), 'This card number is not valid. Please check it');
+  assert.equal(await page.textContent('#expiry-error'), 'This card has expired');
+  assert.equal(await page.textContent('#cvv-error'), 'Enter the full CVV from your card');
+  assert.equal(await page.textContent('#name-error'), 'Enter the name on your card');
+  assert.equal(await page.textContent('#form-status'), 'Please correct the highlighted fields. This card number is not valid. Please check it');
   assert.equal(await page.evaluate(() => document.activeElement.id), 'number');
   assert.equal(checkoutPosts(requests).length, 0);
   await shot(page, 'invalid-card');
@@ -120,7 +122,7 @@ test('OTP on the page: wrong OTP, resend, right OTP', async () => {
   assert.equal(await page.getAttribute('#otp', 'aria-invalid'), 'true');
   await shot(page, 'otp-wrong');
   await page.click('#otp-resend');
-  await page.waitForFunction(() => document.getElementById('otp-help').textContent.includes('new one-time password'));
+  await page.waitForFunction(() => document.getElementById('otp-help').textContent.includes('A new OTP has been sent'));
   await page.fill('#otp', '123456');
   await Promise.all([page.waitForURL(/\/result\.html/), page.click('#otp-submit')]);
   await page.waitForSelector('html[data-ready=true]');

@@ -27,7 +27,7 @@ after(async () => {
 
 const CARD = { number: '4111 1111 1111 1111', expiry: '12/30', cvv: '123', name: 'Gaurav Kumar' };
 
-// What the shopper reads for each kind (www/app.js, troubleText).
+// What the shopper reads for each kind (pkg-template/locales/en.js, through messageFor in www/app.js).
 const MESSAGE = {
   unsafe_url: /payment was stopped: the payment server tried to send you to a page that is not your bank's/,
   invalid_response: /answer that cannot be used, so the payment was stopped/,
@@ -160,7 +160,7 @@ for (const [route, scenario, kind] of otpScenarios) {
 // the checkout keeps awaiting it (the dialog stays open with the error) and
 // the same OTP sent again pays the same payment, once.
 for (const [scenario, kind, message] of [
-  ['slow-drip', 'timeout', /timed out/],
+  ['slow-drip', 'timeout', /did not answer in time/],
   ['reset', 'network_error', /could not be reached/],
 ]) {
   test(`otp-submit answer "${scenario}": ${kind} shown in the OTP dialog, which stays open; sending the OTP again pays once`, async () => {

@@ -40,3 +40,35 @@ test('the README example runs as written and gives what its comments say', async
   assert.equal(results[2], 'The cvv must be between 3 and 4 digits');
   assert.match(block, /\/\/ 'The cvv must be between 3 and 4 digits'/);
 });
+
+// The README's "Messages in the shopper's language" example, run as written
+// against pkg/ (its imports swapped for the package's files): each line
+// commented `// '…'` gives exactly that.
+test("the README's messages example runs as written and gives what its comments say", async () => {
+  const messages = await import(new URL('messages.js', pkg));
+  const part = readme.slice(readme.indexOf("## Messages in the shopper's language"));
+  const example = part.match(/```js\n([\s\S]*?)```/)?.[1] ?? '';
+  assert.match(example, /^import \{ loadMessages, messageFor, progressMessage, formatAmount \} from 'razorpay-checkout-wasm\/messages';$/m);
+  assert.match(example, /overrides:/, 'it shows an override');
+  assert.match(example, /locale: 'hi'/, 'it shows choosing a locale');
+  const checks = [];
+  const body = example
+    .split('\n')
+    .filter((line) => !line.startsWith('import '))
+    .map((line) => {
+      const m = line.match(/^([^/].*?);\s*\/\/ '(.*)'$/);
+      if (!m || /^(const|let) /.test(m[1])) return line;
+      checks.push(m[2]);
+      return `results.push(${m[1]});`;
+    })
+    .join('\n');
+  assert.ok(checks.length >= 5, `${checks.length} checked lines`);
+  const AsyncFunction = (async () => {}).constructor;
+  const results = [];
+  await new AsyncFunction('validateCard', 'loadMessages', 'messageFor', 'progressMessage', 'formatAmount', 'results', body)(
+    mod.validateCard, messages.loadMessages, messages.messageFor, messages.progressMessage, messages.formatAmount, results,
+  );
+  assert.deepEqual(results, checks);
+  // The npm README (pkg/README.md) shows the same example.
+  assert.ok(readFileSync(new URL('README.md', pkg), 'utf8').includes(example));
+});

@@ -95,7 +95,9 @@ test('the tarball holds the package files and nothing else; the manifest is comp
   // wasm-bindgen names the snippet folder after the crate and a hash.
   const files = packed.files.map((f) => f.path.replace(/^snippets\/razorpay-checkout-wasm-[0-9a-f]+\//, 'snippets/<crate>/')).sort();
   assert.deepEqual(files, [
-    'CHANGELOG.md', 'LICENSE-APACHE', 'LICENSE-MIT', 'README.md', 'node.d.ts', 'node.js', 'package.json',
+    'CHANGELOG.md', 'LICENSE-APACHE', 'LICENSE-MIT', 'README.md',
+    ...['bn', 'en', 'gu', 'hi', 'kn', 'mr', 'ms', 'ta', 'te'].flatMap((l) => [`locales/${l}.d.ts`, `locales/${l}.js`]),
+    'messages.d.ts', 'messages.js', 'node.d.ts', 'node.js', 'package.json',
     'razorpay_checkout_wasm.d.ts', 'razorpay_checkout_wasm.js', 'razorpay_checkout_wasm_bg.wasm',
     'snippets/<crate>/src/wasm/shapes.js', 'types.d.ts',
   ]);
@@ -106,6 +108,8 @@ test('the tarball holds the package files and nothing else; the manifest is comp
   assert.ok(manifest.description && manifest.keywords.includes('rupay') && manifest.repository.url);
   assert.deepEqual(Object.keys(manifest.exports['.']), ['types', 'default'], 'types first');
   assert.deepEqual(Object.keys(manifest.exports['./node']), ['types', 'default']);
+  assert.deepEqual(Object.keys(manifest.exports['./messages']), ['types', 'default']);
+  assert.deepEqual(Object.keys(manifest.exports['./locales/*']), ['types', 'default']);
   const size = (file) => {
     const path = join(apps.plain, 'node_modules', NAME, file);
     const gz = execFileSync('gzip', ['-9', '-c', path]).length;
@@ -124,7 +128,7 @@ test('attw finds no problem (ESM-only profile)', () => {
   const problems = Object.values(report.problems).flat()
     .filter((p) => !(p.kind === 'CJSResolvesToESM' && p.resolutionKind === 'node16-cjs'));
   assert.deepEqual(problems, []);
-  assert.deepEqual(Object.keys(report.analysis.entrypoints).sort(), ['.', './node', './package.json']);
+  assert.deepEqual(Object.keys(report.analysis.entrypoints).sort(), ['.', './locales/*', './messages', './node', './package.json']);
   const text = run(process.execPath, [bin('@arethetypeswrong/cli/dist/index.js'), tarball, '--profile', 'esm-only'], work);
   assert.match(text, /bundler: 🟢/);
   assert.doesNotMatch(text, /❌|💀|🐛|❗️/u);
@@ -138,7 +142,7 @@ test('tsc --strict: every export used correctly compiles, the README examples co
   tsc(join(apps['vite-app'], 'tsconfig.json'));
   tsc(join(apps['node-app'], 'tsconfig.json'));
   // Nothing typed `any` reaches the consumer (comments aside).
-  for (const file of ['razorpay_checkout_wasm.d.ts', 'node.d.ts', 'types.d.ts']) {
+  for (const file of ['razorpay_checkout_wasm.d.ts', 'node.d.ts', 'types.d.ts', 'messages.d.ts', 'locales/hi.d.ts']) {
     const dts = readFileSync(join(apps.plain, 'node_modules', NAME, file), 'utf8')
       .replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/.*$/gm, '');
     assert.doesNotMatch(dts, /\bany\b/, file);

@@ -197,3 +197,29 @@ export function mistakes(checkout: Checkout, v: CardValidation, outcome: Checkou
   parseExpiry('12/30', new Date());
   void [n, s];
 }
+
+// razorpay-checkout-wasm/messages and its locale modules: typed, no `any`.
+import {
+  bankName, formatAmount, loadMessages, messageFor, progressMessage, text as messageText,
+} from 'razorpay-checkout-wasm/messages';
+import type { Catalogue, Locale, MessageKey, Messages } from 'razorpay-checkout-wasm/messages';
+import hindi from 'razorpay-checkout-wasm/locales/hi';
+
+assertType<Equal<IsAny<Messages>, false>>(true);
+assertType<Equal<IsAny<typeof hindi>, false>>(true);
+assertType<Equal<typeof hindi, Messages>>(true);
+export async function localised(error: CardError): Promise<string> {
+  const catalogue: Catalogue = await loadMessages({
+    locale: ['hi-IN', 'en'],
+    overrides: (locale: Locale) => (locale === 'hi' ? { 'number.failed_luhn': 'कार्ड नंबर दोबारा देखें' } : undefined),
+  });
+  const key: MessageKey = 'progress.paid';
+  const name: string | null = bankName('SBIN');
+  // @ts-expect-error: not a message key
+  await loadMessages({ overrides: { 'number.misspelt': 'x' } });
+  // @ts-expect-error: not a progress state
+  progressMessage('charging', catalogue);
+  // @ts-expect-error: subunits are a number
+  formatAmount('100', 'INR', catalogue);
+  return `${messageFor(error, catalogue)} ${messageText(key, catalogue)} ${name ?? ''} ${hindi['ui.pay']}`;
+}
