@@ -87,3 +87,157 @@ export function cardValidation(valid, network, last4, hasCard, name, number, cvv
     errors: errors === undefined ? [] : JSON.parse(errors),
   };
 }
+
+// ------------------------------------------------------------------ the edge
+// Every other call the module makes into the page's JS goes through the
+// functions below (src/wasm/js.rs), each imported with `catch`: a throw (a
+// built-in the page patched, a Proxy, a getter) comes back to Rust as an
+// error that becomes a RazorpayCheckoutError, with Rust's clean-up (and the
+// wipe) done, instead of unwinding through the module.
+//
+// What the module's own machinery needs (its task queue and promises, the
+// JSON of its own answers, its error objects) is captured here when the
+// module loads, so that a page patching Promise, queueMicrotask, JSON.parse
+// or Error later can never leave a payment's promise unsettled. Everything
+// about the page (fetch, URL, Date, crypto, navigator, location) is looked up
+// when it is used.
+const P = Promise;
+const { apply } = Reflect;
+const { defineProperty, keys } = Object;
+const then = P.prototype.then;
+const parseJson = JSON.parse;
+const E = Error;
+const S = String;
+const microtask = queueMicrotask;
+
+/** JSON.parse as the module loaded it: for the module's own JSON and replies. */
+export function parse(text) {
+  return parseJson(text);
+}
+
+/** The JS text of a number (what `String(n)` and `JSON.stringify` print). */
+export function numberText(n) {
+  return S(n);
+}
+
+/** Runs `run` (the module's task queue) in a microtask. */
+export function schedule(run) {
+  microtask(run);
+}
+
+/** `[promise, settle]`: `settle(ok, value)` resolves or rejects `promise`. */
+export function deferred() {
+  let settle;
+  const promise = new P((resolve, reject) => { settle = (ok, value) => (ok ? resolve : reject)(value); });
+  return [promise, settle];
+}
+
+/** Calls `f(a, b)` (no page-patched `Function.prototype.call` involved). */
+export function invoke(f, a, b) {
+  apply(f, undefined, [a, b]);
+}
+
+/**
+ * A RazorpayCheckoutError: `description` is the message, and the fields
+ * (JSON text: code, description, field, ..., and `errors` when given) are
+ * own enumerable properties, defined (so no setter on Error.prototype runs).
+ */
+export function makeError(description, fields) {
+  const error = new E(description);
+  const own = (key, value) => defineProperty(error, key, { value, writable: true, enumerable: true, configurable: true });
+  own('name', 'RazorpayCheckoutError');
+  const object = parseJson(fields);
+  const names = keys(object);
+  for (let i = 0; i < names.length; i++) own(names[i], object[names[i]]);
+  return error;
+}
+
+/** `Date.now()`. */
+export function now() {
+  return Date.now();
+}
+
+/** `new Date().getTimezoneOffset()`. */
+export function timezoneOffset() {
+  return new Date().getTimezoneOffset();
+}
+
+/** The page's URL (`location.href`), or '' where there is none. */
+export function pageHref() {
+  return typeof location === 'undefined' ? '' : location.href;
+}
+
+/** `[href without #fragment, protocol, hostname, username, password]` of `text` against `base`; throws when it is no URL. */
+export function urlParts(text, base) {
+  let url;
+  try { url = new URL(text, base); } catch { url = new URL(text); }
+  url.hash = '';
+  return [url.href, url.protocol, url.hostname, url.username, url.password];
+}
+
+/** A fresh idempotency key: `crypto.randomUUID()`, else 16 random bytes in hex; throws without a random source. */
+export function randomKey() {
+  try {
+    const key = crypto.randomUUID();
+    if (typeof key === 'string' && key.length >= 32) return key;
+  } catch { /* getRandomValues below */ }
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  let key = '';
+  for (let i = 0; i < 16; i++) key += (bytes[i] < 16 ? '0' : '') + bytes[i].toString(16);
+  if (key.length !== 32) throw new E('no random source');
+  return key;
+}
+
+/** Navigates (the top window when `top`) to `url`, by GET or by a POSTed form. */
+export function navigate(url, post, top) {
+  const target = top ? (window.top ?? window) : window;
+  if (!post) {
+    // `href` is the one Location member a cross-origin top window lets us set.
+    target.location.href = url;
+    return;
+  }
+  const form = document.createElement('form');
+  form.method = 'post';
+  form.action = url;
+  if (top) form.target = '_top';
+  document.body.appendChild(form);
+  form.submit();
+}
+
+/**
+ * POSTs JSON text `body` to `url` with `headers` (`name\0value\0...`),
+ * never following a redirect, aborted after `ms` (headers and body
+ * together), and calls `done(id, true, [status, text])` (`text` null when
+ * longer than `maxChars`: never read into wasm memory) or `done(id, false,
+ * 'timeout' | 'redirect' | 'network')`. Never throws after it started.
+ */
+export function post(url, body, headers, ms, maxChars, id, done) {
+  apply(then, request(url, body, headers, ms, maxChars), [
+    (reply) => apply(done, undefined, [id, true, reply]),
+    (code) => apply(done, undefined, [id, false, code === 'timeout' || code === 'redirect' ? code : 'network']),
+  ]);
+}
+
+async function request(url, body, headers, ms, maxChars) {
+  const controller = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => { timedOut = true; controller.abort(); }, ms);
+  try {
+    const h = new Headers();
+    h.set('Content-Type', 'application/json');
+    h.set('Accept', 'application/json');
+    const parts = headers === '' ? [] : headers.split('\0');
+    for (let i = 0; i + 1 < parts.length; i += 2) h.set(parts[i], parts[i + 1]);
+    // `manual`: a 3xx is never followed (a 307/308 would re-send the body,
+    // card and all, to whatever origin `Location` names); it arrives as an
+    // opaque redirect, refused below.
+    const response = await fetch(url, { method: 'POST', headers: h, body, redirect: 'manual', signal: controller.signal, credentials: 'same-origin' });
+    if (response.type === 'opaqueredirect' || (response.status >= 300 && response.status < 400)) throw 'redirect';
+    const text = await response.text();
+    return [response.status, text.length > maxChars ? null : text];
+  } catch (e) {
+    throw timedOut ? 'timeout' : e === 'redirect' ? e : 'network';
+  } finally {
+    clearTimeout(timer);
+  }
+}
