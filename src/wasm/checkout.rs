@@ -106,7 +106,7 @@ fn endpoint_url(text: &str, field: &'static str, policy: &UrlPolicy) -> Result<S
     let base = js::page_href().ok().and_then(|v| v.as_string()).unwrap_or_default();
     // `[href without #fragment, protocol, hostname, username, password]`.
     let parts = js::url_parts(text, &base).map_err(|_| config_error(field, "The endpoint is not a valid URL"))?;
-    let part = |i| js::item(&parts, i).as_string().unwrap_or_default();
+    let part = |i| js::own_item(&parts, i).as_string().unwrap_or_default();
     let (href, protocol, hostname) = (part(0), part(1), part(2));
     // `api.razorpay.com.` (a trailing dot) is the same host.
     let host = hostname.to_ascii_lowercase().trim_end_matches('.').to_owned();

@@ -12,8 +12,7 @@ use crate::error::{Error, ErrorKind};
 pub fn to_js<T: Serialize + ?Sized>(value: &T) -> JsValue {
     json_text(value)
         .ok()
-        .and_then(|text| js::parse(&text).ok())
-        .unwrap_or(JsValue::NULL)
+        .map_or(JsValue::NULL, |text| js::own_json(&text))
 }
 
 /// The JSON text of a value, written in Rust (see [`crate::json`]);
@@ -27,10 +26,10 @@ pub fn json_text<T: Serialize + ?Sized>(value: &T) -> Result<String, Error> {
 }
 
 fn js_float(v: f64, out: &mut String) {
-    match js::number_text(v).ok().and_then(|t| t.as_string()) {
+    match js::number_text(v).as_string() {
         Some(text) => out.push_str(&text),
         // (Never reached: `String(n)` of a finite number.)
-        None => out.push('0'),
+        None => out.push_str("null"),
     }
 }
 
@@ -53,9 +52,9 @@ pub fn js_error_with(error: &Error, all: Option<&[Error]>) -> JsValue {
             fields.push('}');
         }
     }
-    // makeError uses the Error and JSON.parse the module loaded with: it
-    // cannot throw, but if it did the description is still thrown.
-    js::make_error(error.description(), &fields).unwrap_or_else(|_| JsValue::from_str(error.description()))
+    // makeError uses the Error and JSON.parse the module loaded with, and
+    // never throws.
+    js::make_error(error.description(), &fields)
 }
 
 /// Decodes a JS value (see [`super::de`]); a value of the wrong shape

@@ -66,8 +66,8 @@ enum Kind {
     Int(i64),
     Float(f64),
     Str(String),
-    /// An array, or a Proxy of one (whose reads may throw).
-    Seq(JsValue),
+    /// An array, or a Proxy of one (whose reads may throw), and its length.
+    Seq(JsValue, u32),
     /// A plain object's own enumerable `[key, value]` pairs.
     Map(JsValue),
     Other,
@@ -87,7 +87,14 @@ fn classify(value: JsValue) -> Kind {
         return Kind::Str(s);
     }
     match js::is_array(&value) {
-        Ok(true) => return Kind::Seq(value),
+        // A length past MAX_SEQ_LEN (a sparse `a.length = 2 ** 32 - 1`, a
+        // Proxy's claim) is refused unwalked: no input holds such an array.
+        Ok(true) => {
+            return match js::length(&value) {
+                Ok(n) if (0.0..=f64::from(MAX_SEQ_LEN)).contains(&n) => Kind::Seq(value, n as u32),
+                _ => Kind::Other,
+            }
+        }
         Ok(false) => {}
         Err(_) => return Kind::Other,
     }
@@ -111,7 +118,7 @@ impl<'de> de::Deserializer<'de> for JsDeserializer {
             Kind::Int(n) => visitor.visit_i64(n),
             Kind::Float(n) => visitor.visit_f64(n),
             Kind::Str(s) => visitor.visit_string(s),
-            Kind::Seq(array) => visitor.visit_seq(SeqAccess { array, index: 0 }),
+            Kind::Seq(array, length) => visitor.visit_seq(SeqAccess { array, length, index: 0 }),
             Kind::Map(entries) => visitor.visit_map(MapAccess { entries, index: 0, value: None }),
             Kind::Other => Err(DeError),
         }
@@ -157,8 +164,12 @@ impl<'de> de::Deserializer<'de> for JsDeserializer {
     }
 }
 
+/// The longest array decoded (longer ones are a decoding error).
+pub const MAX_SEQ_LEN: u32 = 65_536;
+
 struct SeqAccess {
     array: JsValue,
+    length: u32,
     index: u32,
 }
 
@@ -166,10 +177,10 @@ impl<'de> de::SeqAccess<'de> for SeqAccess {
     type Error = DeError;
 
     fn next_element_seed<T: DeserializeSeed<'de>>(&mut self, seed: T) -> Result<Option<T::Value>, DeError> {
-        // Read through `Reflect.get` (catch): a Proxy's trap may throw.
-        if f64::from(self.index) >= js::length(&self.array).map_err(|_| DeError)? {
+        if self.index >= self.length {
             return Ok(None);
         }
+        // Read through `Reflect.get` (catch): a Proxy's trap may throw.
         let item = js::at(&self.array, self.index).map_err(|_| DeError)?;
         self.index += 1;
         seed.deserialize(JsDeserializer(item)).map(Some)

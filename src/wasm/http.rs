@@ -53,8 +53,8 @@ pub async fn post_json(url: &str, body: &str, headers: &[(String, String)], time
             _ => network_error(),
         });
     }
-    let status = js::item(&value, 0).as_f64().filter(|s| (0.0..=999.0).contains(s)).unwrap_or(0.0) as u16;
-    match js::item(&value, 1).as_string() {
+    let status = js::own_item(&value, 0).as_f64().filter(|s| (0.0..=999.0).contains(s)).unwrap_or(0.0) as u16;
+    match js::own_item(&value, 1).as_string() {
         Some(text) => Ok(Reply { status, text }),
         None => Err(Error::new(ErrorKind::InvalidResponse, "The merchant server's answer is too large").with_status(status)),
     }

@@ -11,9 +11,15 @@
 //!
 //! What stays non-`catch` cannot throw: wasm-bindgen's own intrinsics
 //! (`typeof` tests, `instanceof` checks, which its glue wraps in
-//! `try`/`catch`, string and number reads of a value).
+//! `try`/`catch`, string and number reads of a value), and the functions
+//! of shapes.js that catch everything themselves (`makeError`, `ownJson`,
+//! `numberText`, and the task queue's `schedule`, `deferred`, `invoke`):
+//! they are how errors, results and settled promises get out even when the
+//! page broke `Function.prototype.apply`, which wasm-bindgen's `catch`
+//! wrapper calls.
 
 use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 
 #[wasm_bindgen(module = "/src/wasm/shapes.js")]
 extern "C" {
@@ -21,25 +27,27 @@ extern "C" {
     #[wasm_bindgen(catch)]
     pub fn parse(text: &str) -> Result<JsValue, JsValue>;
 
-    /// The JS text of a number.
-    #[wasm_bindgen(js_name = numberText, catch)]
-    pub fn number_text(n: f64) -> Result<JsValue, JsValue>;
+    /// The JS text of a number; never throws (as `make_error`).
+    #[wasm_bindgen(js_name = numberText)]
+    pub fn number_text(n: f64) -> JsValue;
 
-    /// Runs the task queue's closure in a microtask.
-    #[wasm_bindgen(catch)]
-    pub fn schedule(run: &JsValue) -> Result<(), JsValue>;
+    /// Runs the task queue's closure in a microtask. Never throws.
+    pub fn schedule(run: &JsValue);
 
-    /// `[promise, settle]`.
-    #[wasm_bindgen(catch)]
-    pub fn deferred() -> Result<JsValue, JsValue>;
+    /// `[promise, settle]`, or `null`. Never throws.
+    pub fn deferred() -> JsValue;
 
-    /// `f(a, b)`.
-    #[wasm_bindgen(catch)]
-    pub fn invoke(f: &JsValue, a: &JsValue, b: &JsValue) -> Result<(), JsValue>;
+    /// `f(a, b)`. Never throws.
+    pub fn invoke(f: &JsValue, a: &JsValue, b: &JsValue);
 
     /// A `RazorpayCheckoutError` from its description and fields (JSON).
-    #[wasm_bindgen(js_name = makeError, catch)]
-    pub fn make_error(description: &str, fields: &str) -> Result<JsValue, JsValue>;
+    /// Never throws (see shapes.js): no `catch`, whose wrapper a page can break.
+    #[wasm_bindgen(js_name = makeError)]
+    pub fn make_error(description: &str, fields: &str) -> JsValue;
+
+    /// The module's own JSON text as objects; never throws (as `make_error`).
+    #[wasm_bindgen(js_name = ownJson)]
+    pub fn own_json(text: &str) -> JsValue;
 
     /// `Date.now()`.
     #[wasm_bindgen(catch)]
@@ -107,6 +115,13 @@ pub fn length(target: &JsValue) -> Result<f64, JsValue> {
 /// See [`length`].
 pub fn at(target: &JsValue, index: u32) -> Result<JsValue, JsValue> {
     js_sys::Reflect::get(target, &JsValue::from(index))
+}
+
+/// `array[index]` of an array this module's JS made (or the engine, as
+/// `Object.entries` does): its items are own data properties, so the read
+/// runs no page code and cannot throw, whatever `Reflect.get` has become.
+pub fn own_item(array: &JsValue, index: u32) -> JsValue {
+    array.unchecked_ref::<js_sys::Array>().get(index)
 }
 
 /// The items of an array (or array-like Proxy), read one by one; `Err`

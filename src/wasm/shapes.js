@@ -109,47 +109,86 @@ const parseJson = JSON.parse;
 const E = Error;
 const S = String;
 const microtask = queueMicrotask;
+const later = setTimeout;
+const Trap = WebAssembly.RuntimeError;
 
-/** JSON.parse as the module loaded it: for the module's own JSON and replies. */
+// Calls one of the module's two closures (the task queue, a request's
+// `done`). wasm-bindgen's closure wrapper spreads its arguments, so a page
+// that broke `Array.prototype[Symbol.iterator]` makes the call throw before
+// it reaches Rust: then it is tried again later, until it goes through, and
+// nothing is lost (no payment's promise is left unsettled once the page
+// stops breaking it).
+function deliver(f, args) {
+  try {
+    apply(f, undefined, args);
+  } catch (e) {
+    // (A trap is a bug in the module, not the page: never retried.)
+    if (!(e instanceof Trap)) later(() => deliver(f, args), 20);
+  }
+}
+
+/** JSON.parse as the module loaded it, for text from the page or the network (may throw). */
 export function parse(text) {
   return parseJson(text);
 }
 
-/** The JS text of a number (what `String(n)` and `JSON.stringify` print). */
+/**
+ * The module's own JSON text (its results) as objects. Never throws (null
+ * if it could): imported without `catch`, since wasm-bindgen's `catch`
+ * wrapper itself calls `Function.prototype.apply`, which a page can break.
+ */
+export function ownJson(text) {
+  try { return parseJson(text); } catch { return null; }
+}
+
+/** The JS text of a number (what `String(n)` and `JSON.stringify` print). Never throws (as ownJson). */
 export function numberText(n) {
-  return S(n);
+  try { return S(n); } catch { return 'null'; }
 }
 
-/** Runs `run` (the module's task queue) in a microtask. */
+// The task queue's three calls are imported without `catch` (wasm-bindgen's
+// `catch` wrapper calls `Function.prototype.apply`, which a page can break):
+// they use only what was captured above, and catch everything themselves.
+
+/** Runs `run` (the module's task queue) in a microtask. Never throws. */
 export function schedule(run) {
-  microtask(run);
+  try { microtask(() => deliver(run, [])); } catch { later(() => deliver(run, []), 0); }
 }
 
-/** `[promise, settle]`: `settle(ok, value)` resolves or rejects `promise`. */
+/** `[promise, settle]`: `settle(ok, value)` resolves or rejects `promise`. Never throws (null if it could). */
 export function deferred() {
-  let settle;
-  const promise = new P((resolve, reject) => { settle = (ok, value) => (ok ? resolve : reject)(value); });
-  return [promise, settle];
+  try {
+    let settle;
+    const promise = new P((resolve, reject) => { settle = (ok, value) => (ok ? resolve : reject)(value); });
+    return [promise, settle];
+  } catch {
+    return null;
+  }
 }
 
-/** Calls `f(a, b)` (no page-patched `Function.prototype.call` involved). */
+/** Calls `f(a, b)` (no page-patched `Function.prototype.call` involved). Never throws. */
 export function invoke(f, a, b) {
-  apply(f, undefined, [a, b]);
+  try { apply(f, undefined, [a, b]); } catch { /* a settle function does not throw */ }
 }
 
 /**
  * A RazorpayCheckoutError: `description` is the message, and the fields
  * (JSON text: code, description, field, ..., and `errors` when given) are
  * own enumerable properties, defined (so no setter on Error.prototype runs).
+ * Never throws (imported without `catch`, as ownJson).
  */
 export function makeError(description, fields) {
-  const error = new E(description);
-  const own = (key, value) => defineProperty(error, key, { value, writable: true, enumerable: true, configurable: true });
-  own('name', 'RazorpayCheckoutError');
-  const object = parseJson(fields);
-  const names = keys(object);
-  for (let i = 0; i < names.length; i++) own(names[i], object[names[i]]);
-  return error;
+  try {
+    const error = new E(description);
+    const own = (key, value) => defineProperty(error, key, { value, writable: true, enumerable: true, configurable: true });
+    own('name', 'RazorpayCheckoutError');
+    const object = parseJson(fields);
+    const names = keys(object);
+    for (let i = 0; i < names.length; i++) own(names[i], object[names[i]]);
+    return error;
+  } catch {
+    return description;
+  }
 }
 
 /** `Date.now()`. */
@@ -213,8 +252,8 @@ export function navigate(url, post, top) {
  */
 export function post(url, body, headers, ms, maxChars, id, done) {
   apply(then, request(url, body, headers, ms, maxChars), [
-    (reply) => apply(done, undefined, [id, true, reply]),
-    (code) => apply(done, undefined, [id, false, code === 'timeout' || code === 'redirect' ? code : 'network']),
+    (reply) => deliver(done, [id, true, reply]),
+    (code) => deliver(done, [id, false, code === 'timeout' || code === 'redirect' ? code : 'network']),
   ]);
 }
 

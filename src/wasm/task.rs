@@ -69,9 +69,8 @@ fn insert<T>(list: &mut Vec<Option<T>>, value: T) -> usize {
 fn wake_id(id: usize) {
     RUNTIME.with(|rt| {
         rt.ready.borrow_mut().push_back(id);
-        if !rt.scheduled.replace(true) && js::schedule(&rt.run).is_err() {
-            // Nothing was scheduled: the next wake tries again.
-            rt.scheduled.set(false);
+        if !rt.scheduled.replace(true) {
+            js::schedule(&rt.run);
         }
     });
 }
@@ -119,18 +118,23 @@ fn spawn(future: impl Future<Output = ()> + 'static) {
 }
 
 /// The `Promise` an async export returns: it settles with `future`'s
-/// outcome. `Err` (thrown by the export) only when no promise can be made.
+/// outcome. `Err` (thrown by the export) only when no promise can be made
+/// (never seen: shapes.js makes it with the `Promise` it loaded with).
 pub fn promise(future: impl Future<Output = Result<JsValue, JsValue>> + 'static) -> Result<js_sys::Promise, JsValue> {
-    let pair = js::deferred()?;
-    let settle = js::item(&pair, 1);
+    let pair = js::deferred();
+    if !pair.is_object() {
+        let error = crate::error::Error::new(crate::error::ErrorKind::InvalidState, "No promise could be made");
+        return Err(super::convert::js_error(&error));
+    }
+    let settle = js::own_item(&pair, 1);
     spawn(async move {
         let (ok, value) = match future.await {
             Ok(v) => (true, v),
             Err(e) => (false, e),
         };
-        let _ = js::invoke(&settle, &JsValue::from_bool(ok), &value);
+        js::invoke(&settle, &JsValue::from_bool(ok), &value);
     });
-    Ok(js::item(&pair, 0).unchecked_into())
+    Ok(js::own_item(&pair, 0).unchecked_into())
 }
 
 fn settled(id: u32, ok: bool, value: JsValue) {
