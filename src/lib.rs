@@ -12,7 +12,7 @@
 //! - [`value`]: lenient decoding of whatever a page passes in;
 //! - [`json`]: a small serde serializer to JSON text (results and requests);
 //! - `wasm` (only on `wasm32`): the `#[wasm_bindgen]` exports and the
-//!   browser edge (web-sys, gloo-net).
+//!   browser edge (js-sys, and src/wasm/shapes.js).
 
 #![deny(missing_docs)]
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing))]

@@ -71,8 +71,40 @@ async fn clear() {
     gloo_net::http::Request::get(&format!("{MOCK}/clear")).send().await.unwrap();
 }
 
-async fn settle(p: js_sys::Promise) -> Result<JsValue, JsValue> {
-    JsFuture::from(p).await
+/// What the async exports return: a `Promise`, or (since they may throw
+/// a RazorpayCheckoutError when no promise can be made) a `Result` of one.
+trait IntoPromise {
+    fn into_promise(self) -> Result<js_sys::Promise, JsValue>;
+}
+
+impl IntoPromise for js_sys::Promise {
+    fn into_promise(self) -> Result<js_sys::Promise, JsValue> {
+        Ok(self)
+    }
+}
+
+impl IntoPromise for Result<js_sys::Promise, JsValue> {
+    fn into_promise(self) -> Result<js_sys::Promise, JsValue> {
+        self
+    }
+}
+
+async fn settle(p: impl IntoPromise) -> Result<JsValue, JsValue> {
+    JsFuture::from(p.into_promise()?).await
+}
+
+/// What reached the foreign origin (the mock's second listener).
+async fn foreign() -> JsValue {
+    let r = gloo_net::http::Request::get(&format!("{MOCK}/foreign")).send().await.unwrap();
+    JSON::parse(&r.text().await.unwrap()).unwrap()
+}
+
+/// A refused redirect: a RazorpayCheckoutError saying so, not a bare TypeError.
+fn assert_redirect_refused(err: &JsValue, what: &str) {
+    assert!(err.is_instance_of::<js_sys::Error>(), "{what}: {err:?}");
+    assert_eq!(s(err, "name").as_deref(), Some("RazorpayCheckoutError"), "{what}: {err:?}");
+    assert_eq!(s(err, "kind").as_deref(), Some("invalid_response"), "{what}: {err:?}");
+    assert!(s(err, "description").is_some_and(|d| d.contains("redirect")), "{what}: {:?}", s(err, "description"));
 }
 
 #[wasm_bindgen_test]
@@ -316,4 +348,46 @@ fn parse_order_response_reads_the_documented_answer_and_refuses_hostile_ones() {
         let e = parse_order_response_js(junk.into(), None).unwrap_err();
         assert_eq!(s(&e, "kind").as_deref(), Some("invalid_response"), "{junk:?}");
     }
+}
+
+#[wasm_bindgen_test]
+async fn a_redirect_from_the_endpoint_is_never_followed_and_nothing_reaches_the_other_origin() {
+    clear().await;
+    for code in [301, 302, 303, 307, 308] {
+        let scenario = format!("redirect_{code}");
+        let (nav, navigations) = recorder();
+        let c = checkout(&scenario, "", &nav);
+        let err = settle(c.pay(request(), None)).await.expect_err(&scenario);
+        assert_redirect_refused(&err, &scenario);
+        assert_eq!(navigations.length(), 0, "{scenario} navigated");
+        assert_eq!(c.state(), "failed", "{scenario}");
+    }
+    // Each POST reached the endpoint once, and nothing (no preflight, no
+    // GET, no re-POSTed card) reached the origin the Location named.
+    assert_eq!(get(&recorded().await, "length").as_f64(), Some(5.0));
+    let stolen = foreign().await;
+    assert_eq!(get(&stolen, "length").as_f64(), Some(0.0), "{:?}", JSON::stringify(&stolen));
+}
+
+#[wasm_bindgen_test]
+async fn the_otp_calls_never_follow_a_redirect_either() {
+    clear().await;
+    let (nav, _) = recorder();
+    // OTP generate answered 307.
+    let c = checkout("otp_redirect_generate", "", &nav);
+    assert_redirect_refused(&settle(c.pay(request(), None)).await.unwrap_err(), "otp generate");
+    // OTP submit answered 307.
+    let c = checkout("otp_redirect", "", &nav);
+    let outcome = settle(c.pay(request(), None)).await.unwrap();
+    assert_eq!(s(&outcome, "status").as_deref(), Some("awaiting_otp"));
+    assert_redirect_refused(&settle(c.submit_otp("123456".into())).await.unwrap_err(), "otp submit");
+    // OTP resend answered 308.
+    let c = checkout("otp_redirect", "", &nav);
+    let outcome = settle(c.pay(request(), None)).await.unwrap();
+    assert_eq!(s(&outcome, "status").as_deref(), Some("awaiting_otp"));
+    assert_redirect_refused(&settle(c.resend_otp()).await.unwrap_err(), "otp resend");
+    let paths: Vec<String> = Array::from(&recorded().await).iter().map(|r| s(&r, "path").unwrap()).collect();
+    assert!(paths.iter().any(|p| p.ends_with("/otp/submit")) && paths.iter().any(|p| p.ends_with("/otp/resend")), "{paths:?}");
+    let stolen = foreign().await;
+    assert_eq!(get(&stolen, "length").as_f64(), Some(0.0), "{:?}", JSON::stringify(&stolen));
 }

@@ -4,29 +4,30 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use super::convert::to_js;
+use super::js;
 use crate::checkout::{referer_from_url, BrowserInfo, RawBrowser};
 
 /// A number property of a JS object, if it is one.
 fn number(target: &JsValue, key: &str) -> Option<f64> {
-    js_sys::Reflect::get(target, &JsValue::from_str(key)).ok()?.as_f64()
+    js::get(target, &JsValue::from_str(key)).as_f64()
 }
 
 /// Reads `navigator`, `screen` and `Date` and normalises what they say.
 /// Missing objects or odd values get safe defaults; this never throws.
 pub fn read_browser() -> BrowserInfo {
     let global = js_sys::global();
-    let navigator = js_sys::Reflect::get(&global, &"navigator".into()).unwrap_or(JsValue::UNDEFINED);
-    let screen = js_sys::Reflect::get(&global, &"screen".into()).unwrap_or(JsValue::UNDEFINED);
+    let navigator = js::get(&global, &"navigator".into());
+    let screen = js::get(&global, &"screen".into());
     // `navigator.javaEnabled()` where it exists (it always answers false today).
-    let java_enabled = js_sys::Reflect::get(&navigator, &"javaEnabled".into())
+    let java_enabled = js::get(&navigator, &"javaEnabled".into())
+        .dyn_into::<js_sys::Function>()
         .ok()
-        .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
         .and_then(|f| f.call0(&navigator).ok())
         .and_then(|v| v.as_bool());
     BrowserInfo::from_raw(RawBrowser {
         java_enabled,
         javascript_enabled: Some(true),
-        timezone_offset: Some(js_sys::Date::new_0().get_timezone_offset()),
+        timezone_offset: js::timezone_offset().ok().and_then(|v| v.as_f64()),
         screen_width: number(&screen, "width"),
         screen_height: number(&screen, "height"),
         color_depth: number(&screen, "colorDepth"),
@@ -35,7 +36,7 @@ pub fn read_browser() -> BrowserInfo {
 
 /// The page URL without its `#fragment`, for `payment.referer`.
 pub fn read_referer() -> String {
-    let href = web_sys::window().and_then(|w| w.location().href().ok()).unwrap_or_default();
+    let href = js::page_href().ok().and_then(|v| v.as_string()).unwrap_or_default();
     referer_from_url(&href)
 }
 

@@ -44,11 +44,20 @@ fn options(value: JsValue) -> Result<ValidateOptions, Error> {
 /// A clock argument: absent means the browser's clock.
 fn now(value: &Loose, field: &'static str) -> Result<f64, Error> {
     match value {
-        Loose::Absent | Loose::Null => Ok(js_sys::Date::now()),
+        Loose::Absent | Loose::Null => browser_now(),
         Loose::Int(i) => Ok(*i as f64),
         Loose::Float(f) if f.is_finite() => Ok(*f),
         _ => Err(type_error(field, "a number of milliseconds since the epoch").with_source("business")),
     }
+}
+
+/// `Date.now()`; an error when the page made it throw or lie.
+pub fn browser_now() -> Result<f64, Error> {
+    super::js::now()
+        .ok()
+        .and_then(|v| v.as_f64())
+        .filter(|ms| ms.is_finite())
+        .ok_or_else(|| Error::new(ErrorKind::InvalidState, "The browser's clock could not be read"))
 }
 
 fn validate(card: JsValue, options_value: JsValue) -> Result<JsValue, Error> {

@@ -14,9 +14,13 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use super::browser::{read_browser, read_referer};
-use super::wipe::scrubbed_future;
-use super::convert::{from_js, js_error, json_text, to_js};
+use super::card::browser_now;
+use super::convert::{from_js, js_error, js_error_with, json_text, to_js};
 use super::http::{post_json, Reply};
+use super::js;
+use super::response::{hosts_error, MAX_HOSTS};
+use super::task::promise;
+use super::wipe::scrubbed_future;
 use crate::card::validate::wipe;
 use crate::card::Network;
 use crate::checkout::{
@@ -88,7 +92,7 @@ struct ProgressEvent<'a> {
 // ------------------------------------------------------------------ options
 
 fn prop(obj: &JsValue, key: &str) -> JsValue {
-    js_sys::Reflect::get(obj, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+    js::get(obj, &JsValue::from_str(key))
 }
 
 fn config_error(field: &'static str, description: &'static str) -> Error {
@@ -99,26 +103,26 @@ fn config_error(field: &'static str, description: &'static str) -> Error {
 /// merchant's own server over `https:` (plain `http:` only on loopback),
 /// never the gateway, no credentials in the URL.
 fn endpoint_url(text: &str, field: &'static str, policy: &UrlPolicy) -> Result<String, Error> {
-    let base = web_sys::window().and_then(|w| w.location().href().ok()).unwrap_or_default();
-    let url = web_sys::Url::new_with_base(text, &base)
-        .or_else(|_| web_sys::Url::new(text))
-        .map_err(|_| config_error(field, "The endpoint is not a valid URL"))?;
+    let base = js::page_href().ok().and_then(|v| v.as_string()).unwrap_or_default();
+    // `[href without #fragment, protocol, hostname, username, password]`.
+    let parts = js::url_parts(text, &base).map_err(|_| config_error(field, "The endpoint is not a valid URL"))?;
+    let part = |i| js::own_item(&parts, i).as_string().unwrap_or_default();
+    let (href, protocol, hostname) = (part(0), part(1), part(2));
     // `api.razorpay.com.` (a trailing dot) is the same host.
-    let host = url.hostname().to_ascii_lowercase().trim_end_matches('.').to_owned();
-    match url.protocol().as_str() {
+    let host = hostname.to_ascii_lowercase().trim_end_matches('.').to_owned();
+    match protocol.as_str() {
         "https:" => {}
         "http:" if is_loopback(&host) => {}
         _ => return Err(config_error(field, "The endpoint must use https: (http: only on loopback)")),
     }
-    if !url.username().is_empty() || !url.password().is_empty() {
+    if !part(3).is_empty() || !part(4).is_empty() || href.is_empty() {
         return Err(config_error(field, "The endpoint must not carry credentials"));
     }
     let gateway = ["api.razorpay.com", "api.curlec.com"];
     if gateway.contains(&host.as_str()) || policy.allowed_hosts.iter().any(|h| h.split(':').next() == Some(host.as_str()) && !is_loopback(&host)) {
         return Err(config_error(field, "The endpoint must be the merchant's own server, never the gateway"));
     }
-    url.set_hash("");
-    Ok(url.href())
+    Ok(href)
 }
 
 fn string_prop(obj: &JsValue, key: &'static str) -> Result<Option<String>, Error> {
@@ -152,12 +156,13 @@ fn parse_options(options: &JsValue) -> Result<(Config, FlowOptions), Error> {
     let mut policy = UrlPolicy::default();
     let hosts = prop(options, "allowedHosts");
     if !(hosts.is_undefined() || hosts.is_null()) {
-        if !js_sys::Array::is_array(&hosts) {
-            return Err(config_error("allowedHosts", "allowedHosts must be an array of host names"));
+        if js::is_array(&hosts) != Ok(true) {
+            return Err(hosts_error());
         }
-        policy.allowed_hosts = js_sys::Array::from(&hosts)
+        policy.allowed_hosts = js::items(&hosts, MAX_HOSTS)
+            .map_err(|_| hosts_error())?
             .iter()
-            .map(|h| h.as_string().ok_or_else(|| config_error("allowedHosts", "allowedHosts must be an array of host names")))
+            .map(|h| h.as_string().ok_or_else(hosts_error))
             .collect::<Result<_, _>>()?;
     }
     policy.allow_loopback_http = bool_prop(options, "allowLoopbackHttp")?;
@@ -184,14 +189,16 @@ fn parse_options(options: &JsValue) -> Result<(Config, FlowOptions), Error> {
     let mut headers = Vec::new();
     let extra = prop(options, "headers");
     if !(extra.is_undefined() || extra.is_null()) {
-        let entries = js_sys::Object::entries(extra.dyn_ref::<js_sys::Object>().ok_or_else(|| {
-            config_error("headers", "headers must be an object of strings")
-        })?);
-        for entry in entries.iter() {
-            let pair = js_sys::Array::from(&entry);
-            match (pair.get(0).as_string(), pair.get(1).as_string()) {
+        let headers_error = || config_error("headers", "headers must be an object of strings");
+        if !extra.is_object() {
+            return Err(headers_error());
+        }
+        // (`Object.entries` runs the object's getters: `catch`.)
+        let entries = js::entries(&extra).and_then(|e| js::items(&e, 1000)).map_err(|_| headers_error())?;
+        for entry in entries {
+            match (js::item(&entry, 0).as_string(), js::item(&entry, 1).as_string()) {
                 (Some(k), Some(v)) if !k.eq_ignore_ascii_case("idempotency-key") => headers.push((k, v)),
-                _ => return Err(config_error("headers", "headers must be an object of strings")),
+                _ => return Err(headers_error()),
             }
         }
     }
@@ -220,25 +227,13 @@ fn fingerprint(text: &str) -> u16 {
     (h ^ (h >> 16) ^ (h >> 32) ^ (h >> 48)) as u16
 }
 
-/// `crypto.randomUUID()`, or 16 random bytes in hex where it is missing.
-fn new_idempotency_key() -> String {
-    let crypto = prop(&js_sys::global(), "crypto");
-    if let Some(f) = prop(&crypto, "randomUUID").dyn_ref::<js_sys::Function>() {
-        if let Some(s) = f.call0(&crypto).ok().and_then(|v| v.as_string()) {
-            return s;
-        }
-    }
-    let bytes = js_sys::Uint8Array::new_with_length(16);
-    if let Some(f) = prop(&crypto, "getRandomValues").dyn_ref::<js_sys::Function>() {
-        let _ = f.call1(&crypto, &bytes);
-    }
-    let hex = |n: u8| char::from_digit(u32::from(n), 16).unwrap_or('0');
-    let mut key = String::with_capacity(32);
-    for b in bytes.to_vec() {
-        key.push(hex(b >> 4));
-        key.push(hex(b & 15));
-    }
-    key
+/// `crypto.randomUUID()`, or 16 random bytes in hex where it is missing;
+/// never a key without a random source.
+fn new_idempotency_key() -> Result<String, Error> {
+    js::random_key()
+        .ok()
+        .and_then(|v| v.as_string())
+        .ok_or_else(|| Error::new(ErrorKind::InvalidState, "The browser has no random source for the idempotency key"))
 }
 
 /// Classifies a reply's text for the pure parsers.
@@ -246,7 +241,7 @@ fn body_of(reply: &Reply) -> Body {
     if reply.text.trim().is_empty() {
         return Body::Empty;
     }
-    match js_sys::JSON::parse(&reply.text) {
+    match js::parse(&reply.text) {
         Ok(value) if value.is_object() => super::de::from_value::<Body>(value).unwrap_or(Body::NotJson),
         Ok(_) => Body::NotJson,
         Err(_) => Body::NotJson,
@@ -269,23 +264,8 @@ fn navigate(config: &Config, url: &str, method: NavMethod) -> Result<(), Error> 
             .map(|_| ())
             .map_err(|_| Error::new(ErrorKind::InvalidState, "The onNavigate callback threw"));
     }
-    let failed = || Error::new(ErrorKind::InvalidState, "The page could not be navigated to the bank");
-    let window = web_sys::window().ok_or_else(failed)?;
-    let target = if config.top_window { window.top().ok().flatten().unwrap_or(window.clone()) } else { window.clone() };
-    if post {
-        let document = window.document().ok_or_else(failed)?;
-        let form: web_sys::HtmlFormElement =
-            document.create_element("form").map_err(|_| failed())?.dyn_into().map_err(|_| failed())?;
-        form.set_method("post");
-        form.set_action(url);
-        if config.top_window {
-            form.set_target("_top");
-        }
-        document.body().ok_or_else(failed)?.append_child(&form).map_err(|_| failed())?;
-        return form.submit().map_err(|_| failed());
-    }
-    // `href` is the one Location member a cross-origin top window lets us set.
-    target.location().set_href(url).map_err(|_| failed())
+    js::navigate(url, post, config.top_window)
+        .map_err(|_| Error::new(ErrorKind::InvalidState, "The page could not be navigated to the bank"))
 }
 
 // ------------------------------------------------------------------ the class
@@ -377,8 +357,26 @@ impl Checkout {
         }
     }
 
+    /// POSTs the order's JSON text, with the attempt's idempotency key.
+    async fn send(&self, body: &str) -> Result<Reply, Error> {
+        let print = fingerprint(body);
+        let key = {
+            let mut inner = self.inner.borrow_mut();
+            let key = match &inner.attempt {
+                Some(a) if a.fingerprint == print && a.retryable => a.key.clone(),
+                _ => new_idempotency_key()?,
+            };
+            inner.attempt = Some(Attempt { fingerprint: print, key: key.clone(), retryable: false });
+            key
+        };
+        self.progress(None);
+        let mut headers = self.config.headers.clone();
+        headers.push(("Idempotency-Key".to_owned(), key));
+        post_json(&self.config.endpoint, body, &headers, self.config.timeout_ms).await
+    }
+
     async fn pay_inner(&self, request: JsValue, options: JsValue) -> Result<JsValue, Failure> {
-        if !request.is_object() || js_sys::Array::is_array(&request) {
+        if !request.is_object() || js::is_array(&request) != Ok(false) {
             return Err(config_error("request", "The checkout request must be an object").into());
         }
         let network = match string_prop(&options, "network")? {
@@ -390,7 +388,7 @@ impl Checkout {
         };
         let input: CheckoutInput = from_js(request, "request", "an object")?;
         let ctx = BuildContext {
-            now_ms: js_sys::Date::now(),
+            now_ms: browser_now()?,
             browser: Some(read_browser()),
             referer: Some(read_referer()),
             saved_card_network: network,
@@ -409,23 +407,18 @@ impl Checkout {
                 return Err(Failure { error: first, all: errors });
             }
         };
-        let body = json_text(&order)?;
+        let body = json_text(&order);
         drop(order);
-        let print = fingerprint(&body);
-        let key = {
-            let mut inner = self.inner.borrow_mut();
-            let key = match &inner.attempt {
-                Some(a) if a.fingerprint == print && a.retryable => a.key.clone(),
-                _ => new_idempotency_key(),
-            };
-            inner.attempt = Some(Attempt { fingerprint: print, key: key.clone(), retryable: false });
-            key
+        // Every failure from here on goes through the flow, which fails the
+        // payment (never leaving it "posting" for good).
+        let reply = match body {
+            Ok(body) => {
+                let reply = self.send(&body).await;
+                wipe(body);
+                reply
+            }
+            Err(e) => Err(e),
         };
-        self.progress(None);
-        let mut headers = self.config.headers.clone();
-        headers.push(("Idempotency-Key".to_owned(), key));
-        let reply = post_json(&self.config.endpoint, &body, &headers, self.config.timeout_ms).await;
-        wipe(body);
         let retryable = match &reply {
             Err(e) => matches!(e.kind(), ErrorKind::Timeout | ErrorKind::Network),
             Ok(r) => r.status >= 500,
@@ -457,11 +450,8 @@ impl From<Error> for Failure {
 /// The JS error a promise rejects with; validation failures also carry
 /// every error in `errors`, so a page can mark each field.
 fn reject_with(failure: Failure) -> JsValue {
-    let js = js_error(&failure.error);
-    if failure.all.len() > 1 || failure.error.kind().is_validation() {
-        let _ = js_sys::Reflect::set(&js, &"errors".into(), &to_js(&failure.all));
-    }
-    js
+    let all = (failure.all.len() > 1 || failure.error.kind().is_validation()).then_some(failure.all.as_slice());
+    js_error_with(&failure.error, all)
 }
 
 #[wasm_bindgen]
@@ -502,10 +492,10 @@ impl Checkout {
         &self,
         #[wasm_bindgen(unchecked_param_type = "CheckoutRequest")] request: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "PayOptions")] options: Option<JsValue>,
-    ) -> js_sys::Promise {
+    ) -> Result<js_sys::Promise, JsValue> {
         let this = Checkout { config: self.config.clone(), inner: self.inner.clone() };
         // The request holds the card: every poll scrubs the stack it used.
-        wasm_bindgen_futures::future_to_promise(scrubbed_future(async move {
+        promise(scrubbed_future(async move {
             this.pay_inner(request, options.unwrap_or(JsValue::UNDEFINED)).await.map_err(reject_with)
         }))
     }
@@ -517,9 +507,9 @@ impl Checkout {
     /// for a wrong one; the checkout then stays in `awaiting_otp` when the
     /// gateway offers another try.
     #[wasm_bindgen(js_name = submitOtp, unchecked_return_type = "Promise<CheckoutOutcome>")]
-    pub fn submit_otp(&self, #[wasm_bindgen(unchecked_param_type = "string")] otp: JsValue) -> js_sys::Promise {
+    pub fn submit_otp(&self, #[wasm_bindgen(unchecked_param_type = "string")] otp: JsValue) -> Result<js_sys::Promise, JsValue> {
         let this = Checkout { config: self.config.clone(), inner: self.inner.clone() };
-        wasm_bindgen_futures::future_to_promise(scrubbed_future(async move {
+        promise(scrubbed_future(async move {
             let text = otp.as_string().unwrap_or_default();
             let step = this.inner.borrow_mut().flow.submit_otp(&text);
             wipe(text);
@@ -535,9 +525,9 @@ impl Checkout {
     /// # Errors
     /// Rejects when no OTP is awaited, no resend is offered, or the call fails.
     #[wasm_bindgen(js_name = resendOtp, unchecked_return_type = "Promise<CheckoutOutcome>")]
-    pub fn resend_otp(&self) -> js_sys::Promise {
+    pub fn resend_otp(&self) -> Result<js_sys::Promise, JsValue> {
         let this = Checkout { config: self.config.clone(), inner: self.inner.clone() };
-        wasm_bindgen_futures::future_to_promise(async move {
+        promise(async move {
             let step = this.inner.borrow_mut().flow.resend_otp();
             match step {
                 Ok(step) => this.drive(step).await.map_err(|e| reject_with(e.into())),

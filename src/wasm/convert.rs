@@ -1,7 +1,9 @@
 //! Conversions between the pure core and JS values.
 
 use serde::Serialize;
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::JsValue;
+
+use super::js;
 
 use crate::error::{Error, ErrorKind};
 
@@ -10,8 +12,7 @@ use crate::error::{Error, ErrorKind};
 pub fn to_js<T: Serialize + ?Sized>(value: &T) -> JsValue {
     json_text(value)
         .ok()
-        .and_then(|text| js_sys::JSON::parse(&text).ok())
-        .unwrap_or(JsValue::NULL)
+        .map_or(JsValue::NULL, |text| js::own_json(&text))
 }
 
 /// The JSON text of a value, written in Rust (see [`crate::json`]);
@@ -25,8 +26,10 @@ pub fn json_text<T: Serialize + ?Sized>(value: &T) -> Result<String, Error> {
 }
 
 fn js_float(v: f64, out: &mut String) {
-    if let Ok(text) = js_sys::Number::from(v).to_string_with_radix(10).map(String::from) {
-        out.push_str(&text);
+    match js::number_text(v).as_string() {
+        Some(text) => out.push_str(&text),
+        // (Never reached: `String(n)` of a finite number.)
+        None => out.push_str("null"),
     }
 }
 
@@ -35,12 +38,23 @@ fn js_float(v: f64, out: &mut String) {
 /// fields (`code`, `description`, `field`, `source`, `step`, `reason`,
 /// `kind`, `metadata`, `status`) are own properties.
 pub fn js_error(error: &Error) -> JsValue {
-    let js = js_sys::Error::new(error.description());
-    js.set_name("RazorpayCheckoutError");
-    if let Some(fields) = to_js(error).dyn_ref::<js_sys::Object>() {
-        js_sys::Object::assign(js.unchecked_ref(), fields);
+    js_error_with(error, None)
+}
+
+/// [`js_error`], with `errors` (every validation error) when given.
+pub fn js_error_with(error: &Error, all: Option<&[Error]>) -> JsValue {
+    let mut fields = json_text(error).unwrap_or_else(|_| "{}".to_owned());
+    // `{...}` becomes `{...,"errors":[...]}`.
+    if let Some(list) = all.and_then(|a| json_text(a).ok()) {
+        if fields.pop() == Some('}') {
+            fields.push_str(if fields.len() > 1 { ",\"errors\":" } else { "\"errors\":" });
+            fields.push_str(&list);
+            fields.push('}');
+        }
     }
-    js.into()
+    // makeError uses the Error and JSON.parse the module loaded with, and
+    // never throws.
+    js::make_error(error.description(), &fields)
 }
 
 /// Decodes a JS value (see [`super::de`]); a value of the wrong shape

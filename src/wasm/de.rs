@@ -17,7 +17,9 @@ use std::fmt;
 
 use serde::de::value::StringDeserializer;
 use serde::de::{self, DeserializeSeed, IntoDeserializer, Visitor};
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::JsValue;
+
+use super::js;
 
 use crate::value::SAFE_INT;
 
@@ -64,9 +66,10 @@ enum Kind {
     Int(i64),
     Float(f64),
     Str(String),
-    Seq(js_sys::Array),
+    /// An array, or a Proxy of one (whose reads may throw), and its length.
+    Seq(JsValue, u32),
     /// A plain object's own enumerable `[key, value]` pairs.
-    Map(js_sys::Array),
+    Map(JsValue),
     Other,
 }
 
@@ -83,29 +86,26 @@ fn classify(value: JsValue) -> Kind {
     if let Some(s) = value.as_string() {
         return Kind::Str(s);
     }
-    match is_array(&value) {
-        Ok(true) => return Kind::Seq(value.unchecked_into()),
+    match js::is_array(&value) {
+        // A length past MAX_SEQ_LEN (a sparse `a.length = 2 ** 32 - 1`, a
+        // Proxy's claim) is refused unwalked: no input holds such an array.
+        Ok(true) => {
+            return match js::length(&value) {
+                Ok(n) if (0.0..=f64::from(MAX_SEQ_LEN)).contains(&n) => Kind::Seq(value, n as u32),
+                _ => Kind::Other,
+            }
+        }
         Ok(false) => {}
         Err(_) => return Kind::Other,
     }
     if value.is_object() {
         // A getter that throws, a revoked Proxy: a decoding error, never
         // an exception unwinding through the module.
-        return entries(&value).map_or(Kind::Other, Kind::Map);
+        return js::entries(&value).map_or(Kind::Other, Kind::Map);
     }
     Kind::Other
 }
 
-#[wasm_bindgen::prelude::wasm_bindgen]
-extern "C" {
-    /// `Array.isArray`, which throws on a revoked Proxy.
-    #[wasm_bindgen(js_namespace = Array, js_name = isArray, catch)]
-    fn is_array(value: &JsValue) -> Result<bool, JsValue>;
-
-    /// `Object.entries`, which runs getters (and so may throw).
-    #[wasm_bindgen(js_namespace = Object, js_name = entries, catch)]
-    fn entries(value: &JsValue) -> Result<js_sys::Array, JsValue>;
-}
 
 impl<'de> de::Deserializer<'de> for JsDeserializer {
     type Error = DeError;
@@ -118,7 +118,7 @@ impl<'de> de::Deserializer<'de> for JsDeserializer {
             Kind::Int(n) => visitor.visit_i64(n),
             Kind::Float(n) => visitor.visit_f64(n),
             Kind::Str(s) => visitor.visit_string(s),
-            Kind::Seq(array) => visitor.visit_seq(SeqAccess { array, index: 0 }),
+            Kind::Seq(array, length) => visitor.visit_seq(SeqAccess { array, length, index: 0 }),
             Kind::Map(entries) => visitor.visit_map(MapAccess { entries, index: 0, value: None }),
             Kind::Other => Err(DeError),
         }
@@ -164,8 +164,12 @@ impl<'de> de::Deserializer<'de> for JsDeserializer {
     }
 }
 
+/// The longest array decoded (longer ones are a decoding error).
+pub const MAX_SEQ_LEN: u32 = 65_536;
+
 struct SeqAccess {
-    array: js_sys::Array,
+    array: JsValue,
+    length: u32,
     index: u32,
 }
 
@@ -173,17 +177,18 @@ impl<'de> de::SeqAccess<'de> for SeqAccess {
     type Error = DeError;
 
     fn next_element_seed<T: DeserializeSeed<'de>>(&mut self, seed: T) -> Result<Option<T::Value>, DeError> {
-        if self.index >= self.array.length() {
+        if self.index >= self.length {
             return Ok(None);
         }
-        let item = self.array.get(self.index);
+        // Read through `Reflect.get` (catch): a Proxy's trap may throw.
+        let item = js::at(&self.array, self.index).map_err(|_| DeError)?;
         self.index += 1;
         seed.deserialize(JsDeserializer(item)).map(Some)
     }
 }
 
 struct MapAccess {
-    entries: js_sys::Array,
+    entries: JsValue,
     index: u32,
     value: Option<JsValue>,
 }
@@ -192,13 +197,13 @@ impl<'de> de::MapAccess<'de> for MapAccess {
     type Error = DeError;
 
     fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, DeError> {
-        if self.index >= self.entries.length() {
+        if f64::from(self.index) >= js::length(&self.entries).map_err(|_| DeError)? {
             return Ok(None);
         }
-        let pair: js_sys::Array = self.entries.get(self.index).unchecked_into();
+        let pair = js::at(&self.entries, self.index).map_err(|_| DeError)?;
         self.index += 1;
-        let key = pair.get(0).as_string().ok_or(DeError)?;
-        self.value = Some(pair.get(1));
+        let key = js::at(&pair, 0).map_err(|_| DeError)?.as_string().ok_or(DeError)?;
+        self.value = Some(js::at(&pair, 1).map_err(|_| DeError)?);
         let key: StringDeserializer<DeError> = key.into_deserializer();
         seed.deserialize(key).map(Some)
     }

@@ -1,14 +1,9 @@
-//! Posting JSON to the merchant's backend: gloo-net, a timeout through an
-//! `AbortController`, and a cap on how much of an answer is read.
+//! Posting JSON to the merchant's backend: `fetch` (in src/wasm/shapes.js)
+//! with a timeout, no redirect followed, and a cap on how much of an
+//! answer is read.
 
-use std::cell::Cell;
-use std::rc::Rc;
-
-use gloo_net::http::Request;
-use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
-
+use super::js;
+use super::task;
 use crate::error::{Error, ErrorKind};
 
 /// Answers longer than this (in UTF-16 units) are refused unread into wasm
@@ -23,87 +18,44 @@ pub struct Reply {
     pub text: String,
 }
 
-/// A `setTimeout` that aborts a controller, cleared on drop.
-struct Deadline {
-    id: JsValue,
-    fired: Rc<Cell<bool>>,
-    _callback: Closure<dyn FnMut()>,
-}
-
-impl Deadline {
-    fn start(controller: &web_sys::AbortController, ms: u32) -> Option<Deadline> {
-        let global = js_sys::global();
-        let set_timeout = js_sys::Reflect::get(&global, &"setTimeout".into()).ok()?.dyn_into::<js_sys::Function>().ok()?;
-        let fired = Rc::new(Cell::new(false));
-        let (flag, controller) = (fired.clone(), controller.clone());
-        let callback = Closure::<dyn FnMut()>::new(move || {
-            flag.set(true);
-            controller.abort();
-        });
-        let id = set_timeout.call2(&global, callback.as_ref(), &JsValue::from(ms)).ok()?;
-        Some(Deadline { id, fired, _callback: callback })
-    }
-}
-
-impl Drop for Deadline {
-    fn drop(&mut self) {
-        let global = js_sys::global();
-        if let Some(clear) = js_sys::Reflect::get(&global, &"clearTimeout".into())
-            .ok()
-            .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
-        {
-            let _ = clear.call1(&global, &self.id);
-        }
-    }
-}
-
-fn timeout_error() -> Error {
-    Error::new(ErrorKind::Timeout, "The request to the merchant server timed out")
-}
-
 fn network_error() -> Error {
     Error::new(ErrorKind::Network, "The merchant server could not be reached")
 }
 
 /// POSTs `body` (JSON text) to `url` with `headers`, and reads the answer
-/// within `timeout_ms` (headers and body together).
+/// within `timeout_ms` (headers and body together). A redirect is never
+/// followed: the body holds the card number and CVV, and a 307 or 308
+/// would send it on to whatever origin its `Location` names.
 ///
 /// # Errors
 /// `timeout` when the deadline passes, `network_error` when the request
-/// fails (offline, refused, reset, CORS), `invalid_response` for an answer
-/// over [`MAX_RESPONSE_CHARS`].
+/// fails (offline, refused, reset, CORS), `invalid_response` for a redirect
+/// (any 3xx) or an answer over [`MAX_RESPONSE_CHARS`].
 pub async fn post_json(url: &str, body: &str, headers: &[(String, String)], timeout_ms: u32) -> Result<Reply, Error> {
-    let controller = web_sys::AbortController::new().map_err(|_| network_error())?;
-    let deadline = Deadline::start(&controller, timeout_ms);
-    let timed_out = || deadline.as_ref().is_some_and(|d| d.fired.get());
-
-    let mut request = Request::post(url)
-        .header("Content-Type", "application/json")
-        .header("Accept", "application/json")
-        .abort_signal(Some(&controller.signal()));
+    let mut joined = String::new();
     for (name, value) in headers {
-        request = request.header(name, value);
+        for part in [name, value] {
+            if part.contains('\0') {
+                return Err(network_error());
+            }
+            joined.push_str(part);
+            joined.push('\0');
+        }
     }
-    let request = request.body(body).map_err(|_| network_error())?;
-    let response = match request.send().await {
-        Ok(r) => r,
-        Err(_) if timed_out() => return Err(timeout_error()),
-        Err(_) => return Err(network_error()),
-    };
-    let status = response.status();
-    let raw: web_sys::Response = response.into();
-    let text = match raw.text() {
-        Ok(promise) => JsFuture::from(promise).await,
-        Err(e) => Err(e),
-    };
-    let text = match text {
-        Ok(t) => t,
-        Err(_) if timed_out() => return Err(timeout_error()),
-        Err(_) => return Err(network_error()),
-    };
-    let length = text.dyn_ref::<js_sys::JsString>().map_or(0, |s| s.length());
-    if length > MAX_RESPONSE_CHARS {
-        return Err(Error::new(ErrorKind::InvalidResponse, "The merchant server's answer is too large").with_status(status));
+    let (ok, value) = task::post(url, body, &joined, timeout_ms, MAX_RESPONSE_CHARS).await;
+    if !ok {
+        return Err(match value.as_string().as_deref() {
+            Some("timeout") => Error::new(ErrorKind::Timeout, "The request to the merchant server timed out"),
+            Some("redirect") => Error::new(
+                ErrorKind::InvalidResponse,
+                "The merchant server answered with a redirect, which is never followed: the card is sent to the endpoint only",
+            ),
+            _ => network_error(),
+        });
     }
-    Ok(Reply { status, text: text.as_string().unwrap_or_default() })
+    let status = js::own_item(&value, 0).as_f64().filter(|s| (0.0..=999.0).contains(s)).unwrap_or(0.0) as u16;
+    match js::own_item(&value, 1).as_string() {
+        Some(text) => Ok(Reply { status, text }),
+        None => Err(Error::new(ErrorKind::InvalidResponse, "The merchant server's answer is too large").with_status(status)),
+    }
 }

@@ -7,8 +7,10 @@
 //! - [`browser`] — `collectBrowser` (navigator, screen, Date);
 //! - [`card`] — `validateCard`, `inspectNumber`, `cardNetwork`, `parseExpiry`;
 //! - [`checkout`] — the `Checkout` class (post, next actions, OTP);
-//! - [`http`] — JSON over gloo-net with a timeout;
+//! - [`http`] — JSON over `fetch` with a timeout, no redirect followed;
+//! - [`js`] — every call into the page's JS that can throw, `catch`;
 //! - [`response`] — `parseOrderResponse`;
+//! - [`task`] — the async exports' task queue and promises;
 //! - [`types`] — the TypeScript declarations merchants' editors see;
 //! - [`wipe`] — zero-on-free global allocator and stack scrubbing, so no
 //!   card number outlives its call in the module's memory.
@@ -19,7 +21,9 @@ pub mod checkout;
 pub mod convert;
 pub mod de;
 pub mod http;
+pub mod js;
 pub mod response;
+pub mod task;
 mod types;
 pub mod wipe;
 

@@ -1,33 +1,43 @@
 //! `parseOrderResponse`: the pure order-response parser, for pages and tests.
 
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
 
 use super::convert::{js_error, to_js};
+use super::js;
 use crate::checkout::{check_next_url, parse_order_response, Body, UrlPolicy};
 use crate::error::Error;
 
 fn prop(obj: &JsValue, key: &str) -> JsValue {
-    js_sys::Reflect::get(obj, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+    js::get(obj, &JsValue::from_str(key))
+}
+
+/// More allowed hosts than anyone configures (a Proxy can claim 2³² − 1).
+pub const MAX_HOSTS: u32 = 1000;
+
+/// `allowedHosts` that cannot be read.
+pub fn hosts_error() -> Error {
+    Error::invalid(crate::error::ErrorKind::InvalidConfiguration, "allowedHosts", "allowedHosts must be an array of host names")
+        .with_source("business")
 }
 
 fn parse(json: JsValue, options: JsValue) -> Result<JsValue, Error> {
     let status = prop(&options, "status").as_f64().filter(|s| (100.0..=599.0).contains(s)).unwrap_or(200.0) as u16;
     let mut policy = UrlPolicy::default();
     let hosts = prop(&options, "allowedHosts");
-    if js_sys::Array::is_array(&hosts) {
-        policy.allowed_hosts = js_sys::Array::from(&hosts).iter().filter_map(|h| h.as_string()).collect();
+    if js::is_array(&hosts) == Ok(true) {
+        let hosts = js::items(&hosts, MAX_HOSTS).map_err(|_| hosts_error())?;
+        policy.allowed_hosts = hosts.iter().filter_map(JsValue::as_string).collect();
     }
     policy.allow_loopback_http = prop(&options, "allowLoopbackHttp").as_bool().unwrap_or(false);
     let value = match json.as_string() {
         Some(text) if text.trim().is_empty() => None,
-        Some(text) => Some(js_sys::JSON::parse(&text).unwrap_or(JsValue::UNDEFINED)),
+        Some(text) => Some(js::parse(&text).unwrap_or(JsValue::UNDEFINED)),
         None if json.is_undefined() || json.is_null() => None,
         None => Some(json),
     };
     let body = match value {
         None => Body::Empty,
-        Some(v) if v.is_object() && !v.is_instance_of::<js_sys::Array>() => {
+        Some(v) if v.is_object() && js::is_array(&v) == Ok(false) => {
             super::de::from_value::<Body>(v).unwrap_or(Body::NotJson)
         }
         Some(_) => Body::NotJson,

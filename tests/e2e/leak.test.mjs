@@ -157,3 +157,49 @@ test('right after validateCard and inspectNumber (the last calls), the number an
   assertClean(await scanMemory(page, want), 'after validateCard', baseline);
   await context.close();
 });
+
+test('after pay() calls during which a page-patched built-in threw, the number and CVV are not in wasm memory, and each pay() rejected typed', async () => {
+  // Before every call into the page was a `catch` import, such a throw
+  // unwound through the module past the Rust code that drops (and so
+  // wipes) the decoded card, and pay()'s promise never settled.
+  const { page, context } = await openPage(browser, demo.demo);
+  await page.route('**/leak-sink*', (route) => route.fulfill({ status: 400, contentType: 'application/json',
+    body: '{"error":{"code":"BAD_REQUEST_ERROR","description":"Stand-in refusal"}}' }));
+  const number = '5104060000000008'; // Razorpay's test Mastercard, used by no other test
+  const cvv = '468';
+  const want = needles(number, cvv);
+  const baseline = await scanMemory(page, want);
+  const outcomes = await page.evaluate(async ({ number, cvv }) => {
+    const m = await import('/pkg/razorpay_checkout_wasm.js');
+    await m.default();
+    const { Promise: P, setTimeout: later } = window;
+    const boom = () => { throw new Error('patched'); };
+    // Each is called after pay() decoded the card (the clock and the
+    // browser for the order, then the request itself).
+    const patches = {
+      'Date.now': [Date, 'now'], Date: [window, 'Date'], fetch: [window, 'fetch'], Headers: [window, 'Headers'],
+      AbortController: [window, 'AbortController'], 'Date.prototype.getTimezoneOffset': [Date.prototype, 'getTimezoneOffset'],
+    };
+    const out = {};
+    for (const [name, [owner, key]] of Object.entries(patches)) {
+      const saved = Object.getOwnPropertyDescriptor(owner, key);
+      Object.defineProperty(owner, key, { ...saved, value: typeof saved.value === 'function' && /^[A-Z]/.test(key) ? new Proxy(saved.value, { construct: boom, apply: boom }) : boom });
+      const checkout = new m.Checkout({ endpoint: '/leak-sink', authentication: 'redirect', onNavigate: () => {} });
+      let pay;
+      try { pay = checkout.pay({ amount: 100, currency: 'INR', payment: { email: 'gaurav.kumar@example.com', contact: '9000090000', method: 'card',
+        card: { number: number.replace(/(\d{4})(?=\d)/g, '$1 '), expiry: '12/30', cvv, name: 'Gaurav Kumar' } } }); } catch (e) { pay = P.reject(e); }
+      out[name] = await new P((resolve) => {
+        later(() => resolve('unsettled'), 3000);
+        pay.then(() => resolve('resolved'), (e) => resolve(e?.name === 'RazorpayCheckoutError' ? `typed ${e.kind}` : `other: ${e?.name}: ${e?.message}`));
+      });
+      Object.defineProperty(owner, key, saved);
+      checkout.free();
+    }
+    return out;
+  }, { number, cvv });
+  assertClean(await scanMemory(page, want), 'after pay() calls during which a built-in threw', baseline);
+  for (const [name, outcome] of Object.entries(outcomes)) {
+    assert.ok(outcome.startsWith('typed'), `${name}: pay() ${outcome}`);
+  }
+  await context.close();
+});

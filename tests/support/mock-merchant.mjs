@@ -3,11 +3,16 @@
 // Razorpay response (seed 004), or a broken or hostile one, and records every
 // request so a test can assert what was sent and how often.
 // The test page is served from another port, so it answers CORS.
+// A second listener on port + 1 stands for a foreign origin: the redirect
+// scenarios send their Location there, and it records whatever reaches it
+// (GET /foreign on the main port lists it) so a test can show nothing did.
 // Usage: node tests/support/mock-merchant.mjs [port]   (default 18455)
 import { createServer } from 'node:http';
 
 const port = Number(process.argv[2] ?? 18455);
 const log = [];
+const foreignLog = [];
+const foreign = `http://127.0.0.1:${port + 1}`;
 
 const workflow = (next) => ({
   amount: 100, amount_due: 100, amount_paid: 0, attempts: 1, created_at: 1752043784, currency: 'INR',
@@ -47,7 +52,23 @@ const json = (res, status, body) => {
   res.end(typeof body === 'string' ? body : JSON.stringify(body));
 };
 
+// A redirect to the foreign origin (keeping the path, as a hijacked or
+// misconfigured proxy would).
+const redirect = (res, status) => {
+  res.writeHead(status, { location: `${foreign}/steal`, 'content-type': 'application/json' });
+  res.end('{}');
+};
+
 const scenarios = {
+  redirect_301: (res) => redirect(res, 301),
+  redirect_302: (res) => redirect(res, 302),
+  redirect_303: (res) => redirect(res, 303),
+  redirect_307: (res) => redirect(res, 307),
+  redirect_308: (res) => redirect(res, 308),
+  // The order answer offers OTP only (no redirect to fall back on); its OTP generate call is redirected.
+  otp_redirect_generate: (res) => json(res, 200, workflow([documented.payment_workflow.next[1]])),
+  // The order answer and OTP generate are fine; submit (307) and resend (308) are redirected.
+  otp_redirect: (res) => json(res, 200, documented),
   documented: (res) => json(res, 200, documented),
   redirect_only: (res) => json(res, 200, workflow([documented.payment_workflow.next[0]])),
   no_next: (res) => json(res, 200, workflow(undefined)),
@@ -89,16 +110,35 @@ createServer((req, res) => {
     const path = new URL(req.url, 'http://x').pathname;
     const text = Buffer.concat(chunks).toString('utf8');
     if (path === '/requests') return json(res, 200, log);
-    if (path === '/clear') { log.length = 0; return json(res, 200, {}); }
+    if (path === '/foreign') return json(res, 200, foreignLog);
+    if (path === '/clear') { log.length = 0; foreignLog.length = 0; return json(res, 200, {}); }
     let body = null;
     try { body = text ? JSON.parse(text) : null; } catch { /* recorded as text */ }
     log.push({ method: req.method, path, headers: req.headers, body, text });
     const m = path.match(/^\/checkout\/([a-z_0-9]+)(?:\/otp\/(generate|submit|resend))?$/);
     if (!m) return json(res, 404, { error: { code: 'NOT_FOUND', description: 'no such scenario' } });
     const [, scenario, otpAction] = m;
+    if (scenario === 'otp_redirect_generate' && otpAction === 'generate') return redirect(res, 307);
+    if (scenario === 'otp_redirect' && otpAction === 'submit') return redirect(res, 307);
+    if (scenario === 'otp_redirect' && otpAction === 'resend') return redirect(res, 308);
     if (otpAction) return otp[otpAction](body ?? {}, res);
     const answer = scenarios[scenario];
     if (!answer) return json(res, 404, { error: { code: 'NOT_FOUND', description: 'no such scenario' } });
     answer(res);
   });
 }).listen(port, '127.0.0.1', () => console.log(`mock merchant: http://127.0.0.1:${port}/`));
+
+// The foreign origin: records every request (preflights too) and answers
+// CORS as permissively as a thief would, so a followed redirect completes.
+createServer((req, res) => {
+  const chunks = [];
+  req.on('data', (c) => chunks.push(c));
+  req.on('end', () => {
+    foreignLog.push({ method: req.method, path: req.url, headers: req.headers, text: Buffer.concat(chunks).toString('utf8') });
+    res.setHeader('access-control-allow-origin', '*');
+    res.setHeader('access-control-allow-headers', 'content-type, idempotency-key, x-csrf-token');
+    res.setHeader('access-control-allow-methods', 'GET, POST, OPTIONS');
+    if (req.method === 'OPTIONS') { res.writeHead(204); res.end(); return; }
+    json(res, 200, {});
+  });
+}).listen(port + 1, '127.0.0.1', () => console.log(`mock foreign origin: ${foreign}/`));
