@@ -1,6 +1,12 @@
 //! Posting JSON to the merchant's backend: `fetch` (in src/wasm/shapes.js)
 //! with a timeout, no redirect followed, and a cap on how much of an
 //! answer is read.
+//!
+//! Not gloo-net: its web-sys bindings (`fetch`, `Headers`, `Response`,
+//! `AbortController`) are imports without `catch`, so a page that patched
+//! one of them to throw unwound through the module (issue 11, finding 8);
+//! dropping gloo-net, web-sys and wasm-bindgen-futures from the shipped
+//! module also cut the `.wasm` from 76,673 to 74,110 B gzip -9.
 
 use super::js;
 use super::task;
