@@ -34,6 +34,8 @@ minify "$glue"
 find pkg/snippets -name '*.js' 2>/dev/null | while read -r js; do minify "$js"; done
 
 node scripts/merge-template.mjs pkg pkg-template
+# SHA-384s: the .wasm's into index.js, every browser file's into integrity.json.
+node scripts/integrity.mjs pkg
 
 after=$(stat -c %s "$wasm")
 gz=$(gzip -9 -c "$wasm" | wc -c)
