@@ -2,9 +2,18 @@
 // No framework; no inline script (the page runs under a strict CSP).
 // The card number and CVV go to one place only: the merchant backend's
 // /api/checkout, inside the Checkout's request.
-import init, { Checkout, inspectNumber, validateCard } from '/pkg/razorpay_checkout_wasm.js';
+import init, { Checkout, inspectNumber, validateCard } from '/pkg/index.js';
 
-await init();
+// A page whose CSP (or browser) refuses WebAssembly gets the package's typed
+// error (kind 'wasm_blocked', naming the directive to add): the shopper is
+// told below, the merchant's console gets the fix.
+let wasmBlocked = null;
+try {
+  await init();
+} catch (e) {
+  if (e?.kind !== 'wasm_blocked') throw e;
+  wasmBlocked = e;
+}
 
 const $ = (id) => document.getElementById(id);
 const form = $('card-form');
@@ -356,4 +365,10 @@ $('otp-resend').addEventListener('click', async () => {
 
 otpDialog.addEventListener('cancel', () => { showStatus('fail', 'The payment was not completed.'); payButton.disabled = false; });
 
+if (wasmBlocked) {
+  for (const fieldset of form.querySelectorAll('fieldset')) fieldset.disabled = true;
+  payButton.disabled = true;
+  showStatus('fail', 'Card payments cannot load on this page. Please choose another way to pay.', wasmBlocked.kind);
+  console.error(wasmBlocked.message);
+}
 document.documentElement.dataset.ready = 'true';
