@@ -266,24 +266,28 @@ function checkResults(got) {
 }
 
 /**
- * The narrowest policy the package works under (the README's): nothing by
- * default; scripts from `scriptSrc` (`'self' 'wasm-unsafe-eval'`, or a
- * nonce's or hashes' variant); connections only to the .wasm and the
- * merchant endpoint (the checkout posts to '/api/checkout' and its /otp/…
- * paths); no form target, base URL or framing; Trusted Types enforced with
- * no policy allowed. No style-src: the package sets no styles.
+ * The narrowest policy the package works under: the README's, as shipped
+ * (its "Content-Security-Policy" section), for this server's origin and
+ * where the .wasm is served. Nothing by default; scripts from `scriptSrc`
+ * (the README's `'self' 'wasm-unsafe-eval'`, or a nonce's or hashes'
+ * variant); connections only to the .wasm and the merchant endpoint
+ * ('/api/checkout' and its /otp/… paths); forms only to the gateway; no base
+ * URL or framing; Trusted Types enforced with no policy allowed (or the
+ * page's own, `trustedTypes`). No style-src: the package sets no styles.
  */
 function strictCsp(origin, scriptSrc, wasmPath, trustedTypes = "'none'") {
-  return [
-    "default-src 'none'",
-    `script-src ${scriptSrc}`,
-    `connect-src ${origin}${wasmPath} ${origin}/api/checkout ${origin}/api/checkout/`,
-    "form-action 'none'",
-    "base-uri 'none'",
-    "frame-ancestors 'none'",
-    "require-trusted-types-for 'script'",
-    `trusted-types ${trustedTypes}`,
-  ].join('; ');
+  const readme = readFileSync(join(pkgDir, 'README.md'), 'utf8');
+  const block = readme.slice(readme.indexOf('## Content-Security-Policy')).match(/```\n([\s\S]*?)```/)[1];
+  const directives = block.split(';').map((d) => d.trim().split(/\s+/)).filter((d) => d[0]);
+  const policy = Object.fromEntries(directives.map(([name, ...sources]) => [name, sources.join(' ')]));
+  assert.equal(policy['script-src'], "'self' 'wasm-unsafe-eval'");
+  assert.equal(policy['trusted-types'], "'none'");
+  policy['script-src'] = scriptSrc;
+  policy['trusted-types'] = trustedTypes;
+  policy['connect-src'] = policy['connect-src']
+    .replaceAll('https://shop.example/assets/razorpay_checkout_wasm_bg.wasm', `${origin}${wasmPath}`)
+    .replaceAll('https://shop.example', origin);
+  return Object.entries(policy).map(([name, sources]) => `${name} ${sources}`).join('; ');
 }
 
 test('a fresh Vite 7 project builds with the tarball and runs it in Chromium, from a sub-path', async () => {
