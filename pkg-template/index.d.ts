@@ -1,5 +1,6 @@
 /* The package's browser entry (index.js): the glue's exports, with init() and initSync() wrapped. */
 import type { ErrorFields, InitInput, InitOutput, SyncInitInput } from './razorpay_checkout_wasm.js';
+export type { InitInput, InitOutput, SyncInitInput } from './razorpay_checkout_wasm.js';
 
 export * from './razorpay_checkout_wasm.js';
 
@@ -21,16 +22,29 @@ export interface WasmBlockedError extends Error, Omit<ErrorFields, 'kind' | 'rea
   cause?: unknown;
 }
 
+/** What `init()` takes as an object. */
+export interface InitOptions {
+  /** The .wasm (default: beside this module), fetched with its SHA-384 when a URL. */
+  module_or_path?: InitInput | Promise<InitInput>;
+  /**
+   * Where the page may not compile WebAssembly, run the same module as
+   * JavaScript (fallback.js, fetched only then; slower and larger): the
+   * default. `false`: throw the `wasm_blocked` error instead.
+   */
+  fallback?: boolean;
+}
+
 /**
  * Fetches (from beside this module, with the SHA-384 of integrity.json) and
  * instantiates the module; later calls resolve the same exports. A URL or
- * string is fetched with the same integrity check.
+ * string is fetched with the same integrity check. Where the page may not
+ * compile WebAssembly, runs the JavaScript fallback and warns in the console
+ * with the directive to add.
  *
- * @throws {WasmBlockedError} when the page may not compile WebAssembly.
+ * @throws {WasmBlockedError} when the page may not compile WebAssembly and
+ * the fallback is refused too, or `fallback` is `false`.
  */
-export default function init(
-  module_or_path?: { module_or_path: InitInput | Promise<InitInput> } | InitInput | Promise<InitInput>,
-): Promise<InitOutput>;
+export default function init(module_or_path?: InitOptions | InitInput | Promise<InitInput>): Promise<InitOutput>;
 
 /**
  * Instantiates the given bytes or `WebAssembly.Module` synchronously.

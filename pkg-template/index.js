@@ -5,8 +5,11 @@
 //   refuses any other bytes;
 // - a page that refuses to compile WebAssembly (a Content-Security-Policy
 //   without 'wasm-unsafe-eval', a browser with WebAssembly switched off)
-//   gets a `RazorpayCheckoutError` of kind `wasm_blocked` naming the fix,
-//   before anything is downloaded, never a bare browser message.
+//   runs the same module as JavaScript (fallback.js, binaryen's wasm2js of
+//   the .wasm, fetched only then; the console names the directive to add),
+//   or, with `init({ fallback: false })` or when that fails, gets a
+//   `RazorpayCheckoutError` of kind `wasm_blocked` naming the fix, before
+//   the .wasm is downloaded: never a bare browser message.
 import glueInit, { initSync as glueInitSync } from './razorpay_checkout_wasm.js';
 
 export * from './razorpay_checkout_wasm.js';
@@ -61,15 +64,55 @@ function withIntegrity(input) {
 }
 
 /**
+ * The glue, instantiated on fallback.js instead of WebAssembly: for the
+ * glue's synchronous `initSync()`, `WebAssembly` is briefly an object whose
+ * `Instance` builds fallback.js's exports from the glue's imports.
+ */
+async function initFallback() {
+  const { instantiate } = await import('./fallback.js');
+  const real = Object.getOwnPropertyDescriptor(globalThis, 'WebAssembly');
+  class Module {}
+  function Instance(_module, imports) {
+    return { exports: instantiate(imports) };
+  }
+  Object.defineProperty(globalThis, 'WebAssembly', { value: { Module, Instance }, writable: true, configurable: true });
+  try {
+    return glueInitSync({ module: new Module() });
+  } finally {
+    if (real) Object.defineProperty(globalThis, 'WebAssembly', real);
+    else delete globalThis.WebAssembly;
+  }
+}
+
+let fellBack = null;
+
+/**
  * Instantiates the module (once; later calls resolve the same exports).
- * Throws a `RazorpayCheckoutError` with `kind: 'wasm_blocked'` when the page
- * may not compile WebAssembly.
+ * Where the page may not compile WebAssembly, runs the JavaScript fallback
+ * (unless `fallback: false`); throws a `RazorpayCheckoutError` with `kind:
+ * 'wasm_blocked'` when that is refused too or not wanted.
  */
 export default async function init(moduleOrPath) {
-  const refused = refusal();
-  if (refused) throw blockedError(refused);
   let input = moduleOrPath;
-  if (input !== null && typeof input === 'object' && 'module_or_path' in input) input = input.module_or_path;
+  let fallback = true;
+  if (input !== null && typeof input === 'object' && ('module_or_path' in input || 'fallback' in input)) {
+    fallback = input.fallback !== false;
+    input = input.module_or_path;
+  }
+  const refused = refusal();
+  if (refused) {
+    if (!fallback) throw blockedError(refused);
+    fellBack ??= initFallback().then((exports) => {
+      console.warn(`razorpay-checkout-wasm: ${blockedError(refused).description} Running the JavaScript fallback meanwhile (slower and larger).`);
+      return exports;
+    }, (cause) => {
+      fellBack = null;
+      const error = blockedError(refused);
+      error.cause = cause;
+      throw error;
+    });
+    return fellBack;
+  }
   input = input === undefined ? defaultRequest() : withIntegrity(input);
   return glueInit({ module_or_path: input });
 }

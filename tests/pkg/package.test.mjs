@@ -101,7 +101,7 @@ test('the tarball holds the package files and nothing else; the manifest is comp
   // wasm-bindgen names the snippet folder after the crate and a hash.
   const files = packed.files.map((f) => f.path.replace(/^snippets\/razorpay-checkout-wasm-[0-9a-f]+\//, 'snippets/<crate>/')).sort();
   assert.deepEqual(files, [
-    'CHANGELOG.md', 'LICENSE-APACHE', 'LICENSE-MIT', 'README.md', 'index.d.ts', 'index.js', 'integrity.json',
+    'CHANGELOG.md', 'LICENSE-APACHE', 'LICENSE-MIT', 'README.md', 'fallback.js', 'index.d.ts', 'index.js', 'integrity.json',
     'node.d.ts', 'node.js', 'package.json',
     'razorpay_checkout_wasm.d.ts', 'razorpay_checkout_wasm.js', 'razorpay_checkout_wasm_bg.wasm',
     'snippets/<crate>/src/wasm/shapes.js', 'types.d.ts',
@@ -121,7 +121,7 @@ test('the tarball holds the package files and nothing else; the manifest is comp
     return `${file} ${statSync(path).size} B (${gz} B gzip -9)`;
   };
   console.log(`tarball ${packed.filename}: ${statSync(tarball).size} B packed, ${packed.unpackedSize} B unpacked; ` +
-    `${size('razorpay_checkout_wasm_bg.wasm')}; ${size('razorpay_checkout_wasm.js')}; ${size('index.js')}`);
+    `${size('razorpay_checkout_wasm_bg.wasm')}; ${size('razorpay_checkout_wasm.js')}; ${size('index.js')}; ${size('fallback.js')}`);
 });
 
 test('integrity.json holds the SHA-384 of every file the browser loads, and index.js pins the .wasm\'s', () => {
@@ -466,14 +466,33 @@ function checkBlocked(got, reason) {
   assert.deepEqual(got.wasm, [], 'nothing fetched: the .wasm is not downloaded for nothing');
 }
 
+const FALLBACK_WARNING = "warning: razorpay-checkout-wasm: This page's Content-Security-Policy does not allow WebAssembly to be compiled: "
+  + "add 'wasm-unsafe-eval' to its script-src directive (script-src 'wasm-unsafe-eval'). Running the JavaScript fallback meanwhile (slower and larger).";
+
 for (const page of PLAIN_PAGES) {
-  test(`without 'wasm-unsafe-eval' init() throws the typed wasm_blocked error naming the directive: ${page}`, async () => {
+  test(`without 'wasm-unsafe-eval' init() runs the JavaScript fallback, fetched only then, and warns with the directive: ${page}`, async () => {
     const policy = plainPolicies[page];
     const server = await serve(apps.plain, { csp: ({ origin, nonce }) => policy(origin, '', nonce) });
     try {
       const got = await load(new URL(page, server.url).href);
+      checkResults(got.result);
+      assert.deepEqual(got.wasm, [], 'the .wasm is not downloaded');
+      assert.ok(got.scripts.includes(new URL(`node_modules/${NAME}/fallback.js`, server.url).href), JSON.stringify(got.scripts));
+      assert.deepEqual(got.console, [FALLBACK_WARNING]);
+      // Chromium did refuse (the 8-byte probe; its report is the page's business).
+      assert.deepEqual(got.violations, ['script-src wasm-eval'], JSON.stringify(got.violations));
+    } finally {
+      await server.close();
+    }
+  });
+
+  test(`without 'wasm-unsafe-eval', init({ fallback: false }) throws the typed wasm_blocked error naming the directive: ${page}`, async () => {
+    const policy = plainPolicies[page];
+    const server = await serve(apps.plain, { csp: ({ origin, nonce }) => policy(origin, '', nonce) });
+    try {
+      const got = await load(new URL(`${page}?fallback=off`, server.url).href);
       checkBlocked(got, 'webassembly_refused');
-      // Chromium did refuse (its report is the page's business; the error is ours).
+      assert.ok(!got.scripts.some((u) => u.endsWith('/fallback.js')), 'the fallback is not fetched');
       assert.deepEqual(got.violations, ['script-src wasm-eval'], JSON.stringify(got.violations));
     } finally {
       await server.close();
@@ -481,12 +500,31 @@ for (const page of PLAIN_PAGES) {
   });
 }
 
-test('with WebAssembly switched off, init() throws wasm_blocked (webassembly_unavailable)', async () => {
+test('when the fallback cannot load either (refused, tampered), init() throws wasm_blocked', async () => {
+  const dir = join(apps.plain, 'node_modules', NAME);
+  const tamper = { [`/node_modules/${NAME}/fallback.js`]: Buffer.concat([readFileSync(join(dir, 'fallback.js')), Buffer.from('//')]) };
+  const server = await serve(apps.plain, { csp: ({ origin }) => plainPolicies['index.html'](origin, ''), tamper });
+  try {
+    const got = await load(server.url);
+    checkBlocked(got, 'webassembly_refused');
+    assert.ok(got.console.some((l) => /integrity/i.test(l) && l.includes('fallback.js')), got.console.join('\n'));
+  } finally {
+    await server.close();
+  }
+});
+
+test('with WebAssembly switched off, init() runs the fallback; with fallback: false, wasm_blocked (webassembly_unavailable)', async () => {
   const server = await serve(apps.plain, { csp: ({ origin }) => plainPolicies['index.html'](origin, "'wasm-unsafe-eval' ") });
   try {
-    const got = await load(server.url, { before: () => { delete globalThis.WebAssembly; } });
-    checkBlocked(got, 'webassembly_unavailable');
-    assert.deepEqual(got.violations, []);
+    const off = () => { delete globalThis.WebAssembly; };
+    const got = await load(server.url, { before: off });
+    checkResults(got.result);
+    assert.deepEqual(got.wasm, []);
+    assert.equal(got.console.length, 1);
+    assert.match(got.console[0], /^warning: razorpay-checkout-wasm: WebAssembly is not available in this browser/);
+    const blocked = await load(new URL('?fallback=off', server.url).href, { before: off });
+    checkBlocked(blocked, 'webassembly_unavailable');
+    assert.deepEqual(blocked.violations, []);
   } finally {
     await server.close();
   }

@@ -9,7 +9,8 @@ const NOW = Date.UTC(2026, 10, 23, 11);
 const out = document.getElementById('result');
 
 async function run() {
-  await init();
+  // ?fallback=off: the typed error instead of the JavaScript fallback.
+  await init(new URLSearchParams(location.search).get('fallback') === 'off' ? { fallback: false } : undefined);
   let expiryError = null;
   try {
     parseExpiry('10/26', NOW);

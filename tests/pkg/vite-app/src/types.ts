@@ -157,13 +157,14 @@ export async function merchantPage(form: { number: string; expiry: string; cvv: 
 /** A page that refuses WebAssembly: init()'s typed error, told apart by `kind`. */
 export async function refusedPage(status: HTMLElement): Promise<void> {
   try {
-    await init();
+    await init({ fallback: false });
   } catch (e) {
     const error = e as WasmBlockedError | Error;
     if ('kind' in error && error.kind === 'wasm_blocked') {
       const directive: "script-src 'wasm-unsafe-eval'" = error.metadata.directive;
       const reason: 'webassembly_refused' | 'webassembly_unavailable' = error.reason;
       status.textContent = `${error.description} (${directive}, ${reason}, ${error.code})`;
+      void init({ fallback: true, module_or_path: '/static/checkout.wasm' });
       // @ts-expect-error the blocked error has no field
       const field: string = error.field;
       void field;
