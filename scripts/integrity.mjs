@@ -2,7 +2,7 @@
 // scripts/build-pkg.sh after merge-template.mjs:
 // 1. the .wasm's SHA-384 is written into index.js (its WASM_INTEGRITY), so
 //    `init()` fetches the module with `integrity` and the browser refuses
-//    other bytes;
+//    other bytes; index.js is then minified (esbuild, as the glue);
 // 2. integrity.json gets the SHA-384 (SRI form, `sha384-<base64>`) of every
 //    file the browser loads: every .js and .wasm of the package but node.js
 //    (the Node entry), keyed by its path inside the package. Pages use it in
@@ -10,9 +10,11 @@
 // 3. package.json: integrity.json is added to `files`, and exported as
 //    `razorpay-checkout-wasm/integrity.json`.
 // Idempotent.
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 const [out] = process.argv.slice(2);
 if (!out) {
@@ -23,12 +25,17 @@ const sri = (path) => `sha384-${createHash('sha384').update(readFileSync(path)).
 
 const entry = join(out, 'index.js');
 const source = readFileSync(entry, 'utf8');
-const pattern = /const WASM_INTEGRITY = '[^']*';/;
-if (!pattern.test(source)) {
-  console.error(`integrity: ${entry} has no WASM_INTEGRITY constant`);
+// The one SRI literal of index.js (the template's placeholder, or a hash of a previous run).
+const pattern = /(["'])sha384-[A-Za-z0-9+/=-]+\1/g;
+if ((source.match(pattern) ?? []).length !== 1) {
+  console.error(`integrity: ${entry} must hold exactly one sha384 literal (WASM_INTEGRITY)`);
   process.exit(1);
 }
-writeFileSync(entry, source.replace(pattern, `const WASM_INTEGRITY = '${sri(join(out, 'razorpay_checkout_wasm_bg.wasm'))}';`));
+writeFileSync(entry, source.replace(pattern, `'${sri(join(out, 'razorpay_checkout_wasm_bg.wasm'))}'`));
+const esbuild = join(dirname(fileURLToPath(import.meta.url)), '..', 'node_modules', '.bin', 'esbuild');
+execFileSync(esbuild, [entry, '--minify', '--format=esm', '--target=es2020', '--log-level=warning', `--outfile=${entry}.min`]);
+writeFileSync(entry, readFileSync(`${entry}.min`));
+rmSync(`${entry}.min`);
 
 const walk = (dir) => readdirSync(dir, { withFileTypes: true })
   .flatMap((d) => (d.isDirectory() ? walk(join(dir, d.name)) : [join(dir, d.name)]));

@@ -4,9 +4,11 @@
 // /api/checkout, inside the Checkout's request.
 import init, { Checkout, inspectNumber, validateCard } from '/pkg/index.js';
 
-// A page whose CSP (or browser) refuses WebAssembly gets the package's typed
-// error (kind 'wasm_blocked', naming the directive to add): the shopper is
-// told below, the merchant's console gets the fix.
+// A page whose CSP (or browser) refuses WebAssembly runs the package's
+// JavaScript fallback (the console names the directive to add); if that is
+// refused too, init() throws the typed error (kind 'wasm_blocked', naming
+// the directive): the shopper is told below, the merchant's console gets
+// the fix.
 let wasmBlocked = null;
 try {
   await init();

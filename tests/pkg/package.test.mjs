@@ -133,7 +133,7 @@ test('integrity.json holds the SHA-384 of every file the browser loads, and inde
   for (const [path, hash] of Object.entries(integrity)) {
     assert.equal(hash, `sha384-${createHash('sha384').update(readFileSync(join(dir, path))).digest('base64')}`, path);
   }
-  assert.ok(readFileSync(join(dir, 'index.js'), 'utf8').includes(`'${integrity['razorpay_checkout_wasm_bg.wasm']}'`));
+  assert.ok(readFileSync(join(dir, 'index.js'), 'utf8').includes(`"${integrity['razorpay_checkout_wasm_bg.wasm']}"`));
 });
 
 test('attw finds no problem (ESM-only profile)', () => {
