@@ -48,6 +48,7 @@ writeFileSync(join(out, 'integrity.json'), JSON.stringify(hashes, null, 2) + '\n
 
 const manifestPath = join(out, 'package.json');
 const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
+manifest.files ??= [];
 if (!manifest.files.includes('integrity.json')) manifest.files.push('integrity.json');
-manifest.exports['./integrity.json'] = './integrity.json';
+if (manifest.exports) manifest.exports['./integrity.json'] = './integrity.json';
 writeFileSync(manifestPath, JSON.stringify(manifest, null, 2) + '\n');

@@ -38,6 +38,8 @@ node --test --test-concurrency=1 tests/js/ tests/e2e/
 echo "== the memory scan can fail: leak.test.mjs on a package built without wiping (feature insecure-no-wipe) must find the card"
 wasm-pack build --release --target web --out-dir build/pkg-no-wipe --out-name razorpay_checkout_wasm --no-opt \
   -- --features insecure-no-wipe 2>&1 | { grep -v '^\[INFO\]' || true; }
+# The demo page imports the package's browser entry (index.js, which wraps the glue's init()).
+cp pkg-template/index.js build/pkg-no-wipe/ && node scripts/integrity.mjs build/pkg-no-wipe
 if LEAK_PKG_DIR=build/pkg-no-wipe node --test --test-concurrency=1 tests/e2e/leak.test.mjs > build/leak-no-wipe.log 2>&1; then
   echo "test.sh: leak.test.mjs passed on a package that does not wipe: the memory scan cannot fail" >&2
   exit 1
