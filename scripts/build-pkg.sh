@@ -33,7 +33,11 @@ glue_before=$(stat -c %s "$glue")
 minify "$glue"
 find pkg/snippets -name '*.js' 2>/dev/null | while read -r js; do minify "$js"; done
 
+# fallback.js: the .wasm as JavaScript (wasm2js), for pages that refuse WebAssembly.
+node scripts/fallback.mjs pkg
 node scripts/merge-template.mjs pkg pkg-template
+# SHA-384s: the .wasm's into index.js, every browser file's into integrity.json.
+node scripts/integrity.mjs pkg
 
 # The messages entry and each locale module (pkg-template/messages.js,
 # pkg-template/locales/*.js), minified too; UTF-8 kept (escaping each

@@ -38,9 +38,10 @@ node --test --test-concurrency=1 tests/js/ tests/e2e/
 echo "== the memory scan can fail: leak.test.mjs on a package built without wiping (feature insecure-no-wipe) must find the card"
 wasm-pack build --release --target web --out-dir build/pkg-no-wipe --out-name razorpay_checkout_wasm --no-opt \
   -- --features insecure-no-wipe 2>&1 | { grep -v '^\[INFO\]' || true; }
-# The same template as the shipped package (messages.js, locales/, …), so the
-# demo page loads from it exactly as from pkg/.
+# The same template as the shipped package (index.js, messages.js, locales/,
+# …) and its integrity.json, so the demo page loads from it exactly as from pkg/.
 node scripts/merge-template.mjs build/pkg-no-wipe pkg-template
+node scripts/integrity.mjs build/pkg-no-wipe
 if LEAK_PKG_DIR=build/pkg-no-wipe node --test --test-concurrency=1 tests/e2e/leak.test.mjs > build/leak-no-wipe.log 2>&1; then
   echo "test.sh: leak.test.mjs passed on a package that does not wipe: the memory scan cannot fail" >&2
   exit 1

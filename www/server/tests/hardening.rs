@@ -210,8 +210,16 @@ async fn the_demo_pages_send_a_strict_csp_and_have_no_inline_script() {
                 .to_string()
         };
         assert_eq!(directive("script-src"), "script-src 'self' 'wasm-unsafe-eval'");
-        assert_eq!(directive("default-src"), "default-src 'self'");
-        assert_eq!(directive("object-src"), "object-src 'none'");
+        assert_eq!(directive("default-src"), "default-src 'none'");
+        assert_eq!(directive("base-uri"), "base-uri 'none'");
+        assert_eq!(directive("require-trusted-types-for"), "require-trusted-types-for 'script'");
+        assert_eq!(directive("trusted-types"), "trusted-types 'none'");
+        // Connections only to the backend's API and the module's .wasm, at the page's origin.
+        let origin = app.url("/").trim_end_matches('/').to_string();
+        assert_eq!(
+            directive("connect-src"),
+            format!("connect-src {origin}/api/ {origin}/pkg/razorpay_checkout_wasm_bg.wasm")
+        );
         assert!(!csp.contains("unsafe-inline") && !csp.contains("'unsafe-eval'"), "{csp}");
         assert_eq!(r.headers()["x-content-type-options"], "nosniff");
     }
