@@ -36,8 +36,6 @@ find pkg/snippets -name '*.js' 2>/dev/null | while read -r js; do minify "$js"; 
 # fallback.js: the .wasm as JavaScript (wasm2js), for pages that refuse WebAssembly.
 node scripts/fallback.mjs pkg
 node scripts/merge-template.mjs pkg pkg-template
-# SHA-384s: the .wasm's into index.js, every browser file's into integrity.json.
-node scripts/integrity.mjs pkg
 
 # The messages entry and each locale module (pkg-template/messages.js,
 # pkg-template/locales/*.js), minified too; UTF-8 kept (escaping each
@@ -46,6 +44,10 @@ for js in pkg/messages.js pkg/locales/*.js; do
   node_modules/.bin/esbuild "$js" --minify --format=esm --target=es2020 --charset=utf8 --log-level=warning --outfile="$js.min"
   mv "$js.min" "$js"
 done
+
+# SHA-384s, last, over the files as shipped (after every minification): the
+# .wasm's into index.js, every browser file's into integrity.json.
+node scripts/integrity.mjs pkg
 
 after=$(stat -c %s "$wasm")
 gz=$(gzip -9 -c "$wasm" | wc -c)
