@@ -40,8 +40,12 @@ pub struct Config {
     pub session_secret: String,
     /// The sandbox's SQLite file.
     pub sandbox_db: PathBuf,
-    /// The backend's SQLite file (idempotency keys, webhook events).
+    /// The backend's SQLite file (idempotency keys, webhook events), used
+    /// when `database_url` is `None`.
     pub demo_db: PathBuf,
+    /// `DATABASE_URL` (`postgres://…`): the backend's state in PostgreSQL
+    /// (see [`crate::store`]), shared by every instance pointed at it.
+    pub database_url: Option<String>,
     /// The backend's public base URL (for `callback_url`); `None`: from the bound address.
     pub public_url: Option<String>,
     /// Take the client IP from the first `X-Forwarded-For` hop.
@@ -90,6 +94,7 @@ impl fmt::Debug for Config {
             .field("session_secret", &"<redacted>")
             .field("sandbox_db", &self.sandbox_db)
             .field("demo_db", &self.demo_db)
+            .field("database_url", &self.database_url.as_ref().map(|_| "<redacted>"))
             .field("public_url", &self.public_url)
             .field("trust_x_forwarded_for", &self.trust_x_forwarded_for)
             .field("www_dir", &self.www_dir)
@@ -138,6 +143,7 @@ impl Config {
             session_secret: random_secret(),
             sandbox_db: root.join("build/sandbox.sqlite"),
             demo_db: root.join("build/demo.sqlite"),
+            database_url: None,
             public_url: None,
             trust_x_forwarded_for: false,
             www_dir: root.join("www"),
@@ -205,6 +211,12 @@ impl Config {
         }
         if let Some(p) = get("DEMO_DB") {
             c.demo_db = PathBuf::from(p);
+        }
+        if let Some(url) = get("DATABASE_URL") {
+            if !(url.starts_with("postgres://") || url.starts_with("postgresql://")) {
+                return Err("DATABASE_URL must be a postgres:// or postgresql:// URL".into());
+            }
+            c.database_url = Some(url);
         }
         c.public_url = get("PUBLIC_URL").map(|u| u.trim_end_matches('/').to_string());
         c.trust_x_forwarded_for = matches!(

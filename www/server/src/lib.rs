@@ -34,8 +34,10 @@ pub mod receipts;
 pub mod routes;
 pub mod sandbox;
 pub mod session;
+pub mod single_flight;
 pub mod state;
 pub mod static_files;
+pub mod store;
 
 use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
@@ -119,10 +121,13 @@ pub fn app_state(
             &config.key_secret,
             config.account_id.clone(),
         )?,
-        db: {
-            let db = db::Db::open(&config.demo_db, &[state::SCHEMA, carts::SCHEMA].concat())?;
-            db.migrate(state::MIGRATIONS);
-            db
+        store: match &config.database_url {
+            Some(url) => store::Store::postgres(url, 16)?,
+            None => store::Store::sqlite(
+                &config.demo_db,
+                &[state::SCHEMA, carts::SCHEMA].concat(),
+                state::MIGRATIONS,
+            )?,
         },
         key_id: config.key_id.clone(),
         key_secret: config.key_secret.clone(),
@@ -235,6 +240,7 @@ pub async fn start(config: Config) -> Result<Handles, String> {
     };
 
     let state = app_state(&config, http, &gateway_url, &public_url)?;
+    state.store.prepare().await?;
     let mut app = backend_router(state);
     if config.hostile_gateway {
         // Held past the page's timeout (see `hostile`).
