@@ -13,6 +13,18 @@ scripts/setup.sh
 echo "== native tests (cargo test --workspace)"
 cargo test --workspace --quiet
 
+echo "== the backend's contract and hardening tests again, on PostgreSQL (a throwaway cluster, scripts/pg.sh)"
+pg_tmp=$(mktemp -d)
+pg_port=$(( 20000 + RANDOM % 20000 ))
+trap 'scripts/pg.sh stop "$pg_tmp/pg"; rm -rf "$pg_tmp"' EXIT
+pg_url=$(scripts/pg.sh start "$pg_tmp/pg" "$pg_port")
+for t in flows guard hardening money perimeter; do
+  STORE=postgres TEST_DATABASE_URL="$pg_url" cargo test -p razorpay-demo --quiet --test "$t"
+done
+scripts/pg.sh stop "$pg_tmp/pg"
+rm -rf "$pg_tmp"
+trap - EXIT
+
 echo "== clippy, warnings denied (the crate denies unwrap, expect, panic and indexing outside tests)"
 cargo clippy --workspace --all-targets --quiet -- -D warnings
 cargo clippy --target wasm32-unknown-unknown --lib --tests --quiet -- -D warnings
