@@ -11,7 +11,7 @@
 //! with the same key (and the same request) runs `call` again, which asks
 //! the gateway first and sends again only when the gateway has no record of
 //! it (every caller goes through [`crate::receipts::once`], which
-//! reconciles). A `pending` row older than [`single_flight::STALE_AFTER_SECS`] (a crash
+//! reconciles). A `pending` row older than [`single_flight::stale_after_secs`] (a crash
 //! mid-request) is treated the same way.
 
 use axum::http::{HeaderMap, StatusCode};
@@ -87,10 +87,9 @@ where
         owner: None,
         busy: in_use,
     };
-    let fp = fingerprint.clone();
-    let judge = move |row: Row| {
-        let fp = fp.clone();
-        async move { judge(row, &fp) }
+    let judge = |row: Row| {
+        let step = judge(state, row, &fingerprint);
+        async move { step }
     };
     let flown = single_flight::run(state, slot, judge, |_| call()).await?;
     Ok(Outcome {
@@ -100,7 +99,7 @@ where
 }
 
 /// The rule for a key's row made by an earlier request.
-fn judge(row: Row, fingerprint: &str) -> Result<Step, ApiError> {
+fn judge(state: &AppState, row: Row, fingerprint: &str) -> Result<Step, ApiError> {
     if row.state == "done" {
         if let (Some(status), Some(response)) = (row.status, row.response.as_deref()) {
             if row.fingerprint != fingerprint {
@@ -111,7 +110,7 @@ fn judge(row: Row, fingerprint: &str) -> Result<Step, ApiError> {
             return Ok(Step::Replay(GatewayAnswer { status, body }));
         }
     }
-    if single_flight::in_flight(&row) {
+    if single_flight::in_flight(state, &row) {
         return Ok(Step::Wait);
     }
     // `unknown` (or stale): the same request again is reconciled by `call`.

@@ -139,6 +139,7 @@ pub fn app_state(
         pkg_dir: config.pkg_dir.clone(),
         checkout_timeout_ms: config.checkout_timeout_ms,
         operator_secret: config.operator_secret.clone(),
+        stale_after_secs: single_flight::stale_after_secs(config.gateway_timeout_ms),
         key_locks: Arc::new(Mutex::new(HashMap::new())),
     })
 }

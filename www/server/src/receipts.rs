@@ -283,7 +283,7 @@ async fn judge(state: &AppState, receipt: &str, owner: &str, fingerprint: &str, 
         ));
     }
     // In flight (whoever claimed it, on whichever instance).
-    if single_flight::in_flight(&row) {
+    if single_flight::in_flight(state, &row) {
         return Ok(Step::Wait);
     }
     if let ("done", Some(status), Some(response)) = (row.state.as_str(), row.status, row.response.as_deref()) {

@@ -13,7 +13,7 @@
 //!
 //! Once a request may have reached the gateway its row is never deleted:
 //! without an answer (an error from `call`: a timeout, a reset) it becomes
-//! `unknown`, and a `pending` row older than [`STALE_AFTER_SECS`] (a crash,
+//! `unknown`, and a `pending` row older than [`stale_after_secs`] (a crash,
 //! a killed instance, a store that went away before the answer was
 //! written) is judged the same way: the judge reconciles with the gateway
 //! before anything is sent again.
@@ -29,14 +29,17 @@ use crate::receipts::payment_id_of;
 use crate::state::AppState;
 use crate::store::{Row, Table};
 
-/// Seconds after which an unfinished claim is considered abandoned.
-pub const STALE_AFTER_SECS: i64 = 60;
-/// How long a request waits for another one holding the same row.
-const WAIT_LIMIT: Duration = Duration::from_secs(35);
+/// Seconds after which an unfinished claim is considered abandoned, for a
+/// gateway timeout of `gateway_timeout_ms`: longer than any claim can be
+/// in flight (a call makes at most two gateway requests, each bounded by
+/// the timeout), plus a margin. 65 s with the default 30 s timeout.
+pub fn stale_after_secs(gateway_timeout_ms: u64) -> i64 {
+    i64::try_from(gateway_timeout_ms.saturating_mul(2).div_ceil(1000)).unwrap_or(i64::MAX / 2) + 5
+}
 
 /// True when `row` is `pending` and recent: someone is calling the gateway.
-pub fn in_flight(row: &Row) -> bool {
-    row.state == "pending" && now_secs() - row.updated_at < STALE_AFTER_SECS
+pub fn in_flight(state: &AppState, row: &Row) -> bool {
+    row.state == "pending" && now_secs() - row.updated_at < state.stale_after_secs
 }
 
 /// What to do with a row another request made.
@@ -64,7 +67,7 @@ pub struct Slot<'a> {
     pub fingerprint: &'a str,
     /// The checkout session claiming it (receipts).
     pub owner: Option<&'a str>,
-    /// The refusal after waiting [`WAIT_LIMIT`] for a row in flight.
+    /// The refusal after waiting for a row in flight until it would be stale.
     pub busy: fn() -> ApiError,
 }
 
@@ -119,6 +122,7 @@ where
 {
     let store = &state.store;
     let started = tokio::time::Instant::now();
+    let wait_limit = Duration::from_secs(u64::try_from(state.stale_after_secs).unwrap_or(60) + 1);
     let (version, hint) = loop {
         if store.claim_new(slot.table, slot.key, slot.fingerprint, slot.owner).await? {
             break (1, None);
@@ -129,7 +133,7 @@ where
         let seen = row.version;
         match judge(row).await? {
             Step::Wait => {
-                if started.elapsed() > WAIT_LIMIT {
+                if started.elapsed() > wait_limit {
                     return Err((slot.busy)());
                 }
                 tokio::time::sleep(Duration::from_millis(100)).await;

@@ -98,6 +98,9 @@ pub struct AppState {
     pub checkout_timeout_ms: Option<u32>,
     /// `OPERATOR_SECRET`: the bearer secret of the operator routes.
     pub operator_secret: Option<String>,
+    /// A `pending` row older than this is abandoned (see
+    /// [`crate::single_flight::stale_after_secs`]).
+    pub stale_after_secs: i64,
     /// One async lock per single-flight row in flight in this process.
     pub key_locks: Arc<Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>>,
 }
