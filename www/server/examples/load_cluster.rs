@@ -20,6 +20,9 @@
 //! and one payment per unique key and per receipt, and every duplicate got
 //! its original's order. `--inject-fault` makes one more order for a paid
 //! receipt straight at the sandbox (a lost de-duplication): it must fail.
+//! `--separate-stores` gives each instance its own SQLite file instead of
+//! the shared PostgreSQL (what a second instance had before the store
+//! interface): it must fail too, with double orders.
 //!
 //! **Fault phase** (`--fault-seconds`, 15; skipped with `--inject-fault` or
 //! `--no-faults`): the shoppers go through the proxy only, each retrying a
@@ -60,6 +63,7 @@ struct Options {
     database_url: String,
     pg_dir: Option<PathBuf>,
     backend: PathBuf,
+    separate_stores: bool,
 }
 
 fn options() -> Result<Options, String> {
@@ -79,6 +83,7 @@ fn options() -> Result<Options, String> {
         database_url: std::env::var("DATABASE_URL").unwrap_or_default(),
         pg_dir: None,
         backend: default_backend,
+        separate_stores: false,
     };
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -90,6 +95,7 @@ fn options() -> Result<Options, String> {
             }
             "--inject-fault" => o.inject_fault = true,
             "--no-faults" => o.faults = false,
+            "--separate-stores" => o.separate_stores = true,
             "--seconds" => o.seconds = value("--seconds")?.parse().map_err(|_| "--seconds: a number")?,
             "--fault-seconds" => {
                 o.fault_seconds = value("--fault-seconds")?.parse().map_err(|_| "--fault-seconds: a number")?
@@ -100,7 +106,7 @@ fn options() -> Result<Options, String> {
             "--pg-dir" => o.pg_dir = Some(PathBuf::from(value("--pg-dir")?)),
             "--backend" => o.backend = PathBuf::from(value("--backend")?),
             "-h" | "--help" => {
-                return Err("usage: load_cluster --database-url postgres://… [--pg-dir DIR] [--short | --seconds S] [--fault-seconds S] [--shoppers N] [--dup-every K] [--inject-fault] [--no-faults] [--backend BIN]".into())
+                return Err("usage: load_cluster --database-url postgres://… [--pg-dir DIR] [--short | --seconds S] [--fault-seconds S] [--shoppers N] [--dup-every K] [--inject-fault] [--separate-stores] [--no-faults] [--backend BIN]".into())
             }
             other => return Err(format!("unknown argument {other}")),
         }
@@ -426,7 +432,7 @@ fn spawn_instance(o: &Options, name: &str, gateway: &str, proxy_url: &str, dir: 
         .env("RAZORPAY_BASE_URL", gateway)
         .env("RAZORPAY_KEY_ID", SANDBOX_KEY_ID)
         .env("RAZORPAY_KEY_SECRET", SANDBOX_KEY_SECRET)
-        .env("DATABASE_URL", &o.database_url)
+        .env("DATABASE_URL", if o.separate_stores { "" } else { &o.database_url })
         .env("SESSION_SECRET", SESSION_SECRET)
         .env("PUBLIC_URL", proxy_url)
         .env("GATEWAY_TIMEOUT_MS", "3000")
@@ -610,7 +616,7 @@ async fn run(o: &Options, dir: &std::path::Path) -> ExitCode {
         Ok(b) => {
             let (orders, payments): (i64, i64) = b.values().fold((0, 0), |(o, p), v| (o + v.0, p + v.1));
             let keys = first_order.len();
-            println!("steady sandbox: {orders} orders = {payments} payments = {keys} keys (receipts)?");
+            println!("steady sandbox: {orders} orders = {payments} payments = {keys} keys (receipts)");
             if orders != keys as i64 || payments != keys as i64 {
                 failures.push(format!("{keys} unique keys made {orders} orders and {payments} payments"));
             }
