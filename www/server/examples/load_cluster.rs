@@ -310,7 +310,7 @@ async fn fault_shopper(id: usize, proxy: String, deadline: Instant, out: Arc<Mut
         let mut first = true;
         for attempt in 1..=60 {
             ending.attempts = attempt;
-            let sample = if first && n % 4 == 0 {
+            let sample = if first && n.is_multiple_of(4) {
                 // A double click: the same key twice at once (two connections, so both instances).
                 let (x, y) = tokio::join!(
                     send(&http, &proxy, &key, &body, Kind::Unique, &receipt),
@@ -374,14 +374,17 @@ fn figures(label: &str, samples: &[Sample], elapsed: Duration) {
     );
 }
 
-/// The sandbox's orders and payments per receipt: (orders, payments, order ids).
-fn books(sandbox_db: &std::path::Path) -> rusqlite::Result<HashMap<String, (i64, i64, Vec<String>)>> {
+/// Per receipt: its orders, their payments, the order ids.
+type Books = HashMap<String, (i64, i64, Vec<String>)>;
+
+/// The sandbox's orders and payments per receipt.
+fn books(sandbox_db: &std::path::Path) -> rusqlite::Result<Books> {
     let conn = rusqlite::Connection::open(sandbox_db)?;
     let mut stmt = conn.prepare(
         "SELECT json_extract(o.data, '$.receipt'), o.id, (SELECT COUNT(*) FROM payments p WHERE p.order_id = o.id) FROM orders o",
     )?;
     let rows = stmt.query_map([], |r| Ok((r.get::<_, Option<String>>(0)?.unwrap_or_default(), r.get::<_, String>(1)?, r.get::<_, i64>(2)?)))?;
-    let mut out: HashMap<String, (i64, i64, Vec<String>)> = HashMap::new();
+    let mut out: Books = HashMap::new();
     for row in rows {
         let (receipt, id, payments) = row?;
         let e = out.entry(receipt).or_default();
