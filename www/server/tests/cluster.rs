@@ -136,3 +136,34 @@ async fn of_many_claims_on_two_stores_exactly_one_wins_and_one_take_over() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The tables an earlier version made (before the store interface).
+const OLD_SCHEMA: &str = "
+CREATE TABLE idempotency (key TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, state TEXT NOT NULL,
+    status INTEGER, response TEXT, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);
+CREATE TABLE receipts (receipt TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, state TEXT NOT NULL,
+    status INTEGER, response TEXT, payment_id TEXT, updated_at INTEGER NOT NULL, owner TEXT);
+INSERT INTO idempotency VALUES ('checkout:old', 'fp', 'done', 200, '{\"id\":\"order_old\"}', 1, 1);
+INSERT INTO receipts VALUES ('cart_old', 'fp', 'unknown', NULL, NULL, NULL, 1, 'owner');
+";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_earlier_versions_sqlite_file_keeps_its_rows() {
+    let dir = common::temp_dir("cluster-migrate");
+    let path = dir.join("demo.sqlite");
+    rusqlite::Connection::open(&path).unwrap().execute_batch(OLD_SCHEMA).unwrap();
+    let store = Store::sqlite(
+        &path,
+        &[razorpay_demo::state::SCHEMA, razorpay_demo::carts::SCHEMA].concat(),
+        razorpay_demo::state::MIGRATIONS,
+    )
+    .unwrap();
+    let old = store.read(Table::Idempotency, "checkout:old").await.unwrap().unwrap();
+    assert_eq!((old.state.as_str(), old.status, old.version), ("done", Some(200), 1));
+    assert!(!store.claim_new(Table::Idempotency, "checkout:old", "fp", None).await.unwrap());
+    let unknown = store.read(Table::Receipts, "cart_old").await.unwrap().unwrap();
+    assert_eq!((unknown.state.as_str(), unknown.owner.as_deref()), ("unknown", Some("owner")));
+    assert!(store.take_over(Table::Receipts, "cart_old", unknown.version, "fp", Some("owner")).await.unwrap());
+    assert!(store.claim_new(Table::Receipts, "cart_new", "fp", Some("owner")).await.unwrap());
+    let _ = std::fs::remove_dir_all(&dir);
+}
