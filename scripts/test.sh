@@ -39,7 +39,8 @@ kill $mock 2>/dev/null || true
 
 echo "== release package build"
 scripts/build-pkg.sh
-cargo build -p razorpay-demo --quiet
+# The backend, and the hostile test backend the e2e tests start (examples/hostile_backend).
+cargo build -p razorpay-demo --bins --examples --quiet
 
 echo "== the npm package as merchants get it (npm pack; attw; tsc --strict; Vite 7 build and dev server, plain ESM page and node, in headless Chromium)"
 node --test --test-concurrency=1 tests/pkg/

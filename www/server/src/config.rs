@@ -61,9 +61,6 @@ pub struct Config {
     /// `CHECKOUT_TIMEOUT_MS`: how long the demo page lets each checkout call
     /// take (sent to the page by `/api/config`); `None`: the page's 30 s.
     pub checkout_timeout_ms: Option<u32>,
-    /// `HOSTILE_GATEWAY=1`: the test mode of [`crate::hostile`]. Never on
-    /// by default.
-    pub hostile_gateway: bool,
     /// `GATEWAY_TIMEOUT_MS`: how long the backend waits for one gateway
     /// answer (default 30 s). A request that timed out may still have been
     /// done by the gateway: see [`crate::receipts`] for how it is reconciled.
@@ -102,7 +99,6 @@ impl fmt::Debug for Config {
             .field("sandbox_webhook_url", &self.sandbox_webhook_url)
             .field("access_log", &self.access_log)
             .field("checkout_timeout_ms", &self.checkout_timeout_ms)
-            .field("hostile_gateway", &self.hostile_gateway)
             .field("gateway_timeout_ms", &self.gateway_timeout_ms)
             .field(
                 "operator_secret",
@@ -151,7 +147,6 @@ impl Config {
             sandbox_webhook_url: None,
             access_log: true,
             checkout_timeout_ms: None,
-            hostile_gateway: false,
             gateway_timeout_ms: 30_000,
             operator_secret: None,
             sandbox_payment_expiry_secs: crate::sandbox::PAYMENT_EXPIRY_SECS,
@@ -249,13 +244,6 @@ impl Config {
                     })?,
             ),
         };
-        c.hostile_gateway = matches!(
-            get("HOSTILE_GATEWAY")
-                .as_deref()
-                .map(str::to_ascii_lowercase)
-                .as_deref(),
-            Some("1" | "true" | "yes" | "on")
-        );
         if let Some(v) = get("GATEWAY_TIMEOUT_MS") {
             c.gateway_timeout_ms = v
                 .trim()
@@ -311,7 +299,6 @@ mod tests {
         assert_eq!(c.key_id, SANDBOX_KEY_ID);
         assert_eq!(c.listen_addr.port(), 8080);
         assert!(!c.trust_x_forwarded_for);
-        assert!(!c.hostile_gateway, "the hostile test mode is never on by default");
         assert_eq!(c.checkout_timeout_ms, None);
         assert_eq!(c.gateway_timeout_ms, 30_000);
         assert!(c.operator_secret.is_none(), "no operator route without a configured secret");
@@ -339,17 +326,9 @@ mod tests {
     }
 
     #[test]
-    fn hostile_mode_and_page_timeout_are_explicit() {
-        let c = Config::from_lookup(lookup(&[
-            ("HOSTILE_GATEWAY", "1"),
-            ("CHECKOUT_TIMEOUT_MS", "3000"),
-        ]))
-        .unwrap();
-        assert!(c.hostile_gateway);
+    fn the_page_timeout_is_explicit() {
+        let c = Config::from_lookup(lookup(&[("CHECKOUT_TIMEOUT_MS", "3000")])).unwrap();
         assert_eq!(c.checkout_timeout_ms, Some(3000));
-        assert!(!Config::from_lookup(lookup(&[("HOSTILE_GATEWAY", "0")]))
-            .unwrap()
-            .hostile_gateway);
         assert!(Config::from_lookup(lookup(&[("CHECKOUT_TIMEOUT_MS", "5")])).is_err());
         assert!(Config::from_lookup(lookup(&[("CHECKOUT_TIMEOUT_MS", "soon")])).is_err());
     }
