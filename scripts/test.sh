@@ -13,6 +13,18 @@ scripts/setup.sh
 echo "== native tests (cargo test --workspace)"
 cargo test --workspace --quiet
 
+echo "== the backend's contract and hardening tests again, on PostgreSQL (a throwaway cluster, scripts/pg.sh)"
+pg_tmp=$(mktemp -d)
+pg_port=$(( 20000 + RANDOM % 20000 ))
+trap 'scripts/pg.sh stop "$pg_tmp/pg"; rm -rf "$pg_tmp"' EXIT
+pg_url=$(scripts/pg.sh start "$pg_tmp/pg" "$pg_port")
+for t in cluster flows guard hardening money perimeter; do
+  STORE=postgres TEST_DATABASE_URL="$pg_url" cargo test -p razorpay-demo --quiet --test "$t"
+done
+scripts/pg.sh stop "$pg_tmp/pg"
+rm -rf "$pg_tmp"
+trap - EXIT
+
 echo "== clippy, warnings denied (the crate denies unwrap, expect, panic and indexing outside tests)"
 cargo clippy --workspace --all-targets --quiet -- -D warnings
 cargo clippy --target wasm32-unknown-unknown --lib --tests --quiet -- -D warnings
@@ -27,7 +39,8 @@ kill $mock 2>/dev/null || true
 
 echo "== release package build"
 scripts/build-pkg.sh
-cargo build -p razorpay-demo --quiet
+# The backend, and the hostile test backend the e2e tests start (examples/hostile_backend).
+cargo build -p razorpay-demo --bins --examples --quiet
 
 echo "== the npm package as merchants get it (npm pack; attw; tsc --strict; Vite 7 build and dev server, plain ESM page and node, in headless Chromium)"
 node --test --test-concurrency=1 tests/pkg/

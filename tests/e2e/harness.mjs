@@ -17,7 +17,12 @@ export const shots = join(root, 'build', 'screenshots');
 
 export async function startDemo(extraEnv = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'rzp-e2e-'));
-  const child = spawn(join(root, 'target', 'debug', 'razorpay-demo'), [], {
+  // HOSTILE_GATEWAY=1: the hostile test backend (www/server/examples/hostile_backend,
+  // built by `cargo build -p razorpay-demo --examples`); the production binary has no such mode.
+  const binary = extraEnv.HOSTILE_GATEWAY === '1'
+    ? join(root, 'target', 'debug', 'examples', 'hostile_backend')
+    : join(root, 'target', 'debug', 'razorpay-demo');
+  const child = spawn(binary, [], {
     cwd: root,
     env: {
       ...process.env,

@@ -3,6 +3,10 @@
 //! merchant order (receipt), and the HOSTILE_GATEWAY test mode.
 
 mod common;
+// The hostile test backend's fault injector (test support, not in the library).
+#[allow(dead_code)]
+#[path = "../examples/hostile_backend/hostile.rs"]
+mod hostile;
 
 use std::path::Path;
 
@@ -325,7 +329,9 @@ fn hostile_request(scenario: &str) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_hostile_mode_answers_only_when_on_and_asked() {
-    let app = start_with("hostile", |c| c.hostile_gateway = true).await;
+    let dir = common::temp_dir("hostile");
+    let handles = hostile::start(common::config(&dir)).await.expect("the hostile backend starts");
+    let app = App::with(handles, dir).await;
     // A reset: no byte of an answer.
     match raw(&app, &hostile_request("checkout:reset")).await {
         Ok(text) => assert_eq!(text, ""),
@@ -345,7 +351,7 @@ async fn the_hostile_mode_answers_only_when_on_and_asked() {
     assert_eq!(status, 200);
     app.stop().await;
 
-    // Off (the default): the header means nothing.
+    // The backend itself (what the production binary serves): the header means nothing.
     let app = App::start("hostile-off").await;
     for scenario in ["checkout:reset", "checkout:html", "checkout:javascript-url"] {
         let answer = raw(&app, &hostile_request(scenario)).await.unwrap();
