@@ -53,6 +53,9 @@ wasm-pack build --release --target web --out-dir build/pkg-no-wipe --out-name ra
   -- --features insecure-no-wipe 2>&1 | { grep -v '^\[INFO\]' || true; }
 # The same template as the shipped package (index.js, messages.js, locales/,
 # …) and its integrity.json, so the demo page loads from it exactly as from pkg/.
+# (fallback.js is the shipped package's: the scan's pages compile WebAssembly
+# and never load it, but the manifest names it.)
+cp pkg/fallback.js build/pkg-no-wipe/
 node scripts/merge-template.mjs build/pkg-no-wipe pkg-template
 node scripts/integrity.mjs build/pkg-no-wipe
 if LEAK_PKG_DIR=build/pkg-no-wipe node --test --test-concurrency=1 tests/e2e/leak.test.mjs > build/leak-no-wipe.log 2>&1; then
