@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Builds the card entry (`razorpay-checkout-wasm/card`) into pkg/card/:
+# crates/card-wasm (the main crate's card engine and card exports, with the
+# `checkout` feature off; lol_alloc under the zero-on-free wrapper), then
+# npm binaryen's wasm-opt and esbuild as for the main entry. Called by
+# scripts/build-pkg.sh before merge-template.mjs (which checks that every
+# file `exports` names exists). `scripts/build-card.sh <out dir> [cargo args]`
+# builds elsewhere (scripts/test.sh's insecure-no-wipe control).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
+out=${1:-pkg/card}
+shift || true
+
+rm -rf "$out"
+# No build machine paths in what shoppers download: the registry's and the
+# workspace's source paths are remapped (panic locations are compiled out
+# with panic = "abort" and no fmt, but a few `core` paths remain otherwise).
+remap="--remap-path-prefix=${CARGO_HOME:-$HOME/.cargo}/registry/src=/registry --remap-path-prefix=$PWD=/src"
+RUSTFLAGS="${RUSTFLAGS:-} $remap" \
+  wasm-pack build crates/card-wasm --release --target web --out-dir "$PWD/$out" --out-name card --no-opt "$@" 2>&1 \
+  | { grep -v '^\[INFO\]' || true; }
+rm -f "$out/package.json" "$out/.gitignore" "$out/README.md" "$out/card_bg.wasm.d.ts"
+
+wasm=$out/card_bg.wasm
+before=$(stat -c %s "$wasm")
+node_modules/.bin/wasm-opt "$wasm" -Oz --strip-debug --strip-producers \
+  --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+  --enable-mutable-globals --enable-reference-types --enable-multivalue \
+  -o "$wasm.opt"
+mv "$wasm.opt" "$wasm"
+for js in "$out/card.js" $(find "$out/snippets" -name '*.js' 2>/dev/null); do
+  node_modules/.bin/esbuild "$js" --minify --format=esm --target=es2020 --log-level=warning --outfile="$js.min"
+  mv "$js.min" "$js"
+done
+node scripts/merge-card.mjs "$out"
+
+after=$(stat -c %s "$wasm")
+gz=$(gzip -9 -c "$wasm" | wc -c)
+jsgz=$(cat "$out/card.js" $(find "$out/snippets" -name '*.js') | gzip -9 | wc -c)
+echo "pkg/card: wasm ${before} B before wasm-opt, ${after} B after (${gz} B gzip -9); JS ${jsgz} B gzip -9"
