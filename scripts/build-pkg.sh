@@ -33,6 +33,9 @@ glue_before=$(stat -c %s "$glue")
 minify "$glue"
 find pkg/snippets -name '*.js' 2>/dev/null | while read -r js; do minify "$js"; done
 
+# The card entry, pkg/card/ (its own module: scripts/build-card.sh).
+scripts/build-card.sh pkg/card
+
 node scripts/merge-template.mjs pkg pkg-template
 
 # The messages entry and each locale module (pkg-template/messages.js,
