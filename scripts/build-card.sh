@@ -23,7 +23,7 @@ rm -rf "$out"
 toolchain=${CARD_TOOLCHAIN:-nightly-2026-05-20}
 remap="--remap-path-prefix=${CARGO_HOME:-$HOME/.cargo}/registry/src=/registry --remap-path-prefix=$PWD=/src"
 # (Its own target dir: the std it builds differs from stable's.)
-CARGO_TARGET_DIR=target/card-nightly RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort $remap" \
+CARGO_TARGET_DIR="$PWD/target/card-nightly" RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort $remap" \
   rustup run "$toolchain" wasm-pack build crates/card-wasm --release --target web --out-dir "$PWD/$out" --out-name card --no-opt \
   -- -Zbuild-std=std,panic_abort "$@" 2>&1 \
   | { grep -v '^\[INFO\]' || true; }
@@ -31,7 +31,7 @@ rm -f "$out/package.json" "$out/.gitignore" "$out/README.md" "$out/card_bg.wasm.
 
 wasm=$out/card_bg.wasm
 before=$(stat -c %s "$wasm")
-node_modules/.bin/wasm-opt "$wasm" -Oz --strip-debug --strip-producers \
+node_modules/.bin/wasm-opt "$wasm" -Oz --strip-debug --strip-producers --strip-target-features \
   --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
   --enable-mutable-globals --enable-reference-types --enable-multivalue \
   -o "$wasm.opt"
@@ -45,4 +45,4 @@ node scripts/merge-card.mjs "$out"
 after=$(stat -c %s "$wasm")
 gz=$(gzip -9 -c "$wasm" | wc -c)
 jsgz=$(cat "$out/card.js" $(find "$out/snippets" -name '*.js') | gzip -9 | wc -c)
-echo "pkg/card: wasm ${before} B before wasm-opt, ${after} B after (${gz} B gzip -9); JS ${jsgz} B gzip -9"
+echo "$out: wasm ${before} B before wasm-opt, ${after} B after (${gz} B gzip -9); JS ${jsgz} B gzip -9"
