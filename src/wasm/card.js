@@ -7,6 +7,11 @@
 const NETWORKS = [null, 'Visa', 'MasterCard', 'American Express', 'Diners Club', 'RuPay',
   'Maestro', 'JCB', 'Union Pay', 'Bajaj Finserv', 'Discover', 'Unknown'];
 const STATES = ['incomplete', 'complete', 'invalid'];
+// Captured when the module loads: a page patching them later changes nothing.
+const own = Object.prototype.propertyIsEnumerable;
+const parseJson = JSON.parse;
+const { defineProperty, keys } = Object;
+const E = Error;
 
 /**
  * `{ network, state, formatted, lengths, cvv_length }`: `network` 0 for
@@ -14,23 +19,21 @@ const STATES = ['incomplete', 'complete', 'invalid'];
  * 12 digits); `cvvLength` 0 for null.
  */
 export function inspection(network, state, formatted, lengths, cvvLength) {
-  const list = [];
-  for (let n = 0; n < 8; n++) if (lengths & (1 << n)) list.push(n + 12);
+  // (No `push`, which a page can patch: the list is JSON text, parsed by
+  // the JSON.parse captured at load, which defines own properties.)
+  let list = '[';
+  for (let n = 0; n < 8; n++) if (lengths & (1 << n)) list += (list.length > 1 ? ',' : '') + (n + 12);
   return {
     network: NETWORKS[network] ?? null,
     state: STATES[state],
     formatted,
-    lengths: list,
+    lengths: parseJson(`${list}]`),
     cvv_length: cvvLength === 0 ? null : cvvLength,
   };
 }
 
 const CARD_FIELDS = ['number', 'expiry_month', 'expiry_year', 'expiry', 'cvv', 'name'];
 const OPTION_FIELDS = ['tokenised', 'now', 'network'];
-const own = Object.prototype.propertyIsEnumerable;
-const parseJson = JSON.parse;
-const { defineProperty, keys } = Object;
-const E = Error;
 
 /**
  * validateCard's card object as one string, so the module reads it in one
