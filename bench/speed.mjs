@@ -92,8 +92,10 @@ const CANNED = JSON.stringify({
   },
 });
 let posted = 0;
-globalThis.fetch = async (request) => {
-  posted += (await request.text()).length;
+globalThis.fetch = async (input, init) => {
+  // (The module calls fetch(url, { body, ... }) since its catch-import
+  // rewrite; a Request is still read for the harness's own stubOnly.)
+  posted += (init?.body !== undefined ? String(init.body) : await input.text()).length;
   return new Response(CANNED, { status: 200, headers: { 'content-type': 'application/json' } });
 };
 const noop = () => {};
