@@ -28,6 +28,9 @@ CARGO_TARGET_DIR="$PWD/target/card-nightly" RUSTFLAGS="-Zunstable-options -Cpani
   -- -Zbuild-std=std,panic_abort "$@" 2>&1 \
   | { grep -v '^\[INFO\]' || true; }
 rm -f "$out/package.json" "$out/.gitignore" "$out/README.md" "$out/card_bg.wasm.d.ts"
+# For resolvers that do not read `exports` (TypeScript's node10): what
+# `razorpay-checkout-wasm/card` is, from the folder itself.
+printf '%s\n' '{' '  "type": "module",' '  "sideEffects": false,' '  "main": "./card.js",' '  "types": "./card.d.ts"' '}' > "$out/package.json"
 
 wasm=$out/card_bg.wasm
 before=$(stat -c %s "$wasm")
