@@ -1,6 +1,6 @@
 # The two commands of the README (demo, test), and the bounded extras.
 # Everything else lives in scripts/.
-.PHONY: demo test build setup bench fuzz load
+.PHONY: demo test build setup bench fuzz load load-cluster
 FUZZ_SECONDS ?= 60
 demo:
 	scripts/demo.sh
@@ -16,3 +16,5 @@ fuzz:
 	scripts/fuzz.sh $(FUZZ_SECONDS)
 load:
 	cargo run --release -p razorpay-demo --example load
+load-cluster:
+	scripts/load-cluster.sh

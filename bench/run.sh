@@ -77,6 +77,13 @@ node bench/speed.mjs pkg "$samples" > "$work/speed.json"
 say "start-up ($loads loads per variant)"
 node bench/startup.mjs pkg "$work" "$loads" > "$work/startup.json"
 
+if [ -f pkg/fallback.js ]; then
+  say "JavaScript fallback beside the .wasm ($samples samples)"
+  node bench/fallback.mjs pkg "$samples" > "$work/fallback.json"
+else
+  rm -f "$work/fallback.json"
+fi
+
 # 5. Report.
 node bench/report.mjs "$work"
 cp "$work/results.md" bench/results.md

@@ -52,7 +52,9 @@ const ours = {
   snippets: snippetFiles.map((f) => sizes(readFileSync(f))).reduce(add, { raw: 0, gzip: 0, brotli: 0 }),
   snippetCount: snippetFiles.length,
 };
-ours.total = add(add(ours.wasm, ours.glue), ours.snippets);
+// The browser entry that wraps the glue's init() (index.js), when the package has one.
+ours.entry = existsSync(`${pkgDir}/index.js`) ? sizes(readFileSync(`${pkgDir}/index.js`)) : { raw: 0, gzip: 0, brotli: 0 };
+ours.total = add(add(add(ours.wasm, ours.glue), ours.snippets), ours.entry);
 // Glue minified the way a merchant's bundler would (wasm-bindgen ships it unminified).
 const glueMin = await esbuild.build({
   entryPoints: [`${pkgDir}/razorpay_checkout_wasm.js`], bundle: true, minify: true, format: 'esm',

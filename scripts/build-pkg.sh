@@ -33,6 +33,9 @@ glue_before=$(stat -c %s "$glue")
 minify "$glue"
 find pkg/snippets -name '*.js' 2>/dev/null | while read -r js; do minify "$js"; done
 
+# fallback.js: the .wasm as JavaScript (wasm2js), for pages that refuse WebAssembly.
+node scripts/fallback.mjs pkg
+
 # The card entry, pkg/card/ (its own module: scripts/build-card.sh).
 scripts/build-card.sh pkg/card
 
@@ -45,6 +48,10 @@ for js in pkg/messages.js pkg/locales/*.js; do
   node_modules/.bin/esbuild "$js" --minify --format=esm --target=es2020 --charset=utf8 --log-level=warning --outfile="$js.min"
   mv "$js.min" "$js"
 done
+
+# SHA-384s, last, over the files as shipped (after every minification): the
+# .wasm's into index.js, every browser file's into integrity.json.
+node scripts/integrity.mjs pkg
 
 after=$(stat -c %s "$wasm")
 gz=$(gzip -9 -c "$wasm" | wc -c)

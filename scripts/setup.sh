@@ -44,13 +44,24 @@ if [ "$have" != "$want" ]; then
   cargo install wasm-bindgen-cli --version "$want" --force
 fi
 
-# 4. Chromium and its driver, from Debian (never Debian's binaryen: its
-#    wasm-opt 108 writes a .wasm that fails to instantiate; npm's is used).
-if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
-  say "installing chromium and chromium-driver"
+# 4. From Debian, with one `apt-get update` for all of them: Chromium and
+#    its driver (never Debian's binaryen: its wasm-opt 108 writes a .wasm
+#    that fails to instantiate; npm's is used), and PostgreSQL (the backend
+#    tests' second store and `make load-cluster`: scripts/pg.sh starts a
+#    throwaway cluster from its binaries in /usr/lib/postgresql/*/bin; the
+#    package's own cluster is not used).
+apt_missing=()
+command -v chromium >/dev/null || apt_missing+=(chromium)
+command -v chromedriver >/dev/null || apt_missing+=(chromium-driver)
+compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || apt_missing+=(postgresql)
+if [ ${#apt_missing[@]} -gt 0 ]; then
+  say "installing ${apt_missing[*]} (apt-get)"
   sudo_="" ; [ "$(id -u)" = 0 ] || sudo_="sudo"
   $sudo_ apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo_ apt-get install -y -qq chromium chromium-driver >/dev/null
+  if [[ " ${apt_missing[*]} " == *" postgresql "* ]]; then
+    apt-cache policy postgresql | sed -n 1,3p
+  fi
+  DEBIAN_FRONTEND=noninteractive $sudo_ apt-get install -y -qq "${apt_missing[@]}" >/dev/null
 fi
 
 # 4b. Fonts for the Indian scripts of the locales (Devanagari, Bengali,

@@ -13,6 +13,18 @@ scripts/setup.sh
 echo "== native tests (cargo test --workspace)"
 cargo test --workspace --quiet
 
+echo "== the backend's contract and hardening tests again, on PostgreSQL (a throwaway cluster, scripts/pg.sh)"
+pg_tmp=$(mktemp -d)
+pg_port=$(( 20000 + RANDOM % 20000 ))
+trap 'scripts/pg.sh stop "$pg_tmp/pg"; rm -rf "$pg_tmp"' EXIT
+pg_url=$(scripts/pg.sh start "$pg_tmp/pg" "$pg_port")
+for t in cluster flows guard hardening money perimeter; do
+  STORE=postgres TEST_DATABASE_URL="$pg_url" cargo test -p razorpay-demo --quiet --test "$t"
+done
+scripts/pg.sh stop "$pg_tmp/pg"
+rm -rf "$pg_tmp"
+trap - EXIT
+
 echo "== clippy, warnings denied (the crate denies unwrap, expect, panic and indexing outside tests)"
 cargo clippy --workspace --all-targets --quiet -- -D warnings
 cargo clippy --target wasm32-unknown-unknown --lib --tests --quiet -- -D warnings
@@ -30,7 +42,8 @@ kill $mock 2>/dev/null || true
 
 echo "== release package build"
 scripts/build-pkg.sh
-cargo build -p razorpay-demo --quiet
+# The backend, and the hostile test backend the e2e tests start (examples/hostile_backend).
+cargo build -p razorpay-demo --bins --examples --quiet
 
 echo "== the npm package as merchants get it (npm pack; attw; tsc --strict; Vite 7 build and dev server, plain ESM page and node, in headless Chromium)"
 node --test --test-concurrency=1 tests/pkg/
@@ -44,9 +57,10 @@ wasm-pack build --release --target web --out-dir build/pkg-no-wipe --out-name ra
 # The card entry too, without wiping (merge-template.mjs wants every file of
 # `exports`, and card-entry.test.mjs scans it below).
 scripts/build-card.sh build/pkg-no-wipe/card --features insecure-no-wipe
-# The same template as the shipped package (messages.js, locales/, …), so the
-# demo page loads from it exactly as from pkg/.
+# The same template as the shipped package (index.js, messages.js, locales/,
+# …) and its integrity.json, so the demo page loads from it exactly as from pkg/.
 node scripts/merge-template.mjs build/pkg-no-wipe pkg-template
+node scripts/integrity.mjs build/pkg-no-wipe
 if LEAK_PKG_DIR=build/pkg-no-wipe node --test --test-concurrency=1 tests/e2e/leak.test.mjs > build/leak-no-wipe.log 2>&1; then
   echo "test.sh: leak.test.mjs passed on a package that does not wipe: the memory scan cannot fail" >&2
   exit 1

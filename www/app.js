@@ -2,7 +2,7 @@
 // No framework; no inline script (the page runs under a strict CSP).
 // The card number and CVV go to one place only: the merchant backend's
 // /api/checkout, inside the Checkout's request.
-import init, { Checkout, inspectNumber, validateCard } from '/pkg/razorpay_checkout_wasm.js';
+import init, { Checkout, inspectNumber, validateCard } from '/pkg/index.js';
 import {
   LOCALES, LOCALE_NAMES, formatAmount, loadMessages, messageFor, progressMessage, text,
 } from '/pkg/messages.js';
@@ -13,7 +13,18 @@ const catalogue = await loadMessages({ locale: new URLSearchParams(location.sear
 document.documentElement.lang = catalogue.locale;
 const say = (key, vars) => text(key, catalogue, vars);
 
-await init();
+// A page whose CSP (or browser) refuses WebAssembly runs the package's
+// JavaScript fallback (the console names the directive to add); if that is
+// refused too, init() throws the typed error (kind 'wasm_blocked', naming
+// the directive): the shopper is told below, the merchant's console gets
+// the fix.
+let wasmBlocked = null;
+try {
+  await init();
+} catch (e) {
+  if (e?.kind !== 'wasm_blocked') throw e;
+  wasmBlocked = e;
+}
 
 const $ = (id) => document.getElementById(id);
 const form = $('card-form');
@@ -364,4 +375,10 @@ $('otp-resend').addEventListener('click', async () => {
 
 otpDialog.addEventListener('cancel', () => { showStatus('fail', progressMessage('cancelled', catalogue)); payButton.disabled = false; });
 
+if (wasmBlocked) {
+  for (const fieldset of form.querySelectorAll('fieldset')) fieldset.disabled = true;
+  payButton.disabled = true;
+  showStatus('fail', say('ui.wasm_blocked'), wasmBlocked.kind);
+  console.error(wasmBlocked.message);
+}
 document.documentElement.dataset.ready = 'true';

@@ -84,4 +84,5 @@ export default {
   'ui.fix_fields': 'Please correct the highlighted fields.',
   'ui.pay': 'Pay {amount}',
   'ui.server_unreachable': 'The payment server is not reachable right now. Please try again later',
+  'ui.wasm_blocked': 'Card payments cannot load on this page. Please choose another way to pay.',
 };

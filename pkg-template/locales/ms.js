@@ -84,4 +84,5 @@ export default {
   'ui.fix_fields': 'Sila betulkan ruangan yang ditandakan.',
   'ui.pay': 'Bayar {amount}',
   'ui.server_unreachable': 'Pelayan pembayaran tidak dapat dihubungi sekarang. Sila cuba lagi kemudian',
+  'ui.wasm_blocked': 'Pembayaran kad tidak dapat dibuat di halaman ini. Sila pilih cara pembayaran lain.',
 };

@@ -22,7 +22,8 @@ const E = Error;
 const S = String;
 const microtask = queueMicrotask;
 const later = setTimeout;
-const Trap = WebAssembly.RuntimeError;
+// (No WebAssembly at all where the page runs the JavaScript fallback.)
+const Trap = typeof WebAssembly === 'object' ? WebAssembly.RuntimeError : undefined;
 
 // Calls one of the module's two closures (the task queue, a request's
 // `done`). wasm-bindgen's closure wrapper spreads its arguments, so a page
@@ -35,7 +36,7 @@ function deliver(f, args) {
     apply(f, undefined, args);
   } catch (e) {
     // (A trap is a bug in the module, not the page: never retried.)
-    if (!(e instanceof Trap)) later(() => deliver(f, args), 20);
+    if (!(Trap !== undefined && e instanceof Trap)) later(() => deliver(f, args), 20);
   }
 }
 

@@ -48,6 +48,7 @@ async function open() {
   const { page } = rec;
   // BOUNDARY_DEBUG=1 prints the page's progress.
   if (process.env.BOUNDARY_DEBUG) page.on('console', (msg) => process.stderr.write(`page: ${msg.text()}\n`));
+  // (Under /api/: the demo's CSP lets the page connect there only.)
   // A gateway error for every payment the loops make; the documented
   // answer for the final check. (Routed: nothing reaches the backend.)
   await page.route('**/boundary-sink*', (route) => route.fulfill({ status: 400, contentType: 'application/json',
@@ -108,7 +109,7 @@ async function pageKit({ documented, bank }) {
     add('parseOrderResponse(object)', callSync(() => m.parseOrderResponse({ error: { code: 'X', description: 'Y' } }, { status: 400 })));
     add('collectBrowser', callSync(() => m.collectBrowser()));
     let checkout = null;
-    add('new Checkout', callSync(() => { checkout = new m.Checkout(options('/boundary-sink')); }));
+    add('new Checkout', callSync(() => { checkout = new m.Checkout(options('/api/boundary-sink')); }));
     if (checkout && syncOnly) callSync(() => checkout.free());
     if (checkout && !syncOnly) {
       add('state', callSync(() => checkout.state));
@@ -138,10 +139,10 @@ async function pageKit({ documented, bank }) {
     check('parseOrderResponse', () => m.parseOrderResponse(documented).payment_id === 'pay_QqsMa9GhrUxvtx');
     check('collectBrowser', () => m.collectBrowser().javascript_enabled === true);
     let navigated = null;
-    const checkout = new m.Checkout({ ...options('/boundary-ok'), onNavigate: (url) => { navigated = url; } });
+    const checkout = new m.Checkout({ ...options('/api/boundary-ok'), onNavigate: (url) => { navigated = url; } });
     const outcome = await callAsync(() => checkout.pay(good()));
     if (outcome !== 'ok' || navigated !== bank || checkout.state !== 'redirecting') problems.push(`pay: ${outcome}, ${navigated}, ${checkout.state}`);
-    const failing = new m.Checkout(options('/boundary-sink'));
+    const failing = new m.Checkout(options('/api/boundary-sink'));
     const refused = await callAsync(() => failing.pay(good()));
     if (refused !== 'typed' || failing.state !== 'failed') problems.push(`pay (refused): ${refused}, ${failing.state}`);
     return problems;
@@ -225,7 +226,7 @@ test('every built-in the module calls, made to throw 5,000 times: typed verdicts
     for (let i = 0; i < specs.length; i++) {
       const [name, target, key, kind, net = false, cap = 5000] = specs[i];
       console.debug(`patching ${name}`);
-      const pre = new m.Checkout(options('/boundary-sink'));
+      const pre = new m.Checkout(options('/api/boundary-sink'));
       const patch = install({ name, target, key, kind });
       if (!patch) { results[results.length] = { name, missing: true }; continue; }
       const bad = {};
@@ -263,8 +264,8 @@ test('every built-in the module calls, made to throw 5,000 times: typed verdicts
         const out = await round(false, true);
         for (let j = 0; j < out.length; j++) if (out[j].outcome !== 'ok' && out[j].outcome !== 'typed') bad[out[j].label] = out[j].outcome;
       }
-      const c = new m.Checkout(options('/boundary-sink'));
-      const waiting = [callAsync(() => c.pay(good())), callAsync(() => c.submitOtp('1')), callAsync(() => new m.Checkout(options('/boundary-sink')).pay(invalid()))];
+      const c = new m.Checkout(options('/api/boundary-sink'));
+      const waiting = [callAsync(() => c.pay(good())), callAsync(() => c.submitOtp('1')), callAsync(() => new m.Checkout(options('/api/boundary-sink')).pay(invalid()))];
       patch.restore();
       const settled = await Promise.all(waiting);
       for (let j = 0; j < settled.length; j++) if (settled[j] !== 'typed') bad[`async call ${j} once restored`] = settled[j];
@@ -311,7 +312,7 @@ test('fuzz of the JS↔wasm boundary: 3,000 seeded cases of random JS values thr
       'description', 'payment_workflow', 'next', 'action', 'url', 'razorpay_payment_id', 'metadata', 'max_amount',
       'frequency', '__proto__', 'constructor', 'toJSON', 'length', '0'];
     const STRINGS = ['', ' ', '4111 1111 1111 1111', '4100280000001007', '3402 560004 01007', '12/30', '13/99', '0', '123',
-      'INR', 'inr', 'Visa', 'RuPay', 'card', 'browser', '/boundary-sink', 'https://merchant.example/pay',
+      'INR', 'inr', 'Visa', 'RuPay', 'card', 'browser', '/api/boundary-sink', 'https://merchant.example/pay',
       'javascript:alert(1)', 'http://127.0.0.1:1/', 'api.razorpay.com', 'redirect', 'otp', 'monthly',
       'gaurav.kumar@example.com', '9000090000', '\0', '\uD800', '\uFFFF', '𝟜𝟙𝟙𝟙', '٤١١١', '<script>', '{"a":1}',
       'null', 'NaN', '-0', '1e309', '__proto__', 'cust_KhOZydVZbcThjW', 'token_x'];
@@ -394,7 +395,7 @@ test('fuzz of the JS↔wasm boundary: 3,000 seeded cases of random JS values thr
       Object.defineProperty(spec.target, spec.key, { get: boom(spec.name), set: boom(spec.name), configurable: true });
       return { restore: () => { delete spec.target[spec.key]; } };
     }
-    const payer = new m.Checkout(options('/boundary-sink'));
+    const payer = new m.Checkout(options('/api/boundary-sink'));
     const calls = [
       ['validateCard', (a, b) => callSync(() => m.validateCard(a, b))],
       ['validateCard(card)', (a) => callSync(() => m.validateCard(a))],

@@ -61,6 +61,7 @@ test('typing formats the number, names the network, and never flags a valid pref
   assert.equal(await page.textContent('#network'), 'American Express');
   await shot(page, 'typing-amex');
   assert.deepEqual(problems, []);
+  assert.deepEqual(rec.violations, []);
   await assertNoLeak(rec, { number: '6527658900001005', sent: false });
   await assertNoLeak(rec, { number: '340256000401007', sent: false });
   await context.close();
@@ -83,6 +84,7 @@ test('an invalid card shows inline errors and sends no request', async () => {
   assert.equal(checkoutPosts(requests).length, 0);
   await shot(page, 'invalid-card');
   assert.deepEqual(problems, []);
+  assert.deepEqual(rec.violations, []);
   await assertNoLeak(rec, { number: '4100280000001008', cvv: '83', sent: false });
   await context.close();
 });
@@ -105,6 +107,7 @@ test('new card, saved: bank page, approve, success with a token and a valid sign
   assert.equal(checkoutPosts(requests).length, 1);
   await shot(page, 'redirect-success');
   assert.deepEqual(problems, []);
+  assert.deepEqual(rec.violations, []);
   await assertNoLeak(rec, { number: '4100280000001007', cvv: CVV });
   await context.close();
 });
@@ -132,6 +135,7 @@ test('OTP on the page: wrong OTP, resend, right OTP', async () => {
   // The wrong OTP's 400 is logged by Chromium as a failed load; nothing else.
   assert.deepEqual(problems.filter((p) => !/status of 400/.test(p)), []);
   assert.equal(problems.length, 1);
+  assert.deepEqual(rec.violations, []);
   await assertNoLeak(rec, { number: '5500670000001002', cvv: CVV });
   await context.close();
 });
@@ -154,6 +158,7 @@ test('pay with the saved card without a CVV: no cvv key is sent', async () => {
   assert.equal(await page.textContent('#headline'), 'Payment successful');
   await shot(page, 'saved-card-success');
   assert.deepEqual(problems, []);
+  assert.deepEqual(rec.violations, []);
   // The saved card's number (paid with in an earlier flow) is never shown or sent.
   await assertNoLeak(rec, { number: '4100280000001007', sent: false });
   await context.close();
@@ -188,6 +193,7 @@ test("mandate registration on the page, then the month's debit from the merchant
   assert.equal(second.code, 1);
   assert.equal(JSON.parse(second.stdout).error.reason, 'mandate_frequency_exceeded');
   assert.deepEqual(problems, []);
+  assert.deepEqual(rec.violations, []);
   // The shopper's page (its cookie) cannot debit (its 401 is the only console error).
   const fromPage = await page.evaluate(async (body) => {
     const r = await fetch('/api/recurring', { method: 'POST', headers: { 'content-type': 'application/json', 'idempotency-key': 'page-1' }, body });
@@ -253,4 +259,88 @@ test('the page shows and sends the price of the cart the backend keeps, not its 
   assert.notEqual(fresh, 'cart_AAAAAAAAAAAAAA');
   assert.equal(await other.page.textContent('#amount'), '₹1.00');
   await other.context.close();
+});
+
+test('the pages run under the narrowest CSP: default-src \'none\', Trusted Types, connect-src only /api/ and the .wasm', async () => {
+  const rec = await openPage(browser, demo.demo);
+  const { page, responses, context } = rec;
+  const policy = responses.find((r) => r.url.startsWith(demo.demo) && /html/.test(r.headers['content-type'] ?? ''))
+    .headers['content-security-policy'];
+  const origin = new URL(demo.demo).origin;
+  const directives = Object.fromEntries(policy.split(';').map((d) => d.trim().split(/\s+/)).map(([name, ...v]) => [name, v.join(' ')]));
+  assert.equal(directives['default-src'], "'none'");
+  assert.equal(directives['script-src'], "'self' 'wasm-unsafe-eval'");
+  assert.equal(directives['connect-src'], `${origin}/api/ ${origin}/pkg/razorpay_checkout_wasm_bg.wasm`);
+  assert.equal(directives['require-trusted-types-for'], "'script'");
+  assert.equal(directives['trusted-types'], "'none'");
+  assert.doesNotMatch(policy, /unsafe-inline|'unsafe-eval'/);
+  // A whole payment (bank page, result page) reports no violation.
+  await page.click('input[name=auth][value=redirect]');
+  await typeCard(page, { number: '4111 1111 1111 1111', cvv: CVV });
+  await Promise.all([page.waitForURL(/\/authorize\?auth=/), page.click('#pay')]);
+  await approveOnBankPage(page);
+  assert.equal(await page.textContent('#headline'), 'Payment successful');
+  assert.deepEqual(rec.violations, []);
+  assert.deepEqual(rec.problems, []);
+  await context.close();
+});
+
+/** The demo page, its CSP without 'wasm-unsafe-eval'; `abort` matches URLs refused outright. */
+function withoutWasmEval(abort = null) {
+  const origin = new URL(demo.demo).origin;
+  return {
+    beforeGoto: (page) => page.route((url) => url.origin === origin, async (route) => {
+      if (abort?.test(route.request().url())) return route.abort();
+      if (route.request().resourceType() !== 'document') return route.continue();
+      const response = await route.fetch();
+      const headers = { ...response.headers() };
+      headers['content-security-policy'] = headers['content-security-policy'].replace(" 'wasm-unsafe-eval'", '');
+      return route.fulfill({ response, headers });
+    }),
+  };
+}
+
+test("under a CSP without 'wasm-unsafe-eval' the page runs on the JavaScript fallback, and the console names the directive", async () => {
+  const rec = await openPage(browser, demo.demo, withoutWasmEval());
+  const { page, requests, problems, console: lines, context } = rec;
+  await page.type('#number', '6527658900001005');
+  assert.equal(await page.inputValue('#number'), '6527 6589 0000 1005');
+  assert.equal(await page.textContent('#network'), 'RuPay');
+  await page.fill('#number', '4111 1111 1111 1112');
+  await page.fill('#expiry', '13/30');
+  await page.click('#pay');
+  await page.waitForFunction(() => document.getElementById('number-error').textContent !== '');
+  assert.equal(await page.getAttribute('#number', 'aria-invalid'), 'true');
+  assert.equal(checkoutPosts(requests).length, 0, 'the invalid card was refused on the page');
+  assert.equal(requests.filter((r) => r.url.endsWith('.wasm')).length, 0, 'the .wasm is not downloaded');
+  assert.equal(requests.filter((r) => r.url.endsWith('/pkg/fallback.js')).length, 1);
+  // A whole payment on the fallback: the checkout posts, the OTP is taken on the page.
+  await page.fill('#number', '');
+  await typeCard(page, { number: '5500 6700 0000 1002', cvv: CVV });
+  await page.click('#pay');
+  await page.waitForSelector('#otp-dialog[open]');
+  await page.fill('#otp', '123456');
+  await Promise.all([page.waitForURL(/\/result\.html/), page.click('#otp-submit')]);
+  await page.waitForSelector('html[data-ready=true]');
+  assert.equal(await page.textContent('#headline'), 'Payment successful');
+  assert.equal(await page.textContent('#signature'), 'valid');
+  assert.equal(checkoutPosts(requests).length, 1);
+  assert.ok(lines.some((l) => l.includes("add 'wasm-unsafe-eval' to its script-src directive") && l.includes('JavaScript fallback')), lines.join('\n'));
+  assert.deepEqual(problems, []);
+  assert.deepEqual(rec.violations.map((v) => v.directive), ['script-src'], JSON.stringify(rec.violations));
+  await context.close();
+});
+
+test("when the fallback cannot load either, the page tells the shopper, and the console names the directive to add", async () => {
+  const rec = await openPage(browser, demo.demo, withoutWasmEval(/\/pkg\/fallback\.js$/));
+  const { page, requests, problems, context } = rec;
+  assert.equal(await page.textContent('#form-status'), 'Card payments cannot load on this page. Please choose another way to pay.');
+  assert.equal(await page.getAttribute('#form-status', 'data-kind'), 'wasm_blocked');
+  assert.equal(await page.isDisabled('#pay'), true);
+  assert.equal(await page.isDisabled('#number'), true);
+  assert.deepEqual(problems.filter((p) => !/Failed to load resource/.test(p)), [
+    "This page's Content-Security-Policy does not allow WebAssembly to be compiled: add 'wasm-unsafe-eval' to its script-src directive (script-src 'wasm-unsafe-eval').",
+  ]);
+  assert.equal(requests.filter((r) => r.url.endsWith('.wasm')).length, 0, 'the .wasm is not downloaded');
+  await context.close();
 });

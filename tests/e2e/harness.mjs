@@ -17,7 +17,12 @@ export const shots = join(root, 'build', 'screenshots');
 
 export async function startDemo(extraEnv = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'rzp-e2e-'));
-  const child = spawn(join(root, 'target', 'debug', 'razorpay-demo'), [], {
+  // HOSTILE_GATEWAY=1: the hostile test backend (www/server/examples/hostile_backend,
+  // built by `cargo build -p razorpay-demo --examples`); the production binary has no such mode.
+  const binary = extraEnv.HOSTILE_GATEWAY === '1'
+    ? join(root, 'target', 'debug', 'examples', 'hostile_backend')
+    : join(root, 'target', 'debug', 'razorpay-demo');
+  const child = spawn(binary, [], {
     cwd: root,
     env: {
       ...process.env,
@@ -120,11 +125,29 @@ async function snapshot(page, when) {
   }
 }
 
-/** A new page whose requests, console output and errors are recorded. */
-export async function openPage(browser, url) {
+/**
+ * Every Content-Security-Policy violation any page of `context` reports (its
+ * `securitypolicyviolation` events): `{ page, directive, blocked, sample }`.
+ */
+export async function watchCsp(context) {
+  const violations = [];
+  await context.exposeBinding('__e2eCspViolation', (_source, v) => { violations.push(v); });
+  await context.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) => {
+      window.__e2eCspViolation({ page: location.href, directive: e.effectiveDirective, blocked: e.blockedURI, sample: e.sample });
+    });
+  });
+  return violations;
+}
+
+/** A new page whose requests, console output, errors and CSP violations (`violations`) are recorded. */
+export async function openPage(browser, url, { beforeGoto } = {}) {
   const context = await browser.newContext();
+  const violations = await watchCsp(context);
   const page = await context.newPage();
   const rec = record(context, page);
+  rec.violations = violations;
+  if (beforeGoto) await beforeGoto(page);
   await page.goto(url);
   await page.waitForSelector('html[data-ready=true]');
   return rec;

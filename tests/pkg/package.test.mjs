@@ -8,9 +8,15 @@
 // 4. `tsc --strict` over the consumers (every export used, and each
 //    `@ts-expect-error` mistake proven to fail on its own) and over the
 //    README's examples as shipped;
-// 5. `vite build`, then both pages served on 127.0.0.1 under a strict CSP and
-//    run in headless Chromium: the exports' results are checked, and the
-//    .wasm must come with Content-Type application/wasm from beside the module.
+// 5. `vite build`, then both pages served on 127.0.0.1 under the narrowest
+//    CSP (strictCsp: default-src 'none', Trusted Types enforced) and run in
+//    headless Chromium: the exports' results are checked, the .wasm must come
+//    with Content-Type application/wasm from beside the module, and no CSP
+//    violation may be reported;
+// 6. the plain page under the nonce-based and the hash-based variants, with
+//    the import map's `integrity` from the package's integrity.json; a
+//    tampered module or .wasm is refused; without 'wasm-unsafe-eval' (or
+//    without WebAssembly) init() throws the typed `wasm_blocked` error.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -98,6 +104,7 @@ test('the tarball holds the package files and nothing else; the manifest is comp
     'CHANGELOG.md', 'LICENSE-APACHE', 'LICENSE-MIT', 'README.md',
     // The card entry (tests/pkg/card.test.mjs).
     'card/card.d.ts', 'card/card.js', 'card/card_bg.wasm', 'card/package.json', 'card/snippets/<crate>/src/wasm/card.js',
+    'fallback.js', 'index.d.ts', 'index.js', 'integrity.json',
     ...['bn', 'en', 'gu', 'hi', 'kn', 'mr', 'ms', 'ta', 'te'].flatMap((l) => [`locales/${l}.d.ts`, `locales/${l}.js`]),
     'messages.d.ts', 'messages.js', 'node.d.ts', 'node.js', 'package.json',
     'razorpay_checkout_wasm.d.ts', 'razorpay_checkout_wasm.js', 'razorpay_checkout_wasm_bg.wasm',
@@ -113,13 +120,27 @@ test('the tarball holds the package files and nothing else; the manifest is comp
   assert.deepEqual(Object.keys(manifest.exports['./node']), ['types', 'default']);
   assert.deepEqual(Object.keys(manifest.exports['./messages']), ['types', 'default']);
   assert.deepEqual(Object.keys(manifest.exports['./locales/*']), ['types', 'default']);
+  assert.equal(manifest.exports['.'].default, './index.js');
+  assert.equal(manifest.exports['./integrity.json'], './integrity.json');
   const size = (file) => {
     const path = join(apps.plain, 'node_modules', NAME, file);
     const gz = execFileSync('gzip', ['-9', '-c', path]).length;
     return `${file} ${statSync(path).size} B (${gz} B gzip -9)`;
   };
   console.log(`tarball ${packed.filename}: ${statSync(tarball).size} B packed, ${packed.unpackedSize} B unpacked; ` +
-    `${size('razorpay_checkout_wasm_bg.wasm')}; ${size('razorpay_checkout_wasm.js')}`);
+    `${size('razorpay_checkout_wasm_bg.wasm')}; ${size('razorpay_checkout_wasm.js')}; ${size('index.js')}; ${size('fallback.js')}`);
+});
+
+test('integrity.json holds the SHA-384 of every file the browser loads, and index.js pins the .wasm\'s', () => {
+  const dir = join(apps.plain, 'node_modules', NAME);
+  const integrity = JSON.parse(readFileSync(join(dir, 'integrity.json'), 'utf8'));
+  const browserFiles = packed.files.map((f) => f.path).filter((p) => /\.(js|wasm)$/.test(p) && p !== 'node.js').sort();
+  assert.deepEqual(Object.keys(integrity).sort(), browserFiles);
+  assert.ok(browserFiles.includes('index.js') && browserFiles.includes('razorpay_checkout_wasm_bg.wasm'), String(browserFiles));
+  for (const [path, hash] of Object.entries(integrity)) {
+    assert.equal(hash, `sha384-${createHash('sha384').update(readFileSync(join(dir, path))).digest('base64')}`, path);
+  }
+  assert.ok(readFileSync(join(dir, 'index.js'), 'utf8').includes(`"${integrity['razorpay_checkout_wasm_bg.wasm']}"`));
 });
 
 test('attw finds no problem (ESM-only profile)', () => {
@@ -131,7 +152,7 @@ test('attw finds no problem (ESM-only profile)', () => {
   const problems = Object.values(report.problems).flat()
     .filter((p) => !(p.kind === 'CJSResolvesToESM' && p.resolutionKind === 'node16-cjs'));
   assert.deepEqual(problems, []);
-  assert.deepEqual(Object.keys(report.analysis.entrypoints).sort(), ['.', './card', './locales/*', './messages', './node', './package.json']);
+  assert.deepEqual(Object.keys(report.analysis.entrypoints).sort(), ['.', './card', './integrity.json', './locales/*', './messages', './node', './package.json']);
   const text = run(process.execPath, [bin('@arethetypeswrong/cli/dist/index.js'), tarball, '--profile', 'esm-only'], work);
   assert.match(text, /bundler: 🟢/);
   assert.doesNotMatch(text, /❌|💀|🐛|❗️/u);
@@ -174,9 +195,20 @@ test('tsc --strict: each misspelt field or wrong type fails to compile, by itsel
   assert.doesNotMatch(output.replace(/^src\/types\.ts.*$/gm, ''), /error TS/, 'no error elsewhere');
 });
 
-/** Loads `url` in a fresh page; returns what #result printed, the wasm responses and the console. */
-async function load(url) {
+/**
+ * Loads `url` in a fresh page; returns what #result printed, the wasm
+ * responses, the console, the CSP violations the page saw
+ * (`securitypolicyviolation` events) and what #status told the shopper.
+ */
+async function load(url, { before: prepare } = {}) {
   const page = await browser.newPage();
+  await page.addInitScript(() => {
+    window.__violations = [];
+    document.addEventListener('securitypolicyviolation', (e) => {
+      window.__violations.push(`${e.effectiveDirective} ${e.blockedURI}`);
+    });
+  });
+  if (prepare) await page.addInitScript(prepare);
   const wasm = [];
   const scripts = [];
   const console_ = [];
@@ -190,8 +222,26 @@ async function load(url) {
   await page.goto(url);
   await page.waitForFunction(() => document.getElementById('result')?.textContent !== 'loading', null, { timeout: 15000 });
   const result = JSON.parse(await page.textContent('#result'));
+  await page.waitForTimeout(200); // a violation's event is queued as a task
+  const violations = await page.evaluate(() => window.__violations);
+  const status = (await page.$('#status')) ? await page.textContent('#status') : null;
   await page.close();
-  return { result, wasm, scripts, console: console_ };
+  return { result, wasm, scripts, console: console_, violations, status };
+}
+
+/** Loads a page that never gets to print (a refused module): the console and the requests. */
+async function loadRefused(url) {
+  const page = await browser.newPage();
+  const console_ = [];
+  const requests = [];
+  page.on('console', (m) => console_.push(`${m.type()}: ${m.text()}`));
+  page.on('pageerror', (e) => console_.push(`pageerror: ${e.message}`));
+  page.on('requestfinished', (r) => requests.push(r.url()));
+  await page.goto(url);
+  await page.waitForTimeout(1000);
+  const result = await page.textContent('#result');
+  await page.close();
+  return { result, console: console_, requests };
 }
 
 /** The checks both pages make of the same calls. */
@@ -222,7 +272,30 @@ function checkResults(got) {
   assert.equal(r.state, 'validating');
 }
 
-const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self'; object-src 'none'; base-uri 'none'";
+/**
+ * The narrowest policy the package works under: the README's, as shipped
+ * (its "Content-Security-Policy" section), for this server's origin and
+ * where the .wasm is served. Nothing by default; scripts from `scriptSrc`
+ * (the README's `'self' 'wasm-unsafe-eval'`, or a nonce's or hashes'
+ * variant); connections only to the .wasm and the merchant endpoint
+ * ('/api/checkout' and its /otp/… paths); forms only to the gateway; no base
+ * URL or framing; Trusted Types enforced with no policy allowed (or the
+ * page's own, `trustedTypes`). No style-src: the package sets no styles.
+ */
+function strictCsp(origin, scriptSrc, wasmPath, trustedTypes = "'none'") {
+  const readme = readFileSync(join(pkgDir, 'README.md'), 'utf8');
+  const block = readme.slice(readme.indexOf('## Content-Security-Policy')).match(/```\n([\s\S]*?)```/)[1];
+  const directives = block.split(';').map((d) => d.trim().split(/\s+/)).filter((d) => d[0]);
+  const policy = Object.fromEntries(directives.map(([name, ...sources]) => [name, sources.join(' ')]));
+  assert.equal(policy['script-src'], "'self' 'wasm-unsafe-eval'");
+  assert.equal(policy['trusted-types'], "'none'");
+  policy['script-src'] = scriptSrc;
+  policy['trusted-types'] = trustedTypes;
+  policy['connect-src'] = policy['connect-src']
+    .replaceAll('https://shop.example/assets/razorpay_checkout_wasm_bg.wasm', `${origin}${wasmPath}`)
+    .replaceAll('https://shop.example', origin);
+  return Object.entries(policy).map(([name, sources]) => `${name} ${sources}`).join('; ');
+}
 
 test('a fresh Vite 7 project builds with the tarball and runs it in Chromium, from a sub-path', async () => {
   const app = apps['vite-app'];
@@ -232,10 +305,14 @@ test('a fresh Vite 7 project builds with the tarball and runs it in Chromium, fr
   assert.ok(wasmAsset, `vite emitted the .wasm as an asset: ${assets}`);
   assert.deepEqual(readFileSync(join(app, 'dist', 'assets', wasmAsset)), readFileSync(join(pkgDir, 'razorpay_checkout_wasm_bg.wasm')));
 
-  const server = await serve(join(app, 'dist'), { prefix: '/shop/checkout/', csp: CSP });
+  const server = await serve(join(app, 'dist'), {
+    prefix: '/shop/checkout/',
+    csp: ({ origin }) => strictCsp(origin, "'self' 'wasm-unsafe-eval'", `/shop/checkout/assets/${wasmAsset}`),
+  });
   try {
     const got = await load(server.url);
     checkResults(got.result);
+    assert.deepEqual(got.violations, []);
     assert.equal(got.wasm.length, 1, JSON.stringify(got.wasm));
     const [wasm] = got.wasm;
     assert.equal(wasm.status, 200);
@@ -263,10 +340,14 @@ test('a fresh webpack 5 project builds with the tarball and runs it in Chromium,
   assert.ok(wasmAsset, 'webpack emitted the .wasm as an asset');
   assert.deepEqual(readFileSync(join(app, 'dist', 'assets', wasmAsset)), readFileSync(join(pkgDir, 'razorpay_checkout_wasm_bg.wasm')));
 
-  const server = await serve(join(app, 'dist'), { prefix: '/shop/checkout/', csp: CSP });
+  const server = await serve(join(app, 'dist'), {
+    prefix: '/shop/checkout/',
+    csp: ({ origin }) => strictCsp(origin, "'self' 'wasm-unsafe-eval'", `/shop/checkout/assets/${wasmAsset}`),
+  });
   try {
     const got = await load(server.url);
     checkResults(got.result);
+    assert.deepEqual(got.violations, []);
     assert.deepEqual(got.wasm, [{ url: new URL(`assets/${wasmAsset}`, server.url).href, status: 200, type: 'application/wasm' }]);
     assert.deepEqual(got.console, []);
   } finally {
@@ -292,34 +373,165 @@ test('the Vite dev server serves the package (optimizeDeps.exclude, as the READM
   }
 });
 
-/** The plain page's CSP: the inline import map is allowed by its hash. */
-function plainCsp(scriptSrc) {
-  const html = readFileSync(join(apps.plain, 'index.html'), 'utf8');
-  const map = html.match(/<script type="importmap">([\s\S]*?)<\/script>/)[1];
-  const hash = createHash('sha256').update(map).digest('base64');
-  return `default-src 'self'; script-src ${scriptSrc} 'sha256-${hash}'; connect-src 'self'; object-src 'none'`;
+const PLAIN_PAGES = ['index.html', 'nonce.html', 'hash.html'];
+const wasmPath = `/node_modules/${NAME}/razorpay_checkout_wasm_bg.wasm`;
+
+/**
+ * Fills the plain pages' import maps with the installed package's
+ * integrity.json (as a merchant's build would): every module the page
+ * imports is then checked by Chromium.
+ */
+function pinPlainPages() {
+  const integrity = JSON.parse(readFileSync(join(apps.plain, 'node_modules', NAME, 'integrity.json'), 'utf8'));
+  const map = {
+    imports: { [NAME]: `./node_modules/${NAME}/index.js` },
+    integrity: Object.fromEntries(Object.entries(integrity).filter(([path]) => path.endsWith('.js'))
+      .map(([path, hash]) => [`./node_modules/${NAME}/${path}`, hash])),
+  };
+  for (const page of PLAIN_PAGES) {
+    const file = join(apps.plain, page);
+    writeFileSync(file, readFileSync(file, 'utf8')
+      .replace(/(<script type="importmap"[^>]*>)[\s\S]*?(<\/script>)/, `$1${JSON.stringify(map)}$2`));
+  }
 }
 
-test('a plain page (import map, no bundler) imports the installed ES module and runs it in Chromium', async () => {
-  const server = await serve(apps.plain, { csp: plainCsp("'self' 'wasm-unsafe-eval'") });
+/** The `'sha256-…'` source of each inline script of a plain page. */
+function inlineHashes(page) {
+  const html = readFileSync(join(apps.plain, page), 'utf8');
+  return [...html.matchAll(/<script(?: type="importmap")?>([^<]+)<\/script>/g)]
+    .map((m) => `'sha256-${createHash('sha256').update(m[1]).digest('base64')}'`);
+}
+
+/** The plain pages' policies: the allowlist (the import map by its hash), the nonce and the hash variants. */
+const plainPolicies = {
+  'index.html': (origin, extra = '') => strictCsp(origin, `'self' ${extra}${inlineHashes('index.html').join(' ')}`, wasmPath),
+  'nonce.html': (origin, extra, nonce) => strictCsp(origin, `'nonce-${nonce}' 'strict-dynamic' ${extra}`.trim(), wasmPath),
+  // The loader's Trusted Types policy is the page's, not the package's (which creates none).
+  'hash.html': (origin, extra = '') => strictCsp(origin, `${inlineHashes('hash.html').join(' ')} 'strict-dynamic' ${extra}`.trim(), wasmPath, 'loader'),
+};
+
+for (const page of PLAIN_PAGES) {
+  test(`a plain page (import map with integrity, no bundler) runs in Chromium under the narrowest CSP: ${page}`, async () => {
+    if (page === PLAIN_PAGES[0]) pinPlainPages();
+    const policy = plainPolicies[page];
+    const server = await serve(apps.plain, { csp: ({ origin, nonce }) => policy(origin, "'wasm-unsafe-eval' ", nonce) });
+    try {
+      const got = await load(new URL(page, server.url).href);
+      checkResults(got.result);
+      const entry = new URL(`node_modules/${NAME}/index.js`, server.url).href;
+      const module = new URL(`node_modules/${NAME}/razorpay_checkout_wasm.js`, server.url).href;
+      assert.ok(got.scripts.includes(entry) && got.scripts.includes(module), JSON.stringify(got.scripts));
+      assert.deepEqual(got.wasm, [{ url: new URL('razorpay_checkout_wasm_bg.wasm', module).href, status: 200, type: 'application/wasm' }]);
+      assert.deepEqual(got.violations, []);
+      assert.deepEqual(got.console, []);
+    } finally {
+      await server.close();
+    }
+  });
+}
+
+test('Chromium refuses a tampered module (import map integrity) and a tampered .wasm (index.js\'s integrity)', async () => {
+  const dir = join(apps.plain, 'node_modules', NAME);
+  const tampered = (file, edit) => ({ [`/node_modules/${NAME}/${file}`]: edit(readFileSync(join(dir, file))) });
+  const csp = ({ origin }) => plainPolicies['index.html'](origin, "'wasm-unsafe-eval' ");
+  // A module: one byte more (a comment) and its hash no longer matches.
+  for (const file of ['razorpay_checkout_wasm.js', 'index.js']) {
+    const server = await serve(apps.plain, { csp, tamper: tampered(file, (b) => Buffer.concat([b, Buffer.from('//')])) });
+    try {
+      const got = await loadRefused(server.url);
+      assert.equal(got.result, 'loading', `${file}: nothing ran`);
+      assert.ok(got.console.some((l) => /integrity/i.test(l) && l.includes(file)), `${file}: ${got.console.join('\n')}`);
+    } finally {
+      await server.close();
+    }
+  }
+  // The .wasm: one byte flipped in its last (data) section; init() rejects and nothing runs.
+  const flip = (b) => { const c = Buffer.from(b); c[c.length - 1] ^= 1; return c; };
+  const server = await serve(apps.plain, { csp, tamper: tampered('razorpay_checkout_wasm_bg.wasm', flip) });
   try {
     const got = await load(server.url);
-    checkResults(got.result);
-    const module = new URL(`node_modules/${NAME}/razorpay_checkout_wasm.js`, server.url).href;
-    assert.ok(got.scripts.includes(module), JSON.stringify(got.scripts));
-    assert.deepEqual(got.wasm, [{ url: new URL('razorpay_checkout_wasm_bg.wasm', module).href, status: 200, type: 'application/wasm' }]);
-    assert.deepEqual(got.console, []);
+    assert.equal(got.result.ok, false);
+    assert.ok(got.console.some((l) => /integrity/i.test(l) && l.includes('razorpay_checkout_wasm_bg.wasm')), got.console.join('\n'));
   } finally {
     await server.close();
   }
 });
 
-test('without \'wasm-unsafe-eval\' in the CSP the module cannot compile (the README\'s CSP advice is needed)', async () => {
-  const server = await serve(apps.plain, { csp: plainCsp("'self'") });
+/** What init() threw when the page may not compile WebAssembly, and what the shopper was told. */
+function checkBlocked(got, reason) {
+  assert.equal(got.result.ok, false);
+  const { error, ...fields } = got.result;
+  assert.deepEqual(fields, {
+    ok: false, isError: true, name: 'RazorpayCheckoutError', kind: 'wasm_blocked', code: 'BAD_REQUEST_ERROR',
+    description: fields.description, field: null, source: 'business', step: 'payment_initiation', reason,
+    metadata: { directive: "script-src 'wasm-unsafe-eval'" },
+  });
+  assert.ok(error.includes("script-src 'wasm-unsafe-eval'"), error);
+  assert.ok(error.endsWith(fields.description), error);
+  assert.doesNotMatch(error, /CompileError|instantiat|violates/);
+  assert.equal(got.status, 'Card payments cannot load on this page. Please choose another way to pay.');
+  assert.deepEqual(got.wasm, [], 'nothing fetched: the .wasm is not downloaded for nothing');
+}
+
+const FALLBACK_WARNING = "warning: razorpay-checkout-wasm: This page's Content-Security-Policy does not allow WebAssembly to be compiled: "
+  + "add 'wasm-unsafe-eval' to its script-src directive (script-src 'wasm-unsafe-eval'). Running the JavaScript fallback meanwhile (slower and larger).";
+
+for (const page of PLAIN_PAGES) {
+  test(`without 'wasm-unsafe-eval' init() runs the JavaScript fallback, fetched only then, and warns with the directive: ${page}`, async () => {
+    const policy = plainPolicies[page];
+    const server = await serve(apps.plain, { csp: ({ origin, nonce }) => policy(origin, '', nonce) });
+    try {
+      const got = await load(new URL(page, server.url).href);
+      checkResults(got.result);
+      assert.deepEqual(got.wasm, [], 'the .wasm is not downloaded');
+      assert.ok(got.scripts.includes(new URL(`node_modules/${NAME}/fallback.js`, server.url).href), JSON.stringify(got.scripts));
+      assert.deepEqual(got.console, [FALLBACK_WARNING]);
+      // Chromium did refuse (the 8-byte probe; its report is the page's business).
+      assert.deepEqual(got.violations, ['script-src wasm-eval'], JSON.stringify(got.violations));
+    } finally {
+      await server.close();
+    }
+  });
+
+  test(`without 'wasm-unsafe-eval', init({ fallback: false }) throws the typed wasm_blocked error naming the directive: ${page}`, async () => {
+    const policy = plainPolicies[page];
+    const server = await serve(apps.plain, { csp: ({ origin, nonce }) => policy(origin, '', nonce) });
+    try {
+      const got = await load(new URL(`${page}?fallback=off`, server.url).href);
+      checkBlocked(got, 'webassembly_refused');
+      assert.ok(!got.scripts.some((u) => u.endsWith('/fallback.js')), 'the fallback is not fetched');
+      assert.deepEqual(got.violations, ['script-src wasm-eval'], JSON.stringify(got.violations));
+    } finally {
+      await server.close();
+    }
+  });
+}
+
+test('when the fallback cannot load either (refused, tampered), init() throws wasm_blocked', async () => {
+  const dir = join(apps.plain, 'node_modules', NAME);
+  const tamper = { [`/node_modules/${NAME}/fallback.js`]: Buffer.concat([readFileSync(join(dir, 'fallback.js')), Buffer.from('//')]) };
+  const server = await serve(apps.plain, { csp: ({ origin }) => plainPolicies['index.html'](origin, ''), tamper });
   try {
     const got = await load(server.url);
-    assert.equal(got.result.ok, false);
-    assert.match(got.result.error, /CompileError|WebAssembly/);
+    checkBlocked(got, 'webassembly_refused');
+    assert.ok(got.console.some((l) => /integrity/i.test(l) && l.includes('fallback.js')), got.console.join('\n'));
+  } finally {
+    await server.close();
+  }
+});
+
+test('with WebAssembly switched off, init() runs the fallback; with fallback: false, wasm_blocked (webassembly_unavailable)', async () => {
+  const server = await serve(apps.plain, { csp: ({ origin }) => plainPolicies['index.html'](origin, "'wasm-unsafe-eval' ") });
+  try {
+    const off = () => { delete globalThis.WebAssembly; };
+    const got = await load(server.url, { before: off });
+    checkResults(got.result);
+    assert.deepEqual(got.wasm, []);
+    assert.equal(got.console.length, 1);
+    assert.match(got.console[0], /^warning: razorpay-checkout-wasm: WebAssembly is not available in this browser/);
+    const blocked = await load(new URL('?fallback=off', server.url).href, { before: off });
+    checkBlocked(blocked, 'webassembly_unavailable');
+    assert.deepEqual(blocked.violations, []);
   } finally {
     await server.close();
   }

@@ -1,7 +1,12 @@
 // A small static file server on 127.0.0.1 for the consumption tests: real
 // MIME types (`.wasm` as application/wasm), an optional path prefix (to prove
 // the built page works from a sub-path) and an optional
-// Content-Security-Policy header. Records every request it answered.
+// Content-Security-Policy header: a string, or a function of `{ origin,
+// nonce }` for a policy naming the server's own URLs or a fresh nonce (every
+// `__NONCE__` in an HTML page is replaced by that response's nonce). Files
+// can be overridden by path (`tamper`, for the integrity tests). Records
+// every request it answered.
+import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
 import { join, normalize, extname, sep } from 'node:path';
@@ -19,16 +24,22 @@ const TYPES = {
 
 /**
  * Serves `root` under `prefix` (e.g. '/shop/checkout/'; default '/').
- * Resolves `{ url, requests, close }`; `url` ends with the prefix.
+ * `tamper` maps a URL path to the bytes served instead of the file's.
+ * Resolves `{ url, origin, requests, close }`; `url` ends with the prefix.
  */
-export async function serve(root, { prefix = '/', csp = null } = {}) {
+export async function serve(root, { prefix = '/', csp = null, tamper = {} } = {}) {
   const requests = [];
+  let origin = '';
   const server = createServer(async (req, res) => {
     const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
     const record = (status, type) => requests.push({ path, status, type });
     const send = (status, type, body) => {
       const headers = { 'Content-Type': type, 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' };
-      if (csp && type.startsWith('text/html')) headers['Content-Security-Policy'] = csp;
+      if (csp && type.startsWith('text/html')) {
+        const nonce = randomBytes(16).toString('base64');
+        headers['Content-Security-Policy'] = typeof csp === 'function' ? csp({ origin, nonce }) : csp;
+        body = String(body).replaceAll('__NONCE__', nonce);
+      }
       res.writeHead(status, headers);
       res.end(body);
       record(status, type);
@@ -39,12 +50,13 @@ export async function serve(root, { prefix = '/', csp = null } = {}) {
     if (file !== root && !file.startsWith(root + sep)) return send(403, 'text/plain', 'forbidden');
     try {
       if ((await stat(file)).isDirectory()) file = join(file, 'index.html');
-      send(200, TYPES[extname(file)] ?? 'application/octet-stream', await readFile(file));
+      send(200, TYPES[extname(file)] ?? 'application/octet-stream', tamper[path] ?? await readFile(file));
     } catch {
       send(404, 'text/plain', 'not found');
     }
   });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${server.address().port}${prefix}`;
-  return { url, requests, close: () => new Promise((resolve) => server.close(resolve)) };
+  origin = `http://127.0.0.1:${server.address().port}`;
+  const url = `${origin}${prefix}`;
+  return { url, origin, requests, close: () => new Promise((resolve) => server.close(resolve)) };
 }

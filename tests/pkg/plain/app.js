@@ -1,13 +1,16 @@
 // No bundler: the browser resolves the bare name through the import map in
 // index.html to the installed package, and the package fetches its .wasm
-// from beside itself. Prints what the exports returned into #result.
+// from beside itself. Prints what the exports returned into #result; when the
+// page may not compile WebAssembly, the typed error's fields, and tells the
+// shopper in #status (textContent only: the page runs under Trusted Types).
 import init, { Checkout, cardNetwork, collectBrowser, inspectNumber, parseExpiry, validateCard } from 'razorpay-checkout-wasm';
 
 const NOW = Date.UTC(2026, 10, 23, 11);
 const out = document.getElementById('result');
 
 async function run() {
-  await init();
+  // ?fallback=off: the typed error instead of the JavaScript fallback.
+  await init(new URLSearchParams(location.search).get('fallback') === 'off' ? { fallback: false } : undefined);
   let expiryError = null;
   try {
     parseExpiry('10/26', NOW);
@@ -34,5 +37,13 @@ async function run() {
 
 run().then(
   (result) => { out.textContent = JSON.stringify({ ok: true, result }); },
-  (e) => { out.textContent = JSON.stringify({ ok: false, error: String(e) }); },
+  (e) => {
+    if (e?.kind === 'wasm_blocked') {
+      document.getElementById('status').textContent = 'Card payments cannot load on this page. Please choose another way to pay.';
+    }
+    const { name, kind, code, description, field, source, step, reason, metadata } = e ?? {};
+    out.textContent = JSON.stringify({
+      ok: false, error: String(e), isError: e instanceof Error, name, kind, code, description, field, source, step, reason, metadata,
+    });
+  },
 );

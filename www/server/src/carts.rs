@@ -19,16 +19,14 @@
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use rusqlite::{params, OptionalExtension};
 use serde_json::{json, Value};
 
 use crate::body::JsonObject;
 use crate::crypto::{is_id, random_id};
-use crate::db::now_secs;
 use crate::error::ApiError;
 use crate::state::AppState;
 
-/// The carts table (in the backend's database).
+/// The carts table (in the backend's SQLite database).
 pub const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS carts (
     id TEXT PRIMARY KEY,
@@ -139,17 +137,7 @@ pub async fn create(
         }
     };
     let id = random_id("cart");
-    let (row_id, product_id) = (id.clone(), p.id);
-    state
-        .db
-        .call(move |c| {
-            c.execute(
-                "INSERT INTO carts (id, product, created_at) VALUES (?1, ?2, ?3)",
-                params![row_id, product_id, now_secs()],
-            )?;
-            Ok(())
-        })
-        .await?;
+    state.store.insert_cart(&id, p.id).await?;
     Ok(Json(cart_json(&id, p)).into_response())
 }
 
@@ -177,14 +165,7 @@ pub async fn find(state: &AppState, id: &str) -> Result<Option<&'static Product>
     if !is_id(id, "cart") {
         return Ok(None);
     }
-    let id = id.to_string();
-    let product_id: Option<String> = state
-        .db
-        .call(move |c| {
-            Ok(c.query_row("SELECT product FROM carts WHERE id = ?1", [id], |r| r.get(0))
-                .optional()?)
-        })
-        .await?;
+    let product_id = state.store.cart_product(id).await?;
     Ok(product_id.and_then(|p| product(&p)))
 }
 

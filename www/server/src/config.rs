@@ -40,8 +40,12 @@ pub struct Config {
     pub session_secret: String,
     /// The sandbox's SQLite file.
     pub sandbox_db: PathBuf,
-    /// The backend's SQLite file (idempotency keys, webhook events).
+    /// The backend's SQLite file (idempotency keys, webhook events), used
+    /// when `database_url` is `None`.
     pub demo_db: PathBuf,
+    /// `DATABASE_URL` (`postgres://…`): the backend's state in PostgreSQL
+    /// (see [`crate::store`]), shared by every instance pointed at it.
+    pub database_url: Option<String>,
     /// The backend's public base URL (for `callback_url`); `None`: from the bound address.
     pub public_url: Option<String>,
     /// Take the client IP from the first `X-Forwarded-For` hop.
@@ -57,9 +61,6 @@ pub struct Config {
     /// `CHECKOUT_TIMEOUT_MS`: how long the demo page lets each checkout call
     /// take (sent to the page by `/api/config`); `None`: the page's 30 s.
     pub checkout_timeout_ms: Option<u32>,
-    /// `HOSTILE_GATEWAY=1`: the test mode of [`crate::hostile`]. Never on
-    /// by default.
-    pub hostile_gateway: bool,
     /// `GATEWAY_TIMEOUT_MS`: how long the backend waits for one gateway
     /// answer (default 30 s). A request that timed out may still have been
     /// done by the gateway: see [`crate::receipts`] for how it is reconciled.
@@ -90,6 +91,7 @@ impl fmt::Debug for Config {
             .field("session_secret", &"<redacted>")
             .field("sandbox_db", &self.sandbox_db)
             .field("demo_db", &self.demo_db)
+            .field("database_url", &self.database_url.as_ref().map(|_| "<redacted>"))
             .field("public_url", &self.public_url)
             .field("trust_x_forwarded_for", &self.trust_x_forwarded_for)
             .field("www_dir", &self.www_dir)
@@ -97,7 +99,6 @@ impl fmt::Debug for Config {
             .field("sandbox_webhook_url", &self.sandbox_webhook_url)
             .field("access_log", &self.access_log)
             .field("checkout_timeout_ms", &self.checkout_timeout_ms)
-            .field("hostile_gateway", &self.hostile_gateway)
             .field("gateway_timeout_ms", &self.gateway_timeout_ms)
             .field(
                 "operator_secret",
@@ -138,6 +139,7 @@ impl Config {
             session_secret: random_secret(),
             sandbox_db: root.join("build/sandbox.sqlite"),
             demo_db: root.join("build/demo.sqlite"),
+            database_url: None,
             public_url: None,
             trust_x_forwarded_for: false,
             www_dir: root.join("www"),
@@ -145,7 +147,6 @@ impl Config {
             sandbox_webhook_url: None,
             access_log: true,
             checkout_timeout_ms: None,
-            hostile_gateway: false,
             gateway_timeout_ms: 30_000,
             operator_secret: None,
             sandbox_payment_expiry_secs: crate::sandbox::PAYMENT_EXPIRY_SECS,
@@ -206,6 +207,12 @@ impl Config {
         if let Some(p) = get("DEMO_DB") {
             c.demo_db = PathBuf::from(p);
         }
+        if let Some(url) = get("DATABASE_URL") {
+            if !(url.starts_with("postgres://") || url.starts_with("postgresql://")) {
+                return Err("DATABASE_URL must be a postgres:// or postgresql:// URL".into());
+            }
+            c.database_url = Some(url);
+        }
         c.public_url = get("PUBLIC_URL").map(|u| u.trim_end_matches('/').to_string());
         c.trust_x_forwarded_for = matches!(
             get("TRUST_X_FORWARDED_FOR")
@@ -237,13 +244,6 @@ impl Config {
                     })?,
             ),
         };
-        c.hostile_gateway = matches!(
-            get("HOSTILE_GATEWAY")
-                .as_deref()
-                .map(str::to_ascii_lowercase)
-                .as_deref(),
-            Some("1" | "true" | "yes" | "on")
-        );
         if let Some(v) = get("GATEWAY_TIMEOUT_MS") {
             c.gateway_timeout_ms = v
                 .trim()
@@ -299,7 +299,6 @@ mod tests {
         assert_eq!(c.key_id, SANDBOX_KEY_ID);
         assert_eq!(c.listen_addr.port(), 8080);
         assert!(!c.trust_x_forwarded_for);
-        assert!(!c.hostile_gateway, "the hostile test mode is never on by default");
         assert_eq!(c.checkout_timeout_ms, None);
         assert_eq!(c.gateway_timeout_ms, 30_000);
         assert!(c.operator_secret.is_none(), "no operator route without a configured secret");
@@ -327,17 +326,9 @@ mod tests {
     }
 
     #[test]
-    fn hostile_mode_and_page_timeout_are_explicit() {
-        let c = Config::from_lookup(lookup(&[
-            ("HOSTILE_GATEWAY", "1"),
-            ("CHECKOUT_TIMEOUT_MS", "3000"),
-        ]))
-        .unwrap();
-        assert!(c.hostile_gateway);
+    fn the_page_timeout_is_explicit() {
+        let c = Config::from_lookup(lookup(&[("CHECKOUT_TIMEOUT_MS", "3000")])).unwrap();
         assert_eq!(c.checkout_timeout_ms, Some(3000));
-        assert!(!Config::from_lookup(lookup(&[("HOSTILE_GATEWAY", "0")]))
-            .unwrap()
-            .hostile_gateway);
         assert!(Config::from_lookup(lookup(&[("CHECKOUT_TIMEOUT_MS", "5")])).is_err());
         assert!(Config::from_lookup(lookup(&[("CHECKOUT_TIMEOUT_MS", "soon")])).is_err());
     }

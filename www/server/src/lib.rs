@@ -26,7 +26,6 @@ pub mod crypto;
 pub mod db;
 pub mod error;
 pub mod gateway_client;
-pub mod hostile;
 pub mod idempotency;
 pub mod operator;
 pub mod perimeter;
@@ -34,14 +33,15 @@ pub mod receipts;
 pub mod routes;
 pub mod sandbox;
 pub mod session;
+pub mod single_flight;
 pub mod state;
 pub mod static_files;
+pub mod store;
 
 use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::{Arc, Mutex};
 
-use axum::serve::ListenerExt;
 use axum::Router;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
@@ -119,10 +119,13 @@ pub fn app_state(
             &config.key_secret,
             config.account_id.clone(),
         )?,
-        db: {
-            let db = db::Db::open(&config.demo_db, &[state::SCHEMA, carts::SCHEMA].concat())?;
-            db.migrate(state::MIGRATIONS);
-            db
+        store: match &config.database_url {
+            Some(url) => store::Store::postgres(url, 16)?,
+            None => store::Store::sqlite(
+                &config.demo_db,
+                &[state::SCHEMA, carts::SCHEMA].concat(),
+                state::MIGRATIONS,
+            )?,
         },
         key_id: config.key_id.clone(),
         key_secret: config.key_secret.clone(),
@@ -134,6 +137,7 @@ pub fn app_state(
         pkg_dir: config.pkg_dir.clone(),
         checkout_timeout_ms: config.checkout_timeout_ms,
         operator_secret: config.operator_secret.clone(),
+        stale_after_secs: single_flight::stale_after_secs(config.gateway_timeout_ms),
         key_locks: Arc::new(Mutex::new(HashMap::new())),
     })
 }
@@ -180,8 +184,31 @@ where
     })
 }
 
+/// [`spawn_server`] for a plain TCP listener (outside [`start_with`], whose
+/// `where` clause would otherwise stand in for this one's).
+fn spawn_tcp(listener: TcpListener, app: Router, stop: watch::Receiver<bool>) -> JoinHandle<()> {
+    spawn_server(listener, app, stop)
+}
+
 /// Binds and starts the backend (and the sandbox when no gateway URL is configured).
 pub async fn start(config: Config) -> Result<Handles, String> {
+    start_with(config, |app| app, Ok).await
+}
+
+/// [`start`] with two hooks for test harnesses (the hostile test backend,
+/// `examples/hostile_backend/`): `wrap` gets the backend's router (inside
+/// the access log) and `listen` the bound listener, and what they answer is
+/// served. Nothing of the kind is in the production binary.
+///
+/// # Errors
+/// [`start`]'s, and `listen`'s.
+pub async fn start_with<L, W, F>(config: Config, wrap: W, listen: F) -> Result<Handles, String>
+where
+    W: FnOnce(Router) -> Router,
+    F: FnOnce(TcpListener) -> Result<L, String>,
+    L: axum::serve::Listener<Addr = SocketAddr>,
+    SocketAddr: for<'a> axum::extract::connect_info::Connected<axum::serve::IncomingStream<'a, L>>,
+{
     let demo_listener = TcpListener::bind(config.listen_addr)
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", config.listen_addr))?;
@@ -229,37 +256,21 @@ pub async fn start(config: Config) -> Result<Handles, String> {
                     access_log::log,
                 ));
             }
-            tasks.push(spawn_server(listener, app, stop_rx.clone()));
+            tasks.push(spawn_tcp(listener, app, stop_rx.clone()));
             (base, Some(addr))
         }
     };
 
     let state = app_state(&config, http, &gateway_url, &public_url)?;
-    let mut app = backend_router(state);
-    if config.hostile_gateway {
-        // Held past the page's timeout (see `hostile`).
-        let hold = std::time::Duration::from_millis(
-            u64::from(config.checkout_timeout_ms.unwrap_or(30_000)) + 5_000,
-        );
-        app = app.layer(axum::middleware::from_fn_with_state(hold, hostile::layer));
-    }
+    state.store.prepare().await?;
+    let mut app = wrap(backend_router(state));
     if config.access_log {
         app = app.layer(axum::middleware::from_fn_with_state(
             "demo",
             access_log::log,
         ));
     }
-    if config.hostile_gateway {
-        eprintln!(
-            "razorpay-demo: HOSTILE_GATEWAY test mode: requests with an X-Hostile-Scenario header get hostile answers"
-        );
-        let listener = hostile::HostileListener::new(demo_listener)
-            .map_err(|e| format!("hostile listener: {e}"))?
-            .tap_io(|_| {});
-        tasks.push(spawn_server(listener, app, stop_rx));
-    } else {
-        tasks.push(spawn_server(demo_listener, app, stop_rx));
-    }
+    tasks.push(spawn_server(listen(demo_listener)?, app, stop_rx));
 
     Ok(Handles {
         demo_addr,

@@ -23,10 +23,8 @@ use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use reqwest::Url;
-use rusqlite::{params, OptionalExtension};
 use sha2::{Digest, Sha256};
 
-use crate::db::now_secs;
 use crate::error::{ApiError, BAD_REQUEST};
 use crate::state::AppState;
 
@@ -156,71 +154,25 @@ pub fn constant_time_eq(a: &str, b: &str) -> bool {
 /// Records that the checkout session `checkout` started `payment_id` (the
 /// first session to get a payment id keeps it).
 pub async fn record_payment(state: &AppState, checkout: &str, payment_id: &str) -> Result<(), ApiError> {
-    let (c, p) = (checkout.to_string(), payment_id.to_string());
-    state
-        .db
-        .call(move |conn| {
-            conn.execute(
-                "INSERT OR IGNORE INTO checkout_payments (payment_id, checkout, created_at) VALUES (?1, ?2, ?3)",
-                params![p, c, now_secs()],
-            )?;
-            Ok(())
-        })
-        .await
+    state.store.record_payment(checkout, payment_id).await
 }
 
 /// True when the checkout session `checkout` started `payment_id`.
 pub async fn owns_payment(state: &AppState, checkout: Option<&str>, payment_id: &str) -> Result<bool, ApiError> {
-    let Some(c) = checkout.map(str::to_string) else {
-        return Ok(false);
-    };
-    let p = payment_id.to_string();
-    state
-        .db
-        .call(move |conn| {
-            let found: Option<i64> = conn
-                .query_row(
-                    "SELECT 1 FROM checkout_payments WHERE payment_id = ?1 AND checkout = ?2",
-                    params![p, c],
-                    |r| r.get(0),
-                )
-                .optional()?;
-            Ok(found.is_some())
-        })
-        .await
+    match checkout {
+        Some(c) => state.store.owns_payment(c, payment_id).await,
+        None => Ok(false),
+    }
 }
 
 /// Records a payment whose signature this backend verified.
 pub async fn record_verified(state: &AppState, order_id: &str, payment_id: &str) -> Result<(), ApiError> {
-    let (o, p) = (order_id.to_string(), payment_id.to_string());
-    state
-        .db
-        .call(move |conn| {
-            conn.execute(
-                "INSERT OR IGNORE INTO verified_payments (payment_id, order_id, verified_at) VALUES (?1, ?2, ?3)",
-                params![p, o, now_secs()],
-            )?;
-            Ok(())
-        })
-        .await
+    state.store.record_verified(order_id, payment_id).await
 }
 
 /// True when this backend verified the signature of `payment_id` for `order_id`.
 pub async fn is_verified(state: &AppState, order_id: &str, payment_id: &str) -> Result<bool, ApiError> {
-    let (o, p) = (order_id.to_string(), payment_id.to_string());
-    state
-        .db
-        .call(move |conn| {
-            let found: Option<i64> = conn
-                .query_row(
-                    "SELECT 1 FROM verified_payments WHERE payment_id = ?1 AND order_id = ?2",
-                    params![p, o],
-                    |r| r.get(0),
-                )
-                .optional()?;
-            Ok(found.is_some())
-        })
-        .await
+    state.store.is_verified(order_id, payment_id).await
 }
 
 #[cfg(test)]

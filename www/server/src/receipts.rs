@@ -42,22 +42,15 @@
 //! with reason `order_belongs_to_another_checkout`, sees nothing of the
 //! earlier answer and changes nothing.
 
-use std::time::Duration;
-
 use axum::http::{Method, StatusCode};
-use rusqlite::{params, OptionalExtension};
 use serde_json::{json, Value};
 
 use crate::crypto::{is_id, payment_signature};
-use crate::db::now_secs;
 use crate::error::{ApiError, BAD_REQUEST};
 use crate::gateway_client::GatewayAnswer;
+use crate::single_flight::{self, Slot, Step};
 use crate::state::AppState;
-
-/// An unfinished claim older than this (a crash mid-request) is unknown.
-const STALE_AFTER_SECS: i64 = 60;
-/// How long a request waits for another one paying the same receipt.
-const WAIT_LIMIT: Duration = Duration::from_secs(35);
+use crate::store::{Row, Table};
 
 /// What is paid for by the receipt's order: the refusals differ.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -66,23 +59,6 @@ pub enum Kind {
     Checkout,
     /// A merchant-initiated recurring debit (`POST /api/recurring`).
     Debit,
-}
-
-enum Claim {
-    NotYours,
-    Mine,
-    Busy,
-    Done {
-        fingerprint: String,
-        status: u16,
-        response: String,
-        payment_id: Option<String>,
-        updated_at: i64,
-    },
-    Unknown {
-        fingerprint: String,
-        updated_at: i64,
-    },
 }
 
 /// What to do with an earlier, finished checkout of the same receipt.
@@ -276,172 +252,86 @@ where
     F: FnOnce(Option<String>) -> Fut,
     Fut: std::future::Future<Output = Result<GatewayAnswer, ApiError>>,
 {
-    let started = tokio::time::Instant::now();
-    // `Some(updated_at)`: take over that row (if still unchanged).
-    let mut take_over: Option<i64> = None;
-    let mut existing_order: Option<String> = None;
-    loop {
-        let (r, fp, take) = (receipt.to_string(), fingerprint.to_string(), take_over.take());
-        let who = owner.to_string();
-        let claim = state
-            .db
-            .call(move |conn| {
-                let tx = conn.transaction()?;
-                let now = now_secs();
-                type Row = (String, String, Option<u16>, Option<String>, Option<String>, i64);
-                let row: Option<Row> = tx
-                    .query_row(
-                        "SELECT fingerprint, state, status, response, payment_id, updated_at FROM receipts WHERE receipt = ?1",
-                        [&r],
-                        |x| Ok((x.get(0)?, x.get(1)?, x.get(2)?, x.get(3)?, x.get(4)?, x.get(5)?)),
-                    )
-                    .optional()?;
-                let owner: Option<String> =
-                    tx.query_row("SELECT owner FROM receipts WHERE receipt = ?1", [&r], |x| x.get(0)).optional()?.flatten();
-                let claim = match row {
-                    Some(_) if owner.as_ref().is_some_and(|o| *o != who) => Some(Claim::NotYours),
-                    // In flight (whoever claimed it, even in the same second we looked).
-                    Some((_, s, _, _, _, updated_at)) if s == "pending" && now - updated_at < STALE_AFTER_SECS => {
-                        Some(Claim::Busy)
-                    }
-                    // The row we judged, unchanged since: ours now.
-                    Some((_, _, _, _, _, updated_at)) if take == Some(updated_at) => None,
-                    Some((f, s, Some(status), Some(response), payment_id, updated_at)) if s == "done" => {
-                        Some(Claim::Done { fingerprint: f, status, response, payment_id, updated_at })
-                    }
-                    // `unknown`, or a `pending` left by a crash: the gateway may have it.
-                    Some((f, _, _, _, _, updated_at)) => Some(Claim::Unknown { fingerprint: f, updated_at }),
-                    None => None,
-                };
-                let claim = match claim {
-                    Some(c) => c,
-                    None => {
-                        tx.execute(
-                            "INSERT INTO receipts (receipt, fingerprint, state, updated_at, owner) VALUES (?1, ?2, 'pending', ?3, ?4)
-                             ON CONFLICT (receipt) DO UPDATE SET fingerprint = excluded.fingerprint, state = 'pending',
-                               status = NULL, response = NULL, payment_id = NULL, updated_at = excluded.updated_at,
-                               owner = excluded.owner",
-                            params![r, fp, now, who],
-                        )?;
-                        Claim::Mine
-                    }
-                };
-                tx.commit()?;
-                Ok(claim)
+    let slot = Slot {
+        table: Table::Receipts,
+        key: receipt,
+        fingerprint,
+        owner: Some(owner),
+        busy: || in_progress("This order is already being paid in another tab or window."),
+    };
+    let (st, r, who, fp) = (state.clone(), receipt.to_string(), owner.to_string(), fingerprint.to_string());
+    let judge = move |row: Row| {
+        let (st, r, who, fp) = (st.clone(), r.clone(), who.clone(), fp.clone());
+        async move { judge(&st, &r, &who, &fp, kind, row).await }
+    };
+    Ok(single_flight::run(state, slot, judge, call).await?.answer)
+}
+
+/// The rule for a receipt's row made by an earlier checkout.
+async fn judge(state: &AppState, receipt: &str, owner: &str, fingerprint: &str, kind: Kind, row: Row) -> Result<Step, ApiError> {
+    if row.owner.as_ref().is_some_and(|o| o != owner) {
+        return Ok(Step::Refuse(
+            ApiError::new(
+                StatusCode::FORBIDDEN,
+                BAD_REQUEST,
+                "This order belongs to another checkout.",
+                "business",
+                "payment_initiation",
+                "order_belongs_to_another_checkout",
+            )
+            .with_field("receipt"),
+        ));
+    }
+    // In flight (whoever claimed it, on whichever instance).
+    if single_flight::in_flight(state, &row) {
+        return Ok(Step::Wait);
+    }
+    if let ("done", Some(status), Some(response)) = (row.state.as_str(), row.status, row.response.as_deref()) {
+        let payment = match &row.payment_id {
+            Some(id) if status < 300 => payment_status(state, id).await?,
+            _ => None,
+        };
+        return Ok(match verdict(status, row.fingerprint == fingerprint, payment.as_deref()) {
+            Verdict::Retry => Step::Take(None),
+            Verdict::Replay => {
+                let body: Value = serde_json::from_str(response)
+                    .map_err(|e| ApiError::internal(format!("stored answer: {e}")))?;
+                Step::Replay(GatewayAnswer { status, body })
+            }
+            Verdict::Paid => Step::Refuse(paid_refusal(kind)),
+            Verdict::InProgress => Step::Refuse(in_progress(
+                "This order is already being paid in another tab or window. Finish the payment there, or try again in a few minutes.",
+            )),
+        });
+    }
+    // `unknown`, or a `pending` left by a crash: the gateway may have it.
+    Ok(match reconcile(state, receipt).await? {
+        Record::Paid(order_id, payment_id) if kind == Kind::Debit && row.fingerprint == fingerprint => {
+            // What the gateway has: the debit, as its answer had it.
+            Step::Settle(GatewayAnswer {
+                status: 200,
+                body: json!({
+                    "razorpay_payment_id": payment_id,
+                    "razorpay_order_id": order_id,
+                    "razorpay_signature": payment_signature(&state.key_secret, &order_id, &payment_id),
+                }),
             })
-            .await?;
-        match claim {
-            Claim::NotYours => {
-                return Err(ApiError::new(
-                    StatusCode::FORBIDDEN,
-                    BAD_REQUEST,
-                    "This order belongs to another checkout.",
-                    "business",
-                    "payment_initiation",
-                    "order_belongs_to_another_checkout",
-                )
-                .with_field("receipt"))
-            }
-            Claim::Mine => break,
-            Claim::Busy => {
-                if started.elapsed() > WAIT_LIMIT {
-                    return Err(in_progress("This order is already being paid in another tab or window."));
-                }
-                tokio::time::sleep(Duration::from_millis(100)).await;
-            }
-            Claim::Done { fingerprint: earlier, status, response, payment_id, updated_at } => {
-                let payment = match &payment_id {
-                    Some(id) if status < 300 => payment_status(state, id).await?,
-                    _ => None,
-                };
-                match verdict(status, earlier == fingerprint, payment.as_deref()) {
-                    Verdict::Retry => take_over = Some(updated_at),
-                    Verdict::Replay => {
-                        let body: Value = serde_json::from_str(&response)
-                            .map_err(|e| ApiError::internal(format!("stored answer: {e}")))?;
-                        return Ok(GatewayAnswer { status, body });
-                    }
-                    Verdict::Paid => return Err(paid_refusal(kind)),
-                    Verdict::InProgress => {
-                        return Err(in_progress(
-                            "This order is already being paid in another tab or window. Finish the payment there, or try again in a few minutes.",
-                        ))
-                    }
-                }
-            }
-            Claim::Unknown { fingerprint: earlier, updated_at } => match reconcile(state, receipt).await? {
-                Record::Paid(order_id, payment_id) if kind == Kind::Debit && earlier == fingerprint => {
-                    // What the gateway has: the debit, as its answer had it.
-                    let body = json!({
-                        "razorpay_payment_id": payment_id,
-                        "razorpay_order_id": order_id,
-                        "razorpay_signature": payment_signature(&state.key_secret, &order_id, &payment_id),
-                    });
-                    let (r, text, pid) = (receipt.to_string(), body.to_string(), payment_id.clone());
-                    state
-                        .db
-                        .call(move |conn| {
-                            conn.execute(
-                                "UPDATE receipts SET state = 'done', status = 200, response = ?2, payment_id = ?3, updated_at = ?4
-                                 WHERE receipt = ?1 AND updated_at = ?5",
-                                params![r, text, pid, now_secs(), updated_at],
-                            )?;
-                            Ok(())
-                        })
-                        .await?;
-                    return Ok(GatewayAnswer { status: 200, body });
-                }
-                Record::Paid(order_id, payment_id) => {
-                    return Err(paid_refusal(kind)
-                        .with_meta("order_id", order_id)
-                        .with_meta("payment_id", payment_id))
-                }
-                Record::Pending(order_id, payment_id) => {
-                    return Err(in_progress(
-                        "An earlier attempt to pay this order reached the payment gateway and is still open at the bank. The gateway ends it if it is not completed in time; try again after that.",
-                    )
-                    .with_meta("order_id", order_id)
-                    .with_meta("payment_id", payment_id))
-                }
-                Record::OrderOnly(order_id) => {
-                    existing_order = Some(order_id);
-                    take_over = Some(updated_at);
-                }
-                Record::Nothing => take_over = Some(updated_at),
-            },
         }
-    }
-    let r = receipt.to_string();
-    match call(existing_order).await {
-        Ok(answer) => {
-            let (status, body, payment_id) = (answer.status, answer.body.to_string(), payment_id_of(&answer.body));
-            state
-                .db
-                .call(move |conn| {
-                    conn.execute(
-                        "UPDATE receipts SET state = 'done', status = ?2, response = ?3, payment_id = ?4, updated_at = ?5 WHERE receipt = ?1",
-                        params![r, status, body, payment_id, now_secs()],
-                    )?;
-                    Ok(())
-                })
-                .await?;
-            Ok(answer)
-        }
-        Err(e) => {
-            // No answer: the gateway may have done it. Never deleted.
-            state
-                .db
-                .call(move |conn| {
-                    conn.execute(
-                        "UPDATE receipts SET state = 'unknown', updated_at = ?2 WHERE receipt = ?1 AND state = 'pending'",
-                        params![r, now_secs()],
-                    )?;
-                    Ok(())
-                })
-                .await?;
-            Err(e)
-        }
-    }
+        Record::Paid(order_id, payment_id) => Step::Refuse(
+            paid_refusal(kind)
+                .with_meta("order_id", order_id)
+                .with_meta("payment_id", payment_id),
+        ),
+        Record::Pending(order_id, payment_id) => Step::Refuse(
+            in_progress(
+                "An earlier attempt to pay this order reached the payment gateway and is still open at the bank. The gateway ends it if it is not completed in time; try again after that.",
+            )
+            .with_meta("order_id", order_id)
+            .with_meta("payment_id", payment_id),
+        ),
+        Record::OrderOnly(order_id) => Step::Take(Some(order_id)),
+        Record::Nothing => Step::Take(None),
+    })
 }
 
 #[cfg(test)]

@@ -3,7 +3,8 @@
 //! A shop has its own sign-in; the demo's stand-in is `POST /api/customers`
 //! (email + phone). What is worth copying is what follows: the backend
 //! remembers the customer in an `HttpOnly`, `SameSite=Strict` cookie signed
-//! with the session secret (`SESSION_SECRET`, or one made up at each start)
+//! by the `cookie` crate's signed jar (HMAC-SHA256, key derived from the
+//! session secret: `SESSION_SECRET`, or one made up at each start)
 //! that carries its issue time and expires after [`MAX_AGE_SECS`], and
 //! every route that touches a
 //! customer's saved cards, payments or mandates takes the customer from
@@ -19,7 +20,10 @@
 
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 
-use crate::crypto::{hmac_hex, random_alnum, verify_hex};
+use cookie::{Cookie, CookieJar, Key, SameSite};
+use sha2::{Digest, Sha512};
+
+use crate::crypto::random_alnum;
 use crate::db::now_secs;
 use crate::error::{ApiError, BAD_REQUEST};
 
@@ -33,14 +37,32 @@ pub const MAX_AGE_SECS: i64 = 12 * 60 * 60;
 /// The checkout session cookie's name.
 pub const CHECKOUT_COOKIE: &str = "rzp_demo_checkout";
 
-fn message(customer_id: &str, issued_at: i64) -> String {
-    format!("razorpay-demo shopper session v2|{customer_id}|{issued_at}")
+/// The signing key of the session cookie: 64 bytes derived from `secret`
+/// (the cookie crate's [`Key`] wants 64; any secret length maps onto it),
+/// used for this cookie only (the jar signs the value, so a key shared by
+/// two cookies would let one's value stand for the other's).
+fn key(secret: &str) -> Key {
+    let mut h = Sha512::new();
+    h.update(b"razorpay-demo shopper session v3|");
+    h.update(secret.as_bytes());
+    Key::from(&h.finalize())
 }
 
-/// The cookie value `customer_id.issued_at.mac` (public for tests).
+/// The cookie value for `customer_id` issued at `issued_at`: the cookie
+/// crate's signed jar signs `customer_id.issued_at` (HMAC-SHA256 over the
+/// cookie's name and value, base64, in front of the value). Public for tests.
 pub fn cookie_value(secret: &str, customer_id: &str, issued_at: i64) -> String {
-    let mac = hmac_hex(secret, message(customer_id, issued_at).as_bytes());
-    format!("{customer_id}.{issued_at}.{mac}")
+    let mut jar = CookieJar::new();
+    jar.signed_mut(&key(secret))
+        .add(Cookie::new(COOKIE, format!("{customer_id}.{issued_at}")));
+    jar.get(COOKIE).map(|c| c.value().to_string()).unwrap_or_default()
+}
+
+/// `value` as signed by this backend with `secret`, if it is.
+fn verified(secret: &str, value: &str) -> Option<String> {
+    let mut jar = CookieJar::new();
+    jar.add_original(Cookie::new(COOKIE, value.to_string()));
+    jar.signed(&key(secret)).get(COOKIE).map(|c| c.value().to_string())
 }
 
 fn attributes(https: bool) -> &'static str {
@@ -54,8 +76,14 @@ fn attributes(https: bool) -> &'static str {
 /// The `Set-Cookie` value that signs this browser in as `customer_id`
 /// from now on (`Secure` when the shop is served over https).
 pub fn set_cookie(secret: &str, https: bool, customer_id: &str) -> Option<HeaderValue> {
-    let value = cookie_value(secret, customer_id, now_secs());
-    HeaderValue::from_str(&format!("{COOKIE}={value}; Max-Age={MAX_AGE_SECS}{}", attributes(https))).ok()
+    let cookie = Cookie::build((COOKIE, cookie_value(secret, customer_id, now_secs())))
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Strict)
+        .secure(https)
+        .max_age(cookie::time::Duration::seconds(MAX_AGE_SECS))
+        .build();
+    HeaderValue::from_str(&cookie.to_string()).ok()
 }
 
 fn cookies<'a>(headers: &'a HeaderMap, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
@@ -75,11 +103,11 @@ pub fn customer(secret: &str, headers: &HeaderMap) -> Option<String> {
     let now = now_secs();
     cookies(headers, COOKIE)
         .filter_map(|value| {
-            let (rest, mac) = value.rsplit_once('.')?;
-            let (id, issued) = rest.rsplit_once('.')?;
+            let signed = verified(secret, value)?;
+            let (id, issued) = signed.rsplit_once('.')?;
             let issued_at: i64 = issued.parse().ok()?;
             let fresh = issued_at <= now + 60 && now - issued_at <= MAX_AGE_SECS;
-            (fresh && verify_hex(secret, message(id, issued_at).as_bytes(), mac)).then(|| id.to_owned())
+            fresh.then(|| id.to_owned())
         })
         .next()
 }
@@ -120,6 +148,7 @@ pub fn new_checkout(https: bool) -> (String, Option<HeaderValue>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::crypto::hmac_hex;
 
     fn with_cookie(value: &str) -> HeaderMap {
         let mut h = HeaderMap::new();
@@ -140,13 +169,16 @@ mod tests {
         let forged = value.replace("cust_AAAAAAAAAAAAAA", "cust_BBBBBBBBBBBBBB");
         assert_eq!(customer(s, &with_cookie(&forged)), None);
         let elsewhere = set_cookie("secret_2", true, "cust_AAAAAAAAAAAAAA").unwrap();
-        assert!(elsewhere.to_str().unwrap().ends_with("; Secure"));
+        assert!(elsewhere.to_str().unwrap().contains("; Secure"));
         let mut h = HeaderMap::new();
         h.insert(header::COOKIE, elsewhere);
         assert_eq!(customer(s, &h), None);
         assert_eq!(require(s, &HeaderMap::new(), "cust_AAAAAAAAAAAAAA").unwrap_err().status, StatusCode::UNAUTHORIZED);
         let text = cookie.to_str().unwrap();
-        assert!(text.contains("HttpOnly; SameSite=Strict") && text.contains(&format!("Max-Age={MAX_AGE_SECS}")));
+        for attribute in ["; HttpOnly", "; SameSite=Strict", "; Path=/", &format!("; Max-Age={MAX_AGE_SECS}")] {
+            assert!(text.contains(attribute), "{text} lacks {attribute}");
+        }
+        assert!(!text.contains("Secure"), "{text}");
     }
 
     #[test]
@@ -159,12 +191,17 @@ mod tests {
         assert_eq!(customer(s, &at(now + 3600)), None, "issued in the future");
         // Moving the issue time breaks the MAC.
         let fresh = cookie_value(s, "cust_AAAAAAAAAAAAAA", now - MAX_AGE_SECS - 1);
-        let moved = fresh.replace(&format!(".{}.", now - MAX_AGE_SECS - 1), &format!(".{now}."));
+        let moved = fresh.replace(&format!(".{}", now - MAX_AGE_SECS - 1), &format!(".{now}"));
+        assert_ne!(moved, fresh);
         assert_eq!(customer(s, &with_cookie(&format!("{COOKIE}={moved}"))), None);
         // The version 1 cookie (no issue time, key from the sandbox's public key secret).
         let v1_key = hmac_hex("sandbox_key_secret_0000000000000000", b"razorpay-demo shopper session v1");
         let v1 = format!("{COOKIE}=cust_AAAAAAAAAAAAAA.{}", hmac_hex(&v1_key, b"cust_AAAAAAAAAAAAAA"));
         assert_eq!(customer("sandbox_key_secret_0000000000000000", &with_cookie(&v1)), None);
+        // The version 2 cookie (`id.issued_at.hex-mac`, before the signed jar): no session.
+        let message = format!("razorpay-demo shopper session v2|cust_AAAAAAAAAAAAAA|{now}");
+        let v2 = format!("{COOKIE}=cust_AAAAAAAAAAAAAA.{now}.{}", hmac_hex(s, message.as_bytes()));
+        assert_eq!(customer(s, &with_cookie(&v2)), None);
     }
 
     #[test]

@@ -1,11 +1,12 @@
-//! The backend's shared state and its SQLite schema.
+//! The backend's shared state and its SQLite schema (the PostgreSQL one is
+//! in `migrations/postgres/`, see [`crate::store`]).
 
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
-use crate::db::Db;
 use crate::gateway_client::GatewayClient;
+use crate::store::Store;
 
 /// Backend tables: idempotency keys, the merchant's receipts (one paid
 /// order per receipt, see [`crate::receipts`]; `owner`: the checkout
@@ -22,7 +23,10 @@ CREATE TABLE IF NOT EXISTS idempotency (
     status INTEGER,
     response TEXT,
     created_at INTEGER NOT NULL,
-    updated_at INTEGER NOT NULL
+    updated_at INTEGER NOT NULL,
+    payment_id TEXT,
+    owner TEXT,
+    version INTEGER NOT NULL DEFAULT 1
 );
 CREATE TABLE IF NOT EXISTS receipts (
     receipt TEXT PRIMARY KEY,
@@ -32,7 +36,9 @@ CREATE TABLE IF NOT EXISTS receipts (
     response TEXT,
     payment_id TEXT,
     updated_at INTEGER NOT NULL,
-    owner TEXT
+    owner TEXT,
+    created_at INTEGER NOT NULL DEFAULT 0,
+    version INTEGER NOT NULL DEFAULT 1
 );
 CREATE TABLE IF NOT EXISTS webhook_events (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -56,15 +62,22 @@ CREATE TABLE IF NOT EXISTS verified_payments (
 ";
 
 /// Changes to tables an older version created (each may fail when done).
-pub const MIGRATIONS: &[&str] = &["ALTER TABLE receipts ADD COLUMN owner TEXT"];
+pub const MIGRATIONS: &[&str] = &[
+    "ALTER TABLE receipts ADD COLUMN owner TEXT",
+    "ALTER TABLE receipts ADD COLUMN created_at INTEGER NOT NULL DEFAULT 0",
+    "ALTER TABLE receipts ADD COLUMN version INTEGER NOT NULL DEFAULT 1",
+    "ALTER TABLE idempotency ADD COLUMN payment_id TEXT",
+    "ALTER TABLE idempotency ADD COLUMN owner TEXT",
+    "ALTER TABLE idempotency ADD COLUMN version INTEGER NOT NULL DEFAULT 1",
+];
 
 /// Everything a backend handler needs.
 #[derive(Clone)]
 pub struct AppState {
     /// The gateway (Razorpay or the sandbox).
     pub gateway: GatewayClient,
-    /// Idempotency keys and webhook events.
-    pub db: Db,
+    /// Idempotency keys, receipts, carts, webhook events, … (SQLite or PostgreSQL).
+    pub store: Store,
     /// Public key id (sent to the page by `/api/config`).
     pub key_id: String,
     /// Verifies payment signatures.
@@ -85,6 +98,9 @@ pub struct AppState {
     pub checkout_timeout_ms: Option<u32>,
     /// `OPERATOR_SECRET`: the bearer secret of the operator routes.
     pub operator_secret: Option<String>,
-    /// One async lock per idempotency key in flight in this process.
+    /// A `pending` row older than this is abandoned (see
+    /// [`crate::single_flight::stale_after_secs`]).
+    pub stale_after_secs: i64,
+    /// One async lock per single-flight row in flight in this process.
     pub key_locks: Arc<Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>>,
 }

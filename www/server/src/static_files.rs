@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use axum::body::Body;
 use axum::extract::{Request, State};
-use axum::http::{header, Method, StatusCode};
+use axum::http::{header, HeaderMap, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 
 use crate::state::AppState;
@@ -125,16 +125,62 @@ async fn serve(
     }
 }
 
-/// The demo pages' Content-Security-Policy: scripts only from this origin
-/// (plus `'wasm-unsafe-eval'` to compile the module), no inline script or
-/// style, forms only to this origin and the gateway (whose bank page the
-/// module may reach by a form POST): [`csp`] adds `form-action`.
-pub const CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; \
-    img-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+/// The demo pages' Content-Security-Policy, the narrowest they work under
+/// (README.md, "Content-Security-Policy", says why each source is there):
+/// nothing by default; scripts only from this origin (plus
+/// `'wasm-unsafe-eval'` to compile the module), no inline script or style;
+/// the stylesheet and favicon from this origin; no `<base>`, no framing;
+/// Trusted Types enforced with no policy (the pages and the package write
+/// no HTML or script URL). [`csp`] adds `connect-src` and `form-action`.
+pub const CSP: &str = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; \
+    img-src 'self'; base-uri 'none'; frame-ancestors 'none'; require-trusted-types-for 'script'; trusted-types 'none'";
 
-/// [`CSP`] with `form-action 'self' <gateway origin>`.
-pub fn csp(gateway_origin: &str) -> String {
-    format!("{CSP}; form-action 'self' {gateway_origin}")
+/// The module's `.wasm`, the one file under `/pkg/` the pages fetch (the
+/// rest are scripts).
+const WASM_PATH: &str = "/pkg/razorpay_checkout_wasm_bg.wasm";
+
+/// [`CSP`] with `connect-src` (only the backend's `/api/` and the `.wasm`,
+/// at each of `origins`) and `form-action 'self' <gateway origin>` (the
+/// bank page the module may reach by a form POST).
+pub fn csp(origins: &[String], gateway_origin: &str) -> String {
+    let connect: Vec<String> = origins
+        .iter()
+        .flat_map(|o| [format!("{o}/api/"), format!("{o}{WASM_PATH}")])
+        .collect();
+    let connect = if connect.is_empty() {
+        "'self'".to_string()
+    } else {
+        connect.join(" ")
+    };
+    format!("{CSP}; connect-src {connect}; form-action 'self' {gateway_origin}")
+}
+
+/// The origins a page of this shop is served at: `PUBLIC_URL`'s, and the
+/// one the request was addressed to (its `Host`, with `PUBLIC_URL`'s
+/// scheme) when that differs, as the perimeter accepts both. Only an
+/// origin made of host characters is used (a `Host` is the client's).
+pub fn page_origins(public_url: &str, headers: &HeaderMap) -> Vec<String> {
+    let origin = |url: &str| {
+        reqwest::Url::parse(url)
+            .ok()
+            .filter(|u| matches!(u.scheme(), "http" | "https") && u.username().is_empty() && u.password().is_none())
+            .filter(|u| u.path() == "/" && u.query().is_none() && u.fragment().is_none())
+            .map(|u| u.origin().ascii_serialization())
+            .filter(|o| o.chars().all(|c| c.is_ascii_alphanumeric() || ".-:/[]".contains(c)))
+    };
+    let mut out = Vec::new();
+    let public = reqwest::Url::parse(public_url).ok();
+    if let Some(o) = public.as_ref().and_then(|u| origin(&format!("{}://{}/", u.scheme(), u.authority()))) {
+        out.push(o);
+    }
+    let scheme = if public_url.starts_with("https:") { "https" } else { "http" };
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
+    if let Some(o) = host.and_then(|h| origin(&format!("{scheme}://{h}/"))) {
+        if !out.contains(&o) {
+            out.push(o);
+        }
+    }
+    out
 }
 
 fn not_found() -> Response {
@@ -157,7 +203,8 @@ pub async fn handler(State(state): State<AppState>, req: Request) -> Response {
             .into_response();
     }
     let path = req.uri().path();
-    let csp = csp(&state.gateway.base().origin().ascii_serialization());
+    let origins = page_origins(&state.public_url, req.headers());
+    let csp = csp(&origins, &state.gateway.base().origin().ascii_serialization());
     if path == "/pkg" {
         return (StatusCode::MOVED_PERMANENTLY, [(header::LOCATION, "/pkg/")]).into_response();
     }
@@ -178,6 +225,33 @@ pub async fn handler(State(state): State<AppState>, req: Request) -> Response {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn csp_connect_src_names_the_api_and_the_wasm_at_the_page_origins() {
+        let headers = |host: &str| {
+            let mut h = HeaderMap::new();
+            h.insert(header::HOST, host.parse().unwrap());
+            h
+        };
+        let public = "https://shop.example/";
+        assert_eq!(page_origins(public, &headers("shop.example")), ["https://shop.example"]);
+        // Behind a proxy that keeps the Host, or reached by another name: both.
+        assert_eq!(
+            page_origins(public, &headers("127.0.0.1:8080")),
+            ["https://shop.example", "https://127.0.0.1:8080"]
+        );
+        // A Host that would break out of the directive is not used.
+        for hostile in ["a;b", "a b", "a/b", "u@a", "a?b", "a#b", "'self'"] {
+            assert_eq!(page_origins(public, &headers(hostile)), ["https://shop.example"], "{hostile}");
+        }
+        let policy = csp(&page_origins(public, &HeaderMap::new()), "https://api.razorpay.com");
+        assert!(policy.starts_with(CSP), "{policy}");
+        assert!(policy.ends_with(
+            "; connect-src https://shop.example/api/ https://shop.example/pkg/razorpay_checkout_wasm_bg.wasm; \
+             form-action 'self' https://api.razorpay.com"
+        ), "{policy}");
+        assert!(csp(&[], "https://api.razorpay.com").contains("; connect-src 'self'; "));
+    }
 
     #[test]
     fn mime() {

@@ -11,7 +11,7 @@ import type {
   BrowserObject, CardError, CardField, CardInput, CardValidation, CheckoutOptions, CheckoutOutcome,
   CheckoutProgress, CheckoutRequest, CheckoutState, CheckoutValidationError, ErrorFields, ErrorKind,
   ExpiryFields, InitOutput, NetworkName, NormalizedCard, NumberInspection, NumberState, OrderOutcome,
-  RazorpayCheckoutError, ValidateOptions,
+  RazorpayCheckoutError, ValidateOptions, WasmBlockedError,
 } from 'razorpay-checkout-wasm';
 
 import * as web from 'razorpay-checkout-wasm';
@@ -152,6 +152,24 @@ export async function merchantPage(form: { number: string; expiry: string; cvv: 
 
   return [network, last4, digits, cvvLength, lengths, formatted, expiry.expiry_month, depth, state, action,
     gatewayError, message].join(' ');
+}
+
+/** A page that refuses WebAssembly: init()'s typed error, told apart by `kind`. */
+export async function refusedPage(status: HTMLElement): Promise<void> {
+  try {
+    await init({ fallback: false });
+  } catch (e) {
+    const error = e as WasmBlockedError | Error;
+    if ('kind' in error && error.kind === 'wasm_blocked') {
+      const directive: "script-src 'wasm-unsafe-eval'" = error.metadata.directive;
+      const reason: 'webassembly_refused' | 'webassembly_unavailable' = error.reason;
+      status.textContent = `${error.description} (${directive}, ${reason}, ${error.code})`;
+      void init({ fallback: true, module_or_path: '/static/checkout.wasm' });
+      // @ts-expect-error the blocked error has no field
+      const field: string = error.field;
+      void field;
+    }
+  }
 }
 
 export function mistakes(checkout: Checkout, v: CardValidation, outcome: CheckoutOutcome, event: CheckoutProgress): void {

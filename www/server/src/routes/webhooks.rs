@@ -11,7 +11,6 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use rusqlite::params;
 use serde_json::{json, Value};
 
 use crate::body::RawBody;
@@ -110,18 +109,13 @@ pub async fn receive(
     }
     let key = dedupe_key(&name, entity.as_deref(), created_at);
     let payload = String::from_utf8_lossy(&body).into_owned();
+    // A redelivered or replayed event (same signed name, entity and
+    // created_at) is recorded once; `event_id` holds that key.
     let inserted = state
-        .db
-        .call(move |conn| {
-            // A redelivered or replayed event (same signed name, entity and
-            // created_at) is recorded once; `event_id` holds that key.
-            Ok(conn.execute(
-                "INSERT OR IGNORE INTO webhook_events (event_id, event, entity_id, created_at, received_at, payload) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![key, name, entity, created_at, now, payload],
-            )?)
-        })
+        .store
+        .record_webhook(&key, &name, entity.as_deref(), created_at, &payload)
         .await?;
-    let status = if inserted == 0 { "duplicate" } else { "recorded" };
+    let status = if inserted { "recorded" } else { "duplicate" };
     Ok(Json(json!({ "status": status })).into_response())
 }
 
@@ -130,22 +124,13 @@ pub async fn receive(
 /// (the list names every payment).
 pub async fn list(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, ApiError> {
     crate::operator::require(state.operator_secret.as_deref(), &headers)?;
-    let items = state
-        .db
-        .call(|conn| {
-            let mut stmt = conn.prepare(
-                "SELECT event, entity_id, created_at FROM (SELECT * FROM webhook_events ORDER BY id DESC LIMIT 500) ORDER BY id",
-            )?;
-            let rows = stmt.query_map([], |r| {
-                Ok(json!({ "event": r.get::<_, String>(0)?, "entity_id": r.get::<_, Option<String>>(1)?, "created_at": r.get::<_, i64>(2)? }))
-            })?;
-            let mut out = Vec::new();
-            for row in rows {
-                out.push(row?);
-            }
-            Ok(out)
-        })
-        .await?;
+    let items: Vec<Value> = state
+        .store
+        .latest_webhooks(500)
+        .await?
+        .into_iter()
+        .map(|(event, entity_id, created_at)| json!({ "event": event, "entity_id": entity_id, "created_at": created_at }))
+        .collect();
     Ok(
         Json(json!({ "entity": "collection", "count": items.len(), "items": items }))
             .into_response(),

@@ -1,5 +1,10 @@
 //! Shared test helpers: start the backend + sandbox on ephemeral loopback
 //! ports with temporary SQLite files, and drive them over real HTTP.
+//!
+//! The backend's store: SQLite (`demo.sqlite` in the test's directory), or
+//! with `STORE=postgres` a fresh database per app in the PostgreSQL at
+//! `TEST_DATABASE_URL` (scripts/test.sh starts a throwaway cluster with
+//! scripts/pg.sh and runs the backend tests once per store).
 
 #![allow(dead_code)]
 
@@ -44,10 +49,48 @@ pub fn config(dir: &Path) -> Config {
     c.sandbox_addr = "127.0.0.1:0".parse().unwrap();
     c.sandbox_db = dir.join("sandbox.sqlite");
     c.demo_db = dir.join("demo.sqlite");
+    c.database_url = postgres_database(dir);
     c.www_dir = dir.join("www");
     c.pkg_dir = dir.join("pkg");
     c.access_log = false;
     c
+}
+
+/// `STORE=postgres`: the database of the test directory `dir` in the
+/// `TEST_DATABASE_URL` cluster (created empty the first time, so an app
+/// restarted in the same directory finds its state, as with SQLite), as a
+/// URL; otherwise `None` (SQLite).
+///
+/// # Panics
+/// When `STORE` is neither unset, `sqlite` nor `postgres`, or the cluster
+/// cannot be reached: a test run asked for PostgreSQL never falls back.
+pub fn postgres_database(dir: &Path) -> Option<String> {
+    match std::env::var("STORE").unwrap_or_default().as_str() {
+        "" | "sqlite" => return None,
+        "postgres" => {}
+        other => panic!("STORE must be sqlite or postgres, not {other:?}"),
+    }
+    let base = std::env::var("TEST_DATABASE_URL").expect("STORE=postgres needs TEST_DATABASE_URL (scripts/pg.sh start)");
+    let name = format!("t_{}", &razorpay_demo::crypto::hmac_hex("test-database", dir.to_string_lossy().as_bytes())[..24]);
+    let (url, db) = (base.clone(), name.clone());
+    // Its own thread and runtime: callers may be inside a runtime already.
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        rt.block_on(async move {
+            let (client, conn) = tokio_postgres::connect(&url, tokio_postgres::NoTls)
+                .await
+                .expect("TEST_DATABASE_URL reachable");
+            tokio::spawn(conn);
+            if let Err(e) = client.batch_execute(&format!("CREATE DATABASE {db}")).await {
+                // 42P04: it exists (the same directory's earlier app).
+                assert_eq!(e.code().map(|c| c.code()), Some("42P04"), "CREATE DATABASE: {e}");
+            }
+        })
+    })
+    .join()
+    .unwrap();
+    let (prefix, _) = base.rsplit_once('/').expect("TEST_DATABASE_URL ends with /database");
+    Some(format!("{prefix}/{name}"))
 }
 
 pub fn client() -> reqwest::Client {

@@ -1,11 +1,12 @@
-//! `HOSTILE_GATEWAY=1`: a test mode in which the backend's checkout and OTP
-//! answers can be made hostile or broken, one request at a time, to show
-//! that the browser package turns each into a typed error and never
-//! navigates anywhere it should not.
+//! The hostile test backend (test support, never in the production binary):
+//! the backend's checkout and OTP answers can be made hostile or broken,
+//! one request at a time, to show that the browser package turns each into
+//! a typed error and never navigates anywhere it should not.
 //!
-//! It is off unless the environment says `HOSTILE_GATEWAY=1` (see
-//! [`crate::Config::hostile_gateway`]); in a normal run none of this code is
-//! reachable. When on, a request picks its scenario with the header
+//! Only `examples/hostile_backend` (what the e2e tests start with
+//! `HOSTILE_GATEWAY=1`) and `tests/hardening.rs` compile this file, through
+//! `razorpay_demo::start_with`; the `razorpay-demo` binary has none of it.
+//! A request picks its scenario with the header
 //!
 //! ```text
 //! X-Hostile-Scenario: <route>:<scenario>
@@ -307,7 +308,7 @@ async fn answer(mut stream: TcpStream, route: Route, scenario: Scenario) {
 // ------------------------------------------------------------------ the listener
 
 /// The most a hostile request may carry (the backend's own limit).
-const MAX_REQUEST: usize = crate::body::BODY_LIMIT + 16 * 1024;
+const MAX_REQUEST: usize = razorpay_demo::body::BODY_LIMIT + 16 * 1024;
 
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     haystack.windows(needle.len()).position(|w| w == needle)
@@ -451,6 +452,26 @@ pub async fn layer(State(hold): State<Duration>, req: Request, next: Next) -> Re
     response
 }
 
+/// Starts the backend with the hostile layer and listener (see the module docs).
+///
+/// # Errors
+/// [`razorpay_demo::start_with`]'s.
+pub async fn start(config: razorpay_demo::Config) -> Result<razorpay_demo::Handles, String> {
+    use axum::serve::ListenerExt;
+    // Held past the page's timeout.
+    let hold = Duration::from_millis(u64::from(config.checkout_timeout_ms.unwrap_or(30_000)) + 5_000);
+    razorpay_demo::start_with(
+        config,
+        |app| app.layer(axum::middleware::from_fn_with_state(hold, layer)),
+        |listener| {
+            Ok(HostileListener::new(listener)
+                .map_err(|e| format!("hostile listener: {e}"))?
+                .tap_io(|_| {}))
+        },
+    )
+    .await
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -494,3 +515,4 @@ mod tests {
         assert!(serde_json::from_slice::<Value>(body).is_ok());
     }
 }
+

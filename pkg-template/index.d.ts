@@ -1,0 +1,54 @@
+/* The package's browser entry (index.js): the glue's exports, with init() and initSync() wrapped. */
+import type { ErrorFields, InitInput, InitOutput, SyncInitInput } from './razorpay_checkout_wasm.js';
+export type { InitInput, InitOutput, SyncInitInput } from './razorpay_checkout_wasm.js';
+
+export * from './razorpay_checkout_wasm.js';
+
+/**
+ * What `init()` and `initSync()` throw when the page may not compile
+ * WebAssembly: a Content-Security-Policy without `'wasm-unsafe-eval'`
+ * (`reason: 'webassembly_refused'`), or a browser with WebAssembly switched
+ * off (`reason: 'webassembly_unavailable'`). `message` names the directive
+ * to add; nothing was downloaded. Show the shopper another way to pay.
+ */
+export interface WasmBlockedError extends Error, Omit<ErrorFields, 'kind' | 'reason' | 'metadata'> {
+  name: "RazorpayCheckoutError";
+  kind: "wasm_blocked";
+  code: "BAD_REQUEST_ERROR";
+  reason: "webassembly_refused" | "webassembly_unavailable";
+  field: null;
+  metadata: { directive: "script-src 'wasm-unsafe-eval'" };
+  /** The browser's own error, when there was one. */
+  cause?: unknown;
+}
+
+/** What `init()` takes as an object. */
+export interface InitOptions {
+  /** The .wasm (default: beside this module), fetched with its SHA-384 when a URL. */
+  module_or_path?: InitInput | Promise<InitInput>;
+  /**
+   * Where the page may not compile WebAssembly, run the same module as
+   * JavaScript (fallback.js, fetched only then; slower and larger): the
+   * default. `false`: throw the `wasm_blocked` error instead.
+   */
+  fallback?: boolean;
+}
+
+/**
+ * Fetches (from beside this module, with the SHA-384 of integrity.json) and
+ * instantiates the module; later calls resolve the same exports. A URL or
+ * string is fetched with the same integrity check. Where the page may not
+ * compile WebAssembly, runs the JavaScript fallback and warns in the console
+ * with the directive to add.
+ *
+ * @throws {WasmBlockedError} when the page may not compile WebAssembly and
+ * the fallback is refused too, or `fallback` is `false`.
+ */
+export default function init(module_or_path?: InitOptions | InitInput | Promise<InitInput>): Promise<InitOutput>;
+
+/**
+ * Instantiates the given bytes or `WebAssembly.Module` synchronously.
+ *
+ * @throws {WasmBlockedError} when the page may not compile WebAssembly.
+ */
+export function initSync(module: { module: SyncInitInput } | SyncInitInput): InitOutput;

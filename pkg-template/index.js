@@ -1,0 +1,125 @@
+// The package's browser entry: wasm-bindgen's glue, re-exported, with its
+// `init()` and `initSync()` wrapped so that
+// - the .wasm is fetched with the SHA-384 this build shipped
+//   (integrity.json; scripts/integrity.mjs writes it below), and the browser
+//   refuses any other bytes;
+// - a page that refuses to compile WebAssembly (a Content-Security-Policy
+//   without 'wasm-unsafe-eval', a browser with WebAssembly switched off)
+//   runs the same module as JavaScript (fallback.js, binaryen's wasm2js of
+//   the .wasm, fetched only then; the console names the directive to add),
+//   or, with `init({ fallback: false })` or when that fails, gets a
+//   `RazorpayCheckoutError` of kind `wasm_blocked` naming the fix, before
+//   the .wasm is downloaded: never a bare browser message.
+import glueInit, { initSync as glueInitSync } from './razorpay_checkout_wasm.js';
+
+export * from './razorpay_checkout_wasm.js';
+
+/** The .wasm's SHA-384 (filled in by scripts/integrity.mjs at build time). */
+const WASM_INTEGRITY = 'sha384-FILLED-IN-BY-THE-BUILD';
+const DIRECTIVE = "script-src 'wasm-unsafe-eval'";
+
+/**
+ * Why compiling WebAssembly is refused here, or null when it is allowed: the
+ * smallest valid module (8 bytes), compiled synchronously.
+ */
+function refusal() {
+  if (typeof WebAssembly !== 'object' || WebAssembly === null || typeof WebAssembly.Module !== 'function') {
+    return { reason: 'webassembly_unavailable', cause: undefined };
+  }
+  try {
+    new WebAssembly.Module(new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]));
+    return null;
+  } catch (cause) {
+    return { reason: 'webassembly_refused', cause };
+  }
+}
+
+function blockedError({ reason, cause }) {
+  const description = reason === 'webassembly_refused'
+    ? `This page's Content-Security-Policy does not allow WebAssembly to be compiled: add 'wasm-unsafe-eval' to its script-src directive (${DIRECTIVE}).`
+    : `WebAssembly is not available in this browser (switched off by a setting or a policy); where a Content-Security-Policy applies, it needs ${DIRECTIVE}.`;
+  const error = new Error(description, cause === undefined ? undefined : { cause });
+  error.name = 'RazorpayCheckoutError';
+  return Object.assign(error, {
+    code: 'BAD_REQUEST_ERROR',
+    description,
+    field: null,
+    source: 'business',
+    step: 'payment_initiation',
+    reason,
+    kind: 'wasm_blocked',
+    metadata: { directive: DIRECTIVE },
+  });
+}
+
+/** The glue's default URL, fetched with the shipped hash. */
+function defaultRequest() {
+  return new Request(new URL('razorpay_checkout_wasm_bg.wasm', import.meta.url), { integrity: WASM_INTEGRITY });
+}
+
+/** A URL (or a string) becomes a request that carries the integrity hash. */
+function withIntegrity(input) {
+  if (typeof input === 'string' || input instanceof URL) return new Request(input, { integrity: WASM_INTEGRITY });
+  return input;
+}
+
+/**
+ * The glue, instantiated on fallback.js instead of WebAssembly: for the
+ * glue's synchronous `initSync()`, `WebAssembly` is briefly an object whose
+ * `Instance` builds fallback.js's exports from the glue's imports.
+ */
+async function initFallback() {
+  const { instantiate } = await import('./fallback.js');
+  const real = Object.getOwnPropertyDescriptor(globalThis, 'WebAssembly');
+  class Module {}
+  function Instance(_module, imports) {
+    return { exports: instantiate(imports) };
+  }
+  Object.defineProperty(globalThis, 'WebAssembly', { value: { Module, Instance }, writable: true, configurable: true });
+  try {
+    return glueInitSync({ module: new Module() });
+  } finally {
+    if (real) Object.defineProperty(globalThis, 'WebAssembly', real);
+    else delete globalThis.WebAssembly;
+  }
+}
+
+let fellBack = null;
+
+/**
+ * Instantiates the module (once; later calls resolve the same exports).
+ * Where the page may not compile WebAssembly, runs the JavaScript fallback
+ * (unless `fallback: false`); throws a `RazorpayCheckoutError` with `kind:
+ * 'wasm_blocked'` when that is refused too or not wanted.
+ */
+export default async function init(moduleOrPath) {
+  let input = moduleOrPath;
+  let fallback = true;
+  if (input !== null && typeof input === 'object' && ('module_or_path' in input || 'fallback' in input)) {
+    fallback = input.fallback !== false;
+    input = input.module_or_path;
+  }
+  const refused = refusal();
+  if (refused) {
+    if (!fallback) throw blockedError(refused);
+    fellBack ??= initFallback().then((exports) => {
+      console.warn(`razorpay-checkout-wasm: ${blockedError(refused).description} Running the JavaScript fallback meanwhile (slower and larger).`);
+      return exports;
+    }, (cause) => {
+      fellBack = null;
+      const error = blockedError(refused);
+      error.cause = cause;
+      throw error;
+    });
+    return fellBack;
+  }
+  input = input === undefined ? defaultRequest() : withIntegrity(input);
+  return glueInit({ module_or_path: input });
+}
+
+/** As the glue's `initSync()`, with the same `wasm_blocked` error. */
+export function initSync(module) {
+  const refused = refusal();
+  if (refused) throw blockedError(refused);
+  return glueInitSync(module);
+}

@@ -1,0 +1,54 @@
+// Integrity hashes for the package (`node scripts/integrity.mjs pkg`), run by
+// scripts/build-pkg.sh after merge-template.mjs:
+// 1. the .wasm's SHA-384 is written into index.js (its WASM_INTEGRITY), so
+//    `init()` fetches the module with `integrity` and the browser refuses
+//    other bytes; index.js is then minified (esbuild, as the glue);
+// 2. integrity.json gets the SHA-384 (SRI form, `sha384-<base64>`) of every
+//    file the browser loads: every .js and .wasm of the package but node.js
+//    (the Node entry), keyed by its path inside the package. Pages use it in
+//    an import map's `integrity` or `<link rel="modulepreload" integrity>`;
+// 3. package.json: integrity.json is added to `files`, and exported as
+//    `razorpay-checkout-wasm/integrity.json`.
+// Idempotent.
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const [out] = process.argv.slice(2);
+if (!out) {
+  console.error('usage: node scripts/integrity.mjs <package dir>');
+  process.exit(2);
+}
+const sri = (path) => `sha384-${createHash('sha384').update(readFileSync(path)).digest('base64')}`;
+
+const entry = join(out, 'index.js');
+const source = readFileSync(entry, 'utf8');
+// The one SRI literal of index.js (the template's placeholder, or a hash of a previous run).
+const pattern = /(["'])sha384-[A-Za-z0-9+/=-]+\1/g;
+if ((source.match(pattern) ?? []).length !== 1) {
+  console.error(`integrity: ${entry} must hold exactly one sha384 literal (WASM_INTEGRITY)`);
+  process.exit(1);
+}
+writeFileSync(entry, source.replace(pattern, `'${sri(join(out, 'razorpay_checkout_wasm_bg.wasm'))}'`));
+const esbuild = join(dirname(fileURLToPath(import.meta.url)), '..', 'node_modules', '.bin', 'esbuild');
+execFileSync(esbuild, [entry, '--minify', '--format=esm', '--target=es2020', '--log-level=warning', `--outfile=${entry}.min`]);
+writeFileSync(entry, readFileSync(`${entry}.min`));
+rmSync(`${entry}.min`);
+
+const walk = (dir) => readdirSync(dir, { withFileTypes: true })
+  .flatMap((d) => (d.isDirectory() ? walk(join(dir, d.name)) : [join(dir, d.name)]));
+const browserFiles = walk(out)
+  .map((path) => relative(out, path).split(sep).join('/'))
+  .filter((path) => /\.(js|wasm)$/.test(path) && path !== 'node.js')
+  .sort();
+const hashes = Object.fromEntries(browserFiles.map((path) => [path, sri(join(out, path))]));
+writeFileSync(join(out, 'integrity.json'), JSON.stringify(hashes, null, 2) + '\n');
+
+const manifestPath = join(out, 'package.json');
+const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
+manifest.files ??= [];
+if (!manifest.files.includes('integrity.json')) manifest.files.push('integrity.json');
+if (manifest.exports) manifest.exports['./integrity.json'] = './integrity.json';
+writeFileSync(manifestPath, JSON.stringify(manifest, null, 2) + '\n');
