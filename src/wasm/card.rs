@@ -185,21 +185,30 @@ fn parse_card_fields(text: &str) -> Option<CardInput> {
 /// The values of a tagged string (see `cardFields` in src/wasm/card.js);
 /// `None` when it is not that encoding.
 fn read_fields(text: &str) -> Option<std::vec::IntoIter<Loose>> {
-    let body = text.strip_suffix('\0')?;
+    // By bytes (every tag and the NUL are ASCII, so each cut is on a char
+    // boundary): `str::split` and `chars` cost the card entry 0.5 KB.
+    let bytes = text.as_bytes();
+    if bytes.last() != Some(&0) {
+        return None;
+    }
     let mut out = Vec::with_capacity(6);
-    for part in body.split('\0') {
-        let mut chars = part.chars();
-        let tag = chars.next()?;
-        let value = chars.as_str();
+    let mut start = 0;
+    for (end, &b) in bytes.iter().enumerate() {
+        if b != 0 {
+            continue;
+        }
+        let tag = *bytes.get(start..end)?.first()?;
+        let value = text.get(start + 1..end)?;
+        start = end + 1;
         out.push(match tag {
-            'a' => Loose::Absent,
-            'z' => Loose::Null,
-            's' => Loose::Str(value.to_owned()),
-            'i' => Loose::Int(value.parse().ok()?),
+            b'a' => Loose::Absent,
+            b'z' => Loose::Null,
+            b's' => Loose::Str(value.to_owned()),
+            b'i' => Loose::Int(value.parse().ok()?),
             // Card fields never read a number with a fraction: it is a type error.
-            'f' => Loose::Float(f64::NAN),
-            'b' => Loose::Bool(value == "1"),
-            'o' => Loose::Compound,
+            b'f' => Loose::Float(f64::NAN),
+            b'b' => Loose::Bool(value == "1"),
+            b'o' => Loose::Compound,
             _ => return None,
         });
     }
