@@ -4,6 +4,7 @@
 //   node bench/report.mjs <work-dir>   (writes <work-dir>/results.md and prints it)
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { CARD_BUDGET_GZIP } from '../scripts/card-entry.mjs';
 
 const workDir = resolve(process.argv[2] ?? 'build/bench');
 const read = (f) => JSON.parse(readFileSync(`${workDir}/${f}`, 'utf8'));
@@ -52,6 +53,16 @@ line(`| Full check: validateCard vs card-validator number+expirationDate+cvv+car
 line(`| As-you-type: inspectNumber vs card-validator number, each prefix | ≥ ${BUDGET_RATIO}× throughput | ${x(inspect.ratio.median)} (samples ${spread(inspect.ratio, x)}) | ${verdict(inspect.ratio.median >= BUDGET_RATIO)} |`);
 line(`| Start-up: \`await init()\` = fetch + compile + instantiate, headless Chromium | ≤ ${BUDGET_INIT_MS} ms | ${ms(init)} (loads ${spread(startup.oursFull.init, ms)}) | ${verdict(init <= BUDGET_INIT_MS)} |`);
 line(`| Start-up: instantiate alone (module already compiled) | ≤ ${BUDGET_INIT_MS} ms | ${ms(inst)} (loads ${spread(startup.oursSplit.instantiate, ms)}) | ${verdict(inst <= BUDGET_INIT_MS)} |`);
+// The card entry (issue 12): its own budgets.
+{
+  const c = size.card;
+  const cardInit = startup.cardFull.init.median;
+  const [cardCheck, cardInspect] = speed.results.filter((r) => r.name.startsWith('card entry: '));
+  line(`| Card entry \`razorpay-checkout-wasm/card\`, gzip -9 (${c.files.map((f) => `${f.file.includes('snippets/') ? 'snippet ' : ''}${f.file.split('/').pop()} ${B(f.gzip)}`).join(' + ')}) | ≤ ${B(CARD_BUDGET_GZIP)} | ${B(c.gzip)} (total beside it: whole main entry ${B(total)}) | ${verdict(c.gzip <= CARD_BUDGET_GZIP)}${c.gzip > CARD_BUDGET_GZIP ? `: ${B(c.gzip - CARD_BUDGET_GZIP)} over` : ''} |`);
+  line(`| Card entry start-up: \`await init()\`, headless Chromium | ≤ ${BUDGET_INIT_MS} ms | ${ms(cardInit)} (loads ${spread(startup.cardFull.init, ms)}) | ${verdict(cardInit <= BUDGET_INIT_MS)} |`);
+  line(`| Card entry: inspectNumber vs card-validator number, each prefix | ≥ 10× throughput | ${x(cardInspect.ratio.median)} (samples ${spread(cardInspect.ratio, x)}) | ${verdict(cardInspect.ratio.median >= 10)} |`);
+  line(`| Card entry: validateCard vs card-validator's four checks | ≥ 2× throughput | ${x(cardCheck.ratio.median)} (samples ${spread(cardCheck.ratio, x)}) | ${verdict(cardCheck.ratio.median >= 2)} |`);
+}
 line();
 const sameVerdicts = speed.disagreements.length === 0;
 line(`Speed ratios are card-validator's time divided by ours, measured in the same process from back-to-back mini-batches (${speed.samples} samples × ${speed.pairs} alternating pairs of ~${speed.batchMs} ms, after a warm-up; figures are the median sample and the min–max over samples); `

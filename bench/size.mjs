@@ -13,6 +13,7 @@ import { homedir } from 'node:os';
 import { resolve } from 'node:path';
 import { brotliCompressSync, constants } from 'node:zlib';
 import * as esbuild from 'esbuild';
+import { cardEntrySize } from '../scripts/card-entry.mjs';
 
 const [pkgDir, workDir, namesWasm] = process.argv.slice(2).map((p) => p && resolve(p));
 if (!pkgDir || !workDir) throw new Error('usage: size.mjs <pkg-dir> <work-dir> [names-wasm]');
@@ -169,4 +170,7 @@ if (namesWasm) {
 // twiggy on the shipped file as it is (names stripped: items are code[N]).
 const shippedTop = twiggyTop(wasmPath, 10).map((i) => ({ name: i.name, bytes: i.shallow_size }));
 
-console.log(JSON.stringify({ ours, anchors, sections: shippedSections, breakdown, shippedTop }, null, 1));
+// The card entry: pkg/card/card.js and everything it loads.
+const card = cardEntrySize(pkgDir);
+
+console.log(JSON.stringify({ ours, card, anchors, sections: shippedSections, breakdown, shippedTop }, null, 1));

@@ -24,6 +24,10 @@ cardValidator.creditCardType.addCard(RUPAY);
 const ours = await import(pathToFileURL(`${pkgDir}/razorpay_checkout_wasm.js`).href);
 ours.initSync({ module: readFileSync(`${pkgDir}/razorpay_checkout_wasm_bg.wasm`) });
 
+// The card entry (razorpay-checkout-wasm/card, pkg/card/): its own module.
+const card = await import(pathToFileURL(`${pkgDir}/card/card.js`).href);
+card.initSync({ module: readFileSync(`${pkgDir}/card/card_bg.wasm`) });
+
 let sink = 0; // keeps every result alive so no work is optimised away
 
 // --- the workloads -------------------------------------------------------
@@ -47,6 +51,17 @@ function theirsCheck(f) {
 
 function oursInspect(p) {
   const r = ours.inspectNumber(p);
+  sink ^= r.formatted.length;
+}
+
+function cardCheck(f) {
+  const r = card.validateCard(f);
+  sink ^= r.valid ? 1 : r.errors.length;
+  return r.valid;
+}
+
+function cardInspect(p) {
+  const r = card.inspectNumber(p);
   sink ^= r.formatted.length;
 }
 
@@ -224,6 +239,7 @@ for (let i = 0; i < forms.length; i++) {
   const a = oursCheck(forms[i]);
   const b = theirsCheck(forms[i]);
   if (a !== b) disagreements.push({ input: CARDS[i][0], ours: a, cardValidator: b });
+  if (cardCheck(forms[i]) !== a) disagreements.push({ input: CARDS[i][0], ours: a, cardEntry: !a });
 }
 await oursPay();
 if (posted === 0) throw new Error('pay() did not post');
@@ -235,6 +251,9 @@ results.push(await compare('Checkout.pay: build + validate + post (stub) + parse
 results.push(await compare('Checkout.pay, invalid request (rejects in validation)', oursPayInvalid, null, 1, true));
 results.push(await compare('stubbed fetch round trip alone (harness)', stubOnly, null, 1, true));
 results.push(await compare('JS reference: card-validator + JSON.stringify of the payload', jsComposite, null, 1));
+// (Appended, so results[0] and [1] stay the main entry's for report.mjs.)
+results.push(await compare('card entry: validateCard vs number+expirationDate+cvv+cardholderName', () => forms.forEach(cardCheck), () => forms.forEach(theirsCheck), forms.length));
+results.push(await compare('card entry: inspectNumber vs number, each prefix', () => PREFIXES.forEach(cardInspect), () => PREFIXES.forEach(theirsInspect), PREFIXES.length));
 
 const cvPkg = require('card-validator/package.json');
 const ctPkg = require('credit-card-type/package.json');

@@ -77,6 +77,20 @@ async function oursFull(card) {
   };
 }
 
+/** The card entry (razorpay-checkout-wasm/card): import, `await init()`, one check. */
+async function cardFull(card) {
+  const span = (name, from, to) => performance.measure(name, from, to).duration;
+  performance.mark('a');
+  const m = await import('/pkg/card/card.js');
+  performance.mark('b');
+  await m.default();
+  performance.mark('c');
+  const ok = m.validateCard(card).valid;
+  performance.mark('d');
+  if (!ok) throw new Error('validateCard failed');
+  return { glueImport: span('glue', 'a', 'b'), init: span('init', 'b', 'c'), firstCheck: span('check', 'c', 'd'), total: span('total', 'a', 'd') };
+}
+
 /** Ours, split: compileStreaming (fetch + compile) apart from instantiate. */
 async function oursSplit() {
   const span = (name, from, to) => performance.measure(name, from, to).duration;
@@ -104,7 +118,7 @@ async function anchor(card) {
 }
 
 const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: ['--no-sandbox'] });
-const runs = { oursFull: [], oursSplit: [], anchor: [] };
+const runs = { oursFull: [], oursSplit: [], anchor: [], cardFull: [] };
 try {
   async function fresh(fn, arg) {
     const context = await browser.newContext();
@@ -119,10 +133,12 @@ try {
   // One throw-away round warms the browser process itself (not any cache: every load is a new context).
   await fresh(oursFull, CARD);
   await fresh(anchor, CARD);
+  await fresh(cardFull, CARD);
   for (let i = 0; i < LOADS; i++) {
     runs.oursFull.push(await fresh(oursFull, CARD));
     runs.oursSplit.push(await fresh(oursSplit));
     runs.anchor.push(await fresh(anchor, CARD));
+    runs.cardFull.push(await fresh(cardFull, CARD));
   }
 } finally {
   await browser.close();
@@ -139,4 +155,5 @@ console.log(JSON.stringify({
   oursFull: summary(runs.oursFull),
   oursSplit: summary(runs.oursSplit),
   anchor: summary(runs.anchor),
+  cardFull: summary(runs.cardFull),
 }, null, 1));

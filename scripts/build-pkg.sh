@@ -35,6 +35,10 @@ find pkg/snippets -name '*.js' 2>/dev/null | while read -r js; do minify "$js"; 
 
 # fallback.js: the .wasm as JavaScript (wasm2js), for pages that refuse WebAssembly.
 node scripts/fallback.mjs pkg
+
+# The card entry, pkg/card/ (its own module: scripts/build-card.sh).
+scripts/build-card.sh pkg/card
+
 node scripts/merge-template.mjs pkg pkg-template
 
 # The messages entry and each locale module (pkg-template/messages.js,

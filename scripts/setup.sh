@@ -20,6 +20,17 @@ if ! cargo clippy --version >/dev/null 2>&1; then
   rustup component add clippy
 fi
 
+# 1c. The card entry's toolchain (scripts/build-card.sh): exactly this
+#     nightly, with rust-src, to rebuild std with -Cpanic=immediate-abort.
+card_toolchain=nightly-2026-05-20
+# (wasm-pack also wants the toolchain's wasm32 target, even with build-std.)
+if ! rustup run "$card_toolchain" rustc --version >/dev/null 2>&1 \
+  || ! rustup component list --toolchain "$card_toolchain" --installed 2>/dev/null | grep -q '^rust-src' \
+  || ! rustup target list --toolchain "$card_toolchain" --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
+  say "installing $card_toolchain with rust-src and the wasm32 target (the card entry's build)"
+  rustup toolchain install "$card_toolchain" --profile minimal --component rust-src --target wasm32-unknown-unknown
+fi
+
 # 2. wasm-pack (its own downloads fail here: everything it would fetch is installed below).
 if ! command -v wasm-pack >/dev/null; then
   say "installing wasm-pack (about 2 minutes)"

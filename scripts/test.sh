@@ -28,6 +28,9 @@ trap - EXIT
 echo "== clippy, warnings denied (the crate denies unwrap, expect, panic and indexing outside tests)"
 cargo clippy --workspace --all-targets --quiet -- -D warnings
 cargo clippy --target wasm32-unknown-unknown --lib --tests --quiet -- -D warnings
+# The card entry's configuration: the main crate without `checkout`, and crates/card-wasm.
+cargo clippy --target wasm32-unknown-unknown -p razorpay-checkout-wasm --no-default-features --lib --quiet -- -D warnings
+cargo clippy --target wasm32-unknown-unknown -p razorpay-checkout-wasm-card --quiet -- -D warnings
 
 echo "== wasm exports in headless Chromium (wasm-pack test)"
 # The checkout tests post to a stand-in merchant backend on 127.0.0.1:18455.
@@ -51,11 +54,20 @@ node --test --test-concurrency=1 tests/js/ tests/e2e/
 echo "== the memory scan can fail: leak.test.mjs on a package built without wiping (feature insecure-no-wipe) must find the card"
 wasm-pack build --release --target web --out-dir build/pkg-no-wipe --out-name razorpay_checkout_wasm --no-opt \
   -- --features insecure-no-wipe 2>&1 | { grep -v '^\[INFO\]' || true; }
+# The card entry too, without wiping (merge-template.mjs wants every file of
+# `exports`, and card-entry.test.mjs scans it below).
+scripts/build-card.sh build/pkg-no-wipe/card --features insecure-no-wipe
+# (And its fallback.js, which package.json's `files` names: merge-template.mjs
+# refuses a package without it; wasm2js wants the .wasm wasm-opt'd, as
+# build-pkg.sh does.)
+node_modules/.bin/wasm-opt build/pkg-no-wipe/razorpay_checkout_wasm_bg.wasm -Oz --strip-debug --strip-producers \
+  --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+  --enable-mutable-globals --enable-reference-types --enable-multivalue \
+  -o build/pkg-no-wipe/opt.wasm
+mv build/pkg-no-wipe/opt.wasm build/pkg-no-wipe/razorpay_checkout_wasm_bg.wasm
+node scripts/fallback.mjs build/pkg-no-wipe
 # The same template as the shipped package (index.js, messages.js, locales/,
 # …) and its integrity.json, so the demo page loads from it exactly as from pkg/.
-# (fallback.js is the shipped package's: the scan's pages compile WebAssembly
-# and never load it, but the manifest names it.)
-cp pkg/fallback.js build/pkg-no-wipe/
 node scripts/merge-template.mjs build/pkg-no-wipe pkg-template
 node scripts/integrity.mjs build/pkg-no-wipe
 if LEAK_PKG_DIR=build/pkg-no-wipe node --test --test-concurrency=1 tests/e2e/leak.test.mjs > build/leak-no-wipe.log 2>&1; then
@@ -69,3 +81,14 @@ if [ "$found" -lt 3 ]; then
   exit 1
 fi
 echo "ok: without wiping, every memory scan finds card data (build/leak-no-wipe.log)"
+# The card entry's scan (tests/e2e/card-entry.test.mjs) must fail the same way.
+if LEAK_PKG_DIR=build/pkg-no-wipe node --test --test-concurrency=1 tests/e2e/card-entry.test.mjs > build/leak-no-wipe-card.log 2>&1; then
+  echo "test.sh: card-entry.test.mjs passed on a card entry that does not wipe: its memory scan cannot fail" >&2
+  exit 1
+fi
+if ! grep -q "card entry: card data left in wasm memory" build/leak-no-wipe-card.log; then
+  cat build/leak-no-wipe-card.log >&2
+  echo "test.sh: without wiping, card-entry.test.mjs failed, but not by finding card data in memory" >&2
+  exit 1
+fi
+echo "ok: without wiping, the card entry's memory scan finds card data (build/leak-no-wipe-card.log)"

@@ -294,6 +294,74 @@ impl Error {
     }
 }
 
+impl Error {
+    /// Appends the error's plain-object form as JSON text: the same object
+    /// as its `Serialize` impl (a native test pins the two together), but
+    /// without serde, for the card entry's wasm.
+    pub fn write_json(&self, out: &mut String) {
+        use crate::json::push_str_literal as lit;
+        let i = &self.inner;
+        let field = |out: &mut String, key: &str, value: &str| {
+            out.push_str(key);
+            lit(out, value);
+        };
+        field(out, "{\"code\":", &i.code);
+        field(out, ",\"description\":", &i.description);
+        out.push_str(",\"field\":");
+        match &i.field {
+            Some(f) => lit(out, f),
+            None => out.push_str("null"),
+        }
+        field(out, ",\"source\":", &i.source);
+        field(out, ",\"step\":", &i.step);
+        field(out, ",\"reason\":", &i.reason);
+        field(out, ",\"kind\":", i.kind.as_str());
+        if !i.metadata.is_empty() {
+            out.push_str(",\"metadata\":{");
+            for (n, (k, v)) in i.metadata.iter().enumerate() {
+                if n > 0 {
+                    out.push(',');
+                }
+                lit(out, k);
+                out.push(':');
+                lit(out, v);
+            }
+            out.push('}');
+        }
+        if let Some(status) = i.status {
+            out.push_str(",\"status\":");
+            let mut digits = [0_u8; 5];
+            let mut n = status;
+            let mut at = digits.len();
+            loop {
+                at -= 1;
+                if let Some(d) = digits.get_mut(at) {
+                    *d = b'0' + (n % 10) as u8;
+                }
+                n /= 10;
+                if n == 0 || at == 0 {
+                    break;
+                }
+            }
+            out.push_str(std::str::from_utf8(digits.get(at..).unwrap_or_default()).unwrap_or("0"));
+        }
+        out.push('}');
+    }
+
+    /// `[error, ...]` as JSON text (see [`Error::write_json`]).
+    pub fn list_json(errors: &[Error]) -> String {
+        let mut out = String::from("[");
+        for (n, e) in errors.iter().enumerate() {
+            if n > 0 {
+                out.push(',');
+            }
+            e.write_json(&mut out);
+        }
+        out.push(']');
+        out
+    }
+}
+
 /// The last segment of a field path: `payment.email` → `email`.
 fn leaf(field: &str) -> &str {
     field.rsplit('.').next().unwrap_or(field)
@@ -385,6 +453,25 @@ mod tests {
                 "kind": "invalid_length"
             })
         );
+    }
+
+    #[test]
+    fn write_json_is_the_serialize_form() {
+        let plain = Error::required("payment.card.number");
+        let full = Error::new(ErrorKind::Gateway, "Bad \"quote\" \\ \n \u{1}")
+            .with_metadata("payment_id", "pay_1")
+            .with_metadata("order_id", "order_\"2")
+            .with_status(502);
+        let zero = Error::new(ErrorKind::Timeout, "t").with_status(0);
+        for e in [plain, full, zero] {
+            let mut text = String::new();
+            e.write_json(&mut text);
+            let hand: serde_json::Value = serde_json::from_str(&text).unwrap();
+            assert_eq!(hand, serde_json::to_value(&e).unwrap(), "{text}");
+            let list: serde_json::Value = serde_json::from_str(&Error::list_json(&[e.clone(), e.clone()])).unwrap();
+            assert_eq!(list, serde_json::to_value([&e, &e]).unwrap());
+        }
+        assert_eq!(Error::list_json(&[]), "[]");
     }
 
     #[test]

@@ -102,34 +102,40 @@ impl Writer {
     }
 
     fn string(&mut self, s: &str) {
-        self.out.reserve(s.len() + 2);
-        self.out.push('"');
-        // Copy runs of plain text whole; only `"`, `\\` and control
-        // characters (all ASCII, so every cut is on a char boundary) are escaped.
-        let mut start = 0;
-        for (i, b) in s.bytes().enumerate() {
-            let escape = match b {
-                b'"' => "\\\"",
-                b'\\' => "\\\\",
-                b'\n' => "\\n",
-                b'\r' => "\\r",
-                b'\t' => "\\t",
-                0..=0x1f => "",
-                _ => continue,
-            };
-            self.out.push_str(s.get(start..i).unwrap_or_default());
-            start = i + 1;
-            if escape.is_empty() {
-                self.out.push_str("\\u00");
-                self.out.push(char::from_digit(u32::from(b >> 4), 16).unwrap_or('0'));
-                self.out.push(char::from_digit(u32::from(b & 15), 16).unwrap_or('0'));
-            } else {
-                self.out.push_str(escape);
-            }
-        }
-        self.out.push_str(s.get(start..).unwrap_or_default());
-        self.out.push('"');
+        push_str_literal(&mut self.out, s);
     }
+}
+
+/// Appends `s` to `out` as a JSON string literal (no serde: the card
+/// entry's errors are written with it, see [`crate::error::Error::write_json`]).
+pub fn push_str_literal(out: &mut String, s: &str) {
+    out.reserve(s.len() + 2);
+    out.push('"');
+    // Copy runs of plain text whole; only `"`, `\\` and control
+    // characters (all ASCII, so every cut is on a char boundary) are escaped.
+    let mut start = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let escape = match b {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            b'\t' => "\\t",
+            0..=0x1f => "",
+            _ => continue,
+        };
+        out.push_str(s.get(start..i).unwrap_or_default());
+        start = i + 1;
+        if escape.is_empty() {
+            out.push_str("\\u00");
+            out.push(char::from_digit(u32::from(b >> 4), 16).unwrap_or('0'));
+            out.push(char::from_digit(u32::from(b & 15), 16).unwrap_or('0'));
+        } else {
+            out.push_str(escape);
+        }
+    }
+    out.push_str(s.get(start..).unwrap_or_default());
+    out.push('"');
 }
 
 /// An object or array being written.

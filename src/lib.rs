@@ -18,6 +18,7 @@
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing))]
 
 pub mod card;
+#[cfg(feature = "checkout")]
 pub mod checkout;
 pub mod error;
 pub mod json;

@@ -1,36 +1,102 @@
-//! The card engine's exports.
+//! The card engine's exports, in both entries: the main entry's module
+//! and the card entry's (crates/card-wasm links this crate with the
+//! `checkout` feature off, and with it only this file and `wipe`).
+//!
+//! No serde and no JSON writer on this path: a card and its options cross
+//! as one tagged string each (`cardFields`, `optionFields` of
+//! src/wasm/card.js), results are built on the JS side from scalars, and
+//! only a validation's errors cross as JSON text, written by
+//! [`Error::write_json`].
 
 use super::wipe::scrubbed;
 
-use serde::Deserialize;
 use wasm_bindgen::prelude::*;
 
-use super::convert::{from_js, is_nullish, js_error, json_text, to_js};
 use crate::card::{
     detect, inspect_number, number::scan, number::Scan, parse_combined, validate_card, CardInput,
     Detection, Network, NumberState, ValidateOptions, YearMonth,
 };
-use crate::error::{Error, ErrorKind};
+use crate::error::{concat, Error, ErrorKind};
 use crate::value::{type_error, Loose};
 
-#[derive(Default, Deserialize)]
-#[serde(default)]
-struct RawOptions {
-    tokenised: Loose,
-    now: Loose,
-    network: Loose,
+/// `undefined` or `null`.
+pub fn is_nullish(value: &JsValue) -> bool {
+    value.is_undefined() || value.is_null()
+}
+
+/// The one conversion of [`Error`] to a JS `Error`: `message` is the
+/// description, `name` is `RazorpayCheckoutError`, and the Razorpay-style
+/// fields (`code`, `description`, `field`, `source`, `step`, `reason`,
+/// `kind`, `metadata`, `status`) are own properties.
+pub fn js_error(error: &Error) -> JsValue {
+    js_error_with(error, None)
+}
+
+/// [`js_error`], with `errors` (every validation error) when given.
+pub fn js_error_with(error: &Error, all: Option<&[Error]>) -> JsValue {
+    let mut fields = String::new();
+    error.write_json(&mut fields);
+    // `{...}` becomes `{...,"errors":[...]}`.
+    if let Some(list) = all {
+        if fields.pop() == Some('}') {
+            fields.push_str(",\"errors\":");
+            fields.push_str(&Error::list_json(list));
+            fields.push('}');
+        }
+    }
+    // makeError uses the Error and JSON.parse the module loaded with, and
+    // never throws.
+    make_error(error.description(), &fields)
+}
+
+/// A wrong type for a whole argument: `The <what> must be <shape>`.
+fn shape_error(field: &'static str, shape: &'static str) -> Error {
+    Error::invalid(ErrorKind::InvalidType, field, concat(&["The ", field, " must be ", shape])).with_source("business")
+}
+
+/// One JS value as a [`Loose`], read by wasm-bindgen's intrinsics (none
+/// of which runs page code): as the main entry's decoder reads it.
+fn loose(value: &JsValue) -> Loose {
+    if value.is_undefined() {
+        Loose::Absent
+    } else if value.is_null() {
+        Loose::Null
+    } else if let Some(b) = value.as_bool() {
+        Loose::Bool(b)
+    } else if let Some(n) = value.as_f64() {
+        if n.fract() == 0.0 && n.abs() <= crate::value::SAFE_INT {
+            Loose::Int(n as i64)
+        } else {
+            Loose::Float(n)
+        }
+    } else if let Some(s) = value.as_string() {
+        Loose::Str(s)
+    } else {
+        Loose::Compound
+    }
 }
 
 /// Options for `validateCard`, decoded strictly: a wrong type is a
 /// programming error on the merchant's side and is thrown.
 fn options(value: JsValue) -> Result<ValidateOptions, Error> {
-    let raw: RawOptions = if is_nullish(&value) { RawOptions::default() } else { from_js(value, "options", "an object")? };
-    let tokenised = match raw.tokenised {
+    let [tokenised, now_ms, network] = if is_nullish(&value) {
+        [Loose::Absent, Loose::Absent, Loose::Absent]
+    } else {
+        let text = option_fields(&value).ok().and_then(|v| v.as_string());
+        let mut fields = text
+            .as_deref()
+            .and_then(read_fields)
+            .filter(|f| f.len() == 3)
+            .ok_or_else(|| shape_error("options", "an object"))?;
+        let mut next = || fields.next().unwrap_or_default();
+        [next(), next(), next()]
+    };
+    let tokenised = match tokenised {
         Loose::Absent | Loose::Null => false,
         Loose::Bool(b) => b,
         _ => return Err(type_error("options.tokenised", "a boolean").with_source("business")),
     };
-    let network = match raw.network.text("options.network") {
+    let network = match network.text("options.network") {
         Ok(None) => None,
         Ok(Some(name)) => Some(Network::from_name(name).ok_or_else(|| {
             Error::invalid(ErrorKind::InvalidValue, "options.network", "The network is not a known card network")
@@ -38,7 +104,7 @@ fn options(value: JsValue) -> Result<ValidateOptions, Error> {
         })?),
         Err(e) => return Err(e.with_source("business")),
     };
-    Ok(ValidateOptions { tokenised, now_ms: now(&raw.now, "options.now")?, network })
+    Ok(ValidateOptions { tokenised, now_ms: now(&now_ms, "options.now")?, network })
 }
 
 /// A clock argument: absent means the browser's clock.
@@ -53,7 +119,7 @@ fn now(value: &Loose, field: &'static str) -> Result<f64, Error> {
 
 /// `Date.now()`; an error when the page made it throw or lie.
 pub fn browser_now() -> Result<f64, Error> {
-    super::js::now()
+    now_js()
         .ok()
         .and_then(|v| v.as_f64())
         .filter(|ms| ms.is_finite())
@@ -65,18 +131,19 @@ fn validate(card: JsValue, options_value: JsValue) -> Result<JsValue, Error> {
     // (`catch` on every snippet import: a page's patched prototype that
     // throws comes back here as an error and Rust cleans up — wiping
     // included — instead of the exception unwinding through the module.)
-    let fast = if is_nullish(&card) {
-        None
+    let input = if is_nullish(&card) {
+        CardInput::default()
     } else {
-        card_fields(&card).ok().and_then(|v| v.as_string()).and_then(|t| parse_card_fields(&t))
-    };
-    let input: CardInput = match fast {
-        Some(input) => input,
-        None if is_nullish(&card) => CardInput::default(),
-        None => from_js(card, "card", "an object")?,
+        // Not a plain object (an array, a string), a function, symbol or
+        // bigint in a field, a getter that throws: not a card.
+        card_fields(&card)
+            .ok()
+            .and_then(|v| v.as_string())
+            .and_then(|t| parse_card_fields(&t))
+            .ok_or_else(|| shape_error("card", "an object"))?
     };
     let result = validate_card(&input, &options);
-    let errors = if result.errors.is_empty() { None } else { Some(json_text(&result.errors)?) };
+    let errors = if result.errors.is_empty() { None } else { Some(Error::list_json(&result.errors)) };
     let card = result.card.as_ref();
     let built = card_validation_object(
         result.valid,
@@ -90,7 +157,8 @@ fn validate(card: JsValue, options_value: JsValue) -> Result<JsValue, Error> {
         card.and_then(|c| c.expiry_year.as_deref()),
         errors.as_deref(),
     );
-    Ok(built.unwrap_or_else(|_| to_js(&result)))
+    // (Only a page that broke object literals makes the builder throw.)
+    built.map_err(|_| Error::new(ErrorKind::InvalidState, "The result could not be built"))
 }
 
 /// 0 for none, else 1 + the network's index in [`Network::ALL`] (the JS
@@ -99,37 +167,52 @@ fn network_index(network: Option<Network>) -> u8 {
     network.and_then(|n| Network::ALL.iter().position(|&m| m == n)).map_or(0, |i| i as u8 + 1)
 }
 
-/// Reads [`card_fields`]' encoding (see src/wasm/shapes.js) into the same
-/// [`CardInput`] the object would decode to; `None` when it is not that
-/// encoding.
+/// Reads [`card_fields`]' encoding (see src/wasm/card.js) into a
+/// [`CardInput`]; `None` when it is not that encoding.
 fn parse_card_fields(text: &str) -> Option<CardInput> {
-    let mut parts = text.split('\0');
-    let mut next = || -> Option<Loose> {
-        let part = parts.next()?;
-        let mut chars = part.chars();
-        let tag = chars.next()?;
-        let value = chars.as_str();
-        Some(match tag {
-            'a' => Loose::Absent,
-            'z' => Loose::Null,
-            's' => Loose::Str(value.to_owned()),
-            'i' => Loose::Int(value.parse().ok()?),
-            // Card fields never read a number with a fraction: it is a type error.
-            'f' => Loose::Float(f64::NAN),
-            'b' => Loose::Bool(value == "1"),
-            'o' => Loose::Compound,
-            _ => return None,
-        })
-    };
-    let input = CardInput {
+    let mut fields = read_fields(text).filter(|f| f.len() == 6)?;
+    let mut next = || fields.next();
+    Some(CardInput {
         number: next()?,
         expiry_month: next()?,
         expiry_year: next()?,
         expiry: next()?,
         cvv: next()?,
         name: next()?,
-    };
-    (parts.next() == Some("") && parts.next().is_none()).then_some(input)
+    })
+}
+
+/// The values of a tagged string (see `cardFields` in src/wasm/card.js);
+/// `None` when it is not that encoding.
+fn read_fields(text: &str) -> Option<std::vec::IntoIter<Loose>> {
+    // By bytes (every tag and the NUL are ASCII, so each cut is on a char
+    // boundary): `str::split` and `chars` cost the card entry 0.5 KB.
+    let bytes = text.as_bytes();
+    if bytes.last() != Some(&0) {
+        return None;
+    }
+    let mut out = Vec::with_capacity(6);
+    let mut start = 0;
+    for (end, &b) in bytes.iter().enumerate() {
+        if b != 0 {
+            continue;
+        }
+        let tag = *bytes.get(start..end)?.first()?;
+        let value = text.get(start + 1..end)?;
+        start = end + 1;
+        out.push(match tag {
+            b'a' => Loose::Absent,
+            b'z' => Loose::Null,
+            b's' => Loose::Str(value.to_owned()),
+            b'i' => Loose::Int(value.parse().ok()?),
+            // Card fields never read a number with a fraction: it is a type error.
+            b'f' => Loose::Float(f64::NAN),
+            b'b' => Loose::Bool(value == "1"),
+            b'o' => Loose::Compound,
+            _ => return None,
+        });
+    }
+    Some(out.into_iter())
 }
 
 /// Validates a whole card and reports every error at once.
@@ -160,8 +243,25 @@ pub fn inspect_number_js(#[wasm_bindgen(unchecked_param_type = "string")] partia
     scrubbed(|| inspect(&partial))
 }
 
-#[wasm_bindgen(module = "/src/wasm/shapes.js")]
+#[wasm_bindgen(module = "/src/wasm/card.js")]
 extern "C" {
+    /// A `RazorpayCheckoutError` from its description and fields (JSON).
+    /// Never throws (see card.js): no `catch`, whose wrapper a page can break.
+    #[wasm_bindgen(js_name = makeError)]
+    pub fn make_error(description: &str, fields: &str) -> JsValue;
+
+    /// `Date.now()`.
+    #[wasm_bindgen(js_name = now, catch)]
+    pub fn now_js() -> Result<JsValue, JsValue>;
+
+    /// validateCard's options as one tagged string (or `null`).
+    #[wasm_bindgen(js_name = optionFields, catch)]
+    fn option_fields(options: &JsValue) -> Result<JsValue, JsValue>;
+
+    /// parseExpiry's `{ expiry_month, expiry_year }`.
+    #[wasm_bindgen(js_name = expiryFields, catch)]
+    fn expiry_fields(month: &str, year: &str) -> Result<JsValue, JsValue>;
+
     /// Builds `inspectNumber`'s plain object on the JS side from scalars
     /// (the keystroke path: cheaper than JSON text and `JSON.parse`).
     #[wasm_bindgen(js_name = inspection, catch)]
@@ -206,7 +306,9 @@ fn inspect(partial: &JsValue) -> JsValue {
         .filter(|&&n| (12..=19).contains(&n))
         .fold(0_u32, |mask, &n| mask | 1 << (n - 12));
     let cvv = inspection.cvv_length.and_then(|n| u8::try_from(n).ok()).unwrap_or(0);
-    inspection_object(network, state, &inspection.formatted, lengths, cvv).unwrap_or_else(|_| to_js(&inspection))
+    // (Only a page that broke object literals makes the builder throw: then
+    // `null`, as for an input that is no card number.)
+    inspection_object(network, state, &inspection.formatted, lengths, cvv).unwrap_or(JsValue::NULL)
 }
 
 /// The network of a (partial) card number, or `null` while the leading
@@ -228,13 +330,13 @@ fn network(number: &JsValue) -> JsValue {
 }
 
 fn expiry(text: JsValue, now_value: JsValue) -> Result<JsValue, Error> {
-    let now_loose: Loose = if is_nullish(&now_value) { Loose::Absent } else { from_js(now_value, "now", "a number")? };
-    let now_ym = YearMonth::earliest_at(now(&now_loose, "now")?);
+    let now_ym = YearMonth::earliest_at(now(&loose(&now_value), "now")?);
     let Some(text) = text.as_string() else {
         return Err(if is_nullish(&text) { Error::required("expiry_month") } else { type_error("expiry", "a string") });
     };
-    let parsed = parse_combined(&text, now_ym)?.check(now_ym)?;
-    Ok(to_js(&parsed.fields()))
+    let fields = parse_combined(&text, now_ym)?.check(now_ym)?.fields();
+    expiry_fields(&fields.expiry_month, &fields.expiry_year)
+        .map_err(|_| Error::new(ErrorKind::InvalidState, "The result could not be built"))
 }
 
 /// Parses a combined expiry (`MM/YY`, `MM / YYYY`, `MMYY`, `MM-YY`) and

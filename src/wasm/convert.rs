@@ -33,29 +33,7 @@ fn js_float(v: f64, out: &mut String) {
     }
 }
 
-/// The one conversion of [`Error`] to a JS `Error`: `message` is the
-/// description, `name` is `RazorpayCheckoutError`, and the Razorpay-style
-/// fields (`code`, `description`, `field`, `source`, `step`, `reason`,
-/// `kind`, `metadata`, `status`) are own properties.
-pub fn js_error(error: &Error) -> JsValue {
-    js_error_with(error, None)
-}
-
-/// [`js_error`], with `errors` (every validation error) when given.
-pub fn js_error_with(error: &Error, all: Option<&[Error]>) -> JsValue {
-    let mut fields = json_text(error).unwrap_or_else(|_| "{}".to_owned());
-    // `{...}` becomes `{...,"errors":[...]}`.
-    if let Some(list) = all.and_then(|a| json_text(a).ok()) {
-        if fields.pop() == Some('}') {
-            fields.push_str(if fields.len() > 1 { ",\"errors\":" } else { "\"errors\":" });
-            fields.push_str(&list);
-            fields.push('}');
-        }
-    }
-    // makeError uses the Error and JSON.parse the module loaded with, and
-    // never throws.
-    js::make_error(error.description(), &fields)
-}
+pub use super::card::{is_nullish, js_error, js_error_with};
 
 /// Decodes a JS value (see [`super::de`]); a value of the wrong shape
 /// becomes an `invalid_type` error on `field`.
@@ -68,9 +46,4 @@ pub fn from_js<T: serde::de::DeserializeOwned>(
         Error::invalid(ErrorKind::InvalidType, field, crate::error::concat(&["The ", field, " must be ", what]))
             .with_source("business")
     })
-}
-
-/// `undefined` or `null`.
-pub fn is_nullish(value: &JsValue) -> bool {
-    value.is_undefined() || value.is_null()
 }

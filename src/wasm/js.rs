@@ -21,6 +21,10 @@
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
+// (The two both entries need are declared with the card exports, whose
+// src/wasm/card.js holds them.)
+pub use super::card::{make_error, now_js as now};
+
 #[wasm_bindgen(module = "/src/wasm/shapes.js")]
 extern "C" {
     /// `JSON.parse` as the module loaded it.
@@ -40,18 +44,9 @@ extern "C" {
     /// `f(a, b)`. Never throws.
     pub fn invoke(f: &JsValue, a: &JsValue, b: &JsValue);
 
-    /// A `RazorpayCheckoutError` from its description and fields (JSON).
-    /// Never throws (see shapes.js): no `catch`, whose wrapper a page can break.
-    #[wasm_bindgen(js_name = makeError)]
-    pub fn make_error(description: &str, fields: &str) -> JsValue;
-
     /// The module's own JSON text as objects; never throws (as `make_error`).
     #[wasm_bindgen(js_name = ownJson)]
     pub fn own_json(text: &str) -> JsValue;
-
-    /// `Date.now()`.
-    #[wasm_bindgen(catch)]
-    pub fn now() -> Result<JsValue, JsValue>;
 
     /// `new Date().getTimezoneOffset()`.
     #[wasm_bindgen(js_name = timezoneOffset, catch)]

@@ -5,7 +5,9 @@
 //! - [`convert`] — `Error` → JS `Error`, values → plain objects;
 //! - [`de`] — a message-less serde deserializer over `JsValue` (small);
 //! - [`browser`] — `collectBrowser` (navigator, screen, Date);
-//! - [`card`] — `validateCard`, `inspectNumber`, `cardNetwork`, `parseExpiry`;
+//! - [`card`] — `validateCard`, `inspectNumber`, `cardNetwork`, `parseExpiry`
+//!   (also the whole of the card entry, crates/card-wasm, which links this
+//!   crate with the `checkout` feature off: only `card` and `wipe` then);
 //! - [`checkout`] — the `Checkout` class (post, next actions, OTP);
 //! - [`http`] — JSON over `fetch` with a timeout, no redirect followed;
 //! - [`js`] — every call into the page's JS that can throw, `catch`;
@@ -15,14 +17,22 @@
 //! - [`wipe`] — zero-on-free global allocator and stack scrubbing, so no
 //!   card number outlives its call in the module's memory.
 
+#[cfg(feature = "checkout")]
 pub mod browser;
 pub mod card;
+#[cfg(feature = "checkout")]
 pub mod checkout;
+#[cfg(feature = "checkout")]
 pub mod convert;
+#[cfg(feature = "checkout")]
 pub mod de;
+#[cfg(feature = "checkout")]
 pub mod http;
+#[cfg(feature = "checkout")]
 pub mod js;
+#[cfg(feature = "checkout")]
 pub mod response;
+#[cfg(feature = "checkout")]
 pub mod task;
 mod types;
 pub mod wipe;

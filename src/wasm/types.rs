@@ -7,8 +7,9 @@
 
 use wasm_bindgen::prelude::*;
 
+// The card exports' shapes: in both entries (the card entry's card.d.ts).
 #[wasm_bindgen(typescript_custom_section)]
-const TS_TYPES: &'static str = r#"
+const TS_CARD_TYPES: &'static str = r#"
 /* razorpay-checkout-wasm types: begin (scripts/merge-template.mjs copies this block to types.d.ts for node.d.ts) */
 /** A card network, named exactly as Razorpay's token entity names it. */
 export type NetworkName =
@@ -115,6 +116,13 @@ export interface ExpiryFields {
   /** `YY` */
   expiry_year: string;
 }
+"#;
+
+// The checkout's shapes: the main entry only (merge-template.mjs still
+// finds one begin/end block in its .d.ts: the two sections are adjacent).
+#[cfg(feature = "checkout")]
+#[wasm_bindgen(typescript_custom_section)]
+const TS_CHECKOUT_TYPES: &'static str = r#"
 /** The composite API's `payment.browser` object, as `collectBrowser()` reads it. */
 export interface BrowserObject {
   java_enabled: boolean;

@@ -9,8 +9,9 @@
 //!
 //! ## The allocator
 //!
-//! The module's global allocator is the standard one (dlmalloc on wasm32)
-//! with every block zeroed before it is freed.
+//! The main entry's global allocator is the standard one (dlmalloc on
+//! wasm32), the card entry's lol_alloc's free list, each with every block
+//! zeroed before it is freed.
 //!
 //! Card numbers and CVVs cross the heap in many transient copies: the
 //! UTF-8 string wasm-bindgen copies in for each JS string argument (the
@@ -29,8 +30,10 @@ use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
-/// [`System`] with zero-on-free and zero-on-move.
-pub struct WipingAlloc;
+/// An allocator (by default [`System`]) with zero-on-free and
+/// zero-on-move. The main entry wraps `System` (dlmalloc); the card entry
+/// (crates/card-wasm) wraps lol_alloc's free list.
+pub struct WipingAlloc<A = System>(pub A);
 
 /// Zeroes `len` bytes at `ptr` with volatile stores (never elided as dead
 /// stores before the free), eight bytes at a time where aligned.
@@ -58,24 +61,24 @@ unsafe fn wipe(ptr: *mut u8, len: usize) {
     std::sync::atomic::compiler_fence(std::sync::atomic::Ordering::SeqCst);
 }
 
-// SAFETY: every method forwards to `System` with the layouts it was given;
-// `realloc` is `alloc` + copy + `dealloc`, which `GlobalAlloc` allows.
-unsafe impl GlobalAlloc for WipingAlloc {
+// SAFETY: every method forwards to the inner allocator with the layouts it
+// was given; `realloc` is `alloc` + copy + `dealloc`, which `GlobalAlloc` allows.
+unsafe impl<A: GlobalAlloc> GlobalAlloc for WipingAlloc<A> {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         // SAFETY: same contract as ours.
-        unsafe { System.alloc(layout) }
+        unsafe { self.0.alloc(layout) }
     }
 
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
         // SAFETY: same contract as ours.
-        unsafe { System.alloc_zeroed(layout) }
+        unsafe { self.0.alloc_zeroed(layout) }
     }
 
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
         // SAFETY: `ptr` is a live block of `layout.size()` bytes.
         unsafe {
             wipe(ptr, layout.size());
-            System.dealloc(ptr, layout);
+            self.0.dealloc(ptr, layout);
         }
     }
 
@@ -84,7 +87,7 @@ unsafe impl GlobalAlloc for WipingAlloc {
         // alignment, does not overflow `isize` (GlobalAlloc::realloc).
         let new_layout = unsafe { Layout::from_size_align_unchecked(new_size, layout.align()) };
         // SAFETY: `new_layout` has a non-zero size (the caller's contract).
-        let new = unsafe { System.alloc(new_layout) };
+        let new = unsafe { self.0.alloc(new_layout) };
         if !new.is_null() {
             // SAFETY: both blocks are live, distinct, and at least
             // `min(old, new)` bytes long; the old one is then freed as ours.
@@ -98,9 +101,11 @@ unsafe impl GlobalAlloc for WipingAlloc {
 }
 
 // The `insecure-no-wipe` feature (tests only) leaves the standard allocator.
-#[cfg(not(feature = "insecure-no-wipe"))]
+// Without the `checkout` feature the crate is linked into the card entry,
+// which sets its own (crates/card-wasm/src/lib.rs).
+#[cfg(all(feature = "checkout", not(feature = "insecure-no-wipe")))]
 #[global_allocator]
-static ALLOCATOR: WipingAlloc = WipingAlloc;
+static ALLOCATOR: WipingAlloc = WipingAlloc(System);
 
 // ------------------------------------------------------------------ stack
 

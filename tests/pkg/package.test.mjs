@@ -99,13 +99,16 @@ test('the version is Cargo.toml\'s, in the tarball, and has a CHANGELOG entry', 
 
 test('the tarball holds the package files and nothing else; the manifest is complete', () => {
   // wasm-bindgen names the snippet folder after the crate and a hash.
-  const files = packed.files.map((f) => f.path.replace(/^snippets\/razorpay-checkout-wasm-[0-9a-f]+\//, 'snippets/<crate>/')).sort();
+  const files = packed.files.map((f) => f.path.replace(/^(card\/)?snippets\/razorpay-checkout-wasm-[0-9a-f]+\//, '$1snippets/<crate>/')).sort();
   assert.deepEqual(files, [
-    'CHANGELOG.md', 'LICENSE-APACHE', 'LICENSE-MIT', 'README.md', 'fallback.js', 'index.d.ts', 'index.js', 'integrity.json',
+    'CHANGELOG.md', 'LICENSE-APACHE', 'LICENSE-MIT', 'README.md',
+    // The card entry (tests/pkg/card.test.mjs).
+    'card/card.d.ts', 'card/card.js', 'card/card_bg.wasm', 'card/package.json', 'card/snippets/<crate>/src/wasm/card.js',
+    'fallback.js', 'index.d.ts', 'index.js', 'integrity.json',
     ...['bn', 'en', 'gu', 'hi', 'kn', 'mr', 'ms', 'ta', 'te'].flatMap((l) => [`locales/${l}.d.ts`, `locales/${l}.js`]),
     'messages.d.ts', 'messages.js', 'node.d.ts', 'node.js', 'package.json',
     'razorpay_checkout_wasm.d.ts', 'razorpay_checkout_wasm.js', 'razorpay_checkout_wasm_bg.wasm',
-    'snippets/<crate>/src/wasm/shapes.js', 'types.d.ts',
+    'snippets/<crate>/src/wasm/card.js', 'snippets/<crate>/src/wasm/shapes.js', 'types.d.ts',
   ]);
   const manifest = JSON.parse(readFileSync(join(apps.plain, 'node_modules', NAME, 'package.json'), 'utf8'));
   assert.equal(manifest.type, 'module');
@@ -113,6 +116,7 @@ test('the tarball holds the package files and nothing else; the manifest is comp
   assert.equal(manifest.license, 'MIT OR Apache-2.0');
   assert.ok(manifest.description && manifest.keywords.includes('rupay') && manifest.repository.url);
   assert.deepEqual(Object.keys(manifest.exports['.']), ['types', 'default'], 'types first');
+  assert.deepEqual(Object.keys(manifest.exports['./card']), ['types', 'default']);
   assert.deepEqual(Object.keys(manifest.exports['./node']), ['types', 'default']);
   assert.deepEqual(Object.keys(manifest.exports['./messages']), ['types', 'default']);
   assert.deepEqual(Object.keys(manifest.exports['./locales/*']), ['types', 'default']);
@@ -148,7 +152,7 @@ test('attw finds no problem (ESM-only profile)', () => {
   const problems = Object.values(report.problems).flat()
     .filter((p) => !(p.kind === 'CJSResolvesToESM' && p.resolutionKind === 'node16-cjs'));
   assert.deepEqual(problems, []);
-  assert.deepEqual(Object.keys(report.analysis.entrypoints).sort(), ['.', './integrity.json', './locales/*', './messages', './node', './package.json']);
+  assert.deepEqual(Object.keys(report.analysis.entrypoints).sort(), ['.', './card', './integrity.json', './locales/*', './messages', './node', './package.json']);
   const text = run(process.execPath, [bin('@arethetypeswrong/cli/dist/index.js'), tarball, '--profile', 'esm-only'], work);
   assert.match(text, /bundler: 🟢/);
   assert.doesNotMatch(text, /❌|💀|🐛|❗️/u);
