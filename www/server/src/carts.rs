@@ -173,14 +173,16 @@ pub async fn find(state: &AppState, id: &str) -> Result<Option<&'static Product>
 /// cart of this shop as its `receipt` and charge exactly the cart's price;
 /// see [`apply`].
 ///
+/// Returns the order's `receipt` as the order carries it (the cart it
+/// pays, the key of the one-payment-per-cart rule).
+///
 /// # Errors
 /// 400 on `receipt` (none, or not a cart of this shop), or [`apply`]'s.
-pub async fn price(state: &AppState, order: &mut Value) -> Result<(), ApiError> {
-    let receipt = order
+pub async fn price(state: &AppState, order: &mut Value) -> Result<String, ApiError> {
+    let named = order
         .get("receipt")
         .and_then(Value::as_str)
-        .map(str::trim)
-        .filter(|r| !r.is_empty())
+        .filter(|r| !r.trim().is_empty())
         .map(str::to_string)
         .ok_or_else(|| {
             ApiError::validation(
@@ -188,10 +190,11 @@ pub async fn price(state: &AppState, order: &mut Value) -> Result<(), ApiError> 
                 "The receipt is required: it names the cart to pay (POST /api/carts).",
             )
         })?;
-    let p = find(state, &receipt)
+    let p = find(state, named.trim())
         .await?
         .ok_or_else(|| no_such_cart("receipt"))?;
-    apply(order, p)
+    apply(order, p)?;
+    Ok(named)
 }
 
 fn differs(field: &str, description: String, cart: Value) -> ApiError {

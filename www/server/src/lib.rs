@@ -72,6 +72,19 @@ impl Handles {
         }
     }
 
+    /// Prints where the servers listen, as the two lines that `make demo`'s
+    /// reader and the e2e harness parse (`demo: <url>/`, then
+    /// `sandbox gateway: <url>` or `gateway: <url>`), then serves until
+    /// Ctrl-C (or SIGTERM).
+    pub async fn announce_and_run(self) {
+        println!("demo: {}/", self.demo_url);
+        match self.sandbox_addr {
+            Some(_) => println!("sandbox gateway: {}", self.gateway_url),
+            None => println!("gateway: {}", self.gateway_url),
+        }
+        self.run_until_signal().await;
+    }
+
     /// Serves until Ctrl-C (or SIGTERM), then shuts down.
     pub async fn run_until_signal(self) {
         shutdown_signal().await;

@@ -99,14 +99,7 @@ async fn main() {
         }
     };
     match razorpay_demo::start(config).await {
-        Ok(handles) => {
-            println!("demo: {}/", handles.demo_url);
-            match handles.sandbox_addr {
-                Some(_) => println!("sandbox gateway: {}", handles.gateway_url),
-                None => println!("gateway: {}", handles.gateway_url),
-            }
-            handles.run_until_signal().await;
-        }
+        Ok(handles) => handles.announce_and_run().await,
         Err(e) => {
             eprintln!("razorpay-demo: {e}");
             std::process::exit(1);

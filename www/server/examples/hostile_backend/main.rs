@@ -20,14 +20,7 @@ async fn main() {
         hostile::Scenario::NAMES.join(", ")
     );
     match hostile::start(config).await {
-        Ok(handles) => {
-            println!("demo: {}/", handles.demo_url);
-            match handles.sandbox_addr {
-                Some(_) => println!("sandbox gateway: {}", handles.gateway_url),
-                None => println!("gateway: {}", handles.gateway_url),
-            }
-            handles.run_until_signal().await;
-        }
+        Ok(handles) => handles.announce_and_run().await,
         Err(e) => {
             eprintln!("hostile_backend: {e}");
             std::process::exit(1);

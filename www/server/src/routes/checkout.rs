@@ -189,24 +189,10 @@ async fn checkout_as(
     bind_customer(&mut order, |c| {
         crate::session::require(&state.session_secret, headers, c)
     })?;
-    // The price is the cart's, never the page's.
-    crate::carts::price(&state, &mut order).await?;
+    // The price is the cart's, never the page's; the cart (the order's
+    // `receipt`, which every order names) gets one payment, across tabs too.
+    let receipt = crate::carts::price(&state, &mut order).await?;
     let fingerprint = order_fingerprint(&order);
-    // The merchant's order id: one payment per receipt, across tabs too. An
-    // order without one gets one from its key, so that an attempt whose
-    // answer was lost can be looked up at the gateway (`receipts`).
-    let receipt = match order
-        .get("receipt")
-        .and_then(Value::as_str)
-        .filter(|r| !r.trim().is_empty())
-    {
-        Some(r) => r.to_string(),
-        None => {
-            let r = key_receipt("key", &key);
-            order["receipt"] = json!(r);
-            r
-        }
-    };
     let gateway = state.gateway.clone();
     let state_for_receipt = state.clone();
     let print = fingerprint.clone();
