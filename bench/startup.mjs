@@ -57,17 +57,20 @@ const origin = `http://127.0.0.1:${server.address().port}`;
 // --- what each fresh page does ---------------------------------------------------
 const CARD = { number: '4100 2800 0000 1007', expiry: '12/30', cvv: '123', name: 'Gaurav Kumar' };
 
-/** Ours: import the glue, then `await init()` (fetch + compile + instantiate), then one check. */
-async function oursFull(card) {
+/**
+ * One entry's first load: import its JS (`url`: the main entry's glue or the
+ * card entry), `await init()` (fetch + compile + instantiate), one check.
+ */
+async function firstLoad({ url, card }) {
   const span = (name, from, to) => performance.measure(name, from, to).duration;
   performance.mark('a');
-  const m = await import('/pkg/razorpay_checkout_wasm.js');
+  const m = await import(url);
   performance.mark('b');
   await m.default();
   performance.mark('c');
   const ok = m.validateCard(card).valid;
   performance.mark('d');
-  if (!ok) throw new Error('validateCard failed');
+  if (!ok) throw new Error(`validateCard failed (${url})`);
   return {
     isolated: crossOriginIsolated,
     glueImport: span('glue', 'a', 'b'),
@@ -76,20 +79,8 @@ async function oursFull(card) {
     total: span('total', 'a', 'd'),
   };
 }
-
-/** The card entry (razorpay-checkout-wasm/card): import, `await init()`, one check. */
-async function cardFull(card) {
-  const span = (name, from, to) => performance.measure(name, from, to).duration;
-  performance.mark('a');
-  const m = await import('/pkg/card/card.js');
-  performance.mark('b');
-  await m.default();
-  performance.mark('c');
-  const ok = m.validateCard(card).valid;
-  performance.mark('d');
-  if (!ok) throw new Error('validateCard failed');
-  return { glueImport: span('glue', 'a', 'b'), init: span('init', 'b', 'c'), firstCheck: span('check', 'c', 'd'), total: span('total', 'a', 'd') };
-}
+const OURS = { url: '/pkg/razorpay_checkout_wasm.js', card: CARD };
+const CARD_ENTRY = { url: '/pkg/card/card.js', card: CARD };
 
 /** Ours, split: compileStreaming (fetch + compile) apart from instantiate. */
 async function oursSplit() {
@@ -131,14 +122,14 @@ try {
     }
   }
   // One throw-away round warms the browser process itself (not any cache: every load is a new context).
-  await fresh(oursFull, CARD);
+  await fresh(firstLoad, OURS);
   await fresh(anchor, CARD);
-  await fresh(cardFull, CARD);
+  await fresh(firstLoad, CARD_ENTRY);
   for (let i = 0; i < LOADS; i++) {
-    runs.oursFull.push(await fresh(oursFull, CARD));
+    runs.oursFull.push(await fresh(firstLoad, OURS));
     runs.oursSplit.push(await fresh(oursSplit));
     runs.anchor.push(await fresh(anchor, CARD));
-    runs.cardFull.push(await fresh(cardFull, CARD));
+    runs.cardFull.push(await fresh(firstLoad, CARD_ENTRY));
   }
 } finally {
   await browser.close();
