@@ -55,6 +55,8 @@ fi
 apt_missing=()
 command -v chromium >/dev/null || apt_missing+=(chromium)
 command -v chromedriver >/dev/null || apt_missing+=(chromium-driver)
+# Firefox ESR: the wasm-pack browser tests run in it too (with geckodriver, step 4c).
+command -v firefox-esr >/dev/null || apt_missing+=(firefox-esr)
 compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || apt_missing+=(postgresql)
 if [ ${#apt_missing[@]} -gt 0 ]; then
   say "installing ${apt_missing[*]} (apt-get)"
@@ -64,6 +66,13 @@ if [ ${#apt_missing[@]} -gt 0 ]; then
     apt-cache policy postgresql | sed -n 1,3p
   fi
   DEBIAN_FRONTEND=noninteractive $sudo_ apt-get install -y -qq "${apt_missing[@]}" >/dev/null
+fi
+
+# 4c. geckodriver, the WebDriver server wasm-pack drives Firefox with
+#     (Debian does not package it; about 2 minutes).
+if ! command -v geckodriver >/dev/null; then
+  say "installing geckodriver (about 2 minutes)"
+  cargo install geckodriver --locked
 fi
 
 # 4b. Fonts for the Indian scripts of the locales (Devanagari, Bengali,

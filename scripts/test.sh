@@ -32,12 +32,13 @@ cargo clippy --target wasm32-unknown-unknown --lib --tests --quiet -- -D warning
 cargo clippy --target wasm32-unknown-unknown -p razorpay-checkout-wasm --no-default-features --lib --quiet -- -D warnings
 cargo clippy --target wasm32-unknown-unknown -p razorpay-checkout-wasm-card --quiet -- -D warnings
 
-echo "== wasm exports in headless Chromium (wasm-pack test)"
+echo "== wasm exports in headless Chromium and Firefox ESR (wasm-pack test)"
 # The checkout tests post to a stand-in merchant backend on 127.0.0.1:18455.
 node tests/support/mock-merchant.mjs 18455 &
 mock=$!
 trap 'kill $mock 2>/dev/null || true' EXIT
 wasm-pack test --headless --chrome --chromedriver /usr/bin/chromedriver
+wasm-pack test --headless --firefox --geckodriver "$(command -v geckodriver)"
 kill $mock 2>/dev/null || true
 
 echo "== release package build"
