@@ -1,24 +1,15 @@
 #!/usr/bin/env bash
-# Builds the release package into pkg/: wasm-pack (release profile: lto,
-# codegen-units = 1, opt-level "z", panic = "abort"), then npm binaryen's
-# wasm-opt, then the files of pkg-template/ merged in.
+# Builds the release package into pkg/: the main module (scripts/build-main.sh:
+# wasm-pack on the pinned nightly, npm binaryen's wasm-opt), its glue
+# minified, the wasm2js fallback, the card entry (scripts/build-card.sh), then
+# the files of pkg-template/ merged in and the integrity hashes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 
-rm -rf pkg
-# (pipefail: a failed build fails this script; grep only hides wasm-pack's [INFO] lines)
-wasm-pack build --release --target web --out-dir pkg --out-name razorpay_checkout_wasm --no-opt 2>&1 \
-  | { grep -v '^\[INFO\]' || true; }
-
+# The main module: pkg/razorpay_checkout_wasm{.js,_bg.wasm} (scripts/build-main.sh).
+scripts/build-main.sh pkg
 wasm=pkg/razorpay_checkout_wasm_bg.wasm
-before=$(stat -c %s "$wasm")
-# The features rustc enables by default for wasm32-unknown-unknown.
-node_modules/.bin/wasm-opt "$wasm" -Oz --strip-debug --strip-producers \
-  --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
-  --enable-mutable-globals --enable-reference-types --enable-multivalue \
-  -o "$wasm.opt"
-mv "$wasm.opt" "$wasm"
 
 # The JS glue and the small modules it imports (src/wasm/shapes.js),
 # minified in place, identifiers too (exports keep their names): the glue
@@ -53,11 +44,10 @@ done
 # .wasm's into index.js, every browser file's into integrity.json.
 node scripts/integrity.mjs pkg
 
-after=$(stat -c %s "$wasm")
 gz=$(gzip -9 -c "$wasm" | wc -c)
 js=$(stat -c %s pkg/razorpay_checkout_wasm.js)
 jsgz=$(gzip -9 -c pkg/razorpay_checkout_wasm.js | wc -c)
 msg=$(gzip -9 -c pkg/messages.js | wc -c)
 loc=$(for f in pkg/locales/*.js; do printf '%s %s B, ' "$(basename "$f" .js)" "$(gzip -9 -c "$f" | wc -c)"; done)
 echo "pkg: messages.js ${msg} B gzip -9; locales (gzip -9): ${loc%, }"
-echo "pkg: wasm ${before} B before wasm-opt, ${after} B after (${gz} B gzip -9); glue ${glue_before} B before esbuild, ${js} B after (${jsgz} B gzip -9)"
+echo "pkg: wasm $(stat -c %s "$wasm") B (${gz} B gzip -9); glue ${glue_before} B before esbuild, ${js} B after (${jsgz} B gzip -9)"

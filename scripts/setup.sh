@@ -20,7 +20,7 @@ if ! cargo clippy --version >/dev/null 2>&1; then
   rustup component add clippy
 fi
 
-# 1c. The card entry's toolchain (scripts/build-card.sh): exactly this
+# 1c. The release toolchain (scripts/build-main.sh, scripts/build-card.sh): exactly this
 #     nightly, with rust-src, to rebuild std with -Cpanic=immediate-abort.
 card_toolchain=nightly-2026-05-20
 # (wasm-pack also wants the toolchain's wasm32 target, even with build-std.)

@@ -53,19 +53,12 @@ echo "== release package, and every demo flow against the backend + sandbox (nod
 node --test --test-concurrency=1 tests/js/ tests/e2e/
 
 echo "== the memory scan can fail: leak.test.mjs on a package built without wiping (feature insecure-no-wipe) must find the card"
-wasm-pack build --release --target web --out-dir build/pkg-no-wipe --out-name razorpay_checkout_wasm --no-opt \
-  -- --features insecure-no-wipe 2>&1 | { grep -v '^\[INFO\]' || true; }
+scripts/build-main.sh build/pkg-no-wipe --features insecure-no-wipe
 # The card entry too, without wiping (merge-template.mjs wants every file of
 # `exports`, and card-entry.test.mjs scans it below).
 scripts/build-card.sh build/pkg-no-wipe/card --features insecure-no-wipe
 # (And its fallback.js, which package.json's `files` names: merge-template.mjs
-# refuses a package without it; wasm2js wants the .wasm wasm-opt'd, as
-# build-pkg.sh does.)
-node_modules/.bin/wasm-opt build/pkg-no-wipe/razorpay_checkout_wasm_bg.wasm -Oz --strip-debug --strip-producers \
-  --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
-  --enable-mutable-globals --enable-reference-types --enable-multivalue \
-  -o build/pkg-no-wipe/opt.wasm
-mv build/pkg-no-wipe/opt.wasm build/pkg-no-wipe/razorpay_checkout_wasm_bg.wasm
+# refuses a package without it.)
 node scripts/fallback.mjs build/pkg-no-wipe
 # The same template as the shipped package (index.js, messages.js, locales/,
 # …) and its integrity.json, so the demo page loads from it exactly as from pkg/.

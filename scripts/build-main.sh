@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Builds the main module into <out dir> (default pkg/): wasm-pack's
+# razorpay_checkout_wasm.js glue and razorpay_checkout_wasm_bg.wasm (release
+# profile: lto, codegen-units = 1, opt-level "z"), then npm binaryen's
+# wasm-opt. `scripts/build-main.sh <out dir> [cargo args]`: scripts/build-pkg.sh
+# builds pkg/ with it, scripts/test.sh the insecure-no-wipe control, the same
+# way.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
+out=${1:-pkg}
+shift || true
+
+rm -rf "$out"
+# The release toolchain: exactly the nightly scripts/setup.sh installs (with
+# rust-src), the card entry's too (scripts/build-card.sh). The standard
+# library rebuilt with `-Cpanic=immediate-abort` (and std's
+# `optimize_for_size`) has no panic messages, no `core::fmt` for them, and
+# with `-Zlocation-detail=none` no source paths: the main .wasm went from
+# 72,016 to 63,470 B gzip -9 (2026-12-02). The registry's, the workspace's
+# and the toolchain's paths are remapped as well, so no build machine path
+# is in the download (tests/pkg/package.test.mjs checks the bytes). Its own
+# target dir: the std it builds differs from stable's.
+toolchain=${RELEASE_TOOLCHAIN:-nightly-2026-05-20}
+sysroot=$(rustup run "$toolchain" rustc --print sysroot)
+remap="--remap-path-prefix=${CARGO_HOME:-$HOME/.cargo}/registry/src=/registry --remap-path-prefix=$PWD=/src --remap-path-prefix=$sysroot=/rust"
+# (pipefail: a failed build fails this script; grep only hides wasm-pack's [INFO] lines)
+CARGO_TARGET_DIR="$PWD/target/main-nightly" RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none $remap" \
+  rustup run "$toolchain" wasm-pack build . --release --target web --out-dir "$PWD/$out" --out-name razorpay_checkout_wasm --no-opt \
+  -- -Zbuild-std=std,panic_abort -Zbuild-std-features=optimize_for_size "$@" 2>&1 \
+  | { grep -v '^\[INFO\]' || true; }
+
+wasm=$out/razorpay_checkout_wasm_bg.wasm
+before=$(stat -c %s "$wasm")
+# The features rustc enables by default for wasm32-unknown-unknown. (`--converge`
+# repeats -Oz until it gains nothing: about 380 B gzip here.)
+node_modules/.bin/wasm-opt "$wasm" -Oz --converge --strip-debug --strip-producers --strip-target-features \
+  --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+  --enable-mutable-globals --enable-reference-types --enable-multivalue \
+  -o "$wasm.opt"
+mv "$wasm.opt" "$wasm"
+echo "$out: main wasm ${before} B before wasm-opt, $(stat -c %s "$wasm") B after ($(gzip -9 -c "$wasm" | wc -c) B gzip -9)"
