@@ -116,9 +116,15 @@ impl Sender {
                 }
             })
             .collect();
+        // First tries go in order (authorized, captured, order.paid, …);
+        // an event whose first try fails is retried on its own, so it
+        // holds back no other event.
         tokio::spawn(async move {
             for event in signed {
-                deliver(&http, &url, base, &event).await;
+                if !try_once(&http, &url, &event, 0).await {
+                    let (http, url) = (http.clone(), url.clone());
+                    tokio::spawn(async move { retry(&http, &url, base, &event).await });
+                }
             }
         });
     }
@@ -137,37 +143,44 @@ pub fn backoff(base: Duration, attempt: u32) -> Duration {
     base.saturating_mul(1 << attempt.saturating_sub(1).min(16))
 }
 
-async fn deliver(http: &reqwest::Client, url: &str, base: Duration, event: &Signed) {
-    let (body, signature, event_id) = (&event.body, &event.signature, &event.id);
-    for attempt in 0..TRIES {
-        if attempt > 0 {
-            tokio::time::sleep(backoff(base, attempt)).await;
-        }
-        let sent = http
-            .post(url)
-            .header("content-type", "application/json")
-            .header("x-razorpay-signature", signature)
-            .header("x-razorpay-event-id", event_id)
-            .body(body.clone())
-            .send()
-            .await;
-        match sent {
-            Ok(r) if r.status().is_success() => return,
-            Ok(r) => eprintln!(
-                "sandbox: webhook {} ({event_id}) answered {}, try {} of {TRIES}",
-                event.name,
-                r.status().as_u16(),
-                attempt + 1
-            ),
-            Err(e) => eprintln!(
-                "sandbox: webhook {} ({event_id}) not delivered, try {} of {TRIES}: {}",
-                event.name,
-                attempt + 1,
-                e.without_url()
-            ),
+/// One try; `true` when the receiver answered 2xx.
+async fn try_once(http: &reqwest::Client, url: &str, event: &Signed, attempt: u32) -> bool {
+    let event_id = &event.id;
+    let sent = http
+        .post(url)
+        .header("content-type", "application/json")
+        .header("x-razorpay-signature", &event.signature)
+        .header("x-razorpay-event-id", event_id)
+        .body(event.body.clone())
+        .send()
+        .await;
+    match sent {
+        Ok(r) if r.status().is_success() => return true,
+        Ok(r) => eprintln!(
+            "sandbox: webhook {} ({event_id}) answered {}, try {} of {TRIES}",
+            event.name,
+            r.status().as_u16(),
+            attempt + 1
+        ),
+        Err(e) => eprintln!(
+            "sandbox: webhook {} ({event_id}) not delivered, try {} of {TRIES}: {}",
+            event.name,
+            attempt + 1,
+            e.without_url()
+        ),
+    }
+    false
+}
+
+/// The retries of an event whose first try failed.
+async fn retry(http: &reqwest::Client, url: &str, base: Duration, event: &Signed) {
+    for attempt in 1..TRIES {
+        tokio::time::sleep(backoff(base, attempt)).await;
+        if try_once(http, url, event, attempt).await {
+            return;
         }
     }
-    eprintln!("sandbox: webhook {} ({event_id}) given up after {TRIES} tries", event.name);
+    eprintln!("sandbox: webhook {} ({}) given up after {TRIES} tries", event.name, event.id);
 }
 
 #[cfg(test)]
