@@ -103,7 +103,9 @@ pub fn paid(order: &Value, payment: &Value, source: &str) -> Result<Fulfilment, 
     if text(order, "status") != "paid" {
         return Err("order_not_paid");
     }
-    let amount = int(order, "amount").filter(|a| *a > 0).ok_or("amount_mismatch")?;
+    let amount = int(order, "amount")
+        .filter(|a| *a > 0)
+        .ok_or("amount_mismatch")?;
     let in_full = int(order, "amount_paid") == Some(amount)
         && int(order, "amount_due").unwrap_or(0) == 0
         && int(payment, "amount") == Some(amount)
@@ -162,7 +164,10 @@ fn gateway_failed(what: &str, status: u16) -> ApiError {
 }
 
 async fn fetch(state: &AppState, kind: &str, id: &str) -> Result<Value, ApiError> {
-    let answer = state.gateway.call(Method::GET, &format!("/v1/{kind}/{id}"), None).await?;
+    let answer = state
+        .gateway
+        .call(Method::GET, &format!("/v1/{kind}/{id}"), None)
+        .await?;
     if answer.status >= 300 {
         return Err(gateway_failed(kind, answer.status));
     }
@@ -178,9 +183,15 @@ async fn fetch(state: &AppState, kind: &str, id: &str) -> Result<Value, ApiError
 /// gateway delivers it again.
 pub async fn from_webhook(state: &AppState, event: &Value) -> Result<Outcome, ApiError> {
     let name = text(event, "event");
-    let payment = event.pointer("/payload/payment/entity").cloned().unwrap_or(Value::Null);
+    let payment = event
+        .pointer("/payload/payment/entity")
+        .cloned()
+        .unwrap_or(Value::Null);
     let order = match name {
-        "order.paid" => event.pointer("/payload/order/entity").cloned().unwrap_or(Value::Null),
+        "order.paid" => event
+            .pointer("/payload/order/entity")
+            .cloned()
+            .unwrap_or(Value::Null),
         "payment.captured" => {
             let order_id = text(&payment, "order_id");
             if !is_id(order_id, "order") {
@@ -203,7 +214,12 @@ pub async fn from_webhook(state: &AppState, event: &Value) -> Result<Outcome, Ap
 /// # Errors
 /// When the gateway or the store cannot be reached; callers log it and go
 /// on (the webhook fulfils the order later).
-pub async fn from_signature(state: &AppState, order_id: &str, payment_id: &str, source: &str) -> Result<Outcome, ApiError> {
+pub async fn from_signature(
+    state: &AppState,
+    order_id: &str,
+    payment_id: &str,
+    source: &str,
+) -> Result<Outcome, ApiError> {
     if !is_id(order_id, "order") || !is_id(payment_id, "pay") {
         return Ok(Outcome::NotPaid("not_an_order"));
     }
@@ -219,7 +235,10 @@ pub async fn from_signature(state: &AppState, order_id: &str, payment_id: &str, 
 /// never the shopper's error (the webhook fulfils the order later).
 pub async fn after_signature(state: &AppState, order_id: &str, payment_id: &str, source: &str) {
     if let Err(e) = from_signature(state, order_id, payment_id, source).await {
-        eprintln!("fulfilment: {order_id} not fulfilled from the {source} (the webhook will): {}", e.description);
+        eprintln!(
+            "fulfilment: {order_id} not fulfilled from the {source} (the webhook will): {}",
+            e.description
+        );
     }
 }
 
@@ -243,7 +262,10 @@ pub async fn list(State(state): State<AppState>, headers: HeaderMap) -> Result<R
             })
         })
         .collect();
-    Ok(Json(json!({ "entity": "collection", "count": items.len(), "items": items })).into_response())
+    Ok(
+        Json(json!({ "entity": "collection", "count": items.len(), "items": items }))
+            .into_response(),
+    )
 }
 
 #[cfg(test)]
@@ -267,20 +289,72 @@ mod tests {
     #[test]
     fn only_an_order_paid_in_full_by_its_captured_payment_is_fulfilled() {
         let f = paid(&order(), &payment(), "order.paid").unwrap();
-        assert_eq!((f.order_id.as_str(), f.receipt.as_str(), f.payment_id.as_str(), f.amount), ("order_A1234567890123", "cart_1", "pay_B2345678901234", 100));
+        assert_eq!(
+            (
+                f.order_id.as_str(),
+                f.receipt.as_str(),
+                f.payment_id.as_str(),
+                f.amount
+            ),
+            ("order_A1234567890123", "cart_1", "pay_B2345678901234", 100)
+        );
         let cases: Vec<(Value, Value, &str)> = vec![
-            (with(order(), "id", json!("cart_1")), payment(), "not_an_order"),
+            (
+                with(order(), "id", json!("cart_1")),
+                payment(),
+                "not_an_order",
+            ),
             (order(), with(payment(), "id", json!("x")), "not_a_payment"),
-            (order(), with(payment(), "order_id", json!("order_Other123456789")), "payment_of_another_order"),
-            (order(), with(payment(), "status", json!("authorized")), "payment_not_captured"),
-            (order(), with(payment(), "status", json!("failed")), "payment_not_captured"),
-            (with(order(), "status", json!("attempted")), payment(), "order_not_paid"),
-            (with(order(), "amount_paid", json!(50)), payment(), "amount_mismatch"),
-            (with(order(), "amount_due", json!(50)), payment(), "amount_mismatch"),
-            (order(), with(payment(), "amount", json!(99)), "amount_mismatch"),
-            (order(), with(payment(), "currency", json!("USD")), "amount_mismatch"),
-            (with(order(), "amount", json!(0)), payment(), "amount_mismatch"),
-            (with(order(), "receipt", Value::Null), payment(), "no_receipt"),
+            (
+                order(),
+                with(payment(), "order_id", json!("order_Other123456789")),
+                "payment_of_another_order",
+            ),
+            (
+                order(),
+                with(payment(), "status", json!("authorized")),
+                "payment_not_captured",
+            ),
+            (
+                order(),
+                with(payment(), "status", json!("failed")),
+                "payment_not_captured",
+            ),
+            (
+                with(order(), "status", json!("attempted")),
+                payment(),
+                "order_not_paid",
+            ),
+            (
+                with(order(), "amount_paid", json!(50)),
+                payment(),
+                "amount_mismatch",
+            ),
+            (
+                with(order(), "amount_due", json!(50)),
+                payment(),
+                "amount_mismatch",
+            ),
+            (
+                order(),
+                with(payment(), "amount", json!(99)),
+                "amount_mismatch",
+            ),
+            (
+                order(),
+                with(payment(), "currency", json!("USD")),
+                "amount_mismatch",
+            ),
+            (
+                with(order(), "amount", json!(0)),
+                payment(),
+                "amount_mismatch",
+            ),
+            (
+                with(order(), "receipt", Value::Null),
+                payment(),
+                "no_receipt",
+            ),
         ];
         for (o, p, why) in cases {
             assert_eq!(paid(&o, &p, "x").err(), Some(why), "{o} {p}");
