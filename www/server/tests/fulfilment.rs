@@ -683,7 +683,7 @@ async fn a_late_authorisation_after_the_payment_timed_out_moves_failed_to_paid()
     let proxy = Proxy::start(Mode::Forward).await;
     let app = start("ff-late-expired", &proxy, |c| {
         c.sandbox_payment_expiry_secs = 1;
-        c.sandbox_late_auth_ms = 3500;
+        c.sandbox_late_auth_ms = 5000;
     })
     .await;
     let p = checkout(&app, LATE_CARD).await;
@@ -741,7 +741,7 @@ fn event(name: &str, payment_id: &str) -> String {
 async fn a_rotated_webhook_secret_is_accepted_during_the_overlap_only() {
     const NEW: &str = "the_new_webhook_secret_after_rotation";
     const OLD: &str = "the_old_webhook_secret_before_rotation";
-    let until = now_secs() + 3;
+    let until = now_secs() + 6;
     let proxy = Proxy::start(Mode::Forward).await;
     let app = start("ff-rotation", &proxy, |c| {
         c.webhook_secret = Some(NEW.into());
