@@ -729,6 +729,66 @@ async fn a_late_authorisation_after_the_payment_timed_out_moves_failed_to_paid()
     app.stop().await;
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_late_authorisation_by_otp_answers_the_banks_error_then_is_fulfilled() {
+    let proxy = Proxy::start(Mode::Forward).await;
+    let app = start("ff-late-otp", &proxy, |c| c.sandbox_late_auth_ms = 1000).await;
+    let cart = app.cart().await;
+    let (status, order) = app
+        .checkout(
+            &format!("k-{cart}"),
+            &common::order_in(&cart, LATE_CARD, None),
+        )
+        .await;
+    assert_eq!(status, 200, "{order}");
+    let order_id = order["id"].as_str().unwrap().to_string();
+    let (status, gen) = app
+        .post(
+            "/api/checkout/otp/generate",
+            &json!({ "url": next_url(&order, "otp_generate") }),
+        )
+        .await;
+    assert_eq!(status, 200, "{gen}");
+    let submit = gen["next"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["action"] == "otp_submit")
+        .unwrap()["url"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    // A right OTP, but the bank does not answer: the bank's error, no signature.
+    let (status, e) = app
+        .post(
+            "/api/checkout/otp/submit",
+            &json!({ "url": submit, "otp": "123456" }),
+        )
+        .await;
+    assert_eq!(status, 400, "{e}");
+    assert_eq!(
+        (e["error"]["reason"].as_str(), e["error"]["source"].as_str()),
+        (Some("bank_technical_error"), Some("bank")),
+        "{e}"
+    );
+    assert!(e.get("razorpay_signature").is_none());
+    // The OTP cannot be sent again meanwhile; the authorisation arrives later.
+    let (status, again) = app
+        .post(
+            "/api/checkout/otp/submit",
+            &json!({ "url": submit, "otp": "123456" }),
+        )
+        .await;
+    assert_eq!(
+        (status, again["error"]["reason"].as_str()),
+        (400, Some("payment_already_processed")),
+        "{again}"
+    );
+    let fulfilled = wait_fulfilled(&app, &order_id).await;
+    assert_eq!(fulfilled["receipt"], cart.as_str());
+    app.stop().await;
+}
+
 /// A signed event of the test's own making (no order behind it: it is
 /// recorded, and fulfils nothing).
 fn event(name: &str, payment_id: &str) -> String {
