@@ -382,6 +382,9 @@ async fn order_paid_and_payment_captured_both_delivered_fulfil_the_order_once() 
         paid[0].answer.as_ref().unwrap().1["fulfilment"],
         "already_fulfilled"
     );
+    // The list is the operator's only.
+    let (status, _) = App::send(app.http.get(app.url("/api/fulfilments"))).await;
+    assert_eq!(status, 401);
     let all = fulfilments(&app).await;
     assert_eq!(all.len(), 1, "{all:?}");
     assert_eq!(
@@ -996,5 +999,45 @@ async fn fulfilment_claims_are_atomic_across_two_instances() {
             .unwrap());
     }
     assert_eq!(a.latest_fulfilments(100).await.unwrap().len(), 5);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_older_sqlite_file_gains_the_delivery_id_and_the_fulfilments() {
+    use razorpay_demo::store::Store;
+    let dir = common::temp_dir("ff-old-sqlite");
+    let path = dir.join("demo.sqlite");
+    // The webhook table as the previous version made it, with one event.
+    let old = rusqlite::Connection::open(&path).unwrap();
+    old.execute_batch(
+        "CREATE TABLE webhook_events (id INTEGER PRIMARY KEY AUTOINCREMENT, event_id TEXT UNIQUE,
+           event TEXT NOT NULL, entity_id TEXT, created_at INTEGER NOT NULL, received_at INTEGER NOT NULL,
+           payload TEXT NOT NULL);
+         INSERT INTO webhook_events (event_id, event, created_at, received_at, payload)
+           VALUES ('k0', 'payment.captured', 1, 1, '{}');",
+    )
+    .unwrap();
+    drop(old);
+    let store = Store::sqlite(
+        &path,
+        &[razorpay_demo::state::SCHEMA, razorpay_demo::carts::SCHEMA].concat(),
+        razorpay_demo::state::MIGRATIONS,
+    )
+    .unwrap();
+    assert!(store.webhook_seen("k0", None).await.unwrap());
+    assert!(store
+        .record_webhook("k1", Some("Delivery000001"), "order.paid", None, 2, "{}")
+        .await
+        .unwrap());
+    // The same delivery id under another key: a duplicate (the new unique index).
+    assert!(!store
+        .record_webhook("k2", Some("Delivery000001"), "order.paid", None, 3, "{}")
+        .await
+        .unwrap());
+    assert!(store
+        .webhook_seen("k9", Some("Delivery000001"))
+        .await
+        .unwrap());
+    assert!(store.latest_fulfilments(10).await.unwrap().is_empty());
     let _ = std::fs::remove_dir_all(&dir);
 }
