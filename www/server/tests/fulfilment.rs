@@ -792,6 +792,50 @@ async fn a_late_authorisation_by_otp_answers_the_banks_error_then_is_fulfilled()
     app.stop().await;
 }
 
+/// The cart a late authorisation pays twice: it timed out, the shopper paid
+/// again with another card, then the first payment's authorisation arrived.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_cart_paid_twice_by_a_late_authorisation_is_fulfilled_once() {
+    let proxy = Proxy::start(Mode::Forward).await;
+    let app = start("ff-paid-twice", &proxy, |c| {
+        c.sandbox_payment_expiry_secs = 1;
+        c.sandbox_late_auth_ms = 5000;
+    })
+    .await;
+    let first = checkout(&app, LATE_CARD).await;
+    callback(&app, &approve(&app, &first.redirect).await).await;
+    proxy
+        .wait_answered("payment.failed", &first.payment_id, 1)
+        .await;
+    // The first payment failed: the backend lets the cart be paid again.
+    let (status, second) = app
+        .checkout(
+            &format!("k2-{}", first.cart),
+            &common::order_in(&first.cart, CARD, None),
+        )
+        .await;
+    assert_eq!(status, 200, "{second}");
+    let second_order = second["id"].as_str().unwrap().to_string();
+    assert_ne!(second_order, first.order_id);
+    callback(&app, &approve(&app, &next_url(&second, "redirect")).await).await;
+    assert_eq!(
+        wait_fulfilled(&app, &second_order).await["receipt"],
+        first.cart.as_str()
+    );
+    // The late authorisation: the first order is paid too, and not fulfilled again.
+    let late = proxy.wait_answered("order.paid", &first.order_id, 1).await;
+    let (status, answer) = late[0].answer.clone().unwrap();
+    assert_eq!(
+        (status, answer["fulfilment"].as_str()),
+        (200, Some("already_fulfilled")),
+        "{answer}"
+    );
+    let all = fulfilments(&app).await;
+    assert_eq!(all.len(), 1, "{all:?}");
+    assert_eq!(all[0]["order_id"], second_order.as_str());
+    app.stop().await;
+}
+
 /// A signed event of the test's own making (no order behind it: it is
 /// recorded, and fulfils nothing).
 fn event(name: &str, payment_id: &str) -> String {
