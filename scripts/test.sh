@@ -18,7 +18,7 @@ pg_tmp=$(mktemp -d)
 pg_port=$(( 20000 + RANDOM % 20000 ))
 trap 'scripts/pg.sh stop "$pg_tmp/pg"; rm -rf "$pg_tmp"' EXIT
 pg_url=$(scripts/pg.sh start "$pg_tmp/pg" "$pg_port")
-for t in cluster flows guard hardening money perimeter; do
+for t in cluster flows fulfilment guard hardening money perimeter; do
   STORE=postgres TEST_DATABASE_URL="$pg_url" cargo test -p razorpay-demo --quiet --test "$t"
 done
 scripts/pg.sh stop "$pg_tmp/pg"

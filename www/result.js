@@ -23,11 +23,9 @@ async function api(method, path, idempotencyKey, body) {
 // The verdict comes from the backend (which verified the signature and asked
 // the gateway), never from this page's URL: the URL names the payment only.
 const paymentId = q.get('payment_id');
-let verdict = null;
-if (paymentId) {
-  const query = new URLSearchParams({ payment_id: paymentId, order_id: q.get('order_id') ?? '' });
-  verdict = await api('GET', `/api/checkout/result?${query}`).catch(() => null);
-}
+const query = new URLSearchParams({ payment_id: paymentId ?? '', order_id: q.get('order_id') ?? '' });
+const ask = () => api('GET', `/api/checkout/result?${query}`).catch(() => null);
+const verdict = paymentId ? await ask() : null;
 
 if (!verdict || verdict.verdict === 'failed') {
   $('headline').textContent = 'Payment failed';
@@ -45,10 +43,12 @@ if (!verdict || verdict.verdict === 'failed') {
   row('Status', verdict.status, 'payment-status');
 } else {
   $('headline').textContent = 'Payment successful';
-  $('summary').textContent = 'The merchant verified the payment signature and its status with the gateway.';
+  // A late authorisation's return had no signature: its gateway's signed webhook stands in.
+  const signed = verdict.signature_verified;
+  $('summary').textContent = `The merchant verified ${signed ? 'the payment signature' : "the gateway's signed notification"} and its status with the gateway.`;
   row('Payment id', verdict.payment_id, 'payment-id');
   row('Order id', verdict.order_id, 'order-id');
-  row('Signature check', 'valid', 'signature');
+  row('Signature check', signed ? 'valid' : 'webhook', 'signature');
   try {
     const payment = await api('GET', `/api/payments/${encodeURIComponent(paymentId)}`);
     row('Status', payment.status, 'payment-status');
@@ -69,3 +69,16 @@ if (!verdict || verdict.verdict === 'failed') {
   }
 }
 document.documentElement.dataset.ready = 'true';
+
+// A payment the bank has not confirmed yet (a late authorisation) may still
+// be paid: ask again every 3 s for 2 minutes and show the new verdict.
+if (verdict?.verdict === 'pending') {
+  for (let i = 0; i < 40; i++) {
+    await new Promise((done) => setTimeout(done, 3000));
+    const next = await ask();
+    if (next && next.verdict !== 'pending') {
+      location.reload();
+      break;
+    }
+  }
+}

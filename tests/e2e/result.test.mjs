@@ -3,7 +3,7 @@
 // shows no success and none of that text (issue 11, finding 13).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startDemo, launchBrowser, openPage } from './harness.mjs';
+import { startDemo, launchBrowser, openPage, typeCard } from './harness.mjs';
 
 let demo;
 let browser;
@@ -30,5 +30,33 @@ test('a hand-made result link with signature_valid=true shows no success and no 
     assert.notEqual(await page.textContent('#headline'), 'Payment successful', link);
     assert.ok(!text.includes('successful') && !text.includes(bait), `${link}: ${text}`);
     await context.close();
+  }
+});
+
+// Late authorisation (the sandbox's card 4000 0000 0000 0515): the bank does
+// not answer at Approve, the callback carries an error and no signature, and
+// the authorisation arrives later with its webhooks. The result page says the
+// payment is being confirmed, then shows success by itself once the backend
+// fulfilled the order from the late webhook.
+test('a late authorisation shows "Payment received", then success without a reload by the shopper', async () => {
+  const late = await startDemo({ SANDBOX_LATE_AUTH_MS: '2000' });
+  try {
+    const { page, context, problems } = await openPage(browser, late.demo);
+    await page.click('input[name=auth][value=redirect]');
+    await typeCard(page, { number: '4000 0000 0000 0515', cvv: '123' });
+    await Promise.all([page.waitForURL(/\/authorize\?auth=\w+$/), page.click('#pay')]);
+    await page.click('button[value=approve]');
+    await Promise.all([page.waitForURL(/\/result\.html/), page.click('text=Continue to the merchant')]);
+    await page.waitForSelector('html[data-ready=true]');
+    assert.equal(await page.textContent('#headline'), 'Payment received');
+    assert.equal(await page.textContent('#payment-status'), 'created');
+    await page.waitForFunction(() => document.querySelector('#headline')?.textContent === 'Payment successful', null, { timeout: 20000 });
+    await page.waitForSelector('html[data-ready=true]');
+    assert.equal(await page.textContent('#payment-status'), 'captured');
+    assert.equal(await page.textContent('#signature'), 'webhook');
+    assert.deepEqual(problems, []);
+    await context.close();
+  } finally {
+    late.stop();
   }
 });

@@ -64,6 +64,8 @@ pub async fn callback(State(state): State<AppState>, body: Result<RawBody, ApiEr
             if let Err(e) = perimeter::record_verified(&state, order_id, payment_id).await {
                 return e.into_response();
             }
+            // The callback may come before the webhook: fulfil from a fetch.
+            crate::fulfilment::after_signature(&state, order_id, payment_id, "callback").await;
         }
     } else if let Some(meta) =
         get("error[metadata]").and_then(|m| serde_json::from_str::<Value>(&m).ok())
@@ -89,12 +91,14 @@ pub struct ResultQuery {
 }
 
 /// `GET /api/checkout/result?payment_id=…&order_id=…` → `{ verdict, payment_id,
-/// order_id, status, signature_verified, error? }` for a payment this
+/// order_id, status, signature_verified, fulfilled, error? }` for a payment this
 /// browser's checkout session started (404 otherwise).
 ///
 /// `verdict` is `paid` only when this backend verified the payment's
-/// signature for that order (callback or `/api/verify`) and the gateway
-/// says the payment is `authorized` or `captured` for that order; `failed`
+/// signature for that order (callback or `/api/verify`) or fulfilled the
+/// order with that payment (a signed webhook, see [`crate::fulfilment`]),
+/// and the gateway says the payment is `authorized` or `captured` for that
+/// order; `fulfilled` says whether the order was fulfilled with it; `failed`
 /// when the gateway says `failed` (its `error_code`, `error_description`,
 /// `error_reason` in `error`); `pending` otherwise.
 pub async fn result(
@@ -131,8 +135,11 @@ pub async fn result(
     let asked = q.order_id.unwrap_or_default();
     let same_order = is_id(order_id, "order") && (asked.is_empty() || asked == order_id);
     let verified = same_order && perimeter::is_verified(&state, order_id, &payment_id).await?;
+    // A late authorisation's callback carried no signature: the signed
+    // webhook that fulfilled the order vouches for the payment instead.
+    let fulfilled = same_order && state.store.is_fulfilled(order_id, &payment_id).await?;
     let verdict = match status {
-        "authorized" | "captured" if verified => "paid",
+        "authorized" | "captured" if verified || fulfilled => "paid",
         "failed" => "failed",
         _ => "pending",
     };
@@ -142,6 +149,7 @@ pub async fn result(
         "order_id": order_id,
         "status": status,
         "signature_verified": verified,
+        "fulfilled": fulfilled,
     });
     if verdict == "failed" {
         out["error"] = json!({
@@ -175,6 +183,7 @@ pub async fn verify(
     let valid = signature_valid(&state, &order_id, &payment_id, &signature);
     if valid {
         perimeter::record_verified(&state, &order_id, &payment_id).await?;
+        crate::fulfilment::after_signature(&state, &order_id, &payment_id, "verify").await;
     }
     Ok(Json(json!({ "signature_valid": valid })).into_response())
 }

@@ -35,6 +35,10 @@ pub struct Config {
     /// Secret that signs webhooks (`X-Razorpay-Signature`). `None` rejects every webhook.
     /// With the sandbox and no `RAZORPAY_WEBHOOK_SECRET`: a random one per start.
     pub webhook_secret: Option<String>,
+    /// A rotation's old webhook secret and the Unix time (seconds) until
+    /// which it is still accepted beside `webhook_secret`
+    /// (`RAZORPAY_WEBHOOK_SECRET_PREVIOUS`, `RAZORPAY_WEBHOOK_SECRET_PREVIOUS_UNTIL`).
+    pub webhook_secret_previous: Option<(String, i64)>,
     /// `SESSION_SECRET`: signs the shopper's session cookie; unset: a random
     /// one per start (every session ends when the process restarts).
     pub session_secret: String,
@@ -73,6 +77,45 @@ pub struct Config {
     /// `created` (not authenticated) this long after it was made (default
     /// [`crate::sandbox::PAYMENT_EXPIRY_SECS`]).
     pub sandbox_payment_expiry_secs: i64,
+    /// `SANDBOX_WEBHOOK_RETRY_MS`: the sandbox's wait before a failed
+    /// webhook's first retry; each later wait doubles (default
+    /// [`crate::sandbox::webhooks::RETRY_BASE_MS`]).
+    pub sandbox_webhook_retry_ms: u64,
+    /// `SANDBOX_LATE_AUTH_MS`: how long after the shopper's Approve (or
+    /// right OTP) the late-authorisation test card's authorisation arrives
+    /// (default [`crate::sandbox::LATE_AUTH_MS`]).
+    pub sandbox_late_auth_ms: i64,
+}
+
+/// The longest overlap a rotation may configure: the old secret's end at
+/// most this far ahead of the start (a forgotten old secret stays valid
+/// no longer than this).
+pub const MAX_ROTATION_OVERLAP_SECS: i64 = 30 * 86_400;
+
+/// A time as Unix seconds, or as `YYYY-MM-DDTHH:MM:SSZ` (UTC).
+pub fn parse_instant(text: &str) -> Option<i64> {
+    let t = text.trim();
+    if !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit()) {
+        return t.parse().ok();
+    }
+    let b = t.as_bytes();
+    if b.len() != 20 || b[4] != b'-' || b[7] != b'-' || b[10] != b'T' || b[13] != b':' || b[16] != b':' || b[19] != b'Z' {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| -> Option<i64> {
+        let part = t.get(r)?;
+        part.bytes().all(|c| c.is_ascii_digit()).then(|| part.parse().ok())?
+    };
+    let (y, mo, d, h, mi, sec) = (num(0..4)?, num(5..7)?, num(8..10)?, num(11..13)?, num(14..16)?, num(17..19)?);
+    if !(1..=12).contains(&mo) || !(1..=31).contains(&d) || h > 23 || mi > 59 || sec > 59 {
+        return None;
+    }
+    let days = crate::sandbox::days_from_civil(y, mo, d);
+    // 31 February and the like roll into the next month: refuse them.
+    if crate::sandbox::year_month(days * 86_400) != (y as u32, mo as u32) {
+        return None;
+    }
+    Some(days * 86_400 + h * 3600 + mi * 60 + sec)
 }
 
 impl fmt::Debug for Config {
@@ -87,6 +130,10 @@ impl fmt::Debug for Config {
             .field(
                 "webhook_secret",
                 &self.webhook_secret.as_ref().map(|_| "<redacted>"),
+            )
+            .field(
+                "webhook_secret_previous",
+                &self.webhook_secret_previous.as_ref().map(|(_, until)| ("<redacted>", until)),
             )
             .field("session_secret", &"<redacted>")
             .field("sandbox_db", &self.sandbox_db)
@@ -108,6 +155,8 @@ impl fmt::Debug for Config {
                 "sandbox_payment_expiry_secs",
                 &self.sandbox_payment_expiry_secs,
             )
+            .field("sandbox_webhook_retry_ms", &self.sandbox_webhook_retry_ms)
+            .field("sandbox_late_auth_ms", &self.sandbox_late_auth_ms)
             .finish()
     }
 }
@@ -150,6 +199,9 @@ impl Config {
             gateway_timeout_ms: 30_000,
             operator_secret: None,
             sandbox_payment_expiry_secs: crate::sandbox::PAYMENT_EXPIRY_SECS,
+            webhook_secret_previous: None,
+            sandbox_webhook_retry_ms: crate::sandbox::webhooks::RETRY_BASE_MS,
+            sandbox_late_auth_ms: crate::sandbox::LATE_AUTH_MS,
         }
     }
 
@@ -270,6 +322,50 @@ impl Config {
                     format!("SANDBOX_PAYMENT_EXPIRY_SECS must be 1 to 86400 seconds, got {v:?}")
                 })?;
         }
+        if let Some(v) = get("SANDBOX_WEBHOOK_RETRY_MS") {
+            c.sandbox_webhook_retry_ms = v
+                .trim()
+                .parse::<u64>()
+                .ok()
+                .filter(|ms| (1..=60_000).contains(ms))
+                .ok_or_else(|| {
+                    format!("SANDBOX_WEBHOOK_RETRY_MS must be 1 to 60000 milliseconds, got {v:?}")
+                })?;
+        }
+        if let Some(v) = get("SANDBOX_LATE_AUTH_MS") {
+            c.sandbox_late_auth_ms = v
+                .trim()
+                .parse::<i64>()
+                .ok()
+                .filter(|ms| (100..=86_400_000).contains(ms))
+                .ok_or_else(|| {
+                    format!("SANDBOX_LATE_AUTH_MS must be 100 to 86400000 milliseconds, got {v:?}")
+                })?;
+        }
+        c.webhook_secret_previous = match (
+            get("RAZORPAY_WEBHOOK_SECRET_PREVIOUS"),
+            get("RAZORPAY_WEBHOOK_SECRET_PREVIOUS_UNTIL"),
+        ) {
+            (None, None) => None,
+            (Some(_), None) => {
+                return Err("RAZORPAY_WEBHOOK_SECRET_PREVIOUS needs RAZORPAY_WEBHOOK_SECRET_PREVIOUS_UNTIL (when the old secret stops being accepted)".into())
+            }
+            (None, Some(_)) => {
+                return Err("RAZORPAY_WEBHOOK_SECRET_PREVIOUS_UNTIL is set without RAZORPAY_WEBHOOK_SECRET_PREVIOUS".into())
+            }
+            (Some(secret), Some(until)) => {
+                let at = parse_instant(&until).ok_or_else(|| {
+                    format!("RAZORPAY_WEBHOOK_SECRET_PREVIOUS_UNTIL must be Unix seconds or YYYY-MM-DDTHH:MM:SSZ, got {until:?}")
+                })?;
+                if at > crate::db::now_secs() + MAX_ROTATION_OVERLAP_SECS {
+                    return Err("RAZORPAY_WEBHOOK_SECRET_PREVIOUS_UNTIL may be at most 30 days ahead".into());
+                }
+                if c.webhook_secret.as_deref() == Some(secret.as_str()) {
+                    return Err("RAZORPAY_WEBHOOK_SECRET_PREVIOUS is the same as RAZORPAY_WEBHOOK_SECRET".into());
+                }
+                Some((secret, at))
+            }
+        };
         Ok(c)
     }
 
@@ -322,6 +418,39 @@ mod tests {
             ("SANDBOX_PAYMENT_EXPIRY_SECS", "0"),
         ] {
             assert!(Config::from_lookup(lookup(&[bad])).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn a_rotation_names_the_old_secret_and_its_end() {
+        let soon = crate::db::now_secs() + 86_400;
+        let c = Config::from_lookup(lookup(&[
+            ("RAZORPAY_WEBHOOK_SECRET", "new-webhook-secret"),
+            ("RAZORPAY_WEBHOOK_SECRET_PREVIOUS", "old-webhook-secret"),
+            ("RAZORPAY_WEBHOOK_SECRET_PREVIOUS_UNTIL", &soon.to_string()),
+            ("SANDBOX_WEBHOOK_RETRY_MS", "10"),
+            ("SANDBOX_LATE_AUTH_MS", "1500"),
+        ]))
+        .unwrap();
+        assert_eq!(c.webhook_secret_previous, Some(("old-webhook-secret".to_string(), soon)));
+        assert_eq!((c.sandbox_webhook_retry_ms, c.sandbox_late_auth_ms), (10, 1500));
+        assert!(!format!("{c:?}").contains("old-webhook-secret"));
+        assert_eq!(parse_instant("2026-12-03T12:00:00Z"), Some(1_796_299_200));
+        assert_eq!(parse_instant("1796299200"), Some(1_796_299_200));
+        for bad in ["2026-02-30T00:00:00Z", "2026-12-03 12:00:00", "tomorrow", "2026-12-03T24:00:00Z", ""] {
+            assert_eq!(parse_instant(bad), None, "{bad}");
+        }
+        let far = (crate::db::now_secs() + 31 * 86_400).to_string();
+        for bad in [
+            vec![("RAZORPAY_WEBHOOK_SECRET_PREVIOUS", "old")],
+            vec![("RAZORPAY_WEBHOOK_SECRET_PREVIOUS_UNTIL", "1796299200")],
+            vec![("RAZORPAY_WEBHOOK_SECRET_PREVIOUS", "old"), ("RAZORPAY_WEBHOOK_SECRET_PREVIOUS_UNTIL", "soon")],
+            vec![("RAZORPAY_WEBHOOK_SECRET_PREVIOUS", "old"), ("RAZORPAY_WEBHOOK_SECRET_PREVIOUS_UNTIL", far.as_str())],
+            vec![("RAZORPAY_WEBHOOK_SECRET", "same"), ("RAZORPAY_WEBHOOK_SECRET_PREVIOUS", "same"), ("RAZORPAY_WEBHOOK_SECRET_PREVIOUS_UNTIL", "1796299200")],
+            vec![("SANDBOX_WEBHOOK_RETRY_MS", "0")],
+            vec![("SANDBOX_LATE_AUTH_MS", "5")],
+        ] {
+            assert!(Config::from_lookup(lookup(&bad)).is_err(), "{bad:?}");
         }
     }
 

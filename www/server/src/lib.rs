@@ -25,6 +25,7 @@ pub mod config;
 pub mod crypto;
 pub mod db;
 pub mod error;
+pub mod fulfilment;
 pub mod gateway_client;
 pub mod idempotency;
 pub mod operator;
@@ -144,6 +145,7 @@ pub fn app_state(
         key_secret: config.key_secret.clone(),
         session_secret: config.session_secret.clone(),
         webhook_secret: config.webhook_secret.clone(),
+        webhook_secret_previous: config.webhook_secret_previous.clone(),
         public_url: public_url.trim_end_matches('/').to_string(),
         trust_x_forwarded_for: config.trust_x_forwarded_for,
         www_dir: config.www_dir.clone(),
@@ -253,7 +255,8 @@ where
                 http.clone(),
                 Some(webhook_url),
                 config.webhook_secret.clone(),
-            );
+            )
+            .with_retry_base(std::time::Duration::from_millis(config.sandbox_webhook_retry_ms));
             let sb = sandbox::Sandbox::open(
                 &config.sandbox_db,
                 &config.key_id,
@@ -261,7 +264,9 @@ where
                 &base,
                 sender,
             )?
-            .with_payment_expiry(config.sandbox_payment_expiry_secs);
+            .with_payment_expiry(config.sandbox_payment_expiry_secs)
+            .with_late_auth(config.sandbox_late_auth_ms);
+            tasks.push(sb.clone().spawn_clock(stop_rx.clone()));
             let mut app = sb.router();
             if config.access_log {
                 app = app.layer(axum::middleware::from_fn_with_state(

@@ -14,7 +14,8 @@ use crate::store::Store;
 /// de-duplication key taken from the signed body, see
 /// [`crate::routes::webhooks`]), the payments each checkout session started
 /// and the payments whose signature this backend verified (see
-/// [`crate::perimeter`]).
+/// [`crate::perimeter`]), and the fulfilled orders (see [`crate::fulfilment`];
+/// `delivery_id`: the `X-Razorpay-Event-Id` of a webhook, unique too).
 pub const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS idempotency (
     key TEXT PRIMARY KEY,
@@ -47,7 +48,8 @@ CREATE TABLE IF NOT EXISTS webhook_events (
     entity_id TEXT,
     created_at INTEGER NOT NULL,
     received_at INTEGER NOT NULL,
-    payload TEXT NOT NULL
+    payload TEXT NOT NULL,
+    delivery_id TEXT
 );
 CREATE TABLE IF NOT EXISTS checkout_payments (
     payment_id TEXT PRIMARY KEY,
@@ -59,6 +61,15 @@ CREATE TABLE IF NOT EXISTS verified_payments (
     order_id TEXT NOT NULL,
     verified_at INTEGER NOT NULL
 );
+CREATE TABLE IF NOT EXISTS fulfilments (
+    order_id TEXT PRIMARY KEY,
+    receipt TEXT NOT NULL UNIQUE,
+    payment_id TEXT NOT NULL,
+    amount INTEGER NOT NULL,
+    currency TEXT NOT NULL,
+    source TEXT NOT NULL,
+    fulfilled_at INTEGER NOT NULL
+);
 ";
 
 /// Changes to tables an older version created (each may fail when done).
@@ -69,6 +80,8 @@ pub const MIGRATIONS: &[&str] = &[
     "ALTER TABLE idempotency ADD COLUMN payment_id TEXT",
     "ALTER TABLE idempotency ADD COLUMN owner TEXT",
     "ALTER TABLE idempotency ADD COLUMN version INTEGER NOT NULL DEFAULT 1",
+    "ALTER TABLE webhook_events ADD COLUMN delivery_id TEXT",
+    "CREATE UNIQUE INDEX IF NOT EXISTS webhook_events_delivery ON webhook_events (delivery_id)",
 ];
 
 /// Everything a backend handler needs.
@@ -86,6 +99,8 @@ pub struct AppState {
     pub session_secret: String,
     /// Verifies webhooks; `None` refuses them all.
     pub webhook_secret: Option<String>,
+    /// A rotation's old webhook secret, accepted until the Unix time beside it.
+    pub webhook_secret_previous: Option<(String, i64)>,
     /// This backend's public base URL, without a trailing slash.
     pub public_url: String,
     /// Take the client IP from `X-Forwarded-For`.

@@ -3,8 +3,9 @@
 //! What stops a double charge lives here: idempotency keys and receipts
 //! (the rows of [`crate::single_flight`]), the payments each checkout
 //! session started and the ones whose signature this backend verified
-//! ([`crate::perimeter`]), the shop's carts ([`crate::carts`]) and the
-//! signed webhook events ([`crate::routes::webhooks`]).
+//! ([`crate::perimeter`]), the shop's carts ([`crate::carts`]), the
+//! signed webhook events ([`crate::routes::webhooks`]) and the fulfilled
+//! orders ([`crate::fulfilment`]).
 //!
 //! - [`Store::Sqlite`] (the default, `DEMO_DB`): one file next to one
 //!   process. Right for the demo, a laptop, or a shop that runs exactly one
@@ -47,10 +48,10 @@ use crate::db::{now_secs, Db};
 use crate::error::ApiError;
 
 /// The PostgreSQL migrations, in order (name, SQL).
-pub const PG_MIGRATIONS: &[(&str, &str)] = &[(
-    "0001_state",
-    include_str!("../migrations/postgres/0001_state.sql"),
-)];
+pub const PG_MIGRATIONS: &[(&str, &str)] = &[
+    ("0001_state", include_str!("../migrations/postgres/0001_state.sql")),
+    ("0002_fulfilment", include_str!("../migrations/postgres/0002_fulfilment.sql")),
+];
 
 /// How long a request waits for a pooled connection, or a new one.
 const PG_TIMEOUT: Duration = Duration::from_secs(5);
@@ -446,20 +447,25 @@ impl Store {
             .await
     }
 
-    /// Records a webhook event once per `event_id`; `false`: a duplicate.
+    /// Records a webhook event once per `event_id` (the signed body's key)
+    /// and once per `delivery_id` (its `X-Razorpay-Event-Id`): one insert
+    /// that conflicts on either unique column does nothing. `false`: a
+    /// duplicate.
     pub async fn record_webhook(
         &self,
         event_id: &str,
+        delivery_id: Option<&str>,
         event: &str,
         entity_id: Option<&str>,
         created_at: i64,
         payload: &str,
     ) -> Result<bool, ApiError> {
-        let sql = "INSERT INTO webhook_events (event_id, event, entity_id, created_at, received_at, payload)
-                   VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (event_id) DO NOTHING"
+        let sql = "INSERT INTO webhook_events (event_id, delivery_id, event, entity_id, created_at, received_at, payload)
+                   VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING"
             .to_string();
         let params = vec![
             Param::Text(event_id.into()),
+            Param::OptText(delivery_id.map(str::to_string)),
             Param::Text(event.into()),
             Param::OptText(entity_id.map(str::to_string)),
             Param::Int(created_at),
@@ -467,6 +473,100 @@ impl Store {
             Param::Text(payload.into()),
         ];
         Ok(self.execute(sql, params).await? == 1)
+    }
+
+    /// True when a webhook with this signed key or this delivery id was recorded.
+    pub async fn webhook_seen(&self, event_id: &str, delivery_id: Option<&str>) -> Result<bool, ApiError> {
+        let sql = "SELECT 1 FROM webhook_events WHERE event_id = $1 OR delivery_id = $2".to_string();
+        self.exists(sql, vec![Param::Text(event_id.into()), Param::OptText(delivery_id.map(str::to_string))])
+            .await
+    }
+
+    /// Claims the fulfilment of `f.order_id` (and of its receipt): `true`
+    /// for exactly one caller, on any instance (`INSERT … ON CONFLICT DO
+    /// NOTHING` on the two unique columns); that caller ships the order.
+    pub async fn claim_fulfilment(&self, f: &crate::fulfilment::Fulfilment) -> Result<bool, ApiError> {
+        let sql = "INSERT INTO fulfilments (order_id, receipt, payment_id, amount, currency, source, fulfilled_at)
+                   VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING"
+            .to_string();
+        let params = vec![
+            Param::Text(f.order_id.clone()),
+            Param::Text(f.receipt.clone()),
+            Param::Text(f.payment_id.clone()),
+            Param::Int(f.amount),
+            Param::Text(f.currency.clone()),
+            Param::Text(f.source.clone()),
+            Param::Int(now_secs()),
+        ];
+        Ok(self.execute(sql, params).await? == 1)
+    }
+
+    /// True when `order_id` was fulfilled with `payment_id`.
+    pub async fn is_fulfilled(&self, order_id: &str, payment_id: &str) -> Result<bool, ApiError> {
+        let sql = "SELECT 1 FROM fulfilments WHERE order_id = $1 AND payment_id = $2".to_string();
+        self.exists(sql, vec![Param::Text(order_id.into()), Param::Text(payment_id.into())])
+            .await
+    }
+
+    /// The fulfilment of `receipt`, if any.
+    pub async fn fulfilment_of_receipt(&self, receipt: &str) -> Result<Option<crate::fulfilment::Fulfilment>, ApiError> {
+        Ok(self
+            .fulfilments("WHERE receipt = $1", Param::Text(receipt.into()))
+            .await?
+            .pop())
+    }
+
+    /// The latest `limit` fulfilments, oldest first.
+    pub async fn latest_fulfilments(&self, limit: i64) -> Result<Vec<crate::fulfilment::Fulfilment>, ApiError> {
+        let mut rows = self.fulfilments("ORDER BY fulfilled_at DESC, order_id LIMIT $1", Param::Int(limit)).await?;
+        rows.reverse();
+        Ok(rows)
+    }
+
+    async fn fulfilments(&self, tail: &str, param: Param) -> Result<Vec<crate::fulfilment::Fulfilment>, ApiError> {
+        use crate::fulfilment::Fulfilment;
+        let sql = format!(
+            "SELECT order_id, receipt, payment_id, amount, currency, source, fulfilled_at FROM fulfilments {tail}"
+        );
+        match self {
+            Store::Sqlite(db) => {
+                db.call(move |c| {
+                    let mut stmt = c.prepare(&lite(&sql))?;
+                    let rows = stmt.query_map([param.as_lite()], |r| {
+                        Ok(Fulfilment {
+                            order_id: r.get(0)?,
+                            receipt: r.get(1)?,
+                            payment_id: r.get(2)?,
+                            amount: r.get(3)?,
+                            currency: r.get(4)?,
+                            source: r.get(5)?,
+                            fulfilled_at: r.get(6)?,
+                        })
+                    })?;
+                    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+                })
+                .await
+            }
+            Store::Postgres(pool) => {
+                let client = pool.get().await.map_err(pg_error)?;
+                let stmt = client.prepare_cached(&sql).await.map_err(pg_error)?;
+                let rows = client.query(&stmt, &[param.as_pg()]).await.map_err(pg_error)?;
+                rows.iter()
+                    .map(|r| {
+                        Ok(Fulfilment {
+                            order_id: r.try_get(0)?,
+                            receipt: r.try_get(1)?,
+                            payment_id: r.try_get(2)?,
+                            amount: r.try_get(3)?,
+                            currency: r.try_get(4)?,
+                            source: r.try_get(5)?,
+                            fulfilled_at: r.try_get(6)?,
+                        })
+                    })
+                    .collect::<Result<Vec<_>, tokio_postgres::Error>>()
+                    .map_err(pg_error)
+            }
+        }
     }
 
     /// The latest `limit` webhook events, oldest first: (event, entity id, created_at).

@@ -4,6 +4,7 @@
 //! - [`otp`]: `POST /api/checkout/otp/{generate,submit,resend}`;
 //! - [`tokens`]: customers, tokens, payments;
 //! - [`webhooks`]: `POST /api/webhooks/razorpay`, `GET /api/webhooks` (operator only);
+//! - [`crate::fulfilment`]: `GET /api/fulfilments` (operator only);
 //! - [`crate::callback`]: `POST /checkout/callback`, `POST /api/verify`,
 //!   `GET /api/checkout/result`;
 //! - [`crate::carts`]: `POST /api/carts`, `GET /api/carts/{id}`;
@@ -47,6 +48,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/checkout/result", get(crate::callback::result))
         .route("/api/webhooks/razorpay", post(webhooks::receive))
         .route("/api/webhooks", get(webhooks::list))
+        .route("/api/fulfilments", get(crate::fulfilment::list))
         .route("/checkout/callback", post(crate::callback::callback))
         .route("/api", axum::routing::any(api_not_found))
         .route("/api/{*rest}", axum::routing::any(api_not_found))

@@ -1,11 +1,22 @@
 //! `POST /api/webhooks/razorpay`: signature-checked webhook intake;
 //! `GET /api/webhooks`: what was recorded (operator only).
 //!
-//! An event is de-duplicated on what its signed body says: the event name,
-//! its entity's id and its `created_at` (the unsigned `X-Razorpay-Event-Id`
-//! header is not trusted). An event without `created_at`, created more than
-//! [`MAX_AGE_SECS`] ago or more than [`MAX_SKEW_SECS`] in the future is
-//! refused: a replay of an old, signed event changes nothing.
+//! The signature (`X-Razorpay-Signature`, hex HMAC-SHA256) is checked over
+//! the raw body bytes, against the current secret and, during a rotation,
+//! the previous one until its end ([`accepted_secrets`]).
+//!
+//! A delivery is de-duplicated on its `X-Razorpay-Event-Id` (Razorpay's
+//! rule: a redelivery carries the same id) and on what its signed body
+//! says: the event name, its entity's id and its `created_at` (the id
+//! header is not signed, so a replayed body with a made-up id is caught
+//! too). An event without `created_at`, created more than [`MAX_AGE_SECS`]
+//! ago or more than [`MAX_SKEW_SECS`] in the future is refused: a replay of
+//! an old, signed event changes nothing.
+//!
+//! `order.paid` and `payment.captured` fulfil the order (see
+//! [`crate::fulfilment`]) before the event is recorded: an event whose
+//! processing failed is answered with an error and not recorded, so its
+//! redelivery is processed.
 
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
@@ -21,6 +32,7 @@ use crate::state::AppState;
 
 /// The events recorded; others are acknowledged and ignored.
 pub const RECORDED: &[&str] = &[
+    "order.paid",
     "payment.captured",
     "payment.authorized",
     "token.confirmed",
@@ -70,20 +82,39 @@ fn entity_id(event: &Value) -> Option<String> {
         .map(str::to_string)
 }
 
-/// Verifies `X-Razorpay-Signature` (hex HMAC-SHA256 of the raw body) and records the event.
+/// The secrets a webhook may be signed with at `now`: the current one and,
+/// until its end, a rotation's previous one.
+pub fn accepted_secrets(state: &AppState, now: i64) -> Vec<&str> {
+    let mut secrets: Vec<&str> = state.webhook_secret.as_deref().into_iter().collect();
+    if let Some((previous, until)) = &state.webhook_secret_previous {
+        if now < *until {
+            secrets.push(previous);
+        }
+    }
+    secrets
+}
+
+/// Verifies `X-Razorpay-Signature` (hex HMAC-SHA256 of the raw body),
+/// de-duplicates, fulfils (`order.paid`, `payment.captured`) and records the event.
 pub async fn receive(
     State(state): State<AppState>,
     headers: HeaderMap,
     RawBody(body): RawBody,
 ) -> Result<Response, ApiError> {
-    let Some(secret) = state.webhook_secret.clone() else {
+    let now = now_secs();
+    let secrets = accepted_secrets(&state, now);
+    if secrets.is_empty() {
         return Err(refused("Webhooks are not configured on this server."));
-    };
+    }
     let signature = headers
         .get("x-razorpay-signature")
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default();
-    if signature.is_empty() || !verify_hex(&secret, &body, signature) {
+    // Every accepted secret is tried (no early exit), each in constant time.
+    let valid = secrets
+        .iter()
+        .fold(false, |ok, secret| verify_hex(secret, &body, signature) | ok);
+    if signature.is_empty() || !valid {
         return Err(refused("The webhook signature is invalid."));
     }
     let event: Value = serde_json::from_slice(&body)
@@ -100,7 +131,6 @@ pub async fn receive(
     let Some(created_at) = event.get("created_at").and_then(Value::as_i64) else {
         return Err(refused_for("The webhook has no created_at.", "webhook_too_old"));
     };
-    let now = now_secs();
     if now - created_at > MAX_AGE_SECS || created_at - now > MAX_SKEW_SECS {
         return Err(refused_for(
             "The webhook's created_at is outside the accepted window.",
@@ -108,15 +138,30 @@ pub async fn receive(
         ));
     }
     let key = dedupe_key(&name, entity.as_deref(), created_at);
+    let delivery = headers
+        .get("x-razorpay-event-id")
+        .and_then(|v| v.to_str().ok())
+        .map(str::trim)
+        .filter(|id| !id.is_empty() && id.len() <= 64)
+        .map(str::to_string);
+    if state.store.webhook_seen(&key, delivery.as_deref()).await? {
+        return Ok(Json(json!({ "status": "duplicate" })).into_response());
+    }
+    // Process first (the claim makes it happen once even when two
+    // deliveries race here), record after: a failure is redelivered.
+    let outcome = crate::fulfilment::from_webhook(&state, &event).await?;
     let payload = String::from_utf8_lossy(&body).into_owned();
-    // A redelivered or replayed event (same signed name, entity and
-    // created_at) is recorded once; `event_id` holds that key.
     let inserted = state
         .store
-        .record_webhook(&key, &name, entity.as_deref(), created_at, &payload)
+        .record_webhook(&key, delivery.as_deref(), &name, entity.as_deref(), created_at, &payload)
         .await?;
     let status = if inserted { "recorded" } else { "duplicate" };
-    Ok(Json(json!({ "status": status })).into_response())
+    let fulfilment = match outcome {
+        crate::fulfilment::Outcome::Fulfilled => "fulfilled",
+        crate::fulfilment::Outcome::AlreadyFulfilled => "already_fulfilled",
+        crate::fulfilment::Outcome::NotPaid(_) => "none",
+    };
+    Ok(Json(json!({ "status": status, "fulfilment": fulfilment })).into_response())
 }
 
 /// `GET /api/webhooks`: `{ entity: "collection", count, items: [{ event, entity_id, created_at }] }`:

@@ -27,6 +27,7 @@ impl Sandbox {
             key_secret: &self.key_secret,
             key_id: &self.key_id,
             base_url: &self.base_url,
+            late_auth_ms: self.late_auth_ms,
         }
     }
 

@@ -140,6 +140,9 @@ pub async fn show(State(sb): State<Sandbox>, Path(id): Path<String>, Query(q): Q
         Some(cards::Behaviour::MandateRejected) => {
             "<p class=\"note\">Test card: the mandate (token) will be rejected.</p>\n"
         }
+        Some(cards::Behaviour::LateAuthorization) => {
+            "<p class=\"note\">Test card: the bank will not answer now; the authorisation arrives late.</p>\n"
+        }
         _ => "",
     };
     let body = format!(

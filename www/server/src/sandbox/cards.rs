@@ -18,6 +18,11 @@ pub enum Behaviour {
     AuthenticationFails,
     /// Payment succeeds, but the recurring mandate (token) is rejected.
     MandateRejected,
+    /// Late authorisation: the bank does not answer when the shopper
+    /// authenticates (the callback carries an error, the payment stays
+    /// `created` or times out to `failed`); its authorisation arrives
+    /// `SANDBOX_LATE_AUTH_MS` later, and the payment is captured then.
+    LateAuthorization,
 }
 
 /// The failure-scenario cards (Luhn-valid; any expiry in the future, any CVV).
@@ -26,6 +31,7 @@ pub const FAILURE_CARDS: &[(&str, Behaviour)] = &[
     ("4000000000009995", Behaviour::InsufficientFunds),
     ("4000000000003220", Behaviour::AuthenticationFails),
     ("4000000000000127", Behaviour::MandateRejected),
+    ("4000000000000515", Behaviour::LateAuthorization),
 ];
 
 /// The behaviour of a (digits-only) card number.

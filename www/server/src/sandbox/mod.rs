@@ -44,6 +44,10 @@ pub const DEFAULT_ACCOUNT_ID: &str = "acc_SandboxAcct001";
 /// and its bank page and OTP refuse it.
 pub const PAYMENT_EXPIRY_SECS: i64 = 15 * 60;
 
+/// Default of [`Sandbox::late_auth_ms`] (`SANDBOX_LATE_AUTH_MS`): the
+/// late-authorisation card's bank answers 30 s after the shopper's Approve.
+pub const LATE_AUTH_MS: i64 = 30_000;
+
 /// Shared sandbox state.
 #[derive(Clone)]
 pub struct Sandbox {
@@ -59,6 +63,9 @@ pub struct Sandbox {
     pub webhooks: webhooks::Sender,
     /// Seconds a payment may stay `created` before it fails.
     pub payment_expiry_secs: i64,
+    /// Milliseconds between the shopper's authentication and a
+    /// late-authorisation card's authorisation.
+    pub late_auth_ms: i64,
 }
 
 /// The partner sub-merchant of a request (`X-Razorpay-Account`), if any.
@@ -81,7 +88,14 @@ impl Sandbox {
             base_url: base_url.trim_end_matches('/').to_string(),
             webhooks,
             payment_expiry_secs: PAYMENT_EXPIRY_SECS,
+            late_auth_ms: LATE_AUTH_MS,
         })
+    }
+
+    /// The same sandbox with another delay for late authorisations.
+    pub fn with_late_auth(mut self, ms: i64) -> Sandbox {
+        self.late_auth_ms = ms;
+        self
     }
 
     /// The same sandbox with another expiry window for `created` payments.
@@ -127,15 +141,41 @@ impl Sandbox {
     }
 
     /// Fails the payments whose window has passed (see
-    /// [`payments::expire_due`]) and sends their webhooks.
+    /// [`payments::expire_due`]), then authorises the late authorisations
+    /// that are due ([`payments::late_authorize_due`]), and sends their
+    /// webhooks.
     pub async fn expire_due(&self) -> Result<(), ApiError> {
         let window = self.payment_expiry_secs;
+        let me = self.clone();
         let events = self
             .db
-            .call(move |conn| payments::expire_due(conn, crate::db::now_secs(), window))
+            .call(move |conn| {
+                let mut events = payments::expire_due(conn, crate::db::now_secs(), window)?;
+                events.extend(payments::late_authorize_due(conn, &me.ctx(), crate::db::now_ms() as i64)?);
+                Ok(events)
+            })
             .await?;
         self.webhooks.send(events);
         Ok(())
+    }
+
+    /// Runs [`Sandbox::expire_due`] in the background (every 250 ms, or a
+    /// quarter of the late-authorisation delay when shorter), so a payment
+    /// times out and a late authorisation arrives even when nobody asks
+    /// the gateway, until `stop` turns true.
+    pub fn spawn_clock(self, mut stop: tokio::sync::watch::Receiver<bool>) -> tokio::task::JoinHandle<()> {
+        let tick = std::time::Duration::from_millis((self.late_auth_ms / 4).clamp(20, 250) as u64);
+        tokio::spawn(async move {
+            loop {
+                tokio::select! {
+                    _ = stop.wait_for(|s| *s) => return,
+                    _ = tokio::time::sleep(tick) => {}
+                }
+                if let Err(e) = self.expire_due().await {
+                    eprintln!("sandbox: clock: {}", e.description);
+                }
+            }
+        })
     }
 }
 
@@ -254,7 +294,8 @@ pub fn end_of_month(year: u32, month: u32) -> i64 {
     days_from_civil(i64::from(y), i64::from(m), 1) * 86_400 - 1
 }
 
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+/// Days since 1970-01-01 of a civil date (UTC).
+pub fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
     let y = if m <= 2 { y - 1 } else { y };
     let era = y.div_euclid(400);
     let yoe = y - era * 400;

@@ -21,6 +21,9 @@ pub struct Ctx<'a> {
     pub key_id: &'a str,
     /// This gateway's base URL.
     pub base_url: &'a str,
+    /// How long after the shopper authenticated a late-authorisation
+    /// card's authorisation arrives (milliseconds).
+    pub late_auth_ms: i64,
 }
 
 /// What a transition answers: the body (or the gateway error), the events to
@@ -276,6 +279,14 @@ fn fail_entity(payment: &mut Value, err: &ApiError) {
 fn pending(conn: &Connection, payment_id: &str) -> Result<(Value, Value), ApiError> {
     let (payment, internal) = db::payment(conn, payment_id)?.ok_or_else(|| no_such_id("id"))?;
     match s(&payment, "status") {
+        "created" if internal.get("late_auth_at").is_some() => Err(payment_error(
+            "Your bank is processing this payment; it cannot be authenticated again.",
+            "business",
+            "payment_authentication",
+            "payment_already_processed",
+            payment_id,
+            s(&payment, "order_id"),
+        )),
         "created" => Ok((payment, internal)),
         "failed" if s(&payment, "error_reason") == TIMED_OUT => Err(payment_error(
             "This payment has expired: it was not authenticated in time. Create a new one.",
@@ -367,11 +378,73 @@ pub fn authenticate(
             s(&payment, "order_id"),
         );
         fail(&tx, payment, internal, err)?
+    } else if internal.get("behaviour") == Some(&json!(Behaviour::LateAuthorization)) {
+        bank_silent(&tx, ctx, payment, internal)?
     } else {
         capture(&tx, ctx, payment, internal)?
     };
     tx.commit()?;
     Ok(answer)
+}
+
+/// The `error_reason` the shopper's return gets when the bank did not answer.
+pub const BANK_SILENT: &str = "bank_technical_error";
+
+/// A late-authorisation card: the bank does not answer now. The payment
+/// stays `created` (it can time out to `failed` like any other) with the
+/// time its authorisation will arrive ([`late_authorize_due`]); the
+/// shopper's return carries an error and no signature.
+fn bank_silent(conn: &Connection, ctx: &Ctx, payment: Value, mut internal: Value) -> Result<Answer, ApiError> {
+    let payment_id = s(&payment, "id").to_string();
+    internal["late_auth_at"] = json!(crate::db::now_ms() as i64 + ctx.late_auth_ms);
+    db::put_payment(conn, &payment, &internal)?;
+    let err = payment_error(
+        "Your bank has not confirmed the payment yet. If money was debited, it will be confirmed or refunded.",
+        "bank",
+        "payment_authorization",
+        BANK_SILENT,
+        &payment_id,
+        s(&payment, "order_id"),
+    );
+    Ok(Answer {
+        body: Err(err),
+        events: vec![],
+        callback_url: internal.get("callback_url").and_then(Value::as_str).map(str::to_string),
+    })
+}
+
+/// Authorises (and captures) every late-authorisation payment whose bank
+/// answer is due at `now_ms`: from `created`, or from `failed` when the
+/// expiry window failed it first (Razorpay moves late-authorised payments
+/// from failed to authorized). The payment says `late_authorized: true`;
+/// answers the events to send (`payment.authorized`, `payment.captured`,
+/// `order.paid`, …).
+pub fn late_authorize_due(conn: &mut Connection, ctx: &Ctx, now_ms: i64) -> Result<Vec<Event>, ApiError> {
+    let tx = conn.transaction()?;
+    let due: Vec<String> = {
+        let mut stmt = tx.prepare(
+            "SELECT id FROM payments WHERE json_extract(internal, '$.late_auth_at') <= ?1
+               AND json_extract(data, '$.status') IN ('created', 'failed')",
+        )?;
+        let rows = stmt.query_map([now_ms], |r| r.get::<_, String>(0))?;
+        rows.collect::<Result<_, _>>()?
+    };
+    let mut events = Vec::new();
+    for id in due {
+        let Some((mut payment, mut internal)) = db::payment(&tx, &id)? else {
+            continue;
+        };
+        if let Some(m) = internal.as_object_mut() {
+            m.remove("late_auth_at");
+        }
+        for key in ["error_code", "error_description", "error_source", "error_step", "error_reason"] {
+            set(&mut payment, key, Value::Null);
+        }
+        set(&mut payment, "late_authorized", json!(true));
+        events.extend(capture(&tx, ctx, payment, internal)?.events);
+    }
+    tx.commit()?;
+    Ok(events)
 }
 
 /// The shopper pressed Decline on the bank page.
@@ -510,9 +583,6 @@ fn capture(
         "payment",
         with_card(&payment, &internal),
     ));
-    if let (Some(name), Some(t)) = (token_event, &token) {
-        events.push(Event::new(name, &account_id, "token", t.clone()));
-    }
 
     if let Some((mut order, order_internal)) = db::order(conn, &order_id)? {
         let order_amount = order
@@ -523,6 +593,16 @@ fn capture(
         set(&mut order, "amount_paid", json!(order_amount));
         set(&mut order, "amount_due", json!(0));
         db::put_order(conn, &order, &order_internal)?;
+        // Razorpay's `order.paid`: sent beside `payment.captured` once the
+        // order is paid, with both entities.
+        events.push(Event::order_paid(
+            &account_id,
+            with_card(&payment, &internal),
+            order,
+        ));
+    }
+    if let (Some(name), Some(t)) = (token_event, &token) {
+        events.push(Event::new(name, &account_id, "token", t.clone()));
     }
     let body = json!({
         "razorpay_payment_id": payment_id,
