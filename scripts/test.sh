@@ -29,7 +29,7 @@ echo "== clippy, warnings denied (the crate denies unwrap, expect, panic and ind
 cargo clippy --workspace --all-targets --quiet -- -D warnings
 cargo clippy --target wasm32-unknown-unknown --lib --tests --quiet -- -D warnings
 # The card entry's configuration: the main crate without `checkout`, and crates/card-wasm.
-cargo clippy --target wasm32-unknown-unknown -p razorpay-checkout-wasm --no-default-features --lib --quiet -- -D warnings
+cargo clippy --target wasm32-unknown-unknown -p razorpay-checkout-wasm --no-default-features --features edge --lib --quiet -- -D warnings
 cargo clippy --target wasm32-unknown-unknown -p razorpay-checkout-wasm-card --quiet -- -D warnings
 
 echo "== wasm exports in headless Chromium (wasm-pack test)"
