@@ -31,6 +31,8 @@ cargo clippy --target wasm32-unknown-unknown --lib --tests --quiet -- -D warning
 # The card entry's configuration: the main crate without `checkout`, and crates/card-wasm.
 cargo clippy --target wasm32-unknown-unknown -p razorpay-checkout-wasm --no-default-features --features edge --lib --quiet -- -D warnings
 cargo clippy --target wasm32-unknown-unknown -p razorpay-checkout-wasm-card --quiet -- -D warnings
+# The server kit (crates/server-wasm: the checkout core without the browser edge).
+cargo clippy --target wasm32-unknown-unknown -p razorpay-checkout-wasm-server --quiet -- -D warnings
 
 echo "== wasm exports in headless Chromium (wasm-pack test)"
 # The checkout tests post to a stand-in merchant backend on 127.0.0.1:18455.
