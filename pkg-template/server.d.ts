@@ -136,6 +136,13 @@ export type Prepared = { ok: true; order: GatewayOrder } | ErrorAnswer;
 export declare function prepareOrder(body: RequestBody, options: PrepareOptions): Prepared;
 /** Holds an order `prepareOrder` built to a price you looked up yourself (`null`: no such cart). */
 export declare function applyPrice(order: GatewayOrder, price: Price | null): Prepared;
+/**
+ * What to store beside an order's `Idempotency-Key` and `receipt` to tell a
+ * retry of the same order from another: hex SHA-256 of the order without
+ * `ip`, `callback_url` and the CVV, with only the card's last 4 digits (never
+ * a hash of the full card data, which could be brute-forced).
+ */
+export declare function orderFingerprint(order: GatewayOrder): string;
 /** The body's `receipt` (your cart id), or `null`. */
 export declare function receiptOf(body: RequestBody): string | null;
 
@@ -256,3 +263,115 @@ export declare function fulfilment(order: JsonObject, payment: JsonObject): Fulf
 
 /** An error answer in the shape the page reads. */
 export declare function errorAnswer(status: number, fields: ErrorFields): ErrorAnswer;
+
+/** What is stored for an earlier attempt under its `Idempotency-Key` or `receipt`. */
+export interface Attempt {
+  /** The checkout session that made it. */
+  owner: string;
+  /** `orderFingerprint` of its order. */
+  print: string;
+  /** No answer yet: in flight, or lost (ask the gateway before paying again). */
+  pending: boolean;
+  /** The gateway's HTTP status and body, once answered. */
+  status?: number;
+  body?: JsonValue;
+  /** The payment and order it started. */
+  paymentId?: string | null;
+  orderId?: string | null;
+}
+
+/** What to do with an attempt (see docs/backend-contract.md, "De-duplication"). */
+export type Admission =
+  | { ok: true; action: "send" | "replay_key" | "replay_receipt" }
+  | { ok: true; action: "check"; paymentId: string }
+  | ErrorAnswer;
+
+/**
+ * Whether an attempt may move money: from what you stored for its key and its
+ * receipt. On `check`, fetch that payment's status and ask again with it.
+ */
+export declare function admitAttempt(input: {
+  byKey?: Attempt | null;
+  byReceipt?: Attempt | null;
+  print: string;
+  owner: string;
+  paymentStatus?: string;
+}): Admission;
+
+/** The payment and order an order answer (or its error's metadata) names. */
+export declare function idsOf(body: JsonValue): { paymentId: string | null; orderId: string | null };
+
+/** A gateway answer: status and JSON body (`unknown` when the answer was lost). */
+export interface GatewayAnswer {
+  ok: boolean;
+  status: number;
+  body: JsonValue & object;
+  unknown?: boolean;
+}
+
+/** `(method, path or absolute URL, body?) → answer`, with your key. */
+export interface GatewayClient {
+  (method: "GET" | "POST" | "PATCH" | "PUT" | "DELETE", pathOrUrl: string, body?: JsonValue): Promise<GatewayAnswer>;
+  readonly baseUrl: string;
+}
+
+export declare function gatewayClient(options: {
+  /** Default `https://api.razorpay.com`. */
+  baseUrl?: string;
+  keyId: string;
+  keySecret: string;
+  /** Partner Auth: sent as `X-Razorpay-Account`. */
+  accountId?: string;
+  /** Default 30000. */
+  timeoutMs?: number;
+  fetch?: typeof globalThis.fetch;
+}): GatewayClient;
+
+/** Where the backend keeps its rows: `key`, `receipt`, `payment`, `event`, `fulfilment`. `putIfAbsent` must be atomic. */
+export interface CheckoutStore {
+  get(table: string, id: string): JsonValue | object | undefined | Promise<JsonValue | object | undefined>;
+  put(table: string, id: string, value: object): void | Promise<void>;
+  putIfAbsent(table: string, id: string, value: object): boolean | Promise<boolean>;
+}
+
+/** A store in this process's memory: one process only (a demo, a test). */
+export declare function memoryStore(): CheckoutStore;
+
+/** An answer to send: `res.status(a.status).json(a.body)` (`location` for the callback's 303). */
+export type BackendAnswer = GatewayAnswer | ErrorAnswer | { ok: true; status: number; body: JsonValue; replayed?: boolean; location?: string };
+
+/** The contract's requests, each one call; your framework only routes and passes what only it knows. */
+export interface Backend {
+  /** `POST /api/checkout`. `owner`: this browser's checkout session id. */
+  checkout(request: {
+    body: RequestBody;
+    idempotencyKey: string | string[] | undefined | null;
+    ip: string;
+    callbackUrl: string;
+    customerId?: string | null;
+    owner: string;
+    price?: PrepareOptions["price"];
+  }): Promise<BackendAnswer>;
+  /** `POST /api/checkout/otp/{generate,submit,resend}`. */
+  otp(action: "generate" | "submit" | "resend" | (string & {}), request: { body: RequestBody | undefined; owner: string }): Promise<BackendAnswer>;
+  /** `POST /api/verify`. */
+  verify(request: { body: RequestBody | undefined }): Promise<BackendAnswer>;
+  /** `POST /checkout/callback`: answer `303` to `location`. */
+  callback(request: { body: string | Uint8Array | undefined }): Promise<{ ok: true; status: 303; location: string; body: null }>;
+  /** `GET /api/checkout/result?payment_id&order_id`. */
+  result(request: { paymentId: unknown; orderId?: unknown; owner: string }): Promise<BackendAnswer>;
+  /** `GET /api/payments/{id}`. */
+  payment(request: { paymentId: unknown; owner: string }): Promise<BackendAnswer>;
+  /** `POST /api/webhooks/razorpay` (the raw body). */
+  webhook(request: { rawBody: string | Uint8Array; signature: string | string[] | undefined | null; eventId?: string | string[] | null }): Promise<BackendAnswer>;
+}
+
+export declare function createBackend(options: {
+  gateway: GatewayClient;
+  keySecret: string;
+  /** The current secret first; during a rotation the old one with its `until`. */
+  webhookSecrets?: WebhookSecret | readonly (WebhookSecret | { secret?: string; until?: number | Date })[];
+  store?: CheckoutStore;
+  /** Ship the goods: called once per merchant order (receipt). */
+  onFulfil?: (claim: Fulfilment) => void | Promise<void>;
+}): Backend;

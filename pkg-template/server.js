@@ -17,12 +17,12 @@ function load() {
 
 const encoder = new TextEncoder();
 /** A body as bytes: a string, a Buffer/Uint8Array, or (already parsed) a JSON value. */
-function bytes(body, what) {
+function bytes(body) {
   if (typeof body === 'string') return encoder.encode(body);
   if (body instanceof Uint8Array) return body;
   if (body instanceof ArrayBuffer) return new Uint8Array(body);
-  if (body !== undefined) return encoder.encode(JSON.stringify(body) ?? '');
-  throw new TypeError(`${what}: the request body is required (the raw bytes, a string or the parsed JSON)`);
+  // No body at all (a framework that parsed nothing) is an empty one: the answer says so.
+  return encoder.encode(body === undefined ? '' : JSON.stringify(body) ?? '');
 }
 
 const parse = (text) => JSON.parse(text);
@@ -44,10 +44,10 @@ export function prepareOrder(body, options) {
   const { price, ...rest } = options ?? {};
   const opts = { ...rest, now: rest.now ?? Date.now() };
   if (typeof price !== 'function') {
-    return parse(kit.prepareOrder(bytes(body, 'prepareOrder'), JSON.stringify({ ...opts, price: price ?? null })));
+    return parse(kit.prepareOrder(bytes(body), JSON.stringify({ ...opts, price: price ?? null })));
   }
   // Validated first (the shopper's mistakes before the cart's), then priced.
-  const built = parse(kit.prepareOrder(bytes(body, 'prepareOrder'), JSON.stringify(opts)));
+  const built = parse(kit.prepareOrder(bytes(body), JSON.stringify(opts)));
   if (!built.ok) return built;
   const receipt = typeof built.order.receipt === 'string' ? built.order.receipt : null;
   return applyPrice(built.order, receipt === null ? null : price(receipt) ?? null);
@@ -58,14 +58,19 @@ export function applyPrice(order, price) {
   return parse(kit.applyPrice(JSON.stringify(order), JSON.stringify(price ?? null)));
 }
 
+export function orderFingerprint(order) {
+  load();
+  return parse(kit.orderFingerprint(JSON.stringify(order ?? null)));
+}
+
 export function receiptOf(body) {
   load();
-  return parse(kit.receiptOf(bytes(body, 'receiptOf')));
+  return parse(kit.receiptOf(bytes(body)));
 }
 
 export function otpRelay(action, body, options) {
   load();
-  return parse(kit.otpRelay(String(action), bytes(body, 'otpRelay'), String(options?.gatewayUrl ?? '')));
+  return parse(kit.otpRelay(String(action), bytes(body), String(options?.gatewayUrl ?? '')));
 }
 
 export function verifyPaymentSignature(fields, keySecret) {
@@ -80,12 +85,12 @@ export function verifyWebhook(rawBody, signature, secrets, options) {
     throw new TypeError('verifyWebhook: pass the raw body (a Buffer or string), never the parsed JSON: the signature is over the bytes');
   }
   const list = (Array.isArray(secrets) ? secrets : [secrets])
-    .filter((s) => s !== undefined && s !== null && s !== '')
+    .filter((s) => (typeof s === 'string' ? s !== '' : typeof s?.secret === 'string' && s.secret !== ''))
     .map((s) => (typeof s === 'string' ? { secret: s } : { secret: s.secret, until: s.until instanceof Date ? Math.floor(s.until.getTime() / 1000) : s.until }));
   const sig = header(signature);
   const id = header(options?.eventId);
   const now = options?.now ?? Math.floor(Date.now() / 1000);
-  return parse(kit.verifyWebhook(bytes(rawBody, 'verifyWebhook'), typeof sig === 'string' ? sig : undefined,
+  return parse(kit.verifyWebhook(bytes(rawBody), typeof sig === 'string' ? sig : undefined,
     typeof id === 'string' ? id : undefined, JSON.stringify(list), now));
 }
 
@@ -113,4 +118,172 @@ export function paymentVerdict(payment, options) {
 export function fulfilment(order, payment) {
   load();
   return parse(kit.fulfilment(JSON.stringify(order ?? null), JSON.stringify(payment ?? null)));
+}
+
+export function admitAttempt(input) {
+  load();
+  return parse(kit.admitAttempt(JSON.stringify(input ?? {})));
+}
+
+export function idsOf(body) {
+  load();
+  return parse(kit.idsOf(JSON.stringify(body ?? null)));
+}
+
+// ------------------------------------------------------------------ the backend
+// The calls in an order, over a store: what docs/backend-contract.md asks of a
+// backend, each decision taken by the functions above (the Rust core).
+
+/**
+ * A client of the gateway's REST API (Basic auth with your key): `(method,
+ * pathOrUrl, body?) → { status, body }`. A network failure or timeout is a
+ * 502/504 `GATEWAY_ERROR` answer with `unknown: true`: the gateway may have
+ * done the work.
+ */
+export function gatewayClient({ baseUrl = 'https://api.razorpay.com', keyId, keySecret, accountId, timeoutMs = 30000, fetch: fetchImpl = globalThis.fetch } = {}) {
+  if (!keyId || !keySecret) throw new TypeError('gatewayClient: keyId and keySecret are required');
+  const base = String(baseUrl).replace(/\/+$/, '');
+  const headers = { authorization: `Basic ${Buffer.from(`${keyId}:${keySecret}`).toString('base64')}`, 'content-type': 'application/json' };
+  if (accountId) headers['x-razorpay-account'] = accountId;
+  const call = async (method, pathOrUrl, body) => {
+    const url = /^https?:\/\//i.test(pathOrUrl) ? pathOrUrl : `${base}${pathOrUrl}`;
+    let response;
+    try {
+      response = await fetchImpl(url, { method, headers, body: body == null ? undefined : JSON.stringify(body), redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) });
+    } catch (e) {
+      const timeout = e?.name === 'TimeoutError';
+      return { ...errorAnswer(timeout ? 504 : 502, { code: 'GATEWAY_ERROR', description: timeout ? 'The payment gateway did not answer in time.' : 'The payment gateway could not be reached.', reason: timeout ? 'gateway_timeout' : 'gateway_unreachable' }), unknown: true };
+    }
+    const text = await response.text().catch(() => null);
+    try {
+      return { ok: response.status < 300, status: response.status, body: text ? JSON.parse(text) : {} };
+    } catch {
+      return { ...errorAnswer(502, { code: 'GATEWAY_ERROR', description: 'The payment gateway answered with something that is not JSON.', reason: 'gateway_invalid_response' }), unknown: response.status < 300 };
+    }
+  };
+  call.baseUrl = base;
+  return call;
+}
+
+/** A store in this process's memory: for one process (a demo, a test). Use your database's for anything else. */
+export function memoryStore() {
+  const tables = new Map();
+  const table = (name) => tables.get(name) ?? tables.set(name, new Map()).get(name);
+  return {
+    get: (name, id) => table(name).get(id),
+    put: (name, id, value) => { table(name).set(id, value); },
+    putIfAbsent: (name, id, value) => (table(name).has(id) ? false : (table(name).set(id, value), true)),
+  };
+}
+
+const ok = (body) => ({ ok: true, status: 200, body });
+
+export function createBackend({ gateway, keySecret, webhookSecrets = [], store = memoryStore(), onFulfil = () => {} } = {}) {
+  if (typeof gateway !== 'function' || !gateway.baseUrl) throw new TypeError('createBackend: gateway must be a gatewayClient()');
+  if (!keySecret) throw new TypeError('createBackend: keySecret is required');
+  const notFound = (field) => errorAnswer(404, { description: 'The id provided does not exist', field, reason: 'payment_not_found' });
+  const mine = async (paymentId, owner) => {
+    const row = typeof paymentId === 'string' && owner ? await store.get('payment', paymentId) : undefined;
+    return row?.owner === owner ? row : undefined;
+  };
+  // Fulfils once per merchant order (receipt): whoever claims first ships.
+  const claim = async (order, payment) => {
+    const c = fulfilment(order, payment);
+    if (c && await store.putIfAbsent('fulfilment', c.receipt ?? c.order_id, c)) await onFulfil(c);
+    return c;
+  };
+  const verified = async (fields) => {
+    const row = typeof fields?.razorpay_payment_id === 'string' ? await store.get('payment', fields.razorpay_payment_id) : undefined;
+    if (!row || !verifyPaymentSignature({ ...fields, razorpay_order_id: row.orderId }, keySecret)) return false;
+    await store.put('payment', fields.razorpay_payment_id, { ...row, verified: true });
+    // The callback may come before the webhook: fulfil from a fetch (a failure here leaves it to the webhook).
+    const [payment, order] = await Promise.all([gateway('GET', `/v1/payments/${fields.razorpay_payment_id}`), gateway('GET', `/v1/orders/${row.orderId}`)]);
+    if (payment.status === 200 && order.status === 200) await claim(order.body, payment.body);
+    return true;
+  };
+  return {
+    async checkout({ body, idempotencyKey: header, ip, callbackUrl, customerId, owner, price }) {
+      const key = idempotencyKey(header);
+      if (!key.ok) return key;
+      const prepared = prepareOrder(body, { ip, callbackUrl, customerId, price });
+      if (!prepared.ok) return prepared;
+      const { order } = prepared, print = orderFingerprint(order), receipt = order.receipt ?? `key:${key.key}`;
+      const byKey = await store.get('key', key.key), byReceipt = await store.get('receipt', receipt);
+      let d = admitAttempt({ byKey, byReceipt, print, owner });
+      if (d.ok && d.action === 'check') {
+        const earlier = await gateway('GET', `/v1/payments/${d.paymentId}`);
+        if (earlier.status !== 200) return earlier;
+        d = admitAttempt({ byKey, byReceipt, print, owner, paymentStatus: earlier.body.status });
+      }
+      if (!d.ok) return d;
+      if (d.action === 'replay_key') return { ok: byKey.status < 300, status: byKey.status, body: byKey.body, replayed: true };
+      if (d.action === 'replay_receipt') {
+        await store.put('key', key.key, byReceipt);
+        return { ok: byReceipt.status < 300, status: byReceipt.status, body: byReceipt.body, replayed: true };
+      }
+      const pending = { owner, print, pending: true };
+      if (!(await store.putIfAbsent('key', key.key, pending))) return admitAttempt({ byKey: pending, print, owner });
+      if (!byReceipt && !(await store.putIfAbsent('receipt', receipt, pending))) return admitAttempt({ byReceipt: pending, print, owner });
+      if (byReceipt) await store.put('receipt', receipt, pending);
+      const answer = await gateway('POST', '/v1/orders', order);
+      // A lost answer stays pending (never sent again blindly): see the contract's "unknown".
+      if (answer.unknown) return answer;
+      const { paymentId, orderId } = idsOf(answer.body);
+      const done = { owner, print, pending: false, status: answer.status, body: answer.body, paymentId, orderId };
+      await store.put('key', key.key, done);
+      await store.put('receipt', receipt, done);
+      if (paymentId) await store.put('payment', paymentId, { owner, orderId, receipt: order.receipt ?? null, verified: false });
+      return answer;
+    },
+    async otp(action, { body, owner }) {
+      const r = otpRelay(action, body ?? '', { gatewayUrl: gateway.baseUrl });
+      if (!r.ok) return r;
+      if (!(await mine(r.relay.paymentId, owner))) return notFound('url');
+      return gateway(r.relay.method, r.relay.url, r.relay.body ?? undefined);
+    },
+    async verify({ body }) {
+      let fields = body;
+      if (typeof body === 'string' || body instanceof Uint8Array) {
+        try { fields = JSON.parse(typeof body === 'string' ? body : new TextDecoder().decode(body)); } catch { fields = null; }
+      }
+      if (fields === null || typeof fields !== 'object') return errorAnswer(400, { description: 'The request body must be a JSON object.' });
+      for (const k of ['razorpay_order_id', 'razorpay_payment_id', 'razorpay_signature']) {
+        if (typeof fields[k] !== 'string' || fields[k] === '') return errorAnswer(400, { description: `The ${k} field is required.`, field: k });
+      }
+      return ok({ signature_valid: await verified(fields) });
+    },
+    async callback({ body }) {
+      const form = readCallback(body ?? '', keySecret);
+      const fields = Object.fromEntries(new URLSearchParams(typeof body === 'string' ? body : new TextDecoder().decode(body ?? new Uint8Array())));
+      if (form.signatureValid) await verified(fields);
+      const q = new URLSearchParams(Object.entries({ payment_id: form.paymentId, order_id: form.orderId }).filter(([, v]) => v));
+      return { ok: true, status: 303, location: `/result.html?${q}`, body: null };
+    },
+    async result({ paymentId, orderId, owner }) {
+      const row = await mine(paymentId, owner);
+      if (!row) return notFound('payment_id');
+      const payment = await gateway('GET', `/v1/payments/${paymentId}`);
+      if (payment.status !== 200) return payment;
+      const shipped = row.receipt ? await store.get('fulfilment', row.receipt) : undefined;
+      return ok(paymentVerdict(payment.body, { orderId: typeof orderId === 'string' ? orderId : null, signatureVerified: row.verified === true, fulfilled: shipped?.payment_id === paymentId }));
+    },
+    async payment({ paymentId, owner }) {
+      return (await mine(paymentId, owner)) ? gateway('GET', `/v1/payments/${paymentId}`) : notFound('payment_id');
+    },
+    async webhook({ rawBody, signature, eventId }) {
+      const v = verifyWebhook(rawBody, signature, webhookSecrets, { eventId });
+      if (!v.ok) return v;
+      const { event, dedupeKey, payload } = v.webhook, ids = [v.webhook.eventId, dedupeKey].filter(Boolean);
+      for (const id of ids) if (await store.get('event', id)) return ok({ status: 'duplicate' });
+      const payment = payload.payload?.payment?.entity, order = payload.payload?.order?.entity;
+      if (event === 'order.paid' && order && payment) await claim(order, payment);
+      if (event === 'payment.captured' && /^order_[A-Za-z0-9]{14}$/.test(payment?.order_id ?? '')) {
+        const fetched = await gateway('GET', `/v1/orders/${payment.order_id}`);
+        if (fetched.status !== 200) return errorAnswer(503, { code: 'GATEWAY_ERROR', description: 'The order could not be fetched: send the event again.', reason: 'gateway_unreachable' });
+        await claim(fetched.body, payment);
+      }
+      for (const id of ids) await store.put('event', id, { event, at: v.webhook.createdAt });
+      return ok({ status: 'recorded' });
+    },
+  };
 }

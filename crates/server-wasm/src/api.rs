@@ -66,6 +66,56 @@ pub fn apply_price(order_json: &str, price: &str) -> String {
     }
 }
 
+/// `orderFingerprint(order)`.
+pub fn order_fingerprint(order_json: &str) -> String {
+    let order: Value = serde_json::from_str(order_json).unwrap_or(Value::Null);
+    text(&json!(order::fingerprint(&order)))
+}
+
+fn earlier(v: Option<&Value>) -> Option<crate::ledger::Earlier> {
+    let v = v.filter(|v| v.is_object())?;
+    let s = |k: &str| v.get(k).and_then(Value::as_str).map(str::to_string);
+    Some(crate::ledger::Earlier {
+        owner: s("owner").unwrap_or_default(),
+        print: s("print").unwrap_or_default(),
+        pending: v.get("pending").and_then(Value::as_bool).unwrap_or(false),
+        status: v.get("status").and_then(Value::as_u64).and_then(|s| u16::try_from(s).ok()),
+        payment_id: s("paymentId"),
+    })
+}
+
+/// `admitAttempt({ byKey, byReceipt, print, owner, paymentStatus? })` →
+/// `{ ok: true, action: "send" | "replay_key" | "replay_receipt" | "check", paymentId? }`
+/// or an answer.
+pub fn admit_attempt(input: &str) -> String {
+    use crate::ledger::{admit, Decision};
+    let v: Value = serde_json::from_str(input).unwrap_or(Value::Null);
+    let s = |k: &str| v.get(k).and_then(Value::as_str).unwrap_or_default().to_string();
+    let (by_key, by_receipt) = (earlier(v.get("byKey")), earlier(v.get("byReceipt")));
+    let status = v.get("paymentStatus").and_then(Value::as_str);
+    match admit(by_key.as_ref(), by_receipt.as_ref(), &s("print"), &s("owner"), status) {
+        Decision::Send => text(&json!({ "ok": true, "action": "send" })),
+        Decision::ReplayKey => text(&json!({ "ok": true, "action": "replay_key" })),
+        Decision::ReplayReceipt => text(&json!({ "ok": true, "action": "replay_receipt" })),
+        Decision::Check(p) => text(&json!({ "ok": true, "action": "check", "paymentId": p })),
+        Decision::Refuse(a) => text(&a.to_json()),
+    }
+}
+
+/// `paymentIdOf(gatewayAnswerBody)`: the payment an order answer started
+/// (`payment_workflow.razorpay_payment_id`, `razorpay_payment_id`, or an
+/// error's `metadata.payment_id`), and its order; `null`s when none.
+pub fn ids_of(body: &str) -> String {
+    let v: Value = serde_json::from_str(body).unwrap_or(Value::Null);
+    let pick = |pointers: &[&str], prefix: &str| {
+        pointers.iter().filter_map(|p| v.pointer(p)).find_map(Value::as_str).filter(|id| crate::otp::is_id(id, prefix)).map(str::to_string)
+    };
+    text(&json!({
+        "paymentId": pick(&["/payment_workflow/razorpay_payment_id", "/razorpay_payment_id", "/error/metadata/payment_id"], "pay"),
+        "orderId": pick(&["/id", "/razorpay_order_id", "/error/metadata/order_id"], "order"),
+    }))
+}
+
 /// `receiptOf(body)`: the order's receipt, or `null`.
 pub fn receipt_of(body: &[u8]) -> String {
     text(&json!(order::receipt_of(body)))
@@ -189,6 +239,15 @@ mod tests {
         assert_eq!((none["body"]["error"]["field"].as_str(), none["body"]["error"]["description"].as_str()), (Some("receipt"), Some("The cart does not exist.")));
         assert_eq!(v(&apply_price(r#"{"amount":100}"#, "null"))["body"]["error"]["description"], "The receipt is required: it names the cart to pay.");
         assert_eq!(v(&payment_verdict(r#"{"status":"failed"}"#, None, false, false))["verdict"], "failed");
+        let a = v(&admit_attempt(r#"{"byReceipt":{"owner":"s","print":"p","status":200,"paymentId":"pay_AAAAAAAAAAAAAA"},"print":"p","owner":"s"}"#));
+        assert_eq!((a["action"].as_str(), a["paymentId"].as_str()), (Some("check"), Some("pay_AAAAAAAAAAAAAA")));
+        assert_eq!(v(&admit_attempt(r#"{"print":"p","owner":"s"}"#))["action"], "send");
+        assert_eq!(v(&admit_attempt(r#"{"byKey":{"owner":"s","print":"q"},"print":"p","owner":"s"}"#))["status"], 422);
+        let ids = v(&ids_of(r#"{"id":"order_AAAAAAAAAAAAAA","payment_workflow":{"razorpay_payment_id":"pay_AAAAAAAAAAAAAA"}}"#));
+        assert_eq!((ids["paymentId"].as_str(), ids["orderId"].as_str()), (Some("pay_AAAAAAAAAAAAAA"), Some("order_AAAAAAAAAAAAAA")));
+        let err = v(&ids_of(r#"{"error":{"metadata":{"payment_id":"pay_AAAAAAAAAAAAAA","order_id":"order_AAAAAAAAAAAAAA"}}}"#));
+        assert_eq!(err["orderId"], "order_AAAAAAAAAAAAAA");
+        assert_eq!(v(&ids_of("{}"))["paymentId"], Value::Null);
         let body = br#"{"event":"order.paid","created_at":100}"#;
         let sig = signature::hmac_hex("s", body);
         let w = v(&verify_webhook(body, Some(&sig), Some("id1"), r#"[{"secret":"s"}]"#, 100.0));

@@ -8,6 +8,7 @@
 //!
 //! - [`answer`]: error answers in the shape the page reads;
 //! - [`api`]: the Node entry's functions, JSON text in and out;
+//! - [`ledger`]: whether an attempt may move money (its key, its receipt);
 //! - [`order`]: the page's `POST /api/checkout` body checked and turned into
 //!   the gateway's `POST /v1/orders` body;
 //! - [`otp`]: the page's OTP relay calls checked and mapped to the gateway
@@ -21,6 +22,7 @@
 
 pub mod answer;
 pub mod api;
+pub mod ledger;
 pub mod order;
 pub mod otp;
 pub mod signature;

@@ -233,6 +233,30 @@ pub fn idempotency_key(header: Option<&str>) -> Result<String, Answer> {
     }
 }
 
+/// The fingerprint of a gateway order to store beside its `Idempotency-Key`
+/// and `receipt`: it tells a retry of the same order from a different one.
+/// Hex SHA-256 of the order without what the server adds (`ip`,
+/// `callback_url`), without the CVV and with only the card number's last 4
+/// digits: a stored hash of the full card data could be brute-forced (PCI
+/// DSS forbids keeping the CVV in any form). As the Rust demo backend's.
+pub fn fingerprint(order: &Value) -> String {
+    use sha2::{Digest, Sha256};
+    let mut o = order.clone();
+    if let Some(p) = o.get_mut("payment").and_then(Value::as_object_mut) {
+        p.remove("ip");
+        p.remove("callback_url");
+        if let Some(card) = p.get_mut("card").and_then(Value::as_object_mut) {
+            card.remove("cvv");
+            if let Some(number) = card.get("number").and_then(Value::as_str) {
+                let digits: Vec<char> = number.chars().filter(char::is_ascii_digit).collect();
+                let last4: String = digits.iter().skip(digits.len().saturating_sub(4)).collect();
+                card.insert("number".into(), Value::String(last4));
+            }
+        }
+    }
+    hex::encode(Sha256::digest(o.to_string().as_bytes()))
+}
+
 /// The order's `receipt`, if the body is an object that has one (to find
 /// the cart before [`prepare`]).
 pub fn receipt_of(body: &[u8]) -> Option<String> {
@@ -358,6 +382,23 @@ mod tests {
         assert_eq!(run(&mandate, &me).unwrap()["token"]["max_amount"], 100_000);
         let no_mandate = Context { price: Some(Price { amount: 100, currency: "INR".into(), mandate: None }), ..me.clone() };
         assert_eq!(run(&mandate, &no_mandate).unwrap_err().body["error"]["field"], "token");
+    }
+
+    #[test]
+    fn the_fingerprint_covers_neither_the_number_nor_the_cvv() {
+        let order = |number: &str, cvv: &str, amount: u32, ip: &str| {
+            json!({ "amount": amount, "currency": "INR", "receipt": "cart_1",
+                "payment": { "ip": ip, "callback_url": "http://x/cb",
+                    "card": { "number": number, "cvv": cvv, "expiry_month": "12", "expiry_year": "30", "name": "A B" } } })
+        };
+        let base = fingerprint(&order("4100280000001007", "837", 100, "1.2.3.4"));
+        assert_eq!(base, fingerprint(&order("4100280000001007", "123", 100, "1.2.3.4")));
+        assert_eq!(base, fingerprint(&order("5500670000001007", "837", 100, "1.2.3.4")));
+        assert_eq!(base, fingerprint(&order("4100280000001007", "837", 100, "5.6.7.8")));
+        assert_ne!(base, fingerprint(&order("4100280000001015", "837", 100, "1.2.3.4")));
+        assert_ne!(base, fingerprint(&order("4100280000001007", "837", 200, "1.2.3.4")));
+        let full = order("4100280000001007", "837", 100, "1.2.3.4");
+        assert_ne!(base, hex::encode(<sha2::Sha256 as sha2::Digest>::digest(full.to_string().as_bytes())));
     }
 
     #[test]

@@ -17,6 +17,12 @@ pub fn apply_price(order: &str, price: &str) -> String {
     api::apply_price(order, price)
 }
 
+/// See [`api::order_fingerprint`].
+#[wasm_bindgen(js_name = orderFingerprint)]
+pub fn order_fingerprint(order: &str) -> String {
+    api::order_fingerprint(order)
+}
+
 /// See [`api::receipt_of`].
 #[wasm_bindgen(js_name = receiptOf)]
 pub fn receipt_of(body: &[u8]) -> String {
@@ -69,4 +75,16 @@ pub fn fulfilment(order: &str, payment: &str) -> String {
 #[wasm_bindgen(js_name = errorAnswer)]
 pub fn error_answer(status: u16, fields: &str) -> String {
     api::error_answer(status, fields)
+}
+
+/// See [`api::admit_attempt`].
+#[wasm_bindgen(js_name = admitAttempt)]
+pub fn admit_attempt(input: &str) -> String {
+    api::admit_attempt(input)
+}
+
+/// See [`api::ids_of`].
+#[wasm_bindgen(js_name = idsOf)]
+pub fn ids_of(body: &str) -> String {
+    api::ids_of(body)
 }
