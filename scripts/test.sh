@@ -50,8 +50,8 @@ cargo build -p razorpay-demo --bins --examples --quiet
 echo "== the npm package as merchants get it (npm pack; attw; tsc --strict; Vite 7 build and dev server, plain ESM page and node, in headless Chromium)"
 node --test --test-concurrency=1 tests/pkg/
 
-echo "== release package, and every demo flow against the backend + sandbox (node --test, Playwright + Chromium)"
-node --test --test-concurrency=1 tests/js/ tests/e2e/
+echo "== release package, the server kit, and every demo flow against the backend + sandbox, and the Express example's (node --test, Playwright + Chromium)"
+node --test --test-concurrency=1 tests/js/ tests/server/ tests/e2e/
 
 echo "== the memory scan can fail: leak.test.mjs on a package built without wiping (feature insecure-no-wipe) must find the card"
 wasm-pack build --release --target web --out-dir build/pkg-no-wipe --out-name razorpay_checkout_wasm --no-opt \
