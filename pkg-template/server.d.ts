@@ -182,8 +182,12 @@ export interface PaymentSignatureFields {
 /** HMAC-SHA256 of `order_id|payment_id` with your key secret, compared in constant time. */
 export declare function verifyPaymentSignature(fields: PaymentSignatureFields, keySecret: string): boolean;
 
-/** A webhook secret; the old one during a rotation with the instant it stops being accepted. */
-export type WebhookSecret = string | { secret: string; until?: number | Date };
+/**
+ * A webhook secret; during a rotation the old one with the instant it stops
+ * being accepted (`until`: a Date, Unix seconds, or text: digits or an ISO
+ * instant). An `until` that cannot be read has already passed.
+ */
+export type WebhookSecret = string | { secret: string; until?: number | Date | string | null };
 
 /** A verified webhook. */
 export interface Webhook {
@@ -370,7 +374,7 @@ export declare function createBackend(options: {
   gateway: GatewayClient;
   keySecret: string;
   /** The current secret first; during a rotation the old one with its `until`. */
-  webhookSecrets?: WebhookSecret | readonly (WebhookSecret | { secret?: string; until?: number | Date })[];
+  webhookSecrets?: WebhookSecret | readonly (WebhookSecret | { secret?: string; until?: number | Date | string | null })[];
   store?: CheckoutStore;
   /** Ship the goods: called once per merchant order (receipt). */
   onFulfil?: (claim: Fulfilment) => void | Promise<void>;

@@ -79,6 +79,19 @@ export function verifyPaymentSignature(fields, keySecret) {
   return kit.verifyPaymentSignature(s(keySecret), s(fields?.razorpay_order_id), s(fields?.razorpay_payment_id), s(fields?.razorpay_signature));
 }
 
+/**
+ * A secret's end as Unix seconds: a Date, seconds, or text (digits, or an ISO
+ * instant such as 2026-12-03T00:00:00Z). Given but unreadable, it has already
+ * ended: an old secret is never accepted for ever by mistake.
+ */
+function untilOf(until) {
+  if (until === undefined || until === null || until === '') return {};
+  const ms = until instanceof Date ? until.getTime()
+    : typeof until === 'number' ? until * 1000
+      : /^\d+$/.test(String(until).trim()) ? Number(String(until).trim()) * 1000 : Date.parse(String(until));
+  return { until: Number.isFinite(ms) ? Math.floor(ms / 1000) : 0 };
+}
+
 export function verifyWebhook(rawBody, signature, secrets, options) {
   load();
   if (typeof rawBody !== 'string' && !(rawBody instanceof Uint8Array)) {
@@ -86,7 +99,7 @@ export function verifyWebhook(rawBody, signature, secrets, options) {
   }
   const list = (Array.isArray(secrets) ? secrets : [secrets])
     .filter((s) => (typeof s === 'string' ? s !== '' : typeof s?.secret === 'string' && s.secret !== ''))
-    .map((s) => (typeof s === 'string' ? { secret: s } : { secret: s.secret, until: s.until instanceof Date ? Math.floor(s.until.getTime() / 1000) : s.until }));
+    .map((s) => (typeof s === 'string' ? { secret: s } : { secret: s.secret, ...untilOf(s.until) }));
   const sig = header(signature);
   const id = header(options?.eventId);
   const now = options?.now ?? Math.floor(Date.now() / 1000);

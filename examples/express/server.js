@@ -12,7 +12,7 @@ const gateway = gatewayClient({ baseUrl: env.RAZORPAY_BASE_URL, keyId: env.RAZOR
 const backend = createBackend({
   gateway,
   keySecret: env.RAZORPAY_KEY_SECRET,
-  webhookSecrets: [env.RAZORPAY_WEBHOOK_SECRET, { secret: env.RAZORPAY_WEBHOOK_SECRET_PREVIOUS, until: Number(env.RAZORPAY_WEBHOOK_SECRET_PREVIOUS_UNTIL) }],
+  webhookSecrets: [env.RAZORPAY_WEBHOOK_SECRET, { secret: env.RAZORPAY_WEBHOOK_SECRET_PREVIOUS, until: env.RAZORPAY_WEBHOOK_SECRET_PREVIOUS_UNTIL }],
   onFulfil: (order) => console.log(`fulfil: ${order.receipt} (${order.order_id}, ${order.payment_id})`), // Ship the goods here.
 });
 const PRODUCTS = { tea_monthly: { name: 'Assam tea, 100 g', amount: 100, currency: 'INR', mandate: { max_amount: 100000, frequency: 'monthly' } } };

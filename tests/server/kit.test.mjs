@@ -157,6 +157,11 @@ test('verifyWebhook: over the raw body, with the old secret accepted until its e
   const reparsed = JSON.stringify(JSON.parse(raw.toString()), null, 1);
   assert.equal(verifyWebhook(reparsed, hmac('new_secret', raw), secrets, { now }).status, 400);
   assert.throws(() => verifyWebhook(JSON.parse(raw.toString()), hmac('new_secret', raw), secrets), /raw body/);
+  // until as text: digits (Unix seconds) or an ISO instant; unreadable: already over.
+  const iso = new Date((now + 60) * 1000).toISOString();
+  for (const [until, ok] of [[String(now + 60), true], [iso, true], [String(now - 1), false], ['soon', false], [Number.NaN, false]]) {
+    assert.equal(verifyWebhook(raw, hmac('old_secret', raw), ['new_secret', { secret: 'old_secret', until }], { now }).ok, ok, String(until));
+  }
   const missing = verifyWebhook(raw, undefined, secrets, { now });
   assert.equal(missing.ok === false && missing.body.error.reason, 'invalid_signature');
 });
