@@ -203,6 +203,8 @@ export interface Webhook {
   createdAt: number;
   /** Which of `secrets` matched (0: the first). */
   secretIndex: number;
+  /** One of the events a backend records (`order.paid`, `payment.captured`, `payment.authorized`, `token.confirmed`, `token.rejected`); others are answered `{ status: "ignored" }`. */
+  recorded: boolean;
   /** The event as sent. */
   payload: JsonObject;
 }

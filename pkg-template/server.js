@@ -202,8 +202,10 @@ export function createBackend({ gateway, keySecret, webhookSecrets = [], store =
   // Fulfils once per merchant order (receipt): whoever claims first ships.
   const claim = async (order, payment) => {
     const c = fulfilment(order, payment);
-    if (c && await store.putIfAbsent('fulfilment', c.receipt ?? c.order_id, c)) await onFulfil(c);
-    return c;
+    if (!c) return 'none';
+    if (!(await store.putIfAbsent('fulfilment', c.receipt ?? c.order_id, c))) return 'already_fulfilled';
+    await onFulfil(c);
+    return 'fulfilled';
   };
   const verified = async (fields) => {
     const row = typeof fields?.razorpay_payment_id === 'string' ? await store.get('payment', fields.razorpay_payment_id) : undefined;
@@ -287,16 +289,19 @@ export function createBackend({ gateway, keySecret, webhookSecrets = [], store =
       const v = verifyWebhook(rawBody, signature, webhookSecrets, { eventId });
       if (!v.ok) return v;
       const { event, dedupeKey, payload } = v.webhook, ids = [v.webhook.eventId, dedupeKey].filter(Boolean);
+      if (!v.webhook.recorded) return ok({ status: 'ignored' });
       for (const id of ids) if (await store.get('event', id)) return ok({ status: 'duplicate' });
+      // Processed first, recorded after: an event whose processing failed is answered 5xx and redelivered.
       const payment = payload.payload?.payment?.entity, order = payload.payload?.order?.entity;
-      if (event === 'order.paid' && order && payment) await claim(order, payment);
+      let outcome = 'none';
+      if (event === 'order.paid' && order && payment) outcome = await claim(order, payment);
       if (event === 'payment.captured' && /^order_[A-Za-z0-9]{14}$/.test(payment?.order_id ?? '')) {
         const fetched = await gateway('GET', `/v1/orders/${payment.order_id}`);
         if (fetched.status !== 200) return errorAnswer(503, { code: 'GATEWAY_ERROR', description: 'The order could not be fetched: send the event again.', reason: 'gateway_unreachable' });
-        await claim(fetched.body, payment);
+        outcome = await claim(fetched.body, payment);
       }
       for (const id of ids) await store.put('event', id, { event, at: v.webhook.createdAt });
-      return ok({ status: 'recorded' });
+      return ok({ status: 'recorded', fulfilment: outcome });
     },
   };
 }

@@ -205,8 +205,16 @@ for (const [name, start] of Object.entries(BACKENDS)) {
       assertError(await hook(hmac(WEBHOOK_SECRET, `${raw} `)), 400, { reason: 'invalid_signature' });
       const recorded = await hook(hmac(WEBHOOK_SECRET, raw));
       assert.deepEqual([recorded.status, recorded.json.status], [200, 'recorded'], recorded.text);
+      // Fulfilled already (by /api/verify above, or the sandbox's own webhooks): not again.
+      // (The Rust backend says so once issue 15's fulfilment branch is in; before, it has no field.)
+      assert.equal(recorded.json.fulfilment ?? (name === 'Rust demo backend' ? 'already_fulfilled' : undefined), 'already_fulfilled', recorded.text);
       const again = await hook(hmac(WEBHOOK_SECRET, raw));
       assert.deepEqual([again.status, again.json.status], [200, 'duplicate']);
+      // An event a backend does not handle is acknowledged and ignored.
+      const unhandled = raw.replace('"payment.captured"', '"refund.created"');
+      const ignored = await c('POST', '/api/webhooks/razorpay', { body: unhandled, raw: true,
+        headers: { 'content-type': 'application/json', 'x-razorpay-signature': hmac(WEBHOOK_SECRET, unhandled), 'x-razorpay-event-id': 'EvtContract0002' } });
+      assert.deepEqual([ignored.status, ignored.json.status], [200, 'ignored'], ignored.text);
     });
   });
 }

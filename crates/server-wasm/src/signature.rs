@@ -14,6 +14,10 @@ use crate::otp::is_id;
 
 type HmacSha256 = Hmac<Sha256>;
 
+/// The events a backend records (and de-duplicates); others are answered
+/// `{ "status": "ignored" }`. As the Rust demo backend's.
+pub const RECORDED: &[&str] = &["order.paid", "payment.captured", "payment.authorized", "token.confirmed", "token.rejected"];
+
 /// How old (by its signed `created_at`) a webhook may be: 48 hours, twice
 /// Razorpay's 24 hours of redelivery (the Rust demo backend's rule).
 pub const MAX_AGE_SECS: i64 = 48 * 60 * 60;
@@ -102,7 +106,7 @@ impl Webhook {
         json!({
             "event": self.event, "eventId": self.event_id, "dedupeKey": self.dedupe_key,
             "entityId": self.entity_id, "createdAt": self.created_at, "secretIndex": self.secret_index,
-            "payload": self.payload,
+            "recorded": RECORDED.contains(&self.event.as_str()), "payload": self.payload,
         })
     }
 }
@@ -271,6 +275,7 @@ mod tests {
         let w = verify_webhook(&body, Some(&hmac_hex("new", &body)), Some("EvtAAAAAAAAAAA"), &secrets, now).unwrap();
         assert_eq!((w.event.as_str(), w.entity_id.as_deref(), w.secret_index), ("payment.captured", Some(PAY), 0));
         assert_eq!(w.event_id.as_deref(), Some("EvtAAAAAAAAAAA"));
+        assert_eq!(w.to_json()["recorded"], true);
         let old = verify_webhook(&body, Some(&hmac_hex("old", &body)), None, &secrets, now).unwrap();
         assert_eq!((old.secret_index, old.dedupe_key.as_str()), (1, w.dedupe_key.as_str()));
         // After the old secret's end, only the new one.
