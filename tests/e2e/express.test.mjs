@@ -29,6 +29,14 @@ async function approveOnBankPage(page) {
   await page.waitForSelector('html[data-ready=true]');
 }
 
+/** The verdict the result page got from GET /api/checkout/result. */
+async function verdict(rec) {
+  const answer = rec.responses.find((r) => new URL(r.url).pathname === '/api/checkout/result');
+  assert.ok(answer, 'the result page asked for the verdict');
+  for (let i = 0; i < 50 && !answer.body; i++) await new Promise((r) => setTimeout(r, 100));
+  return JSON.parse(answer.body);
+}
+
 /** Waits until the Express app logged the fulfilment of `receipt`'s order (webhook or callback, once). */
 async function fulfilled(receipt) {
   for (let i = 0; i < 100; i++) {
@@ -56,6 +64,7 @@ test('Express: OTP on the page, a wrong OTP, a resend, the right OTP; fulfilled 
   await page.waitForSelector('html[data-ready=true]');
   assert.equal(await page.textContent('#headline'), 'Payment successful');
   assert.equal(await page.textContent('#signature'), 'valid');
+  assert.equal((await verdict(rec)).signature_verified, true, 'the OTP answer\'s signature, verified by /api/verify');
   await shot(page, 'otp-success');
   assert.deepEqual(problems.filter((p) => !/status of 400/.test(p)), [], 'only the wrong OTP\'s 400');
   const { receipt } = JSON.parse(checkoutPosts(rec.requests)[0].body);
@@ -76,6 +85,7 @@ test('Express: new card saved, bank page, approve: paid, with a token', async ()
   assert.equal(await page.textContent('#headline'), 'Payment successful');
   assert.equal(await page.textContent('#signature'), 'valid');
   assert.match(await page.textContent('#token-id'), /^token_/);
+  assert.equal((await verdict(rec)).signature_verified, true, 'the callback form\'s signature, verified');
   assert.equal(checkoutPosts(requests).length, 1);
   await shot(page, 'redirect-success');
   assert.deepEqual(problems, []);
@@ -95,6 +105,7 @@ test('Express: the saved card without a CVV: no cvv key is sent, paid', async ()
   assert.ok(!('cvv' in (body.payment.card ?? {})), 'a CVV key was sent for a saved card');
   await approveOnBankPage(page);
   assert.equal(await page.textContent('#headline'), 'Payment successful');
+  assert.equal((await verdict(rec)).signature_verified, true);
   await shot(page, 'saved-card-success');
   assert.deepEqual(problems, []);
   await assertNoLeak(rec, { number: '4100280000001007', sent: false });
