@@ -276,8 +276,12 @@ export interface Attempt {
   owner: string;
   /** `orderFingerprint` of its order. */
   print: string;
-  /** No answer yet: in flight, or lost (ask the gateway before paying again). */
+  /** No answer yet: in flight, or lost. */
   pending: boolean;
+  /** Pending with its answer lost (or pending longer than an answer can take): ask the gateway (`reconcile`). */
+  unknown?: boolean;
+  /** When it was claimed (ms since the epoch). */
+  since?: number;
   /** The gateway's HTTP status and body, once answered. */
   status?: number;
   body?: JsonValue;
@@ -288,7 +292,7 @@ export interface Attempt {
 
 /** What to do with an attempt (see docs/backend-contract.md, "De-duplication"). */
 export type Admission =
-  | { ok: true; action: "send" | "replay_key" | "replay_receipt" }
+  | { ok: true; action: "send" | "replay_key" | "replay_receipt" | "reconcile" }
   | { ok: true; action: "check"; paymentId: string }
   | ErrorAnswer;
 
@@ -303,6 +307,17 @@ export declare function admitAttempt(input: {
   owner: string;
   paymentStatus?: string;
 }): Admission;
+
+/**
+ * After a lost answer (`reconcile`): what the gateway has for the receipt —
+ * `GET /v1/orders?receipt=…`'s items, each with `payments`, its
+ * `GET /v1/orders/{id}/payments` items. `send` when no payment is live; 409
+ * when one is paid or still open; 502 on any doubt.
+ */
+export declare function reconcileAttempt(
+  orders: readonly { id: string; receipt: string; payments: readonly { id: string; status: string }[] }[],
+  receipt: string,
+): { ok: true; action: "send" } | ErrorAnswer;
 
 /** The payment and order an order answer (or its error's metadata) names. */
 export declare function idsOf(body: JsonValue): { paymentId: string | null; orderId: string | null };
@@ -319,6 +334,7 @@ export interface GatewayAnswer {
 export interface GatewayClient {
   (method: "GET" | "POST" | "PATCH" | "PUT" | "DELETE", pathOrUrl: string, body?: JsonValue): Promise<GatewayAnswer>;
   readonly baseUrl: string;
+  readonly timeoutMs: number;
 }
 
 export declare function gatewayClient(options: {

@@ -138,6 +138,11 @@ export function admitAttempt(input) {
   return parse(kit.admitAttempt(JSON.stringify(input ?? {})));
 }
 
+export function reconcileAttempt(orders, receipt) {
+  load();
+  return parse(kit.reconcileAttempt(JSON.stringify(orders ?? null), String(receipt ?? '')));
+}
+
 export function idsOf(body) {
   load();
   return parse(kit.idsOf(JSON.stringify(body ?? null)));
@@ -175,6 +180,7 @@ export function gatewayClient({ baseUrl = 'https://api.razorpay.com', keyId, key
     }
   };
   call.baseUrl = base;
+  call.timeoutMs = timeoutMs;
   return call;
 }
 
@@ -216,6 +222,22 @@ export function createBackend({ gateway, keySecret, webhookSecrets = [], store =
     if (payment.status === 200 && order.status === 200) await claim(order.body, payment.body);
     return true;
   };
+  // What the gateway has for a receipt: its orders and their payments, judged by reconcileAttempt.
+  const reconcile = async (receipt) => {
+    const doubt = () => errorAnswer(502, { code: 'GATEWAY_ERROR', description: 'The payment gateway could not tell whether an earlier attempt of this order went through; nothing was sent. Try again shortly.', reason: 'gateway_unreachable' });
+    if (typeof receipt !== 'string') return doubt();
+    const list = await gateway('GET', `/v1/orders?receipt=${encodeURIComponent(receipt)}&count=100`);
+    if (list.status !== 200 || !Array.isArray(list.body.items)) return doubt();
+    const orders = [];
+    for (const o of list.body.items) {
+      if (o?.receipt !== receipt) continue;
+      if (!/^order_[A-Za-z0-9]{14}$/.test(o.id ?? '')) return doubt();
+      const payments = await gateway('GET', `/v1/orders/${o.id}/payments`);
+      if (payments.status !== 200 || !Array.isArray(payments.body.items)) return doubt();
+      orders.push({ id: o.id, receipt, payments: payments.body.items });
+    }
+    return reconcileAttempt(orders, receipt);
+  };
   return {
     async checkout({ body, idempotencyKey: header, ip, callbackUrl, customerId, owner, price }) {
       const key = idempotencyKey(header);
@@ -223,12 +245,20 @@ export function createBackend({ gateway, keySecret, webhookSecrets = [], store =
       const prepared = prepareOrder(body, { ip, callbackUrl, customerId, price });
       if (!prepared.ok) return prepared;
       const { order } = prepared, print = orderFingerprint(order), receipt = order.receipt ?? `key:${key.key}`;
-      const byKey = await store.get('key', key.key), byReceipt = await store.get('receipt', receipt);
+      // A pending row is unknown once its answer was lost, or it is older than an answer can take.
+      const lost = (row) => row && { ...row, unknown: row.pending === true && (row.unknown === true || Date.now() - (row.since ?? 0) > 2 * (gateway.timeoutMs ?? 30000) + 5000) };
+      const byKey = lost(await store.get('key', key.key)), byReceipt = lost(await store.get('receipt', receipt));
       let d = admitAttempt({ byKey, byReceipt, print, owner });
       if (d.ok && d.action === 'check') {
         const earlier = await gateway('GET', `/v1/payments/${d.paymentId}`);
         if (earlier.status !== 200) return earlier;
         d = admitAttempt({ byKey, byReceipt, print, owner, paymentStatus: earlier.body.status });
+      }
+      let reconciled = false;
+      if (d.ok && d.action === 'reconcile') {
+        const r = await reconcile(order.receipt);
+        if (!r.ok) return r;
+        reconciled = true;
       }
       if (!d.ok) return d;
       if (d.action === 'replay_key') return { ok: byKey.status < 300, status: byKey.status, body: byKey.body, replayed: true };
@@ -236,13 +266,19 @@ export function createBackend({ gateway, keySecret, webhookSecrets = [], store =
         await store.put('key', key.key, byReceipt);
         return { ok: byReceipt.status < 300, status: byReceipt.status, body: byReceipt.body, replayed: true };
       }
-      const pending = { owner, print, pending: true };
-      if (!(await store.putIfAbsent('key', key.key, pending))) return admitAttempt({ byKey: pending, print, owner });
+      const pending = { owner, print, pending: true, since: Date.now() };
+      if (reconciled && byKey) await store.put('key', key.key, pending);
+      else if (!(await store.putIfAbsent('key', key.key, pending))) return admitAttempt({ byKey: pending, print, owner });
       if (!byReceipt && !(await store.putIfAbsent('receipt', receipt, pending))) return admitAttempt({ byReceipt: pending, print, owner });
       if (byReceipt) await store.put('receipt', receipt, pending);
       const answer = await gateway('POST', '/v1/orders', order);
-      // A lost answer stays pending (never sent again blindly): see the contract's "unknown".
-      if (answer.unknown) return answer;
+      if (answer.unknown) {
+        // Lost: the gateway may have it. Never sent again blindly: the next attempt reconciles.
+        const unknown = { ...pending, unknown: true };
+        await store.put('key', key.key, unknown);
+        await store.put('receipt', receipt, unknown);
+        return answer;
+      }
       const { paymentId, orderId } = idsOf(answer.body);
       const done = { owner, print, pending: false, status: answer.status, body: answer.body, paymentId, orderId };
       await store.put('key', key.key, done);

@@ -79,6 +79,7 @@ fn earlier(v: Option<&Value>) -> Option<crate::ledger::Earlier> {
         owner: s("owner").unwrap_or_default(),
         print: s("print").unwrap_or_default(),
         pending: v.get("pending").and_then(Value::as_bool).unwrap_or(false),
+        unknown: v.get("unknown").and_then(Value::as_bool).unwrap_or(false),
         status: v.get("status").and_then(Value::as_u64).and_then(|s| u16::try_from(s).ok()),
         payment_id: s("paymentId"),
     })
@@ -98,7 +99,18 @@ pub fn admit_attempt(input: &str) -> String {
         Decision::ReplayKey => text(&json!({ "ok": true, "action": "replay_key" })),
         Decision::ReplayReceipt => text(&json!({ "ok": true, "action": "replay_receipt" })),
         Decision::Check(p) => text(&json!({ "ok": true, "action": "check", "paymentId": p })),
+        Decision::Reconcile => text(&json!({ "ok": true, "action": "reconcile" })),
         Decision::Refuse(a) => text(&a.to_json()),
+    }
+}
+
+/// `reconcileAttempt(orders, receipt)` → `{ ok: true, action: "send" }` or an answer.
+pub fn reconcile_attempt(orders: &str, receipt: &str) -> String {
+    use crate::ledger::{reconcile, Decision};
+    let v: Value = serde_json::from_str(orders).unwrap_or(Value::Null);
+    match reconcile(&v, receipt) {
+        Decision::Refuse(a) => text(&a.to_json()),
+        _ => text(&json!({ "ok": true, "action": "send" })),
     }
 }
 

@@ -27,8 +27,12 @@ pub struct Earlier {
     pub owner: String,
     /// Its order's fingerprint ([`crate::order::fingerprint`]).
     pub print: String,
-    /// No answer yet (in flight, or lost: ask the gateway before paying again).
+    /// No answer yet: in flight, or lost.
     pub pending: bool,
+    /// Pending with its answer lost (a timeout, a reset, a crash, or pending
+    /// for longer than an answer can take): the gateway may have done the
+    /// work, so ask it ([`Decision::Reconcile`]) before paying again.
+    pub unknown: bool,
     /// The gateway's HTTP status.
     pub status: Option<u16>,
     /// The payment it started (`pay_…`), if any.
@@ -46,6 +50,9 @@ pub enum Decision {
     ReplayReceipt,
     /// Fetch this payment's status from the gateway, then decide again with it.
     Check(String),
+    /// Ask the gateway what it has for the receipt (its orders with this
+    /// receipt and their payments), then decide with [`reconcile`].
+    Reconcile,
     /// Answer this.
     Refuse(Answer),
 }
@@ -77,6 +84,9 @@ pub fn admit(by_key: Option<&Earlier>, by_receipt: Option<&Earlier>, print: &str
         if k.print != print {
             return refuse(422, "This Idempotency-Key was already used with a different request.", "Idempotency-Key", "idempotency_key_reused");
         }
+        if k.pending && k.unknown {
+            return Decision::Reconcile;
+        }
         if k.pending {
             return refuse(409, "A request with this Idempotency-Key is still in progress. Try again shortly.", "Idempotency-Key", "idempotency_key_in_use");
         }
@@ -87,6 +97,9 @@ pub fn admit(by_key: Option<&Earlier>, by_receipt: Option<&Earlier>, print: &str
     };
     if r.owner != owner {
         return refuse(403, "This order belongs to another checkout.", "receipt", "order_belongs_to_another_checkout");
+    }
+    if r.pending && r.unknown {
+        return Decision::Reconcile;
     }
     if r.pending {
         return refuse(409, "This order is being paid in another attempt. Try again shortly.", "receipt", "order_payment_in_progress");
@@ -103,6 +116,80 @@ pub fn admit(by_key: Option<&Earlier>, by_receipt: Option<&Earlier>, print: &str
     }
 }
 
+/// What the gateway has for `receipt` after an attempt whose answer was
+/// lost: `orders` is `GET /v1/orders?receipt=…`'s `items`, each with its
+/// `GET /v1/orders/{id}/payments` `items` as `payments`. A payment
+/// `authorized` or `captured` is a 409 `order_already_paid`; one still
+/// `created` a 409 `order_payment_in_progress` (the gateway fails it after
+/// its window; then pay again); orders without a live payment, or none:
+/// send again. Any doubt (an order without an id or another receipt's, a
+/// payment without a status) is a 502: nothing is sent.
+///
+/// # Example
+/// ```
+/// use razorpay_checkout_wasm_server::ledger::{reconcile, Decision};
+/// let orders = serde_json::json!([{ "id": "order_AAAAAAAAAAAAAA", "receipt": "cart_1",
+///     "payments": [{ "id": "pay_AAAAAAAAAAAAAA", "status": "failed" }] }]);
+/// assert_eq!(reconcile(&orders, "cart_1"), Decision::Send);
+/// ```
+pub fn reconcile(orders: &serde_json::Value, receipt: &str) -> Decision {
+    use serde_json::Value;
+    let doubt = || {
+        Decision::Refuse(Answer::new(
+            502,
+            Fields {
+                code: Some(crate::answer::GATEWAY_ERROR.into()),
+                description: "The payment gateway could not tell whether an earlier attempt of this order went through; nothing was sent. Try again shortly.".into(),
+                reason: Some("gateway_unreachable".into()),
+                ..Fields::default()
+            },
+        ))
+    };
+    let Some(list) = orders.as_array() else {
+        return doubt();
+    };
+    let mut open: Option<(String, String)> = None;
+    for order in list {
+        if order.get("receipt").and_then(Value::as_str) != Some(receipt) {
+            continue; // Not this receipt's: no evidence either way.
+        }
+        let Some(order_id) = order.get("id").and_then(Value::as_str).filter(|o| crate::otp::is_id(o, "order")) else {
+            return doubt();
+        };
+        let Some(payments) = order.get("payments").and_then(Value::as_array) else {
+            return doubt();
+        };
+        for p in payments {
+            let (Some(id), Some(status)) = (p.get("id").and_then(Value::as_str), p.get("status").and_then(Value::as_str)) else {
+                return doubt();
+            };
+            if status == "authorized" || status == "captured" {
+                return Decision::Refuse(
+                    Answer::new(409, Fields { description: "This order has already been paid.".into(), field: Some("receipt".into()), reason: Some("order_already_paid".into()), ..Fields::default() })
+                        .with_meta("order_id", order_id.into())
+                        .with_meta("payment_id", id.into()),
+                );
+            }
+            if status == "created" && open.is_none() {
+                open = Some((order_id.to_string(), id.to_string()));
+            }
+        }
+    }
+    match open {
+        Some((order_id, payment_id)) => Decision::Refuse(
+            Answer::new(409, Fields {
+                description: "An earlier attempt to pay this order reached the payment gateway and is still open at the bank. The gateway ends it if it is not completed in time; try again after that.".into(),
+                field: Some("receipt".into()),
+                reason: Some("order_payment_in_progress".into()),
+                ..Fields::default()
+            })
+            .with_meta("order_id", order_id.into())
+            .with_meta("payment_id", payment_id.into()),
+        ),
+        None => Decision::Send,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -110,7 +197,7 @@ mod tests {
     const PAY: &str = "pay_AAAAAAAAAAAAAA";
 
     fn done(owner: &str, print: &str, status: u16, payment: bool) -> Earlier {
-        Earlier { owner: owner.into(), print: print.into(), pending: false, status: Some(status), payment_id: payment.then(|| PAY.to_string()) }
+        Earlier { owner: owner.into(), print: print.into(), status: Some(status), payment_id: payment.then(|| PAY.to_string()), ..Earlier::default() }
     }
 
     fn reason(d: &Decision) -> &str {
@@ -158,13 +245,44 @@ mod tests {
                 }
                 Decision::Refuse(_) => "refuse",
                 Decision::ReplayKey => "replay key",
+                Decision::Reconcile => "reconcile",
             };
             assert_eq!((got, reason(&d)), (*want, *why), "{print} {status:?}");
         }
         assert_eq!(reason(&admit(None, Some(&r), "a", "s2", Some("failed"))), "order_belongs_to_another_checkout", "another browser, even after a failure");
         assert_eq!(admit(None, Some(&done("s1", "a", 400, true)), "a", "s1", None), Decision::Send, "a gateway error: go on");
         assert_eq!(admit(None, Some(&done("s1", "a", 200, false)), "a", "s1", None), Decision::Send);
-        let pending = Earlier { pending: true, ..r };
+        let pending = Earlier { pending: true, ..r.clone() };
         assert_eq!(reason(&admit(None, Some(&pending), "a", "s1", None)), "order_payment_in_progress");
+        // A lost answer: ask the gateway, whatever the order (but never for another browser).
+        let lost = Earlier { pending: true, unknown: true, ..r };
+        assert_eq!(admit(None, Some(&lost), "b", "s1", None), Decision::Reconcile);
+        assert_eq!(admit(Some(&lost), None, "a", "s1", None), Decision::Reconcile);
+        assert_eq!(reason(&admit(Some(&lost), None, "b", "s1", None)), "idempotency_key_reused");
+        assert_eq!(reason(&admit(None, Some(&lost), "a", "s2", None)), "order_belongs_to_another_checkout");
+    }
+
+    #[test]
+    fn reconcile_table() {
+        let o = |receipt: &str, payments: serde_json::Value| serde_json::json!({ "id": "order_AAAAAAAAAAAAAA", "receipt": receipt, "payments": payments });
+        let p = |status: &str| serde_json::json!({ "id": PAY, "status": status });
+        let table: Vec<(serde_json::Value, &str)> = vec![
+            (serde_json::json!([]), "send"),
+            (serde_json::json!([o("cart_1", serde_json::json!([]))]), "send"),
+            (serde_json::json!([o("cart_1", serde_json::json!([p("failed")]))]), "send"),
+            (serde_json::json!([o("cart_1", serde_json::json!([p("failed"), p("created")]))]), "order_payment_in_progress"),
+            (serde_json::json!([o("cart_1", serde_json::json!([p("created")])), o("cart_1", serde_json::json!([p("captured")]))]), "order_already_paid"),
+            (serde_json::json!([o("cart_1", serde_json::json!([p("authorized")]))]), "order_already_paid"),
+            (serde_json::json!([o("cart_2", serde_json::json!([p("captured")]))]), "send"),
+            (serde_json::json!([o("cart_1", serde_json::json!([{ "id": PAY }]))]), "gateway_unreachable"),
+            (serde_json::json!([{ "receipt": "cart_1", "payments": [] }]), "gateway_unreachable"),
+            (serde_json::json!([{ "id": "order_AAAAAAAAAAAAAA", "receipt": "cart_1" }]), "gateway_unreachable"),
+            (serde_json::json!({}), "gateway_unreachable"),
+        ];
+        for (orders, want) in table {
+            let d = reconcile(&orders, "cart_1");
+            let got = if d == Decision::Send { "send" } else { reason(&d) };
+            assert_eq!(got, want, "{orders}");
+        }
     }
 }

@@ -88,3 +88,9 @@ pub fn admit_attempt(input: &str) -> String {
 pub fn ids_of(body: &str) -> String {
     api::ids_of(body)
 }
+
+/// See [`api::reconcile_attempt`].
+#[wasm_bindgen(js_name = reconcileAttempt)]
+pub fn reconcile_attempt(orders: &str, receipt: &str) -> String {
+    api::reconcile_attempt(orders, receipt)
+}
