@@ -55,11 +55,22 @@ impl Answer {
     /// assert_eq!(a.body["error"]["field"], "receipt");
     /// ```
     pub fn new(status: u16, f: Fields) -> Answer {
-        let status = if (400..=599).contains(&status) { status } else { 500 };
+        let status = if (400..=599).contains(&status) {
+            status
+        } else {
+            500
+        };
         let server = status >= 500;
-        let or = |v: Option<String>, d: &str| v.filter(|s| !s.is_empty()).unwrap_or_else(|| d.to_string());
+        let or = |v: Option<String>, d: &str| {
+            v.filter(|s| !s.is_empty()).unwrap_or_else(|| d.to_string())
+        };
         let description = if f.description.trim().is_empty() {
-            if server { "The server could not complete the request." } else { "The request is invalid." }.to_string()
+            if server {
+                "The server could not complete the request."
+            } else {
+                "The request is invalid."
+            }
+            .to_string()
         } else {
             f.description
         };
@@ -79,7 +90,14 @@ impl Answer {
 
     /// A 400 on `field` (`input_validation_failed`).
     pub fn validation(field: Option<&str>, description: impl Into<String>) -> Answer {
-        Answer::new(400, Fields { description: description.into(), field: field.map(str::to_string), ..Fields::default() })
+        Answer::new(
+            400,
+            Fields {
+                description: description.into(),
+                field: field.map(str::to_string),
+                ..Fields::default()
+            },
+        )
     }
 
     /// A 400 with the checkout core's errors: the first one's fields in
@@ -89,7 +107,10 @@ impl Answer {
         let Some(first) = errors.first() else {
             return Answer::validation(None, "The order request is invalid.");
         };
-        let all: Vec<Value> = errors.iter().filter_map(|e| serde_json::to_value(e).ok()).collect();
+        let all: Vec<Value> = errors
+            .iter()
+            .filter_map(|e| serde_json::to_value(e).ok())
+            .collect();
         let mut metadata = Map::new();
         metadata.insert("errors".into(), Value::Array(all));
         Answer::new(
@@ -108,7 +129,11 @@ impl Answer {
 
     /// The same answer with `metadata[key] = value`.
     pub fn with_meta(mut self, key: &str, value: Value) -> Answer {
-        if let Some(m) = self.body.pointer_mut("/error/metadata").and_then(Value::as_object_mut) {
+        if let Some(m) = self
+            .body
+            .pointer_mut("/error/metadata")
+            .and_then(Value::as_object_mut)
+        {
             m.insert(key.to_string(), value);
         }
         self
@@ -139,14 +164,26 @@ mod tests {
         assert_eq!(s.body["error"]["code"], "SERVER_ERROR");
         assert_eq!(s.body["error"]["reason"], "server_error");
         assert_eq!(s.body["error"]["field"], Value::Null);
-        assert!(!s.body["error"]["description"].as_str().unwrap().is_empty(), "never an empty description");
-        assert_eq!(Answer::new(200, Fields::default()).status, 500, "an error answer is never a success");
+        assert!(
+            !s.body["error"]["description"].as_str().unwrap().is_empty(),
+            "never an empty description"
+        );
+        assert_eq!(
+            Answer::new(200, Fields::default()).status,
+            500,
+            "an error answer is never a success"
+        );
     }
 
     #[test]
     fn core_errors_keep_their_fields_and_all_are_listed() {
         let errors = vec![
-            Error::invalid(ErrorKind::InvalidFormat, "payment.email", "The email is invalid").with_source("customer"),
+            Error::invalid(
+                ErrorKind::InvalidFormat,
+                "payment.email",
+                "The email is invalid",
+            )
+            .with_source("customer"),
             Error::required("payment.contact"),
         ];
         let a = Answer::from_errors(&errors);

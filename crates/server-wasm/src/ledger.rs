@@ -60,7 +60,12 @@ pub enum Decision {
 fn refuse(status: u16, description: &str, field: &str, reason: &str) -> Decision {
     Decision::Refuse(Answer::new(
         status,
-        Fields { description: description.into(), field: Some(field.into()), reason: Some(reason.into()), ..Fields::default() },
+        Fields {
+            description: description.into(),
+            field: Some(field.into()),
+            reason: Some(reason.into()),
+            ..Fields::default()
+        },
     ))
 }
 
@@ -76,19 +81,40 @@ fn refuse(status: u16, description: &str, field: &str, reason: &str) -> Decision
 /// assert!(matches!(admit(None, Some(&paid), "b", "s1", Some("captured")), Decision::Refuse(_)));
 /// assert_eq!(admit(None, Some(&paid), "b", "s1", Some("failed")), Decision::Send);
 /// ```
-pub fn admit(by_key: Option<&Earlier>, by_receipt: Option<&Earlier>, print: &str, owner: &str, payment_status: Option<&str>) -> Decision {
+pub fn admit(
+    by_key: Option<&Earlier>,
+    by_receipt: Option<&Earlier>,
+    print: &str,
+    owner: &str,
+    payment_status: Option<&str>,
+) -> Decision {
     if let Some(k) = by_key {
         if k.owner != owner {
-            return refuse(403, "This order belongs to another checkout.", "receipt", "order_belongs_to_another_checkout");
+            return refuse(
+                403,
+                "This order belongs to another checkout.",
+                "receipt",
+                "order_belongs_to_another_checkout",
+            );
         }
         if k.print != print {
-            return refuse(422, "This Idempotency-Key was already used with a different request.", "Idempotency-Key", "idempotency_key_reused");
+            return refuse(
+                422,
+                "This Idempotency-Key was already used with a different request.",
+                "Idempotency-Key",
+                "idempotency_key_reused",
+            );
         }
         if k.pending && k.unknown {
             return Decision::Reconcile;
         }
         if k.pending {
-            return refuse(409, "A request with this Idempotency-Key is still in progress. Try again shortly.", "Idempotency-Key", "idempotency_key_in_use");
+            return refuse(
+                409,
+                "A request with this Idempotency-Key is still in progress. Try again shortly.",
+                "Idempotency-Key",
+                "idempotency_key_in_use",
+            );
         }
         return Decision::ReplayKey;
     }
@@ -96,23 +122,47 @@ pub fn admit(by_key: Option<&Earlier>, by_receipt: Option<&Earlier>, print: &str
         return Decision::Send;
     };
     if r.owner != owner {
-        return refuse(403, "This order belongs to another checkout.", "receipt", "order_belongs_to_another_checkout");
+        return refuse(
+            403,
+            "This order belongs to another checkout.",
+            "receipt",
+            "order_belongs_to_another_checkout",
+        );
     }
     if r.pending && r.unknown {
         return Decision::Reconcile;
     }
     if r.pending {
-        return refuse(409, "This order is being paid in another attempt. Try again shortly.", "receipt", "order_payment_in_progress");
+        return refuse(
+            409,
+            "This order is being paid in another attempt. Try again shortly.",
+            "receipt",
+            "order_payment_in_progress",
+        );
     }
-    let Some(payment_id) = r.payment_id.as_ref().filter(|_| r.status.is_some_and(|s| s < 300)) else {
+    let Some(payment_id) = r
+        .payment_id
+        .as_ref()
+        .filter(|_| r.status.is_some_and(|s| s < 300))
+    else {
         return Decision::Send; // The earlier attempt got an error: no payment to wait for.
     };
     match payment_status {
         None => Decision::Check(payment_id.clone()),
         Some("failed") => Decision::Send,
-        Some("authorized" | "captured") => refuse(409, "This order has already been paid.", "receipt", "order_already_paid"),
+        Some("authorized" | "captured") => refuse(
+            409,
+            "This order has already been paid.",
+            "receipt",
+            "order_already_paid",
+        ),
         Some(_) if r.print == print => Decision::ReplayReceipt,
-        Some(_) => refuse(409, "This order is being paid with another card or page. Finish or cancel that payment first.", "receipt", "order_payment_in_progress"),
+        Some(_) => refuse(
+            409,
+            "This order is being paid with another card or page. Finish or cancel that payment first.",
+            "receipt",
+            "order_payment_in_progress",
+        ),
     }
 }
 
@@ -153,21 +203,36 @@ pub fn reconcile(orders: &serde_json::Value, receipt: &str) -> Decision {
         if order.get("receipt").and_then(Value::as_str) != Some(receipt) {
             continue; // Not this receipt's: no evidence either way.
         }
-        let Some(order_id) = order.get("id").and_then(Value::as_str).filter(|o| crate::otp::is_id(o, "order")) else {
+        let Some(order_id) = order
+            .get("id")
+            .and_then(Value::as_str)
+            .filter(|o| crate::otp::is_id(o, "order"))
+        else {
             return doubt();
         };
         let Some(payments) = order.get("payments").and_then(Value::as_array) else {
             return doubt();
         };
         for p in payments {
-            let (Some(id), Some(status)) = (p.get("id").and_then(Value::as_str), p.get("status").and_then(Value::as_str)) else {
+            let (Some(id), Some(status)) = (
+                p.get("id").and_then(Value::as_str),
+                p.get("status").and_then(Value::as_str),
+            ) else {
                 return doubt();
             };
             if status == "authorized" || status == "captured" {
                 return Decision::Refuse(
-                    Answer::new(409, Fields { description: "This order has already been paid.".into(), field: Some("receipt".into()), reason: Some("order_already_paid".into()), ..Fields::default() })
-                        .with_meta("order_id", order_id.into())
-                        .with_meta("payment_id", id.into()),
+                    Answer::new(
+                        409,
+                        Fields {
+                            description: "This order has already been paid.".into(),
+                            field: Some("receipt".into()),
+                            reason: Some("order_already_paid".into()),
+                            ..Fields::default()
+                        },
+                    )
+                    .with_meta("order_id", order_id.into())
+                    .with_meta("payment_id", id.into()),
                 );
             }
             if status == "created" && open.is_none() {
@@ -197,7 +262,13 @@ mod tests {
     const PAY: &str = "pay_AAAAAAAAAAAAAA";
 
     fn done(owner: &str, print: &str, status: u16, payment: bool) -> Earlier {
-        Earlier { owner: owner.into(), print: print.into(), status: Some(status), payment_id: payment.then(|| PAY.to_string()), ..Earlier::default() }
+        Earlier {
+            owner: owner.into(),
+            print: print.into(),
+            status: Some(status),
+            payment_id: payment.then(|| PAY.to_string()),
+            ..Earlier::default()
+        }
     }
 
     fn reason(d: &Decision) -> &str {
@@ -211,12 +282,27 @@ mod tests {
     fn the_key_first() {
         let k = done("s1", "a", 200, true);
         assert_eq!(admit(Some(&k), None, "a", "s1", None), Decision::ReplayKey);
-        assert_eq!(reason(&admit(Some(&k), None, "b", "s1", None)), "idempotency_key_reused");
-        assert_eq!(reason(&admit(Some(&k), None, "a", "s2", None)), "order_belongs_to_another_checkout");
-        let pending = Earlier { pending: true, ..k.clone() };
-        assert_eq!(reason(&admit(Some(&pending), None, "a", "s1", None)), "idempotency_key_in_use");
+        assert_eq!(
+            reason(&admit(Some(&k), None, "b", "s1", None)),
+            "idempotency_key_reused"
+        );
+        assert_eq!(
+            reason(&admit(Some(&k), None, "a", "s2", None)),
+            "order_belongs_to_another_checkout"
+        );
+        let pending = Earlier {
+            pending: true,
+            ..k.clone()
+        };
+        assert_eq!(
+            reason(&admit(Some(&pending), None, "a", "s1", None)),
+            "idempotency_key_in_use"
+        );
         // The key wins over the receipt: a retry is never re-judged by its cart.
-        assert_eq!(admit(Some(&k), Some(&k), "a", "s1", Some("captured")), Decision::ReplayKey);
+        assert_eq!(
+            admit(Some(&k), Some(&k), "a", "s1", Some("captured")),
+            Decision::ReplayKey
+        );
     }
 
     #[test]
@@ -249,17 +335,50 @@ mod tests {
             };
             assert_eq!((got, reason(&d)), (*want, *why), "{print} {status:?}");
         }
-        assert_eq!(reason(&admit(None, Some(&r), "a", "s2", Some("failed"))), "order_belongs_to_another_checkout", "another browser, even after a failure");
-        assert_eq!(admit(None, Some(&done("s1", "a", 400, true)), "a", "s1", None), Decision::Send, "a gateway error: go on");
-        assert_eq!(admit(None, Some(&done("s1", "a", 200, false)), "a", "s1", None), Decision::Send);
-        let pending = Earlier { pending: true, ..r.clone() };
-        assert_eq!(reason(&admit(None, Some(&pending), "a", "s1", None)), "order_payment_in_progress");
+        assert_eq!(
+            reason(&admit(None, Some(&r), "a", "s2", Some("failed"))),
+            "order_belongs_to_another_checkout",
+            "another browser, even after a failure"
+        );
+        assert_eq!(
+            admit(None, Some(&done("s1", "a", 400, true)), "a", "s1", None),
+            Decision::Send,
+            "a gateway error: go on"
+        );
+        assert_eq!(
+            admit(None, Some(&done("s1", "a", 200, false)), "a", "s1", None),
+            Decision::Send
+        );
+        let pending = Earlier {
+            pending: true,
+            ..r.clone()
+        };
+        assert_eq!(
+            reason(&admit(None, Some(&pending), "a", "s1", None)),
+            "order_payment_in_progress"
+        );
         // A lost answer: ask the gateway, whatever the order (but never for another browser).
-        let lost = Earlier { pending: true, unknown: true, ..r };
-        assert_eq!(admit(None, Some(&lost), "b", "s1", None), Decision::Reconcile);
-        assert_eq!(admit(Some(&lost), None, "a", "s1", None), Decision::Reconcile);
-        assert_eq!(reason(&admit(Some(&lost), None, "b", "s1", None)), "idempotency_key_reused");
-        assert_eq!(reason(&admit(None, Some(&lost), "a", "s2", None)), "order_belongs_to_another_checkout");
+        let lost = Earlier {
+            pending: true,
+            unknown: true,
+            ..r
+        };
+        assert_eq!(
+            admit(None, Some(&lost), "b", "s1", None),
+            Decision::Reconcile
+        );
+        assert_eq!(
+            admit(Some(&lost), None, "a", "s1", None),
+            Decision::Reconcile
+        );
+        assert_eq!(
+            reason(&admit(Some(&lost), None, "b", "s1", None)),
+            "idempotency_key_reused"
+        );
+        assert_eq!(
+            reason(&admit(None, Some(&lost), "a", "s2", None)),
+            "order_belongs_to_another_checkout"
+        );
     }
 
     #[test]
@@ -268,20 +387,54 @@ mod tests {
         let p = |status: &str| serde_json::json!({ "id": PAY, "status": status });
         let table: Vec<(serde_json::Value, &str)> = vec![
             (serde_json::json!([]), "send"),
-            (serde_json::json!([o("cart_1", serde_json::json!([]))]), "send"),
-            (serde_json::json!([o("cart_1", serde_json::json!([p("failed")]))]), "send"),
-            (serde_json::json!([o("cart_1", serde_json::json!([p("failed"), p("created")]))]), "order_payment_in_progress"),
-            (serde_json::json!([o("cart_1", serde_json::json!([p("created")])), o("cart_1", serde_json::json!([p("captured")]))]), "order_already_paid"),
-            (serde_json::json!([o("cart_1", serde_json::json!([p("authorized")]))]), "order_already_paid"),
-            (serde_json::json!([o("cart_2", serde_json::json!([p("captured")]))]), "send"),
-            (serde_json::json!([o("cart_1", serde_json::json!([{ "id": PAY }]))]), "gateway_unreachable"),
-            (serde_json::json!([{ "receipt": "cart_1", "payments": [] }]), "gateway_unreachable"),
-            (serde_json::json!([{ "id": "order_AAAAAAAAAAAAAA", "receipt": "cart_1" }]), "gateway_unreachable"),
+            (
+                serde_json::json!([o("cart_1", serde_json::json!([]))]),
+                "send",
+            ),
+            (
+                serde_json::json!([o("cart_1", serde_json::json!([p("failed")]))]),
+                "send",
+            ),
+            (
+                serde_json::json!([o("cart_1", serde_json::json!([p("failed"), p("created")]))]),
+                "order_payment_in_progress",
+            ),
+            (
+                serde_json::json!([
+                    o("cart_1", serde_json::json!([p("created")])),
+                    o("cart_1", serde_json::json!([p("captured")]))
+                ]),
+                "order_already_paid",
+            ),
+            (
+                serde_json::json!([o("cart_1", serde_json::json!([p("authorized")]))]),
+                "order_already_paid",
+            ),
+            (
+                serde_json::json!([o("cart_2", serde_json::json!([p("captured")]))]),
+                "send",
+            ),
+            (
+                serde_json::json!([o("cart_1", serde_json::json!([{ "id": PAY }]))]),
+                "gateway_unreachable",
+            ),
+            (
+                serde_json::json!([{ "receipt": "cart_1", "payments": [] }]),
+                "gateway_unreachable",
+            ),
+            (
+                serde_json::json!([{ "id": "order_AAAAAAAAAAAAAA", "receipt": "cart_1" }]),
+                "gateway_unreachable",
+            ),
             (serde_json::json!({}), "gateway_unreachable"),
         ];
         for (orders, want) in table {
             let d = reconcile(&orders, "cart_1");
-            let got = if d == Decision::Send { "send" } else { reason(&d) };
+            let got = if d == Decision::Send {
+                "send"
+            } else {
+                reason(&d)
+            };
             assert_eq!(got, want, "{orders}");
         }
     }

@@ -107,7 +107,9 @@ pub fn prepare(body: &[u8], ctx: &Context) -> Result<Value, Answer> {
 /// 400 when the two ids differ; 401 signed in as nobody; 403 as someone else.
 pub fn bind_customer(order: &mut Value, session: Option<&str>) -> Result<(), Answer> {
     let top = order.get("customer_id").and_then(Value::as_str);
-    let on_payment = order.pointer("/payment/customer_id").and_then(Value::as_str);
+    let on_payment = order
+        .pointer("/payment/customer_id")
+        .and_then(Value::as_str);
     let customer_id = match (top, on_payment) {
         (None, None) => return Ok(()),
         (Some(a), Some(b)) if a != b => {
@@ -120,8 +122,18 @@ pub fn bind_customer(order: &mut Value, session: Option<&str>) -> Result<(), Ans
     };
     match session {
         Some(s) if s == customer_id => {}
-        Some(_) => return Err(not_signed_in(403, "This customer is not the one signed in.")),
-        None => return Err(not_signed_in(401, "Sign in first: no customer is signed in.")),
+        Some(_) => {
+            return Err(not_signed_in(
+                403,
+                "This customer is not the one signed in.",
+            ))
+        }
+        None => {
+            return Err(not_signed_in(
+                401,
+                "Sign in first: no customer is signed in.",
+            ))
+        }
     }
     if let Some(o) = order.as_object_mut() {
         o.insert("customer_id".into(), json!(customer_id));
@@ -150,12 +162,23 @@ pub fn apply_price(order: &mut Value, p: &Price) -> Result<(), Answer> {
     if o.get("amount").and_then(Value::as_u64) != Some(p.amount) {
         return Err(differs(
             "amount",
-            format!("The amount must be the cart's price, {} (in subunits).", p.amount),
+            format!(
+                "The amount must be the cart's price, {} (in subunits).",
+                p.amount
+            ),
             json!(p.amount),
         ));
     }
-    if !o.get("currency").and_then(Value::as_str).is_some_and(|c| c.eq_ignore_ascii_case(&p.currency)) {
-        return Err(differs("currency", format!("The currency must be the cart's, {}.", p.currency), json!(p.currency)));
+    if !o
+        .get("currency")
+        .and_then(Value::as_str)
+        .is_some_and(|c| c.eq_ignore_ascii_case(&p.currency))
+    {
+        return Err(differs(
+            "currency",
+            format!("The currency must be the cart's, {}.", p.currency),
+            json!(p.currency),
+        ));
     }
     o.insert("currency".into(), json!(p.currency));
     if let Some(pay) = o.get_mut("payment").and_then(Value::as_object_mut) {
@@ -165,10 +188,16 @@ pub fn apply_price(order: &mut Value, p: &Price) -> Result<(), Answer> {
         return Ok(());
     };
     let Some(terms) = &p.mandate else {
-        return Err(Answer::validation(Some("token"), "This cart cannot be paid with a mandate."));
+        return Err(Answer::validation(
+            Some("token"),
+            "This cart cannot be paid with a mandate.",
+        ));
     };
     let Some(t) = token.as_object_mut() else {
-        return Err(Answer::validation(Some("token"), "The token must be an object."));
+        return Err(Answer::validation(
+            Some("token"),
+            "The token must be an object.",
+        ));
     };
     match t.get("max_amount") {
         None | Some(Value::Null) => {}
@@ -202,16 +231,35 @@ pub fn apply_price(order: &mut Value, p: &Price) -> Result<(), Answer> {
 /// # Errors
 /// A description of what is missing (the merchant's own mistake).
 pub fn price_from_json(v: &Value) -> Result<Price, String> {
-    let amount = v.get("amount").and_then(Value::as_u64).filter(|a| *a > 0).ok_or("price.amount must be a positive integer")?;
-    let currency = v.get("currency").and_then(Value::as_str).ok_or("price.currency must be a string")?.to_string();
+    let amount = v
+        .get("amount")
+        .and_then(Value::as_u64)
+        .filter(|a| *a > 0)
+        .ok_or("price.amount must be a positive integer")?;
+    let currency = v
+        .get("currency")
+        .and_then(Value::as_str)
+        .ok_or("price.currency must be a string")?
+        .to_string();
     let mandate = match v.get("mandate") {
         None | Some(Value::Null) => None,
         Some(m) => Some(MandateTerms {
-            max_amount: m.get("max_amount").and_then(Value::as_u64).ok_or("price.mandate.max_amount must be an integer")?,
-            frequency: m.get("frequency").and_then(Value::as_str).ok_or("price.mandate.frequency must be a string")?.to_string(),
+            max_amount: m
+                .get("max_amount")
+                .and_then(Value::as_u64)
+                .ok_or("price.mandate.max_amount must be an integer")?,
+            frequency: m
+                .get("frequency")
+                .and_then(Value::as_str)
+                .ok_or("price.mandate.frequency must be a string")?
+                .to_string(),
         }),
     };
-    Ok(Price { amount, currency, mandate })
+    Ok(Price {
+        amount,
+        currency,
+        mandate,
+    })
 }
 
 /// The `Idempotency-Key` header: required, 1–64 of `[A-Za-z0-9_-]` (the
@@ -221,9 +269,16 @@ pub fn price_from_json(v: &Value) -> Result<Price, String> {
 /// 400 on `Idempotency-Key`.
 pub fn idempotency_key(header: Option<&str>) -> Result<String, Answer> {
     let Some(key) = header else {
-        return Err(Answer::validation(Some("Idempotency-Key"), "The Idempotency-Key header is required."));
+        return Err(Answer::validation(
+            Some("Idempotency-Key"),
+            "The Idempotency-Key header is required.",
+        ));
     };
-    if (1..=64).contains(&key.len()) && key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-') {
+    if (1..=64).contains(&key.len())
+        && key
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+    {
         Ok(key.to_string())
     } else {
         Err(Answer::validation(
@@ -261,7 +316,11 @@ pub fn fingerprint(order: &Value) -> String {
 /// the cart before [`prepare`]).
 pub fn receipt_of(body: &[u8]) -> Option<String> {
     let v: Map<String, Value> = serde_json::from_slice(body).ok()?;
-    v.get("receipt").and_then(Value::as_str).map(str::trim).filter(|r| !r.is_empty()).map(str::to_string)
+    v.get("receipt")
+        .and_then(Value::as_str)
+        .map(str::trim)
+        .filter(|r| !r.is_empty())
+        .map(str::to_string)
 }
 
 #[cfg(test)]
@@ -289,7 +348,14 @@ mod tests {
             ip: "127.0.0.1".into(),
             callback_url: "http://127.0.0.1:3000/checkout/callback".into(),
             customer_id: None,
-            price: Some(Price { amount: 100, currency: "INR".into(), mandate: Some(MandateTerms { max_amount: 100_000, frequency: "monthly".into() }) }),
+            price: Some(Price {
+                amount: 100,
+                currency: "INR".into(),
+                mandate: Some(MandateTerms {
+                    max_amount: 100_000,
+                    frequency: "monthly".into(),
+                }),
+            }),
             now_ms: NOW,
         }
     }
@@ -305,8 +371,14 @@ mod tests {
         body["payment"]["callback_url"] = json!("https://evil.example/cb");
         let order = run(&body, &ctx()).unwrap();
         assert_eq!(order["payment"]["ip"], "127.0.0.1");
-        assert_eq!(order["payment"]["callback_url"], "http://127.0.0.1:3000/checkout/callback");
-        assert_eq!(order["payment"]["authentication"]["authentication_channel"], "browser");
+        assert_eq!(
+            order["payment"]["callback_url"],
+            "http://127.0.0.1:3000/checkout/callback"
+        );
+        assert_eq!(
+            order["payment"]["authentication"]["authentication_channel"],
+            "browser"
+        );
         assert_eq!(order["payment"]["card"]["number"], "4100280000001007");
         assert_eq!(order["receipt"], "cart_AAAAAAAAAAAAAA");
     }
@@ -327,11 +399,18 @@ mod tests {
             let e = run(&body, &ctx()).unwrap_err();
             assert_eq!(e.status, 400, "{pointer}");
             let all = e.body["error"]["metadata"]["errors"].as_array().unwrap();
-            assert!(all.iter().any(|x| x["field"] == *field), "{pointer}: {all:?}");
+            assert!(
+                all.iter().any(|x| x["field"] == *field),
+                "{pointer}: {all:?}"
+            );
         }
         for bad in ["", "[]", "null", "{", "\"x\""] {
             let e = prepare(bad.as_bytes(), &ctx()).unwrap_err();
-            assert_eq!((e.status, e.body["error"]["description"].as_str()), (400, Some("The request body is not a valid order request")), "{bad:?}");
+            assert_eq!(
+                (e.status, e.body["error"]["description"].as_str()),
+                (400, Some("The request body is not a valid order request")),
+                "{bad:?}"
+            );
         }
     }
 
@@ -340,19 +419,34 @@ mod tests {
         let mut body = page_body();
         body["customer_id"] = json!(CUST);
         let e = run(&body, &ctx()).unwrap_err();
-        assert_eq!((e.status, e.body["error"]["reason"].as_str()), (401, Some("customer_not_signed_in")));
-        let other = Context { customer_id: Some("cust_BBBBBBBBBBBBBB".into()), ..ctx() };
+        assert_eq!(
+            (e.status, e.body["error"]["reason"].as_str()),
+            (401, Some("customer_not_signed_in"))
+        );
+        let other = Context {
+            customer_id: Some("cust_BBBBBBBBBBBBBB".into()),
+            ..ctx()
+        };
         assert_eq!(run(&body, &other).unwrap_err().status, 403);
-        let me = Context { customer_id: Some(CUST.into()), ..ctx() };
+        let me = Context {
+            customer_id: Some(CUST.into()),
+            ..ctx()
+        };
         let order = run(&body, &me).unwrap();
-        assert_eq!((&order["customer_id"], &order["payment"]["customer_id"]), (&json!(CUST), &json!(CUST)));
+        assert_eq!(
+            (&order["customer_id"], &order["payment"]["customer_id"]),
+            (&json!(CUST), &json!(CUST))
+        );
         // Only on the payment: still the session's, in both places.
         let mut body = page_body();
         body["payment"]["customer_id"] = json!(CUST);
         assert_eq!(run(&body, &ctx()).unwrap_err().status, 401);
         assert_eq!(run(&body, &me).unwrap()["customer_id"], CUST);
         // A guest order asks for no session.
-        assert!(run(&page_body(), &ctx()).unwrap().get("customer_id").is_none());
+        assert!(run(&page_body(), &ctx())
+            .unwrap()
+            .get("customer_id")
+            .is_none());
     }
 
     #[test]
@@ -368,20 +462,40 @@ mod tests {
                 body["payment"]["amount"] = value.clone();
             }
             let e = run(&body, &ctx()).unwrap_err();
-            assert_eq!((e.status, e.body["error"]["field"].as_str()), (400, Some(*field)), "{pointer}");
-            assert!(e.body["error"]["metadata"]["cart"].is_number() || e.body["error"]["metadata"]["cart"].is_string());
+            assert_eq!(
+                (e.status, e.body["error"]["field"].as_str()),
+                (400, Some(*field)),
+                "{pointer}"
+            );
+            assert!(
+                e.body["error"]["metadata"]["cart"].is_number()
+                    || e.body["error"]["metadata"]["cart"].is_string()
+            );
         }
         let mut mandate = page_body();
         mandate["customer_id"] = json!(CUST);
         mandate["payment"]["recurring"] = json!(1);
         mandate["token"] = json!({ "max_amount": 5000, "frequency": "monthly" });
-        let me = Context { customer_id: Some(CUST.into()), ..ctx() };
+        let me = Context {
+            customer_id: Some(CUST.into()),
+            ..ctx()
+        };
         let e = run(&mandate, &me).unwrap_err();
         assert_eq!(e.body["error"]["field"], "token.max_amount");
         mandate["token"] = json!({ "max_amount": 100_000, "frequency": "monthly" });
         assert_eq!(run(&mandate, &me).unwrap()["token"]["max_amount"], 100_000);
-        let no_mandate = Context { price: Some(Price { amount: 100, currency: "INR".into(), mandate: None }), ..me.clone() };
-        assert_eq!(run(&mandate, &no_mandate).unwrap_err().body["error"]["field"], "token");
+        let no_mandate = Context {
+            price: Some(Price {
+                amount: 100,
+                currency: "INR".into(),
+                mandate: None,
+            }),
+            ..me.clone()
+        };
+        assert_eq!(
+            run(&mandate, &no_mandate).unwrap_err().body["error"]["field"],
+            "token"
+        );
     }
 
     #[test]
@@ -392,26 +506,67 @@ mod tests {
                     "card": { "number": number, "cvv": cvv, "expiry_month": "12", "expiry_year": "30", "name": "A B" } } })
         };
         let base = fingerprint(&order("4100280000001007", "837", 100, "1.2.3.4"));
-        assert_eq!(base, fingerprint(&order("4100280000001007", "123", 100, "1.2.3.4")));
-        assert_eq!(base, fingerprint(&order("5500670000001007", "837", 100, "1.2.3.4")));
-        assert_eq!(base, fingerprint(&order("4100280000001007", "837", 100, "5.6.7.8")));
-        assert_ne!(base, fingerprint(&order("4100280000001015", "837", 100, "1.2.3.4")));
-        assert_ne!(base, fingerprint(&order("4100280000001007", "837", 200, "1.2.3.4")));
+        assert_eq!(
+            base,
+            fingerprint(&order("4100280000001007", "123", 100, "1.2.3.4"))
+        );
+        assert_eq!(
+            base,
+            fingerprint(&order("5500670000001007", "837", 100, "1.2.3.4"))
+        );
+        assert_eq!(
+            base,
+            fingerprint(&order("4100280000001007", "837", 100, "5.6.7.8"))
+        );
+        assert_ne!(
+            base,
+            fingerprint(&order("4100280000001015", "837", 100, "1.2.3.4"))
+        );
+        assert_ne!(
+            base,
+            fingerprint(&order("4100280000001007", "837", 200, "1.2.3.4"))
+        );
         let full = order("4100280000001007", "837", 100, "1.2.3.4");
-        assert_ne!(base, hex::encode(<sha2::Sha256 as sha2::Digest>::digest(full.to_string().as_bytes())));
+        assert_ne!(
+            base,
+            hex::encode(<sha2::Sha256 as sha2::Digest>::digest(
+                full.to_string().as_bytes()
+            ))
+        );
     }
 
     #[test]
     fn price_and_receipt_helpers() {
-        let p = price_from_json(&json!({ "amount": 100, "currency": "INR", "mandate": { "max_amount": 1000, "frequency": "monthly" } })).unwrap();
+        let p = price_from_json(
+            &json!({ "amount": 100, "currency": "INR", "mandate": { "max_amount": 1000, "frequency": "monthly" } }),
+        )
+        .unwrap();
         assert_eq!(p.mandate.unwrap().max_amount, 1000);
         assert!(price_from_json(&json!({ "amount": 0, "currency": "INR" })).is_err());
         assert!(price_from_json(&json!({ "amount": 100 })).is_err());
-        assert_eq!(receipt_of(br#"{"receipt": " cart_1 "}"#).as_deref(), Some("cart_1"));
+        assert_eq!(
+            receipt_of(br#"{"receipt": " cart_1 "}"#).as_deref(),
+            Some("cart_1")
+        );
         assert_eq!(receipt_of(b"[1]"), None);
-        assert_eq!(idempotency_key(Some("0b7c4e1a-9f3d-4d2b-8c1e-2f6a5b4c3d2e")).unwrap().len(), 36);
-        for bad in [None, Some(""), Some("a b"), Some("é"), Some(&"k".repeat(65)[..])] {
-            assert_eq!(idempotency_key(bad).unwrap_err().body["error"]["field"], "Idempotency-Key", "{bad:?}");
+        assert_eq!(
+            idempotency_key(Some("0b7c4e1a-9f3d-4d2b-8c1e-2f6a5b4c3d2e"))
+                .unwrap()
+                .len(),
+            36
+        );
+        for bad in [
+            None,
+            Some(""),
+            Some("a b"),
+            Some("é"),
+            Some(&"k".repeat(65)[..]),
+        ] {
+            assert_eq!(
+                idempotency_key(bad).unwrap_err().body["error"]["field"],
+                "Idempotency-Key",
+                "{bad:?}"
+            );
         }
     }
 }

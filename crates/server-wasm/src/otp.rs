@@ -97,7 +97,16 @@ fn split(url: &str) -> Option<(String, Vec<&str>, Option<&str>, bool)> {
         None => (before_fragment, None),
     };
     let segments = path.split('/').filter(|s| !s.is_empty()).collect();
-    Some((format!("{}://{}", scheme.to_ascii_lowercase(), authority.to_ascii_lowercase()), segments, query, fragment))
+    Some((
+        format!(
+            "{}://{}",
+            scheme.to_ascii_lowercase(),
+            authority.to_ascii_lowercase()
+        ),
+        segments,
+        query,
+        fragment,
+    ))
 }
 
 /// Checks an OTP relay request's body and maps it to its gateway call.
@@ -117,21 +126,46 @@ fn split(url: &str) -> Option<(String, Vec<&str>, Option<&str>, bool)> {
 /// assert_eq!(r.body.unwrap()["otp"], "123456");
 /// ```
 pub fn relay(action: Action, body: &[u8], gateway: &str) -> Result<Relay, Answer> {
-    let body: Value = serde_json::from_slice(body).map_err(|_| Answer::validation(None, "The request body must be a JSON object."))?;
+    let body: Value = serde_json::from_slice(body)
+        .map_err(|_| Answer::validation(None, "The request body must be a JSON object."))?;
     let Some(body) = body.as_object() else {
-        return Err(Answer::validation(None, "The request body must be a JSON object."));
+        return Err(Answer::validation(
+            None,
+            "The request body must be a JSON object.",
+        ));
     };
     let raw = match body.get("url") {
         Some(Value::String(s)) if !s.trim().is_empty() => s.trim(),
-        _ => return Err(Answer::validation(Some("url"), "The url field is required.")),
+        _ => {
+            return Err(Answer::validation(
+                Some("url"),
+                "The url field is required.",
+            ))
+        }
     };
-    let misconfigured = || Answer::new(500, Fields { description: "The gateway base URL is not configured correctly.".into(), ..Fields::default() });
+    let misconfigured = || {
+        Answer::new(
+            500,
+            Fields {
+                description: "The gateway base URL is not configured correctly.".into(),
+                ..Fields::default()
+            },
+        )
+    };
     let (base_origin, base_segments, _, _) = split(gateway.trim()).ok_or_else(misconfigured)?;
-    let authority = base_origin.split_once("://").map(|(_, a)| a.to_string()).unwrap_or_default();
-    let policy = UrlPolicy { allowed_hosts: vec![authority], allow_loopback_http: base_origin.starts_with("http://") };
+    let authority = base_origin
+        .split_once("://")
+        .map(|(_, a)| a.to_string())
+        .unwrap_or_default();
+    let policy = UrlPolicy {
+        allowed_hosts: vec![authority],
+        allow_loopback_http: base_origin.starts_with("http://"),
+    };
     check_next_url(gateway.trim(), &policy).map_err(|_| misconfigured())?;
-    check_next_url(raw, &policy).map_err(|_| refused("The url does not point to the payment gateway."))?;
-    let (origin, segments, query, fragment) = split(raw).ok_or_else(|| refused("The url is not a valid URL."))?;
+    check_next_url(raw, &policy)
+        .map_err(|_| refused("The url does not point to the payment gateway."))?;
+    let (origin, segments, query, fragment) =
+        split(raw).ok_or_else(|| refused("The url is not a valid URL."))?;
     if origin != base_origin {
         return Err(refused("The url does not point to the payment gateway."));
     }
@@ -146,7 +180,9 @@ pub fn relay(action: Action, body: &[u8], gateway: &str) -> Result<Relay, Answer
         && rest.get(2).is_some_and(|id| is_id(id, "pay"))
         && rest.get(3..) == Some(action.suffix());
     if !ok {
-        return Err(refused("The url is not a payment OTP action of the gateway."));
+        return Err(refused(
+            "The url is not a payment OTP action of the gateway.",
+        ));
     }
     if action != Action::Generate && query.is_some() {
         return Err(refused("The url must not have a query."));
@@ -154,15 +190,27 @@ pub fn relay(action: Action, body: &[u8], gateway: &str) -> Result<Relay, Answer
     let payment_id = rest.get(2).map(|s| (*s).to_string()).unwrap_or_default();
     let otp_body = if action == Action::Submit {
         let otp = match body.get("otp") {
-            Some(Value::String(s)) if !s.trim().is_empty() && s.trim().len() <= 16 => s.trim().to_string(),
+            Some(Value::String(s)) if !s.trim().is_empty() && s.trim().len() <= 16 => {
+                s.trim().to_string()
+            }
             Some(Value::Number(n)) => n.to_string(),
-            _ => return Err(Answer::validation(Some("otp"), "The otp field is required.")),
+            _ => {
+                return Err(Answer::validation(
+                    Some("otp"),
+                    "The otp field is required.",
+                ))
+            }
         };
         Some(json!({ "otp": otp }))
     } else {
         None
     };
-    Ok(Relay { method: "POST", url: raw.to_string(), payment_id, body: otp_body })
+    Ok(Relay {
+        method: "POST",
+        url: raw.to_string(),
+        payment_id,
+        body: otp_body,
+    })
 }
 
 #[cfg(test)]
@@ -173,37 +221,153 @@ mod tests {
     const PAY: &str = "pay_AAAAAAAAAAAAAA";
 
     fn call(action: Action, url: &str, gateway: &str) -> Result<Relay, Answer> {
-        relay(action, json!({ "url": url, "otp": "123456" }).to_string().as_bytes(), gateway)
+        relay(
+            action,
+            json!({ "url": url, "otp": "123456" })
+                .to_string()
+                .as_bytes(),
+            gateway,
+        )
     }
 
     #[test]
     fn each_action_maps_to_its_gateway_call_only() {
         let table: &[(Action, &str, &str, bool)] = &[
-            (Action::Generate, "http://127.0.0.1:8081/v1/payments/pay_AAAAAAAAAAAAAA/otp_generate", SANDBOX, true),
-            (Action::Generate, "http://127.0.0.1:8081/v1/payments/pay_AAAAAAAAAAAAAA/otp_generate?track=1", SANDBOX, true),
-            (Action::Submit, "http://127.0.0.1:8081/v1/payments/pay_AAAAAAAAAAAAAA/otp/submit", SANDBOX, true),
-            (Action::Resend, "http://127.0.0.1:8081/v1/payments/pay_AAAAAAAAAAAAAA/otp/resend", SANDBOX, true),
-            (Action::Submit, "https://api.razorpay.com/v1/payments/pay_AAAAAAAAAAAAAA/otp/submit", "https://api.razorpay.com", true),
-            (Action::Submit, "https://API.razorpay.com/v1/payments/pay_AAAAAAAAAAAAAA/otp/submit", "https://api.razorpay.com/", true),
-            (Action::Submit, "https://gw.example/base/v1/payments/pay_AAAAAAAAAAAAAA/otp/submit", "https://gw.example/base", true),
+            (
+                Action::Generate,
+                "http://127.0.0.1:8081/v1/payments/pay_AAAAAAAAAAAAAA/otp_generate",
+                SANDBOX,
+                true,
+            ),
+            (
+                Action::Generate,
+                "http://127.0.0.1:8081/v1/payments/pay_AAAAAAAAAAAAAA/otp_generate?track=1",
+                SANDBOX,
+                true,
+            ),
+            (
+                Action::Submit,
+                "http://127.0.0.1:8081/v1/payments/pay_AAAAAAAAAAAAAA/otp/submit",
+                SANDBOX,
+                true,
+            ),
+            (
+                Action::Resend,
+                "http://127.0.0.1:8081/v1/payments/pay_AAAAAAAAAAAAAA/otp/resend",
+                SANDBOX,
+                true,
+            ),
+            (
+                Action::Submit,
+                "https://api.razorpay.com/v1/payments/pay_AAAAAAAAAAAAAA/otp/submit",
+                "https://api.razorpay.com",
+                true,
+            ),
+            (
+                Action::Submit,
+                "https://API.razorpay.com/v1/payments/pay_AAAAAAAAAAAAAA/otp/submit",
+                "https://api.razorpay.com/",
+                true,
+            ),
+            (
+                Action::Submit,
+                "https://gw.example/base/v1/payments/pay_AAAAAAAAAAAAAA/otp/submit",
+                "https://gw.example/base",
+                true,
+            ),
             // The wrong action, another endpoint, another payment shape.
-            (Action::Submit, "http://127.0.0.1:8081/v1/payments/pay_AAAAAAAAAAAAAA/otp/resend", SANDBOX, false),
-            (Action::Resend, "http://127.0.0.1:8081/v1/payments/pay_AAAAAAAAAAAAAA/otp_generate", SANDBOX, false),
-            (Action::Submit, "http://127.0.0.1:8081/v1/payments/pay_AAAAAAAAAAAAAA/capture", SANDBOX, false),
-            (Action::Submit, "http://127.0.0.1:8081/v1/refunds/pay_AAAAAAAAAAAAAA/otp/submit", SANDBOX, false),
-            (Action::Submit, "http://127.0.0.1:8081/v1/payments/pay_AAAA/otp/submit", SANDBOX, false),
-            (Action::Submit, "http://127.0.0.1:8081/v1/payments/pay_AAAAAAAAAAAAAA/otp/submit/x", SANDBOX, false),
-            (Action::Submit, "https://gw.example/v1/payments/pay_AAAAAAAAAAAAAA/otp/submit", "https://gw.example/base", false),
+            (
+                Action::Submit,
+                "http://127.0.0.1:8081/v1/payments/pay_AAAAAAAAAAAAAA/otp/resend",
+                SANDBOX,
+                false,
+            ),
+            (
+                Action::Resend,
+                "http://127.0.0.1:8081/v1/payments/pay_AAAAAAAAAAAAAA/otp_generate",
+                SANDBOX,
+                false,
+            ),
+            (
+                Action::Submit,
+                "http://127.0.0.1:8081/v1/payments/pay_AAAAAAAAAAAAAA/capture",
+                SANDBOX,
+                false,
+            ),
+            (
+                Action::Submit,
+                "http://127.0.0.1:8081/v1/refunds/pay_AAAAAAAAAAAAAA/otp/submit",
+                SANDBOX,
+                false,
+            ),
+            (
+                Action::Submit,
+                "http://127.0.0.1:8081/v1/payments/pay_AAAA/otp/submit",
+                SANDBOX,
+                false,
+            ),
+            (
+                Action::Submit,
+                "http://127.0.0.1:8081/v1/payments/pay_AAAAAAAAAAAAAA/otp/submit/x",
+                SANDBOX,
+                false,
+            ),
+            (
+                Action::Submit,
+                "https://gw.example/v1/payments/pay_AAAAAAAAAAAAAA/otp/submit",
+                "https://gw.example/base",
+                false,
+            ),
             // Another host, port or scheme; user info; query; fragment.
-            (Action::Submit, "http://127.0.0.1:9999/v1/payments/pay_AAAAAAAAAAAAAA/otp/submit", SANDBOX, false),
-            (Action::Submit, "http://evil.example:8081/v1/payments/pay_AAAAAAAAAAAAAA/otp/submit", SANDBOX, false),
-            (Action::Submit, "https://127.0.0.1:8081/v1/payments/pay_AAAAAAAAAAAAAA/otp/submit", SANDBOX, false),
-            (Action::Submit, "http://api.razorpay.com/v1/payments/pay_AAAAAAAAAAAAAA/otp/submit", "https://api.razorpay.com", false),
-            (Action::Submit, "http://x@127.0.0.1:8081/v1/payments/pay_AAAAAAAAAAAAAA/otp/submit", SANDBOX, false),
-            (Action::Submit, "http://127.0.0.1:8081/v1/payments/pay_AAAAAAAAAAAAAA/otp/submit?x=1", SANDBOX, false),
-            (Action::Submit, "http://127.0.0.1:8081/v1/payments/pay_AAAAAAAAAAAAAA/otp/submit#x", SANDBOX, false),
+            (
+                Action::Submit,
+                "http://127.0.0.1:9999/v1/payments/pay_AAAAAAAAAAAAAA/otp/submit",
+                SANDBOX,
+                false,
+            ),
+            (
+                Action::Submit,
+                "http://evil.example:8081/v1/payments/pay_AAAAAAAAAAAAAA/otp/submit",
+                SANDBOX,
+                false,
+            ),
+            (
+                Action::Submit,
+                "https://127.0.0.1:8081/v1/payments/pay_AAAAAAAAAAAAAA/otp/submit",
+                SANDBOX,
+                false,
+            ),
+            (
+                Action::Submit,
+                "http://api.razorpay.com/v1/payments/pay_AAAAAAAAAAAAAA/otp/submit",
+                "https://api.razorpay.com",
+                false,
+            ),
+            (
+                Action::Submit,
+                "http://x@127.0.0.1:8081/v1/payments/pay_AAAAAAAAAAAAAA/otp/submit",
+                SANDBOX,
+                false,
+            ),
+            (
+                Action::Submit,
+                "http://127.0.0.1:8081/v1/payments/pay_AAAAAAAAAAAAAA/otp/submit?x=1",
+                SANDBOX,
+                false,
+            ),
+            (
+                Action::Submit,
+                "http://127.0.0.1:8081/v1/payments/pay_AAAAAAAAAAAAAA/otp/submit#x",
+                SANDBOX,
+                false,
+            ),
             (Action::Submit, "javascript:alert(1)", SANDBOX, false),
-            (Action::Submit, "/v1/payments/pay_AAAAAAAAAAAAAA/otp/submit", SANDBOX, false),
+            (
+                Action::Submit,
+                "/v1/payments/pay_AAAAAAAAAAAAAA/otp/submit",
+                SANDBOX,
+                false,
+            ),
         ];
         for (action, url, gateway, ok) in table {
             match call(*action, url, gateway) {
@@ -214,7 +378,11 @@ mod tests {
                 }
                 Err(e) => {
                     assert!(!ok, "{url} refused: {:?}", e.body);
-                    assert_eq!((e.status, e.body["error"]["field"].as_str()), (400, Some("url")), "{url}");
+                    assert_eq!(
+                        (e.status, e.body["error"]["field"].as_str()),
+                        (400, Some("url")),
+                        "{url}"
+                    );
                     assert_eq!(e.body["error"]["reason"], "unsafe_next_action_url");
                 }
             }
@@ -224,17 +392,39 @@ mod tests {
     #[test]
     fn the_body_is_checked() {
         let submit = "http://127.0.0.1:8081/v1/payments/pay_AAAAAAAAAAAAAA/otp/submit";
-        for body in [json!({ "url": submit }), json!({ "url": submit, "otp": "" }), json!({ "url": submit, "otp": "1".repeat(17) }), json!({ "url": submit, "otp": {} })] {
+        for body in [
+            json!({ "url": submit }),
+            json!({ "url": submit, "otp": "" }),
+            json!({ "url": submit, "otp": "1".repeat(17) }),
+            json!({ "url": submit, "otp": {} }),
+        ] {
             let e = relay(Action::Submit, body.to_string().as_bytes(), SANDBOX).unwrap_err();
             assert_eq!(e.body["error"]["field"], "otp", "{body}");
         }
-        let r = relay(Action::Submit, json!({ "url": submit, "otp": 123456 }).to_string().as_bytes(), SANDBOX).unwrap();
+        let r = relay(
+            Action::Submit,
+            json!({ "url": submit, "otp": 123456 })
+                .to_string()
+                .as_bytes(),
+            SANDBOX,
+        )
+        .unwrap();
         assert_eq!(r.body.unwrap()["otp"], "123456");
         for body in ["", "[]", "{}", r#"{"url": 5}"#] {
-            assert_eq!(relay(Action::Submit, body.as_bytes(), SANDBOX).unwrap_err().status, 400, "{body}");
+            assert_eq!(
+                relay(Action::Submit, body.as_bytes(), SANDBOX)
+                    .unwrap_err()
+                    .status,
+                400,
+                "{body}"
+            );
         }
         for gateway in ["", "ftp://x", "http://evil.example:8081"] {
-            assert_eq!(call(Action::Submit, submit, gateway).unwrap_err().status, 500, "{gateway}");
+            assert_eq!(
+                call(Action::Submit, submit, gateway).unwrap_err().status,
+                500,
+                "{gateway}"
+            );
         }
         assert_eq!(Action::from_name("resend"), Some(Action::Resend));
         assert_eq!(Action::from_name("capture"), None);

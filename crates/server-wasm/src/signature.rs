@@ -16,7 +16,13 @@ type HmacSha256 = Hmac<Sha256>;
 
 /// The events a backend records (and de-duplicates); others are answered
 /// `{ "status": "ignored" }`. As the Rust demo backend's.
-pub const RECORDED: &[&str] = &["order.paid", "payment.captured", "payment.authorized", "token.confirmed", "token.rejected"];
+pub const RECORDED: &[&str] = &[
+    "order.paid",
+    "payment.captured",
+    "payment.authorized",
+    "token.confirmed",
+    "token.rejected",
+];
 
 /// How old (by its signed `created_at`) a webhook may be: 48 hours, twice
 /// Razorpay's 24 hours of redelivery (the Rust demo backend's rule).
@@ -66,7 +72,11 @@ pub fn verify_payment(key_secret: &str, order_id: &str, payment_id: &str, signat
     !key_secret.is_empty()
         && is_id(order_id, "order")
         && is_id(payment_id, "pay")
-        && verify_hex(key_secret, format!("{order_id}|{payment_id}").as_bytes(), signature)
+        && verify_hex(
+            key_secret,
+            format!("{order_id}|{payment_id}").as_bytes(),
+            signature,
+        )
 }
 
 /// A webhook secret and, for the old one during a rotation, the instant
@@ -114,18 +124,30 @@ impl Webhook {
 fn refused(description: &str, reason: &str) -> Answer {
     Answer::new(
         400,
-        Fields { description: description.into(), step: Some("webhook".into()), reason: Some(reason.into()), ..Fields::default() },
+        Fields {
+            description: description.into(),
+            step: Some("webhook".into()),
+            reason: Some(reason.into()),
+            ..Fields::default()
+        },
     )
 }
 
 /// The id of the event's main entity.
 fn entity_id(event: &Value) -> Option<String> {
     let payload = event.get("payload")?.as_object()?;
-    let entity = match event.get("contains").and_then(|c| c.get(0)).and_then(Value::as_str) {
+    let entity = match event
+        .get("contains")
+        .and_then(|c| c.get(0))
+        .and_then(Value::as_str)
+    {
         Some(k) => payload.get(k),
         None => payload.values().next(),
     }?;
-    entity.pointer("/entity/id").and_then(Value::as_str).map(str::to_string)
+    entity
+        .pointer("/entity/id")
+        .and_then(Value::as_str)
+        .map(str::to_string)
 }
 
 /// Verifies a webhook: `signature` (`X-Razorpay-Signature`) must be the hex
@@ -159,33 +181,73 @@ pub fn verify_webhook(
         .filter(|(_, s)| !s.secret.is_empty() && s.until.is_none_or(|u| now_secs <= u))
         .collect();
     if usable.is_empty() {
-        return Err(refused("Webhooks are not configured on this server.", "invalid_signature"));
+        return Err(refused(
+            "Webhooks are not configured on this server.",
+            "invalid_signature",
+        ));
     }
     let signature = signature.map(str::trim).unwrap_or_default();
     let matched = if signature.is_empty() {
         None
     } else {
         // Every usable secret is tried (no early exit on which one matched).
-        usable.iter().fold(None, |found, (i, s)| if verify_hex(&s.secret, raw, signature) { found.or(Some(*i)) } else { found })
+        usable.iter().fold(None, |found, (i, s)| {
+            if verify_hex(&s.secret, raw, signature) {
+                found.or(Some(*i))
+            } else {
+                found
+            }
+        })
     };
     let Some(secret_index) = matched else {
-        return Err(refused("The webhook signature is invalid.", "invalid_signature"));
+        return Err(refused(
+            "The webhook signature is invalid.",
+            "invalid_signature",
+        ));
     };
-    let payload: Value = serde_json::from_slice(raw).map_err(|_| Answer::validation(None, "The webhook body is not valid JSON"))?;
-    let event = payload.get("event").and_then(Value::as_str).unwrap_or_default().to_string();
+    let payload: Value = serde_json::from_slice(raw)
+        .map_err(|_| Answer::validation(None, "The webhook body is not valid JSON"))?;
+    let event = payload
+        .get("event")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_string();
     if event.is_empty() {
-        return Err(Answer::validation(Some("event"), "The webhook body names no event."));
+        return Err(Answer::validation(
+            Some("event"),
+            "The webhook body names no event.",
+        ));
     }
     let Some(created_at) = payload.get("created_at").and_then(Value::as_i64) else {
         return Err(refused("The webhook has no created_at.", "webhook_too_old"));
     };
     if now_secs - created_at > MAX_AGE_SECS || created_at - now_secs > MAX_SKEW_SECS {
-        return Err(refused("The webhook's created_at is outside the accepted window.", "webhook_too_old"));
+        return Err(refused(
+            "The webhook's created_at is outside the accepted window.",
+            "webhook_too_old",
+        ));
     }
     let entity_id = entity_id(&payload);
-    let dedupe_key = hex::encode(Sha256::digest(format!("{event}|{}|{created_at}", entity_id.as_deref().unwrap_or_default()).as_bytes()));
-    let event_id = event_id.map(str::trim).filter(|s| !s.is_empty() && s.len() <= 64).map(str::to_string);
-    Ok(Webhook { event, event_id, dedupe_key, entity_id, created_at, secret_index, payload })
+    let dedupe_key = hex::encode(Sha256::digest(
+        format!(
+            "{event}|{}|{created_at}",
+            entity_id.as_deref().unwrap_or_default()
+        )
+        .as_bytes(),
+    ));
+    let event_id = event_id
+        .map(str::trim)
+        .filter(|s| !s.is_empty() && s.len() <= 64)
+        .map(str::to_string);
+    Ok(Webhook {
+        event,
+        event_id,
+        dedupe_key,
+        entity_id,
+        created_at,
+        secret_index,
+        payload,
+    })
 }
 
 /// What the callback form (`POST /checkout/callback`, form-encoded, from
@@ -206,8 +268,17 @@ pub struct Callback {
 /// Reads the callback form's fields (already URL-decoded) and verifies its
 /// signature. `expected_order_id`, when given, is the order id you stored
 /// for this payment: the signature is checked against it.
-pub fn read_callback(fields: &[(String, String)], key_secret: &str, expected_order_id: Option<&str>) -> Callback {
-    let get = |k: &str| fields.iter().find(|(key, _)| key == k).map(|(_, v)| v.trim().to_string());
+pub fn read_callback(
+    fields: &[(String, String)],
+    key_secret: &str,
+    expected_order_id: Option<&str>,
+) -> Callback {
+    let get = |k: &str| {
+        fields
+            .iter()
+            .find(|(key, _)| key == k)
+            .map(|(_, v)| v.trim().to_string())
+    };
     let mut out = Callback::default();
     if let (Some(p), Some(o)) = (get("razorpay_payment_id"), get("razorpay_order_id")) {
         let signature = get("razorpay_signature").unwrap_or_default();
@@ -219,14 +290,21 @@ pub fn read_callback(fields: &[(String, String)], key_secret: &str, expected_ord
     }
     let meta = get("error[metadata]").and_then(|m| serde_json::from_str::<Value>(&m).ok());
     let id = |key: &str, prefix: &str| {
-        meta.as_ref().and_then(|m| m.get(key)).and_then(Value::as_str).filter(|v| is_id(v, prefix)).map(str::to_string)
+        meta.as_ref()
+            .and_then(|m| m.get(key))
+            .and_then(Value::as_str)
+            .filter(|v| is_id(v, prefix))
+            .map(str::to_string)
     };
     out.payment_id = id("payment_id", "pay");
     out.order_id = id("order_id", "order");
     if get("error[code]").is_some() || get("error[description]").is_some() {
         let mut e = serde_json::Map::new();
         for k in ["code", "description", "source", "step", "reason"] {
-            e.insert(k.into(), get(&format!("error[{k}]")).map_or(Value::Null, Value::String));
+            e.insert(
+                k.into(),
+                get(&format!("error[{k}]")).map_or(Value::Null, Value::String),
+            );
         }
         out.error = Some(Value::Object(e));
     }
@@ -253,10 +331,20 @@ mod tests {
             ("k", ORDER, PAY, "", false),
             ("k", ORDER, PAY, "zz", false),
             ("", ORDER, PAY, &good, false),
-            ("k", "order_x", PAY, &hmac_hex("k", format!("order_x|{PAY}").as_bytes()), false),
+            (
+                "k",
+                "order_x",
+                PAY,
+                &hmac_hex("k", format!("order_x|{PAY}").as_bytes()),
+                false,
+            ),
         ];
         for (secret, order, pay, sig, want) in table {
-            assert_eq!(verify_payment(secret, order, pay, sig), *want, "{secret} {order} {pay} {sig}");
+            assert_eq!(
+                verify_payment(secret, order, pay, sig),
+                *want,
+                "{secret} {order} {pay} {sig}"
+            );
         }
     }
 
@@ -271,28 +359,100 @@ mod tests {
     fn webhooks_over_the_raw_body_with_a_rotation() {
         let now = 1_800_000_000;
         let body = event(now - 10);
-        let secrets = [Secret { secret: "new".into(), until: None }, Secret { secret: "old".into(), until: Some(now + 60) }];
-        let w = verify_webhook(&body, Some(&hmac_hex("new", &body)), Some("EvtAAAAAAAAAAA"), &secrets, now).unwrap();
-        assert_eq!((w.event.as_str(), w.entity_id.as_deref(), w.secret_index), ("payment.captured", Some(PAY), 0));
+        let secrets = [
+            Secret {
+                secret: "new".into(),
+                until: None,
+            },
+            Secret {
+                secret: "old".into(),
+                until: Some(now + 60),
+            },
+        ];
+        let w = verify_webhook(
+            &body,
+            Some(&hmac_hex("new", &body)),
+            Some("EvtAAAAAAAAAAA"),
+            &secrets,
+            now,
+        )
+        .unwrap();
+        assert_eq!(
+            (w.event.as_str(), w.entity_id.as_deref(), w.secret_index),
+            ("payment.captured", Some(PAY), 0)
+        );
         assert_eq!(w.event_id.as_deref(), Some("EvtAAAAAAAAAAA"));
         assert_eq!(w.to_json()["recorded"], true);
-        let old = verify_webhook(&body, Some(&hmac_hex("old", &body)), None, &secrets, now).unwrap();
-        assert_eq!((old.secret_index, old.dedupe_key.as_str()), (1, w.dedupe_key.as_str()));
+        let old =
+            verify_webhook(&body, Some(&hmac_hex("old", &body)), None, &secrets, now).unwrap();
+        assert_eq!(
+            (old.secret_index, old.dedupe_key.as_str()),
+            (1, w.dedupe_key.as_str())
+        );
         // After the old secret's end, only the new one.
-        assert_eq!(verify_webhook(&body, Some(&hmac_hex("old", &body)), None, &secrets, now + 61).unwrap_err().body["error"]["reason"], "invalid_signature");
-        assert!(verify_webhook(&body, Some(&hmac_hex("new", &body)), None, &secrets, now + 61).is_ok());
+        assert_eq!(
+            verify_webhook(
+                &body,
+                Some(&hmac_hex("old", &body)),
+                None,
+                &secrets,
+                now + 61
+            )
+            .unwrap_err()
+            .body["error"]["reason"],
+            "invalid_signature"
+        );
+        assert!(verify_webhook(
+            &body,
+            Some(&hmac_hex("new", &body)),
+            None,
+            &secrets,
+            now + 61
+        )
+        .is_ok());
         // The raw body: the same JSON re-serialised (spaces) is not what was signed.
         let respaced = String::from_utf8(body.clone()).unwrap().replace(':', ": ");
-        assert!(verify_webhook(respaced.as_bytes(), Some(&hmac_hex("new", &body)), None, &secrets, now).is_err());
-        for sig in [None, Some(""), Some("00"), Some(&hmac_hex("wrong", &body)[..])] {
+        assert!(verify_webhook(
+            respaced.as_bytes(),
+            Some(&hmac_hex("new", &body)),
+            None,
+            &secrets,
+            now
+        )
+        .is_err());
+        for sig in [
+            None,
+            Some(""),
+            Some("00"),
+            Some(&hmac_hex("wrong", &body)[..]),
+        ] {
             let e = verify_webhook(&body, sig, None, &secrets, now).unwrap_err();
-            assert_eq!((e.status, e.body["error"]["step"].as_str()), (400, Some("webhook")), "{sig:?}");
+            assert_eq!(
+                (e.status, e.body["error"]["step"].as_str()),
+                (400, Some("webhook")),
+                "{sig:?}"
+            );
         }
-        assert!(verify_webhook(&body, Some(&hmac_hex("", &body)), None, &[Secret { secret: String::new(), until: None }], now).is_err());
+        assert!(verify_webhook(
+            &body,
+            Some(&hmac_hex("", &body)),
+            None,
+            &[Secret {
+                secret: String::new(),
+                until: None
+            }],
+            now
+        )
+        .is_err());
         // Too old, too far ahead, no created_at.
         for at in [now - MAX_AGE_SECS - 1, now + MAX_SKEW_SECS + 1] {
             let b = event(at);
-            assert_eq!(verify_webhook(&b, Some(&hmac_hex("new", &b)), None, &secrets, now).unwrap_err().body["error"]["reason"], "webhook_too_old");
+            assert_eq!(
+                verify_webhook(&b, Some(&hmac_hex("new", &b)), None, &secrets, now)
+                    .unwrap_err()
+                    .body["error"]["reason"],
+                "webhook_too_old"
+            );
         }
         let b = br#"{"event":"payment.captured"}"#;
         assert!(verify_webhook(b, Some(&hmac_hex("new", b)), None, &secrets, now).is_err());
@@ -300,22 +460,46 @@ mod tests {
 
     #[test]
     fn the_callback_form() {
-        let f = |pairs: &[(&str, &str)]| pairs.iter().map(|(k, v)| ((*k).to_string(), (*v).to_string())).collect::<Vec<_>>();
+        let f = |pairs: &[(&str, &str)]| {
+            pairs
+                .iter()
+                .map(|(k, v)| ((*k).to_string(), (*v).to_string()))
+                .collect::<Vec<_>>()
+        };
         let sig = hmac_hex("k", format!("{ORDER}|{PAY}").as_bytes());
-        let ok = f(&[("razorpay_payment_id", PAY), ("razorpay_order_id", ORDER), ("razorpay_signature", &sig)]);
+        let ok = f(&[
+            ("razorpay_payment_id", PAY),
+            ("razorpay_order_id", ORDER),
+            ("razorpay_signature", &sig),
+        ]);
         let c = read_callback(&ok, "k", None);
         assert!(c.signature_valid);
-        assert_eq!((c.payment_id.as_deref(), c.order_id.as_deref()), (Some(PAY), Some(ORDER)));
+        assert_eq!(
+            (c.payment_id.as_deref(), c.order_id.as_deref()),
+            (Some(PAY), Some(ORDER))
+        );
         assert!(read_callback(&ok, "k", Some(ORDER)).signature_valid);
-        assert!(!read_callback(&ok, "k", Some("order_BBBBBBBBBBBBBB")).signature_valid, "not the stored order");
+        assert!(
+            !read_callback(&ok, "k", Some("order_BBBBBBBBBBBBBB")).signature_valid,
+            "not the stored order"
+        );
         assert!(!read_callback(&ok, "other", None).signature_valid);
-        let failed = f(&[("error[code]", "BAD_REQUEST_ERROR"), ("error[reason]", "payment_failed"),
-            ("error[metadata]", r#"{"payment_id":"pay_AAAAAAAAAAAAAA","order_id":"order_AAAAAAAAAAAAAA"}"#)]);
+        let failed = f(&[
+            ("error[code]", "BAD_REQUEST_ERROR"),
+            ("error[reason]", "payment_failed"),
+            (
+                "error[metadata]",
+                r#"{"payment_id":"pay_AAAAAAAAAAAAAA","order_id":"order_AAAAAAAAAAAAAA"}"#,
+            ),
+        ]);
         let c = read_callback(&failed, "k", None);
         assert!(!c.signature_valid);
         assert_eq!(c.payment_id.as_deref(), Some(PAY));
         assert_eq!(c.error.unwrap()["reason"], "payment_failed");
-        let hostile = f(&[("error[metadata]", r#"{"payment_id":"javascript:x","order_id":"../x"}"#)]);
+        let hostile = f(&[(
+            "error[metadata]",
+            r#"{"payment_id":"javascript:x","order_id":"../x"}"#,
+        )]);
         assert_eq!(read_callback(&hostile, "k", None), Callback::default());
     }
 }

@@ -25,7 +25,12 @@ use crate::otp::is_id;
 /// assert_eq!(verdict(&p, None, true, false)["verdict"], "paid");
 /// assert_eq!(verdict(&p, None, false, false)["verdict"], "pending");
 /// ```
-pub fn verdict(payment: &Value, asked_order_id: Option<&str>, signature_verified: bool, fulfilled: bool) -> Value {
+pub fn verdict(
+    payment: &Value,
+    asked_order_id: Option<&str>,
+    signature_verified: bool,
+    fulfilled: bool,
+) -> Value {
     let s = |k: &str| payment.get(k).and_then(Value::as_str).unwrap_or_default();
     let (payment_id, order_id, status) = (s("id"), s("order_id"), s("status"));
     let asked = asked_order_id.unwrap_or_default();
@@ -61,8 +66,14 @@ pub fn verdict(payment: &Value, asked_order_id: Option<&str>, signature_verified
 /// assert_eq!(fulfilment(&o, &p).unwrap()["receipt"], "cart_1");
 /// ```
 pub fn fulfilment(order: &Value, payment: &Value) -> Option<Value> {
-    let order_id = order.get("id").and_then(Value::as_str).filter(|o| is_id(o, "order"))?;
-    let payment_id = payment.get("id").and_then(Value::as_str).filter(|p| is_id(p, "pay"))?;
+    let order_id = order
+        .get("id")
+        .and_then(Value::as_str)
+        .filter(|o| is_id(o, "order"))?;
+    let payment_id = payment
+        .get("id")
+        .and_then(Value::as_str)
+        .filter(|p| is_id(p, "pay"))?;
     let amount = order.get("amount").and_then(Value::as_u64)?;
     let paid = order.get("status").and_then(Value::as_str) == Some("paid")
         && order.get("amount_paid").and_then(Value::as_u64) == Some(amount)
@@ -84,24 +95,39 @@ mod tests {
 
     #[test]
     fn verdict_table() {
-        let p = |status: &str, order: &str| json!({ "id": "pay_AAAAAAAAAAAAAA", "order_id": order, "status": status,
-            "error_code": "BAD_REQUEST_ERROR", "error_reason": "payment_declined" });
+        let p = |status: &str, order: &str| {
+            json!({ "id": "pay_AAAAAAAAAAAAAA", "order_id": order, "status": status,
+            "error_code": "BAD_REQUEST_ERROR", "error_reason": "payment_declined" })
+        };
         let table: &[Row] = &[
             ("captured", ORDER, None, true, false, "paid"),
             ("authorized", ORDER, Some(ORDER), true, false, "paid"),
             ("captured", ORDER, None, false, true, "paid"),
             ("captured", ORDER, None, false, false, "pending"),
-            ("captured", ORDER, Some("order_BBBBBBBBBBBBBB"), true, true, "pending"),
+            (
+                "captured",
+                ORDER,
+                Some("order_BBBBBBBBBBBBBB"),
+                true,
+                true,
+                "pending",
+            ),
             ("created", ORDER, None, true, true, "pending"),
             ("captured", "order_x", None, true, true, "pending"),
             ("failed", ORDER, None, false, false, "failed"),
         ];
         for (status, order, asked, verified, fulfilled, want) in table {
             let v = verdict(&p(status, order), *asked, *verified, *fulfilled);
-            assert_eq!(v["verdict"], *want, "{status} {order} {asked:?} {verified} {fulfilled}");
+            assert_eq!(
+                v["verdict"], *want,
+                "{status} {order} {asked:?} {verified} {fulfilled}"
+            );
             assert_eq!(v.get("error").is_some(), *want == "failed");
         }
-        assert_eq!(verdict(&p("failed", ORDER), None, false, false)["error"]["reason"], "payment_declined");
+        assert_eq!(
+            verdict(&p("failed", ORDER), None, false, false)["error"]["reason"],
+            "payment_declined"
+        );
     }
 
     #[test]
@@ -109,12 +135,19 @@ mod tests {
         let o = json!({ "id": ORDER, "status": "paid", "amount": 100, "amount_paid": 100, "currency": "INR", "receipt": "cart_1" });
         let p = json!({ "id": "pay_AAAAAAAAAAAAAA", "order_id": ORDER, "status": "captured" });
         assert!(fulfilment(&o, &p).is_some());
-        for (pointer, value) in [("/status", json!("attempted")), ("/amount_paid", json!(50)), ("/id", json!("order_x"))] {
+        for (pointer, value) in [
+            ("/status", json!("attempted")),
+            ("/amount_paid", json!(50)),
+            ("/id", json!("order_x")),
+        ] {
             let mut bad = o.clone();
             *bad.pointer_mut(pointer).unwrap() = value;
             assert!(fulfilment(&bad, &p).is_none(), "{pointer}");
         }
-        for (pointer, value) in [("/status", json!("authorized")), ("/order_id", json!("order_BBBBBBBBBBBBBB"))] {
+        for (pointer, value) in [
+            ("/status", json!("authorized")),
+            ("/order_id", json!("order_BBBBBBBBBBBBBB")),
+        ] {
             let mut bad = p.clone();
             *bad.pointer_mut(pointer).unwrap() = value;
             assert!(fulfilment(&o, &bad).is_none(), "{pointer}");

@@ -43,14 +43,31 @@ pub fn otp_relay(action: &str, body: &[u8], gateway: &str) -> String {
 
 /// See [`crate::signature::verify_payment`].
 #[wasm_bindgen(js_name = verifyPaymentSignature)]
-pub fn verify_payment_signature(key_secret: &str, order_id: &str, payment_id: &str, signature: &str) -> bool {
+pub fn verify_payment_signature(
+    key_secret: &str,
+    order_id: &str,
+    payment_id: &str,
+    signature: &str,
+) -> bool {
     crate::signature::verify_payment(key_secret, order_id, payment_id, signature)
 }
 
 /// See [`api::verify_webhook`].
 #[wasm_bindgen(js_name = verifyWebhook)]
-pub fn verify_webhook(raw: &[u8], signature: Option<String>, event_id: Option<String>, secrets: &str, now_secs: f64) -> String {
-    api::verify_webhook(raw, signature.as_deref(), event_id.as_deref(), secrets, now_secs)
+pub fn verify_webhook(
+    raw: &[u8],
+    signature: Option<String>,
+    event_id: Option<String>,
+    secrets: &str,
+    now_secs: f64,
+) -> String {
+    api::verify_webhook(
+        raw,
+        signature.as_deref(),
+        event_id.as_deref(),
+        secrets,
+        now_secs,
+    )
 }
 
 /// See [`api::read_callback`].
@@ -61,7 +78,12 @@ pub fn read_callback(fields: &str, key_secret: &str, expected_order_id: Option<S
 
 /// See [`api::payment_verdict`].
 #[wasm_bindgen(js_name = paymentVerdict)]
-pub fn payment_verdict(payment: &str, asked_order_id: Option<String>, verified: bool, fulfilled: bool) -> String {
+pub fn payment_verdict(
+    payment: &str,
+    asked_order_id: Option<String>,
+    verified: bool,
+    fulfilled: bool,
+) -> String {
     api::payment_verdict(payment, asked_order_id.as_deref(), verified, fulfilled)
 }
 
