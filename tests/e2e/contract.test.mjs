@@ -203,6 +203,10 @@ for (const [name, start] of Object.entries(BACKENDS)) {
         headers: { 'content-type': 'application/json', 'x-razorpay-signature': sig, 'x-razorpay-event-id': id } });
       assertError(await hook(hmac('not the secret', raw)), 400, { reason: 'invalid_signature' });
       assertError(await hook(hmac(WEBHOOK_SECRET, `${raw} `)), 400, { reason: 'invalid_signature' });
+      const old = JSON.stringify({ ...JSON.parse(raw), created_at: Math.floor(Date.now() / 1000) - 3 * 86400 }); // signed, but 3 days old
+      const replay = await c('POST', '/api/webhooks/razorpay', { body: old, raw: true,
+        headers: { 'content-type': 'application/json', 'x-razorpay-signature': hmac(WEBHOOK_SECRET, old), 'x-razorpay-event-id': 'EvtContract0003' } });
+      assertError(replay, 400, { reason: 'webhook_too_old' });
       const recorded = await hook(hmac(WEBHOOK_SECRET, raw));
       assert.deepEqual([recorded.status, recorded.json.status], [200, 'recorded'], recorded.text);
       // Fulfilled already (by /api/verify above, or the sandbox's own webhooks): not again.
