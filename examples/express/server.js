@@ -17,7 +17,8 @@ const backend = createBackend({
 });
 const PRODUCTS = { tea_monthly: { name: 'Assam tea, 100 g', amount: 100, currency: 'INR', mandate: { max_amount: 100000, frequency: 'monthly' } } };
 const [sessions, carts] = [new Map(), new Map()];
-const newId = (prefix) => `${prefix}_${[...randomBytes(14)].map((b) => 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'[b % 62]).join('')}`;
+const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+const newId = (prefix) => `${prefix}_${[...randomBytes(14)].map((b) => ALNUM[b % 62]).join('')}`;
 const send = (res, answer) => res.status(answer.status).json(answer.body);
 const fail = (res, status, description, field, reason) => send(res, errorAnswer(status, { description, field, reason }));
 const origin = (req) => `${req.protocol}://${req.get('host')}`;
@@ -37,20 +38,25 @@ app.post('/api/carts', express.json(), (req, res) => {
   const cart = Object.hasOwn(PRODUCTS, req.body?.product) && { id: newId('cart'), product: req.body.product, ...PRODUCTS[req.body.product] };
   return cart ? res.json(carts.set(cart.id, cart).get(cart.id)) : fail(res, 400, 'The product does not exist.', 'product');
 });
-app.get('/api/carts/:id', (req, res) => (carts.has(req.params.id) ? res.json(carts.get(req.params.id)) : fail(res, 404, 'The cart does not exist.', 'id')));
+app.get('/api/carts/:id', (req, res) => (carts.has(req.params.id)
+  ? res.json(carts.get(req.params.id)) : fail(res, 404, 'The cart does not exist.', 'id')));
 app.post('/api/customers', express.json(), async (req, res) => { // A stand-in sign-in: the customer with this email and phone.
   const answer = await gateway('POST', '/v1/customers', { name: req.body?.name, email: req.body?.email, contact: req.body?.contact, fail_existing: '0' });
   if (answer.status === 200) req.session.customer = answer.body.id;
   send(res, answer);
 });
 app.get('/api/customers/:id/tokens', async (req, res) => (req.params.id === req.session.customer
-  ? send(res, await gateway('GET', `/v1/customers/${req.params.id}/tokens`)) : fail(res, 403, 'This customer is not the one signed in.', null, 'customer_not_signed_in')));
-app.post('/api/checkout', json, async (req, res) => send(res, await backend.checkout({ body: req.body, idempotencyKey: req.get('idempotency-key'), ip: req.ip,
-  callbackUrl: `${origin(req)}/checkout/callback`, customerId: req.session.customer, owner: req.sid, price: (receipt) => carts.get(receipt) })));
+  ? send(res, await gateway('GET', `/v1/customers/${req.params.id}/tokens`))
+  : fail(res, 403, 'This customer is not the one signed in.', null, 'customer_not_signed_in')));
+app.post('/api/checkout', json, async (req, res) => send(res, await backend.checkout({
+  body: req.body, idempotencyKey: req.get('idempotency-key'), ip: req.ip, callbackUrl: `${origin(req)}/checkout/callback`,
+  customerId: req.session.customer, owner: req.sid, price: (receipt) => carts.get(receipt) })));
 app.post('/api/checkout/otp/:action', json, async (req, res) => send(res, await backend.otp(req.params.action, { body: req.body, owner: req.sid })));
 app.post('/api/verify', json, async (req, res) => send(res, await backend.verify({ body: req.body })));
-app.post('/checkout/callback', express.raw({ type: () => true }), async (req, res) => res.redirect(303, (await backend.callback({ body: req.body })).location));
-app.get('/api/checkout/result', async (req, res) => send(res, await backend.result({ paymentId: req.query.payment_id, orderId: req.query.order_id, owner: req.sid })));
+app.post('/checkout/callback', express.raw({ type: () => true }), async (req, res) => res.redirect(303,
+  (await backend.callback({ body: req.body })).location));
+app.get('/api/checkout/result', async (req, res) => send(res,
+  await backend.result({ paymentId: req.query.payment_id, orderId: req.query.order_id, owner: req.sid })));
 app.get('/api/payments/:id', async (req, res) => send(res, await backend.payment({ paymentId: req.params.id, owner: req.sid })));
 app.post('/api/webhooks/razorpay', express.raw({ type: () => true }), async (req, res) => send(res,
   await backend.webhook({ rawBody: req.body, signature: req.get('x-razorpay-signature'), eventId: req.get('x-razorpay-event-id') })));

@@ -278,26 +278,23 @@ fn unsafe_url(why: &str) -> Error {
 pub fn check_next_url(url: &str, policy: &UrlPolicy) -> Result<CheckedUrl, Error> {
     let parts = parse(url).map_err(unsafe_url)?;
     let host = parts.host.to_ascii_lowercase();
-    let loopback = is_loopback(&host);
-    let http_allowed = policy.allow_loopback_http && loopback;
-    let allowed = policy.allowed_hosts.iter().any(|e| entry_allows(e, &host, &parts));
     // On loopback (a local test gateway) the error names the option to set,
     // and the allowedHosts entry with its port: the page's merchant reads it.
-    let port = parts.port.unwrap_or(parts.default_port()).to_string();
-    let entry = concat(&["\"", &host, ":", &port, "\""]);
-    if !parts.https && !http_allowed {
-        if !loopback {
-            return Err(unsafe_url("must use https"));
-        }
-        let also = if allowed { String::new() } else { concat(&[" and add ", &entry, " to allowedHosts"]) };
-        return Err(Error::new(
-            ErrorKind::UnsafeUrl,
-            concat(&["The next-action URL uses http on a loopback host: for a local test gateway, set allowLoopbackHttp: true", &also]),
-        ));
+    let loopback = is_loopback(&host);
+    if !parts.https && !(policy.allow_loopback_http && loopback) {
+        return Err(unsafe_url(if loopback {
+            "uses http on a loopback host: for a local test gateway, set allowLoopbackHttp: true"
+        } else {
+            "must use https"
+        }));
     }
-    if !allowed {
+    if !policy.allowed_hosts.iter().any(|e| entry_allows(e, &host, &parts)) {
         let known_host = policy.allowed_hosts.iter().any(|e| entry_parts(e).is_some_and(|(h, _)| h == host));
-        let hint = if loopback { concat(&[": add ", &entry, " to allowedHosts"]) } else { String::new() };
+        let hint = if loopback {
+            concat(&[": add \"", &host, ":", &parts.port.unwrap_or(parts.default_port()).to_string(), "\" to allowedHosts"])
+        } else {
+            String::new()
+        };
         let description = if known_host {
             concat(&["The next-action URL points to ", &host, " on a port that is not allowed", &hint])
         } else if host.len() <= 253 {
@@ -513,8 +510,9 @@ mod tests {
         let table: &[(&str, &[&str], bool, &str)] = &[
             ("http://127.0.0.1:8081/v1/x", &["127.0.0.1:8081"], false,
                 "The next-action URL uses http on a loopback host: for a local test gateway, set allowLoopbackHttp: true"),
+            // (Then, with allowLoopbackHttp set, the next row's error.)
             ("http://127.0.0.1:8081/v1/x", &["127.0.0.1"], false,
-                "The next-action URL uses http on a loopback host: for a local test gateway, set allowLoopbackHttp: true and add \"127.0.0.1:8081\" to allowedHosts"),
+                "The next-action URL uses http on a loopback host: for a local test gateway, set allowLoopbackHttp: true"),
             ("http://127.0.0.1:8081/v1/x", &["127.0.0.1"], true,
                 "The next-action URL points to 127.0.0.1 on a port that is not allowed: add \"127.0.0.1:8081\" to allowedHosts"),
             ("http://localhost:3000/", &["api.razorpay.com"], true,
