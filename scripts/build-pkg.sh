@@ -30,6 +30,9 @@ node scripts/fallback.mjs pkg
 # The card entry, pkg/card/ (its own module: scripts/build-card.sh).
 scripts/build-card.sh pkg/card
 
+# The server kit, pkg/server/ (for Node backends: scripts/build-server.sh).
+scripts/build-server.sh pkg/server
+
 node scripts/merge-template.mjs pkg pkg-template
 
 # The messages entry and each locale module (pkg-template/messages.js,

@@ -4,7 +4,7 @@
 //    `init()` fetches the module with `integrity` and the browser refuses
 //    other bytes; index.js is then minified (esbuild, as the glue);
 // 2. integrity.json gets the SHA-384 (SRI form, `sha384-<base64>`) of every
-//    file the browser loads: every .js and .wasm of the package but node.js
+//    file the browser loads: every .js and .wasm of the package but node.js, server.js and server/
 //    (the Node entry), keyed by its path inside the package. Pages use it in
 //    an import map's `integrity` or `<link rel="modulepreload" integrity>`;
 // 3. package.json: integrity.json is added to `files`, and exported as
@@ -37,11 +37,13 @@ execFileSync(esbuild, [entry, '--minify', '--format=esm', '--target=es2020', '--
 writeFileSync(entry, readFileSync(`${entry}.min`));
 rmSync(`${entry}.min`);
 
+// Loaded by Node only, never by a page: the node entry and the server kit.
+const isServerOnly = (path) => path === 'node.js' || path === 'server.js' || path.startsWith('server/');
 const walk = (dir) => readdirSync(dir, { withFileTypes: true })
   .flatMap((d) => (d.isDirectory() ? walk(join(dir, d.name)) : [join(dir, d.name)]));
 const browserFiles = walk(out)
   .map((path) => relative(out, path).split(sep).join('/'))
-  .filter((path) => /\.(js|wasm)$/.test(path) && path !== 'node.js')
+  .filter((path) => /\.(js|wasm)$/.test(path) && !isServerOnly(path))
   .sort();
 const hashes = Object.fromEntries(browserFiles.map((path) => [path, sri(join(out, path))]));
 writeFileSync(join(out, 'integrity.json'), JSON.stringify(hashes, null, 2) + '\n');

@@ -94,5 +94,10 @@ if ! cmp -s package-lock.json node_modules/.setup-lock 2>/dev/null; then
   npm ci --no-audit --no-fund --loglevel=error
   cp package-lock.json node_modules/.setup-lock
 fi
+# The Express example's own packages (express; razorpay-checkout-wasm is a link to ../../pkg).
+if ! cmp -s examples/express/package-lock.json examples/express/node_modules/.setup-lock 2>/dev/null; then
+  say "npm ci (examples/express)"
+  (cd examples/express && npm ci --no-audit --no-fund --loglevel=error && cp package-lock.json node_modules/.setup-lock)
+fi
 
 say "ready in $(( $(date +%s) - start ))s"

@@ -29,8 +29,10 @@ echo "== clippy, warnings denied (the crate denies unwrap, expect, panic and ind
 cargo clippy --workspace --all-targets --quiet -- -D warnings
 cargo clippy --target wasm32-unknown-unknown --lib --tests --quiet -- -D warnings
 # The card entry's configuration: the main crate without `checkout`, and crates/card-wasm.
-cargo clippy --target wasm32-unknown-unknown -p razorpay-checkout-wasm --no-default-features --lib --quiet -- -D warnings
+cargo clippy --target wasm32-unknown-unknown -p razorpay-checkout-wasm --no-default-features --features edge --lib --quiet -- -D warnings
 cargo clippy --target wasm32-unknown-unknown -p razorpay-checkout-wasm-card --quiet -- -D warnings
+# The server kit (crates/server-wasm: the checkout core without the browser edge).
+cargo clippy --target wasm32-unknown-unknown -p razorpay-checkout-wasm-server --quiet -- -D warnings
 
 echo "== wasm exports in headless Chromium and Firefox ESR (wasm-pack test)"
 # The checkout tests post to a stand-in merchant backend on 127.0.0.1:18455.
@@ -49,8 +51,8 @@ cargo build -p razorpay-demo --bins --examples --quiet
 echo "== the npm package as merchants get it (npm pack; attw; tsc --strict; Vite 7 build and dev server, plain ESM page and node, in headless Chromium)"
 node --test --test-concurrency=1 tests/pkg/
 
-echo "== release package, and every demo flow against the backend + sandbox (node --test, Playwright + Chromium)"
-node --test --test-concurrency=1 tests/js/ tests/e2e/
+echo "== release package, the server kit, and every demo flow against the backend + sandbox, and the Express example's (node --test, Playwright + Chromium)"
+node --test --test-concurrency=1 tests/js/ tests/server/ tests/e2e/
 
 echo "== the memory scan can fail: leak.test.mjs on a package built without wiping (feature insecure-no-wipe) must find the card"
 scripts/build-main.sh build/pkg-no-wipe --features insecure-no-wipe

@@ -24,7 +24,7 @@ pub mod error;
 pub mod json;
 pub mod value;
 
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", feature = "edge"))]
 pub mod wasm;
 
 pub use error::{Error, ErrorKind, Result};

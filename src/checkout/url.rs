@@ -278,16 +278,27 @@ fn unsafe_url(why: &str) -> Error {
 pub fn check_next_url(url: &str, policy: &UrlPolicy) -> Result<CheckedUrl, Error> {
     let parts = parse(url).map_err(unsafe_url)?;
     let host = parts.host.to_ascii_lowercase();
-    let http_allowed = policy.allow_loopback_http && is_loopback(&host);
-    if !parts.https && !http_allowed {
-        return Err(unsafe_url("must use https"));
+    // On loopback (a local test gateway) the error names the option to set,
+    // and the allowedHosts entry with its port: the page's merchant reads it.
+    let loopback = is_loopback(&host);
+    if !parts.https && !(policy.allow_loopback_http && loopback) {
+        return Err(unsafe_url(if loopback {
+            "uses http on a loopback host: for a local test gateway, set allowLoopbackHttp: true"
+        } else {
+            "must use https"
+        }));
     }
     if !policy.allowed_hosts.iter().any(|e| entry_allows(e, &host, &parts)) {
         let known_host = policy.allowed_hosts.iter().any(|e| entry_parts(e).is_some_and(|(h, _)| h == host));
+        let hint = if loopback {
+            concat(&[": add \"", &host, ":", &parts.port.unwrap_or(parts.default_port()).to_string(), "\" to allowedHosts"])
+        } else {
+            String::new()
+        };
         let description = if known_host {
-            concat(&["The next-action URL points to ", &host, " on a port that is not allowed"])
+            concat(&["The next-action URL points to ", &host, " on a port that is not allowed", &hint])
         } else if host.len() <= 253 {
-            concat(&["The next-action URL points to ", &host, ", which is not an allowed host"])
+            concat(&["The next-action URL points to ", &host, ", which is not an allowed host", &hint])
         } else {
             "The next-action URL points to a host that is not allowed".to_owned()
         };
@@ -490,6 +501,31 @@ mod tests {
             "The next-action URL points to api.razorpay.com on a port that is not allowed"
         );
         assert_eq!(why("https://a.com/ x"), "The next-action URL contains whitespace or control characters");
+    }
+
+    #[test]
+    fn on_loopback_the_message_names_the_option_to_set() {
+        let policy = |hosts: &[&str], http: bool| UrlPolicy { allowed_hosts: hosts.iter().map(|h| (*h).to_owned()).collect(), allow_loopback_http: http };
+        let why = |u: &str, p: &UrlPolicy| check_next_url(u, p).unwrap_err().description().to_owned();
+        let table: &[(&str, &[&str], bool, &str)] = &[
+            ("http://127.0.0.1:8081/v1/x", &["127.0.0.1:8081"], false,
+                "The next-action URL uses http on a loopback host: for a local test gateway, set allowLoopbackHttp: true"),
+            // (Then, with allowLoopbackHttp set, the next row's error.)
+            ("http://127.0.0.1:8081/v1/x", &["127.0.0.1"], false,
+                "The next-action URL uses http on a loopback host: for a local test gateway, set allowLoopbackHttp: true"),
+            ("http://127.0.0.1:8081/v1/x", &["127.0.0.1"], true,
+                "The next-action URL points to 127.0.0.1 on a port that is not allowed: add \"127.0.0.1:8081\" to allowedHosts"),
+            ("http://localhost:3000/", &["api.razorpay.com"], true,
+                "The next-action URL points to localhost, which is not an allowed host: add \"localhost:3000\" to allowedHosts"),
+            ("https://[::1]/", &[], false,
+                "The next-action URL points to [::1], which is not an allowed host: add \"[::1]:443\" to allowedHosts"),
+            // Elsewhere, no hint that would have a page allow a stranger's host.
+            ("http://evil.com/", &["127.0.0.1:8081"], true, "The next-action URL must use https"),
+            ("https://evil.com:8081/", &["127.0.0.1:8081"], true, "The next-action URL points to evil.com, which is not an allowed host"),
+        ];
+        for (url, hosts, http, want) in table {
+            assert_eq!(why(url, &policy(hosts, *http)), *want, "{url} {hosts:?} {http}");
+        }
     }
 
     /// xorshift64*: a deterministic search for inputs that panic or slip through.

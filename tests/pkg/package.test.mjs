@@ -108,6 +108,8 @@ test('the tarball holds the package files and nothing else; the manifest is comp
     ...['bn', 'en', 'gu', 'hi', 'kn', 'mr', 'ms', 'ta', 'te'].flatMap((l) => [`locales/${l}.d.ts`, `locales/${l}.js`]),
     'messages.d.ts', 'messages.js', 'node.d.ts', 'node.js', 'package.json',
     'razorpay_checkout_wasm.d.ts', 'razorpay_checkout_wasm.js', 'razorpay_checkout_wasm_bg.wasm',
+    // The server kit (razorpay-checkout-wasm/server), for Node backends only.
+    'server.d.ts', 'server.js', 'server/server_kit.js', 'server/server_kit_bg.wasm',
     'snippets/<crate>/src/wasm/card.js', 'snippets/<crate>/src/wasm/shapes.js', 'types.d.ts',
   ]);
   const manifest = JSON.parse(readFileSync(join(apps.plain, 'node_modules', NAME, 'package.json'), 'utf8'));
@@ -118,6 +120,7 @@ test('the tarball holds the package files and nothing else; the manifest is comp
   assert.deepEqual(Object.keys(manifest.exports['.']), ['types', 'default'], 'types first');
   assert.deepEqual(Object.keys(manifest.exports['./card']), ['types', 'default']);
   assert.deepEqual(Object.keys(manifest.exports['./node']), ['types', 'default']);
+  assert.deepEqual(Object.keys(manifest.exports['./server']), ['types', 'default']);
   assert.deepEqual(Object.keys(manifest.exports['./messages']), ['types', 'default']);
   assert.deepEqual(Object.keys(manifest.exports['./locales/*']), ['types', 'default']);
   assert.equal(manifest.exports['.'].default, './index.js');
@@ -134,7 +137,9 @@ test('the tarball holds the package files and nothing else; the manifest is comp
 test('integrity.json holds the SHA-384 of every file the browser loads, and index.js pins the .wasm\'s', () => {
   const dir = join(apps.plain, 'node_modules', NAME);
   const integrity = JSON.parse(readFileSync(join(dir, 'integrity.json'), 'utf8'));
-  const browserFiles = packed.files.map((f) => f.path).filter((p) => /\.(js|wasm)$/.test(p) && p !== 'node.js').sort();
+  // Not the Node-only files: the node entry and the server kit.
+  const browserFiles = packed.files.map((f) => f.path)
+    .filter((p) => /\.(js|wasm)$/.test(p) && p !== 'node.js' && p !== 'server.js' && !p.startsWith('server/')).sort();
   assert.deepEqual(Object.keys(integrity).sort(), browserFiles);
   assert.ok(browserFiles.includes('index.js') && browserFiles.includes('razorpay_checkout_wasm_bg.wasm'), String(browserFiles));
   for (const [path, hash] of Object.entries(integrity)) {
@@ -152,7 +157,7 @@ test('attw finds no problem (ESM-only profile)', () => {
   const problems = Object.values(report.problems).flat()
     .filter((p) => !(p.kind === 'CJSResolvesToESM' && p.resolutionKind === 'node16-cjs'));
   assert.deepEqual(problems, []);
-  assert.deepEqual(Object.keys(report.analysis.entrypoints).sort(), ['.', './card', './integrity.json', './locales/*', './messages', './node', './package.json']);
+  assert.deepEqual(Object.keys(report.analysis.entrypoints).sort(), ['.', './card', './integrity.json', './locales/*', './messages', './node', './package.json', './server']);
   const text = run(process.execPath, [bin('@arethetypeswrong/cli/dist/index.js'), tarball, '--profile', 'esm-only'], work);
   assert.match(text, /bundler: 🟢/);
   assert.doesNotMatch(text, /❌|💀|🐛|❗️/u);
@@ -166,7 +171,7 @@ test('tsc --strict: every export used correctly compiles, the README examples co
   tsc(join(apps['vite-app'], 'tsconfig.json'));
   tsc(join(apps['node-app'], 'tsconfig.json'));
   // Nothing typed `any` reaches the consumer (comments aside).
-  for (const file of ['razorpay_checkout_wasm.d.ts', 'node.d.ts', 'types.d.ts', 'messages.d.ts', 'locales/hi.d.ts']) {
+  for (const file of ['razorpay_checkout_wasm.d.ts', 'node.d.ts', 'server.d.ts', 'types.d.ts', 'messages.d.ts', 'locales/hi.d.ts']) {
     const dts = readFileSync(join(apps.plain, 'node_modules', NAME, file), 'utf8')
       .replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/.*$/gm, '');
     assert.doesNotMatch(dts, /\bany\b/, file);
@@ -535,6 +540,11 @@ test('with WebAssembly switched off, init() runs the fallback; with fallback: fa
   } finally {
     await server.close();
   }
+});
+
+test('node: razorpay-checkout-wasm/server checks, prepares and verifies without init()', () => {
+  const got = JSON.parse(run(process.execPath, ['server-check.js'], apps['node-app']));
+  assert.deepEqual(got, { ip: '203.0.113.7', signatureValid: true, secretIndex: 1, relay: 'pay_AAAAAAAAAAAAAA', field: 'otp', refused: 400 });
 });
 
 test('node: razorpay-checkout-wasm/node re-validates without init()', () => {

@@ -1,0 +1,118 @@
+// createBackend over a scripted gateway (a fetch stand-in): what reaches
+// the gateway, and how often, for retries, lost answers, other browsers and
+// webhooks. The real sandbox is tests/e2e/contract.test.mjs's.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHmac } from 'node:crypto';
+import { createBackend, gatewayClient, memoryStore } from '../../pkg/server.js';
+
+const GATEWAY = 'https://api.razorpay.com';
+const ORDER = 'order_AAAAAAAAAAAAAA';
+const PAY = 'pay_AAAAAAAAAAAAAA';
+const CART = 'cart_AAAAAAAAAAAAAA';
+const hmac = (secret, text) => createHmac('sha256', secret).update(text).digest('hex');
+
+/** A gateway that answers `routes[method + ' ' + path]` (a function of the body, or an Error to throw) and counts calls. */
+function scripted(routes) {
+  const calls = [];
+  const fetch = async (url, init) => {
+    const u = new URL(url);
+    const route = `${init.method} ${u.pathname}${u.search}`;
+    calls.push(route);
+    const answer = routes[route] ?? routes[`${init.method} ${u.pathname}`];
+    if (!answer) return new Response(JSON.stringify({ error: { code: 'BAD_REQUEST_ERROR', description: `no route ${route}` } }), { status: 400 });
+    const got = typeof answer === 'function' ? answer(init.body ? JSON.parse(init.body) : undefined) : answer;
+    if (got instanceof Error) throw got;
+    const wrapped = typeof got.status === 'number' && 'body' in got; // { status, body }, else the body itself
+    return new Response(JSON.stringify(wrapped ? got.body : got), { status: wrapped ? got.status : 200 });
+  };
+  return { calls, gateway: gatewayClient({ baseUrl: GATEWAY, keyId: 'rzp_test_x', keySecret: 'secret', fetch }) };
+}
+
+const orderAnswer = { id: ORDER, entity: 'order', receipt: CART, payment_workflow: { razorpay_payment_id: PAY,
+  next: [{ action: 'otp_generate', url: `${GATEWAY}/v1/payments/${PAY}/otp_generate?track_id=t` }] } };
+
+function body(card = '4100280000001007') {
+  return JSON.stringify({
+    amount: 100, currency: 'INR', receipt: CART,
+    payment: {
+      amount: 100, email: 'gaurav.kumar@example.com', contact: '9000090000', method: 'card',
+      card: { name: 'Gaurav Kumar', number: card, cvv: '837', expiry_month: '12', expiry_year: '30' },
+      authentication: { authentication_channel: 'browser' },
+      browser: { java_enabled: false, javascript_enabled: true, timezone_offset: -330, color_depth: 24, screen_width: 1280, screen_height: 800 },
+      referer: 'https://shop.example/pay',
+    },
+  });
+}
+const attempt = (backend, key, { owner = 'chk_1', card } = {}) => backend.checkout({
+  body: body(card), idempotencyKey: key, ip: '203.0.113.7', callbackUrl: 'https://shop.example/checkout/callback',
+  owner, price: (receipt) => (receipt === CART ? { amount: 100, currency: 'INR' } : null),
+});
+
+test('one order per key; the gateway is called once; another browser is refused without a call', async () => {
+  const g = scripted({ 'POST /v1/orders': orderAnswer });
+  const backend = createBackend({ gateway: g.gateway, keySecret: 'secret' });
+  const first = await attempt(backend, 'k1');
+  assert.deepEqual([first.status, first.body.id], [200, ORDER]);
+  const again = await attempt(backend, 'k1');
+  assert.deepEqual([again.status, again.body.id, again.replayed], [200, ORDER, true]);
+  assert.equal((await attempt(backend, 'k2', { owner: 'chk_2' })).body.error.reason, 'order_belongs_to_another_checkout');
+  const relay = await backend.otp('generate', { body: JSON.stringify({ url: `${GATEWAY}/v1/payments/${PAY}/otp_generate?track_id=t` }), owner: 'chk_2' });
+  assert.equal(relay.status, 404);
+  assert.deepEqual(g.calls, ['POST /v1/orders']);
+});
+
+test('a lost answer is never sent again blindly: the retry asks the gateway first', async () => {
+  for (const [payments, want] of [
+    [[{ id: PAY, status: 'captured' }], 'order_already_paid'],
+    [[{ id: PAY, status: 'created' }], 'order_payment_in_progress'],
+    [[{ id: PAY, status: 'failed' }], 'sent again'],
+    [[], 'sent again'],
+  ]) {
+    let posts = 0;
+    const g = scripted({
+      'POST /v1/orders': () => (++posts === 1 ? Object.assign(new Error('reset'), { name: 'TypeError' }) : orderAnswer),
+      [`GET /v1/orders?receipt=${CART}&count=100`]: { entity: 'collection', items: [{ id: ORDER, receipt: CART }] },
+      [`GET /v1/orders/${ORDER}/payments`]: { entity: 'collection', items: payments },
+    });
+    const backend = createBackend({ gateway: g.gateway, keySecret: 'secret', store: memoryStore() });
+    const lost = await attempt(backend, 'k1');
+    assert.deepEqual([lost.status, lost.unknown], [502, true]);
+    const retry = await attempt(backend, 'k1');
+    if (want === 'sent again') {
+      assert.deepEqual([retry.status, retry.body.id, posts], [200, ORDER, 2], JSON.stringify(payments));
+    } else {
+      assert.equal(retry.body.error.reason, want, JSON.stringify(payments));
+      assert.equal(posts, 1, 'nothing sent again');
+    }
+    // A new key for the cart (a second tab) is judged the same way.
+    if (want !== 'sent again') assert.equal((await attempt(backend, 'k2')).body.error.reason, want);
+  }
+  // The gateway cannot say: 502, nothing sent.
+  const g = scripted({ 'POST /v1/orders': Object.assign(new Error('timeout'), { name: 'TimeoutError' }) });
+  const backend = createBackend({ gateway: g.gateway, keySecret: 'secret' });
+  assert.equal((await attempt(backend, 'k1')).status, 504);
+  const retry = await attempt(backend, 'k1');
+  assert.deepEqual([retry.status, retry.body.error.reason], [502, 'gateway_unreachable']);
+  assert.equal(g.calls.filter((c) => c === 'POST /v1/orders').length, 1);
+});
+
+test('webhooks: fulfilled once per cart, a redelivery is a duplicate, payment.captured fetches the order', async () => {
+  const order = { id: ORDER, entity: 'order', status: 'paid', amount: 100, amount_paid: 100, currency: 'INR', receipt: CART };
+  const payment = { id: PAY, entity: 'payment', status: 'captured', order_id: ORDER, amount: 100 };
+  const g = scripted({ [`GET /v1/orders/${ORDER}`]: order });
+  const shipped = [];
+  const backend = createBackend({ gateway: g.gateway, keySecret: 'secret', webhookSecrets: ['whsec'], onFulfil: (c) => { shipped.push(c); } });
+  const event = (name, id, contains) => {
+    const raw = JSON.stringify({ entity: 'event', event: name, contains, payload: { payment: { entity: payment }, ...(contains.includes('order') ? { order: { entity: order } } : {}) }, created_at: Math.floor(Date.now() / 1000) });
+    return backend.webhook({ rawBody: Buffer.from(raw), signature: hmac('whsec', raw), eventId: id });
+  };
+  assert.deepEqual((await event('order.paid', 'Evt1', ['payment', 'order'])).body, { status: 'recorded', fulfilment: 'fulfilled' });
+  assert.deepEqual((await event('order.paid', 'Evt1', ['payment', 'order'])).body, { status: 'duplicate' });
+  assert.deepEqual((await event('payment.captured', 'Evt2', ['payment'])).body, { status: 'recorded', fulfilment: 'already_fulfilled' });
+  assert.deepEqual((await event('payment.failed', 'Evt3', ['payment'])).body, { status: 'ignored' });
+  assert.deepEqual(shipped, [{ order_id: ORDER, payment_id: PAY, receipt: CART, amount: 100, currency: 'INR' }]);
+  assert.deepEqual(g.calls, [`GET /v1/orders/${ORDER}`]);
+  const bad = await backend.webhook({ rawBody: '{}', signature: hmac('other', '{}'), eventId: 'Evt4' });
+  assert.equal(bad.body.error.reason, 'invalid_signature');
+});
