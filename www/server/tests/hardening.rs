@@ -108,20 +108,24 @@ async fn every_post_route_refuses_a_body_over_the_limit_with_a_json_413() {
 async fn unknown_fields_are_refused_as_the_gateway_would() {
     let app = App::start("unknown").await;
     type AddKey = fn(&mut Value);
-    let cases: [(&str, AddKey); 6] = [
+    // The crate's validator refuses them (as the browser does), on the
+    // key's dotted path, with the gateway's words.
+    let cases: [(&str, AddKey); 7] = [
         ("foo", |o| o["foo"] = json!(1)),
-        ("bar", |o| o["payment"]["bar"] = json!("x")),
-        ("pin", |o| o["payment"]["card"]["pin"] = json!("1234")),
-        ("plugins", |o| o["payment"]["browser"]["plugins"] = json!([])),
-        ("three_ds", |o| o["payment"]["authentication"]["three_ds"] = json!(true)),
-        ("interval", |o| o["token"] = json!({ "max_amount": 1000, "frequency": "monthly", "interval": 1 })),
+        ("payment_capture", |o| o["payment_capture"] = json!(1)),
+        ("payment.bar", |o| o["payment"]["bar"] = json!("x")),
+        ("payment.card.pin", |o| o["payment"]["card"]["pin"] = json!("1234")),
+        ("payment.browser.plugins", |o| o["payment"]["browser"]["plugins"] = json!([])),
+        ("payment.authentication.three_ds", |o| o["payment"]["authentication"]["three_ds"] = json!(true)),
+        ("token.interval", |o| o["token"] = json!({ "max_amount": 1000, "frequency": "monthly", "interval": 1 })),
     ];
-    for (i, (key, add)) in cases.into_iter().enumerate() {
+    for (i, (path, add)) in cases.into_iter().enumerate() {
+        let key = path.rsplit('.').next().unwrap();
         let mut body = app.order("4111 1111 1111 1111", None).await;
         add(&mut body);
         let (status, e) = app.checkout(&format!("unknown-{i}"), &body).await;
         assert_eq!(status, 400, "{key}: {e}");
-        assert_eq!(e["error"]["field"], key);
+        assert_eq!(e["error"]["field"], path);
         assert_eq!(
             e["error"]["description"],
             format!("{key} is/are not required and should not be sent")
