@@ -167,6 +167,50 @@ async fn a_typed_card_becomes_the_documented_request_posted_once_then_redirects(
 }
 
 #[wasm_bindgen_test]
+async fn the_browser_refuses_what_the_backend_refuses_before_any_request() {
+    clear().await;
+    let (nav, _) = recorder();
+    let c = checkout("documented", r#", "authentication": "redirect""#, &nav);
+    fn set(o: &JsValue, key: &str, v: JsValue) {
+        Reflect::set(o, &key.into(), &v).unwrap();
+    }
+    // (the change, the field refused, its kind)
+    type Change = fn(&JsValue);
+    let cases: [(Change, &str, &str); 4] = [
+        (|r| set(&get(r, "payment.card"), "pin", "1234".into()), "payment.card.pin", "not_supported"),
+        (|r| set(r, "reciept", "r-1".into()), "reciept", "not_supported"),
+        (|r| set(r, "amount", "100".into()), "amount", "invalid_type"),
+        (|r| set(&get(r, "payment"), "contact", 9_000_090_000.0.into()), "payment.contact", "invalid_type"),
+    ];
+    for (change, field, kind) in cases {
+        let bad = request();
+        change(&bad);
+        let err = settle(c.pay(bad, None)).await.unwrap_err();
+        assert_eq!(s(&err, "field").as_deref(), Some(field), "{field}: {:?}", s(&err, "description"));
+        assert_eq!(s(&err, "kind").as_deref(), Some(kind), "{field}");
+        assert_eq!(s(&get(&err, "errors.0"), "field").as_deref(), Some(field), "{field}");
+    }
+    let err = settle(c.pay(request(), Some(json(r#"{"netwrk": "Visa"}"#)))).await.unwrap_err();
+    assert_eq!(s(&err, "field").as_deref(), Some("netwrk"));
+    assert_eq!(get(&recorded().await, "length").as_f64(), Some(0.0), "nothing was posted");
+    // A misspelt option is refused by name; one holding `undefined` is not there.
+    let opts = json(&format!(r#"{{"endpoint": "{MOCK}/checkout/documented", "allowedHost": ["api.razorpay.com"]}}"#));
+    let err = Checkout::new(opts).err().unwrap();
+    assert_eq!(s(&err, "kind").as_deref(), Some("invalid_configuration"));
+    assert_eq!(s(&err, "field").as_deref(), Some("allowedHost"));
+    assert_eq!(s(&err, "description").as_deref(), Some("allowedHost is not an option of Checkout: did you mean allowedHosts?"));
+    let opts = json(&format!(r#"{{"endpoint": "{MOCK}/checkout/documented"}}"#));
+    Reflect::set(&opts, &"allowedHost".into(), &JsValue::UNDEFINED).unwrap();
+    assert!(Checkout::new(opts).is_ok());
+    // A card key holding `undefined` is not there either (JSON.stringify drops it).
+    let fine = request();
+    Reflect::set(&get(&fine, "payment.card"), &"pin".into(), &JsValue::UNDEFINED).unwrap();
+    Reflect::set(&fine, &"receipt".into(), &JsValue::UNDEFINED).unwrap();
+    assert!(settle(c.pay(fine, None)).await.is_ok());
+    assert_eq!(get(&recorded().await, "length").as_f64(), Some(1.0));
+}
+
+#[wasm_bindgen_test]
 async fn otp_flow_wrong_otp_resend_then_right_otp() {
     clear().await;
     let (nav, navigations) = recorder();

@@ -27,6 +27,7 @@ use crate::checkout::{
     parse_order_response, parse_otp_generate, parse_otp_submit, AuthPreference, Body, BuildContext, CheckoutInput,
     Flow, FlowOptions, NavMethod, OtpMetadata, Step, UrlPolicy,
 };
+use crate::checkout::options::{check_option_names, CHECKOUT_OPTIONS, PAY_OPTIONS};
 use crate::checkout::url::is_loopback;
 use crate::error::{concat, Error, ErrorKind};
 
@@ -149,10 +150,26 @@ fn function_prop(obj: &JsValue, key: &'static str) -> Result<Option<js_sys::Func
     v.dyn_into::<js_sys::Function>().map(Some).map_err(|_| config_error(key, "This option must be a function"))
 }
 
+/// Checks the own option names of `options` (those whose value is not
+/// `undefined`) with the core's list for `of`.
+fn check_names(options: &JsValue, known: &[&str], of: &str) -> Result<(), Error> {
+    // (`Object.entries` runs the object's getters: `catch`.)
+    let entries = js::entries(options)
+        .and_then(|e| js::items(&e, 256))
+        .map_err(|_| config_error("options", "The options could not be read"))?;
+    let names: Vec<String> = entries
+        .iter()
+        .filter(|e| !js::own_item(e, 1).is_undefined())
+        .filter_map(|e| js::own_item(e, 0).as_string())
+        .collect();
+    check_option_names(names.iter().map(String::as_str), known, of)
+}
+
 fn parse_options(options: &JsValue) -> Result<(Config, FlowOptions), Error> {
     if !options.is_object() {
         return Err(config_error("options", "The checkout options must be an object with an endpoint"));
     }
+    check_names(options, CHECKOUT_OPTIONS, "Checkout")?;
     let mut policy = UrlPolicy::default();
     let hosts = prop(options, "allowedHosts");
     if !(hosts.is_undefined() || hosts.is_null()) {
@@ -378,6 +395,9 @@ impl Checkout {
     async fn pay_inner(&self, request: JsValue, options: JsValue) -> Result<JsValue, Failure> {
         if !request.is_object() || js::is_array(&request) != Ok(false) {
             return Err(config_error("request", "The checkout request must be an object").into());
+        }
+        if options.is_object() {
+            check_names(&options, PAY_OPTIONS, "pay()")?;
         }
         let network = match string_prop(&options, "network")? {
             None => None,
