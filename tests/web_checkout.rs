@@ -227,6 +227,11 @@ async fn otp_flow_wrong_otp_resend_then_right_otp() {
     assert_eq!(s(&outcome, "metadata.last4").as_deref(), Some("1007"));
     let blank = settle(c.submit_otp("  ".into())).await.unwrap_err();
     assert_eq!(s(&blank, "kind").as_deref(), Some("required"));
+    // A number is a wrong type (it would lose a leading zero), not a missing OTP.
+    let number = settle(c.submit_otp(123_456.into())).await.unwrap_err();
+    assert_eq!(s(&number, "kind").as_deref(), Some("invalid_type"));
+    assert_eq!(s(&number, "field").as_deref(), Some("otp"));
+    assert_eq!(c.state(), "awaiting_otp");
     let wrong = settle(c.submit_otp("000".into())).await.unwrap_err();
     assert_eq!(s(&wrong, "reason").as_deref(), Some("incorrect_otp"));
     assert_eq!(s(&wrong, "kind").as_deref(), Some("gateway_error"));
@@ -280,6 +285,18 @@ async fn invalid_input_sends_nothing_and_lists_every_error() {
     clear().await;
     let (nav, _) = recorder();
     let c = checkout("documented", "", &nav);
+    let states = Array::new();
+    let watched = {
+        let opts = json(&format!(r#"{{"endpoint": "{MOCK}/checkout/documented"}}"#));
+        let progress = Function::new_with_args("e", "this.push([e.state, e.error && e.error.field])").bind0(&states);
+        Reflect::set(&opts, &"onProgress".into(), &progress).unwrap();
+        Checkout::new(opts).unwrap()
+    };
+    assert_eq!(watched.state(), "idle");
+    assert!(settle(watched.pay(json(r#"{"amount": 100}"#), None)).await.is_err());
+    assert_eq!(watched.state(), "failed");
+    let seen: Vec<String> = states.iter().map(|v| JSON::stringify(&v).unwrap().as_string().unwrap()).collect();
+    assert_eq!(seen, [r#"["validating",null]"#, r#"["failed","currency"]"#]);
     let bad = json(
         r#"{"amount": -5, "currency": "inr", "payment": {"email": "nope", "contact": "12",
         "card": {"number": "4100 2800 0000 1008", "expiry": "13/30", "cvv": "12"}}}"#,
@@ -291,7 +308,7 @@ async fn invalid_input_sends_nothing_and_lists_every_error() {
         assert!(fields.iter().any(|x| x == f), "{f} missing from {fields:?}");
     }
     assert_eq!(get(&recorded().await, "length").as_f64(), Some(0.0));
-    assert_eq!(c.state(), "validating");
+    assert_eq!(c.state(), "failed", "refused input fails the checkout (a corrected pay() starts again)");
 }
 
 #[wasm_bindgen_test]
@@ -363,12 +380,21 @@ fn unsafe_endpoints_are_refused_at_construction() {
         "https://api.curlec.com/v1/orders",
         "https://user:pw@merchant.example/x",
         "javascript:alert(1)",
+        "",
+        " ",
     ] {
         let opts = json(&format!(r#"{{"endpoint": "{endpoint}"}}"#));
         let err = Checkout::new(opts).err().expect(endpoint);
         assert_eq!(s(&err, "kind").as_deref(), Some("invalid_configuration"), "{endpoint}");
     }
     assert!(Checkout::new(JsValue::UNDEFINED).is_err());
+    // An empty endpoint would post to the page itself.
+    let err = Checkout::new(json(r#"{"endpoint": ""}"#)).err().unwrap();
+    assert_eq!(s(&err, "field").as_deref(), Some("endpoint"));
+    let err = Checkout::new(json(r#"{"endpoint": "/api/checkout", "otpEndpoint": ""}"#)).err().unwrap();
+    assert_eq!(s(&err, "field").as_deref(), Some("otpEndpoint"));
+    // A new checkout is idle: nothing has happened yet.
+    assert_eq!(Checkout::new(json(r#"{"endpoint": "/api/checkout"}"#)).unwrap().state(), "idle");
     assert!(Checkout::new(json(r#"{"endpoint": "/api/checkout"}"#)).is_ok());
     assert!(Checkout::new(json(r#"{"endpoint": "https://merchant.example/api/checkout"}"#)).is_ok());
 }

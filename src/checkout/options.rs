@@ -70,6 +70,31 @@ pub fn check_option_names<'a>(
     Ok(())
 }
 
+/// Refuses a blank endpoint (`endpoint: ''`), which a URL parser would
+/// resolve to the page's own URL: the order would be posted to the page.
+///
+/// # Errors
+/// [`ErrorKind::InvalidConfiguration`] on `field` when `text` is empty or
+/// only whitespace.
+///
+/// # Example
+/// ```
+/// use razorpay_checkout_wasm::checkout::options::check_endpoint_text;
+/// assert!(check_endpoint_text("/api/checkout", "endpoint").is_ok());
+/// assert_eq!(check_endpoint_text(" ", "endpoint").unwrap_err().field(), Some("endpoint"));
+/// ```
+pub fn check_endpoint_text(text: &str, field: &'static str) -> Result<(), Error> {
+    if text.trim().is_empty() {
+        return Err(Error::invalid(
+            ErrorKind::InvalidConfiguration,
+            field,
+            concat(&["The ", field, " must not be empty: it is the merchant's URL (an empty one is the page itself)"]),
+        )
+        .with_source("business"));
+    }
+    Ok(())
+}
+
 /// The known name within two edits of `name` (letter case ignored), if one.
 fn closest<'a>(name: &str, known: &[&'a str]) -> Option<&'a str> {
     let name = name.to_ascii_lowercase();
@@ -184,6 +209,18 @@ mod tests {
             e.description(),
             "networks is not an option of pay(): did you mean network?"
         );
+    }
+
+    #[test]
+    fn a_blank_endpoint_is_refused() {
+        for (text, ok) in [("", false), ("  ", false), ("\t\n", false), ("/api/checkout", true), ("https://shop.example/pay", true)] {
+            let got = check_endpoint_text(text, "otpEndpoint");
+            assert_eq!(got.is_ok(), ok, "{text:?}");
+            if let Err(e) = got {
+                assert_eq!((e.kind(), e.field()), (ErrorKind::InvalidConfiguration, Some("otpEndpoint")));
+                assert!(e.description().starts_with("The otpEndpoint must not be empty"), "{}", e.description());
+            }
+        }
     }
 
     #[test]
