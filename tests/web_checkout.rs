@@ -418,6 +418,18 @@ fn parse_order_response_reads_the_documented_answer_and_refuses_hostile_ones() {
         let e = parse_order_response_js(junk.into(), None).unwrap_err();
         assert_eq!(s(&e, "kind").as_deref(), Some("invalid_response"), "{junk:?}");
     }
+    // Its options: a misspelt one or a wrong type is refused, never read as the default.
+    for (options, field) in [
+        (r#"{"allowedHost": ["api.razorpay.com"]}"#, "allowedHost"),
+        (r#"{"status": "200"}"#, "status"),
+        (r#"{"allowedHosts": "api.razorpay.com"}"#, "allowedHosts"),
+        (r#"{"allowLoopbackHttp": 1}"#, "allowLoopbackHttp"),
+    ] {
+        let e = parse_order_response_js(documented.into(), Some(json(options))).unwrap_err();
+        assert_eq!(s(&e, "kind").as_deref(), Some("invalid_configuration"), "{options}");
+        assert_eq!(s(&e, "field").as_deref(), Some(field), "{options}");
+    }
+    assert!(parse_order_response_js(documented.into(), Some(json(r#"{"status": 200, "allowedHosts": ["api.razorpay.com"]}"#))).is_ok());
 }
 
 #[wasm_bindgen_test]

@@ -24,6 +24,9 @@ pub const CHECKOUT_OPTIONS: &[&str] = &[
 /// The options of `checkout.pay(request, options)`.
 pub const PAY_OPTIONS: &[&str] = &["network"];
 
+/// The options of `parseOrderResponse(json, options)`.
+pub const PARSE_OPTIONS: &[&str] = &["status", "allowedHosts", "allowLoopbackHttp"];
+
 /// Checks the names an options object has (a name whose value is
 /// `undefined` is not passed: it is not there) against `known`.
 ///

@@ -153,7 +153,7 @@ fn function_prop(obj: &JsValue, key: &'static str) -> Result<Option<js_sys::Func
 
 /// Checks the own option names of `options` (those whose value is not
 /// `undefined`) with the core's list for `of`.
-fn check_names(options: &JsValue, known: &[&str], of: &str) -> Result<(), Error> {
+pub(super) fn check_names(options: &JsValue, known: &[&str], of: &str) -> Result<(), Error> {
     // (`Object.entries` runs the object's getters: `catch`.)
     let entries = js::entries(options)
         .and_then(|e| js::items(&e, 256))
