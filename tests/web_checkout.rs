@@ -167,6 +167,50 @@ async fn a_typed_card_becomes_the_documented_request_posted_once_then_redirects(
 }
 
 #[wasm_bindgen_test]
+async fn the_browser_refuses_what_the_backend_refuses_before_any_request() {
+    clear().await;
+    let (nav, _) = recorder();
+    let c = checkout("documented", r#", "authentication": "redirect""#, &nav);
+    fn set(o: &JsValue, key: &str, v: JsValue) {
+        Reflect::set(o, &key.into(), &v).unwrap();
+    }
+    // (the change, the field refused, its kind)
+    type Change = fn(&JsValue);
+    let cases: [(Change, &str, &str); 4] = [
+        (|r| set(&get(r, "payment.card"), "pin", "1234".into()), "payment.card.pin", "not_supported"),
+        (|r| set(r, "reciept", "r-1".into()), "reciept", "not_supported"),
+        (|r| set(r, "amount", "100".into()), "amount", "invalid_type"),
+        (|r| set(&get(r, "payment"), "contact", 9_000_090_000.0.into()), "payment.contact", "invalid_type"),
+    ];
+    for (change, field, kind) in cases {
+        let bad = request();
+        change(&bad);
+        let err = settle(c.pay(bad, None)).await.unwrap_err();
+        assert_eq!(s(&err, "field").as_deref(), Some(field), "{field}: {:?}", s(&err, "description"));
+        assert_eq!(s(&err, "kind").as_deref(), Some(kind), "{field}");
+        assert_eq!(s(&get(&err, "errors.0"), "field").as_deref(), Some(field), "{field}");
+    }
+    let err = settle(c.pay(request(), Some(json(r#"{"netwrk": "Visa"}"#)))).await.unwrap_err();
+    assert_eq!(s(&err, "field").as_deref(), Some("netwrk"));
+    assert_eq!(get(&recorded().await, "length").as_f64(), Some(0.0), "nothing was posted");
+    // A misspelt option is refused by name; one holding `undefined` is not there.
+    let opts = json(&format!(r#"{{"endpoint": "{MOCK}/checkout/documented", "allowedHost": ["api.razorpay.com"]}}"#));
+    let err = Checkout::new(opts).err().unwrap();
+    assert_eq!(s(&err, "kind").as_deref(), Some("invalid_configuration"));
+    assert_eq!(s(&err, "field").as_deref(), Some("allowedHost"));
+    assert_eq!(s(&err, "description").as_deref(), Some("allowedHost is not an option of Checkout: did you mean allowedHosts?"));
+    let opts = json(&format!(r#"{{"endpoint": "{MOCK}/checkout/documented"}}"#));
+    Reflect::set(&opts, &"allowedHost".into(), &JsValue::UNDEFINED).unwrap();
+    assert!(Checkout::new(opts).is_ok());
+    // A card key holding `undefined` is not there either (JSON.stringify drops it).
+    let fine = request();
+    Reflect::set(&get(&fine, "payment.card"), &"pin".into(), &JsValue::UNDEFINED).unwrap();
+    Reflect::set(&fine, &"receipt".into(), &JsValue::UNDEFINED).unwrap();
+    assert!(settle(c.pay(fine, None)).await.is_ok());
+    assert_eq!(get(&recorded().await, "length").as_f64(), Some(1.0));
+}
+
+#[wasm_bindgen_test]
 async fn otp_flow_wrong_otp_resend_then_right_otp() {
     clear().await;
     let (nav, navigations) = recorder();
@@ -183,6 +227,11 @@ async fn otp_flow_wrong_otp_resend_then_right_otp() {
     assert_eq!(s(&outcome, "metadata.last4").as_deref(), Some("1007"));
     let blank = settle(c.submit_otp("  ".into())).await.unwrap_err();
     assert_eq!(s(&blank, "kind").as_deref(), Some("required"));
+    // A number is a wrong type (it would lose a leading zero), not a missing OTP.
+    let number = settle(c.submit_otp(123_456.into())).await.unwrap_err();
+    assert_eq!(s(&number, "kind").as_deref(), Some("invalid_type"));
+    assert_eq!(s(&number, "field").as_deref(), Some("otp"));
+    assert_eq!(c.state(), "awaiting_otp");
     let wrong = settle(c.submit_otp("000".into())).await.unwrap_err();
     assert_eq!(s(&wrong, "reason").as_deref(), Some("incorrect_otp"));
     assert_eq!(s(&wrong, "kind").as_deref(), Some("gateway_error"));
@@ -236,6 +285,18 @@ async fn invalid_input_sends_nothing_and_lists_every_error() {
     clear().await;
     let (nav, _) = recorder();
     let c = checkout("documented", "", &nav);
+    let states = Array::new();
+    let watched = {
+        let opts = json(&format!(r#"{{"endpoint": "{MOCK}/checkout/documented"}}"#));
+        let progress = Function::new_with_args("e", "this.push([e.state, e.error && e.error.field])").bind0(&states);
+        Reflect::set(&opts, &"onProgress".into(), &progress).unwrap();
+        Checkout::new(opts).unwrap()
+    };
+    assert_eq!(watched.state(), "idle");
+    assert!(settle(watched.pay(json(r#"{"amount": 100}"#), None)).await.is_err());
+    assert_eq!(watched.state(), "failed");
+    let seen: Vec<String> = states.iter().map(|v| JSON::stringify(&v).unwrap().as_string().unwrap()).collect();
+    assert_eq!(seen, [r#"["validating",null]"#, r#"["failed","currency"]"#]);
     let bad = json(
         r#"{"amount": -5, "currency": "inr", "payment": {"email": "nope", "contact": "12",
         "card": {"number": "4100 2800 0000 1008", "expiry": "13/30", "cvv": "12"}}}"#,
@@ -247,7 +308,7 @@ async fn invalid_input_sends_nothing_and_lists_every_error() {
         assert!(fields.iter().any(|x| x == f), "{f} missing from {fields:?}");
     }
     assert_eq!(get(&recorded().await, "length").as_f64(), Some(0.0));
-    assert_eq!(c.state(), "validating");
+    assert_eq!(c.state(), "failed", "refused input fails the checkout (a corrected pay() starts again)");
 }
 
 #[wasm_bindgen_test]
@@ -319,12 +380,21 @@ fn unsafe_endpoints_are_refused_at_construction() {
         "https://api.curlec.com/v1/orders",
         "https://user:pw@merchant.example/x",
         "javascript:alert(1)",
+        "",
+        " ",
     ] {
         let opts = json(&format!(r#"{{"endpoint": "{endpoint}"}}"#));
         let err = Checkout::new(opts).err().expect(endpoint);
         assert_eq!(s(&err, "kind").as_deref(), Some("invalid_configuration"), "{endpoint}");
     }
     assert!(Checkout::new(JsValue::UNDEFINED).is_err());
+    // An empty endpoint would post to the page itself.
+    let err = Checkout::new(json(r#"{"endpoint": ""}"#)).err().unwrap();
+    assert_eq!(s(&err, "field").as_deref(), Some("endpoint"));
+    let err = Checkout::new(json(r#"{"endpoint": "/api/checkout", "otpEndpoint": ""}"#)).err().unwrap();
+    assert_eq!(s(&err, "field").as_deref(), Some("otpEndpoint"));
+    // A new checkout is idle: nothing has happened yet.
+    assert_eq!(Checkout::new(json(r#"{"endpoint": "/api/checkout"}"#)).unwrap().state(), "idle");
     assert!(Checkout::new(json(r#"{"endpoint": "/api/checkout"}"#)).is_ok());
     assert!(Checkout::new(json(r#"{"endpoint": "https://merchant.example/api/checkout"}"#)).is_ok());
 }
@@ -348,6 +418,18 @@ fn parse_order_response_reads_the_documented_answer_and_refuses_hostile_ones() {
         let e = parse_order_response_js(junk.into(), None).unwrap_err();
         assert_eq!(s(&e, "kind").as_deref(), Some("invalid_response"), "{junk:?}");
     }
+    // Its options: a misspelt one or a wrong type is refused, never read as the default.
+    for (options, field) in [
+        (r#"{"allowedHost": ["api.razorpay.com"]}"#, "allowedHost"),
+        (r#"{"status": "200"}"#, "status"),
+        (r#"{"allowedHosts": "api.razorpay.com"}"#, "allowedHosts"),
+        (r#"{"allowLoopbackHttp": 1}"#, "allowLoopbackHttp"),
+    ] {
+        let e = parse_order_response_js(documented.into(), Some(json(options))).unwrap_err();
+        assert_eq!(s(&e, "kind").as_deref(), Some("invalid_configuration"), "{options}");
+        assert_eq!(s(&e, "field").as_deref(), Some(field), "{options}");
+    }
+    assert!(parse_order_response_js(documented.into(), Some(json(r#"{"status": 200, "allowedHosts": ["api.razorpay.com"]}"#))).is_ok());
 }
 
 #[wasm_bindgen_test]

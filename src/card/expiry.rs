@@ -135,7 +135,11 @@ pub fn parse_month(text: &str) -> Result<u32, Error> {
     }
 }
 
-/// Parses a year: `YY` (resolved to the century nearest `now`) or `YYYY`.
+/// Parses a year: `YY` or `YYYY`. `YY` is the year ending in those digits
+/// from 20 years back to 79 ahead (in 2026: `06`–`99` are 2006–2099, `00`–`05`
+/// 2100–2105): a shopper's card expired a few years ago at most, so `12/99`
+/// means 2099 and is "too far ahead", exactly as `12/2099` is, never a 1999
+/// card "expired".
 ///
 /// # Errors
 /// `required` when blank, `invalid_year` otherwise.
@@ -151,13 +155,12 @@ pub fn parse_year(text: &str, now: YearMonth) -> Result<u32, Error> {
     if t.len() == 4 {
         return Ok(y);
     }
-    // A two-digit year in the century window from 50 years back to 49 ahead.
-    // Saturating: `now` has public fields, and a year near `u32::MAX`
-    // must not overflow.
+    // The window from 20 years back to 79 ahead. Saturating: `now` has
+    // public fields, and a year near `u32::MAX` must not overflow.
     let mut full = (now.year / 100 * 100).saturating_add(y);
-    if full.saturating_add(50) < now.year {
+    if full.saturating_add(20) < now.year {
         full = full.saturating_add(100);
-    } else if full > now.year.saturating_add(49) {
+    } else if full > now.year.saturating_add(79) {
         full = full.saturating_sub(100);
     }
     Ok(full)
@@ -231,7 +234,7 @@ mod tests {
     #[test]
     fn years() {
         let now = ym(2026, 11);
-        for (t, y) in [("30", 2030), ("2030", 2030), ("26", 2026), ("06", 2006), ("05", 2005), ("76", 1976), ("75", 2075)] {
+        for (t, y) in [("30", 2030), ("2030", 2030), ("26", 2026), ("06", 2006), ("05", 2105), ("76", 2076), ("99", 2099), ("00", 2100)] {
             assert_eq!(parse_year(t, now).unwrap(), y, "{t}");
         }
         for t in ["3", "203", "20300", "2a"] {
@@ -272,6 +275,32 @@ mod tests {
         for (now, m, y, want) in table {
             let got = Expiry { month: *m, year: *y }.check(*now).err().map(|e| e.kind());
             assert_eq!(got, *want, "{m}/{y} at {now:?}");
+        }
+    }
+
+    #[test]
+    fn two_and_four_digit_years_get_the_same_verdict() {
+        let now = ym(2026, 11);
+        // Every refusal here is on `expiry_year`.
+        let verdict = |text: &str| {
+            parse_combined(text, now).and_then(|e| e.check(now)).err().map(|e| {
+                assert_eq!(e.field(), Some("expiry_year"), "{text}");
+                e.kind()
+            })
+        };
+        let (too_far, expired) = (Some(ErrorKind::TooFarAhead), Some(ErrorKind::Expired));
+        let table: &[(&str, &str, Option<ErrorKind>)] = &[
+            ("12/99", "12/2099", too_far),
+            ("12/76", "12/2076", too_far),
+            ("12/47", "12/2047", too_far),
+            ("11/46", "11/2046", None),
+            ("12/30", "12/2030", None),
+            ("12/25", "12/2025", expired),
+            ("12/06", "12/2006", expired),
+        ];
+        for (short, long, want) in table {
+            assert_eq!(verdict(short), *want, "{short}");
+            assert_eq!(verdict(long), *want, "{long}");
         }
     }
 

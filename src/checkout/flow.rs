@@ -27,11 +27,14 @@ use super::payload::{build_order_request, BuildContext, CheckoutInput, OrderRequ
 use super::response::{offered_actions, retry_offered, Action, NextAction, OrderOutcome, OtpChallenge, OtpMetadata, PaymentSuccess};
 use super::url::{check_next_url, CheckedUrl, UrlPolicy};
 use crate::error::{concat, Error, ErrorKind};
+use crate::value::Loose;
 
 /// Where a checkout stands (`progress` on the wire).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Progress {
+    /// Nothing has happened yet: a new checkout, before its first `pay()`.
+    Idle,
     /// Collecting and checking the input.
     Validating,
     /// The order request (or the OTP generation) is under way.
@@ -53,6 +56,7 @@ impl Progress {
     /// The wire word.
     pub fn as_str(self) -> &'static str {
         match self {
+            Progress::Idle => "idle",
             Progress::Validating => "validating",
             Progress::Posting => "posting",
             Progress::Redirecting => "redirecting",
@@ -199,6 +203,7 @@ enum Busy {
 
 #[derive(Clone, Debug, PartialEq)]
 enum State {
+    Idle,
     Validating,
     Posting,
     GeneratingOtp { fallback: Option<CheckedUrl> },
@@ -238,12 +243,13 @@ pub struct Flow {
 impl Flow {
     /// A new checkout, in `validating`.
     pub fn new(options: FlowOptions) -> Flow {
-        Flow { options, state: State::Validating, payment_id: None, order_id: None }
+        Flow { options, state: State::Idle, payment_id: None, order_id: None }
     }
 
     /// Where the checkout stands.
     pub fn progress(&self) -> Progress {
         match self.state {
+            State::Idle => Progress::Idle,
             State::Validating => Progress::Validating,
             State::Posting | State::GeneratingOtp { .. } => Progress::Posting,
             State::AwaitingOtp(..) => Progress::AwaitingOtp,
@@ -269,13 +275,13 @@ impl Flow {
     /// again, in `failed`.
     ///
     /// # Errors
-    /// The input's errors (see [`build_order_request`]), the checkout
-    /// staying in `validating`; [`ErrorKind::PaymentInProgress`] while a
+    /// The input's errors (see [`build_order_request`]), the checkout then
+    /// `failed` (a corrected input may start again); [`ErrorKind::PaymentInProgress`] while a
     /// payment is under way; [`ErrorKind::InvalidState`] once it is over
     /// (redirecting, pending, paid).
     pub fn start(&mut self, input: &CheckoutInput, ctx: &BuildContext) -> Result<OrderRequest, Vec<Error>> {
         match self.state {
-            State::Validating | State::Failed => {}
+            State::Idle | State::Validating | State::Failed => {}
             State::Posting | State::GeneratingOtp { .. } | State::AwaitingOtp(..) => {
                 return Err(vec![Error::new(ErrorKind::PaymentInProgress, "A payment of this checkout is already in progress")])
             }
@@ -284,9 +290,16 @@ impl Flow {
         self.state = State::Validating;
         self.payment_id = None;
         self.order_id = None;
-        let request = build_order_request(input, ctx)?;
-        self.state = State::Posting;
-        Ok(request)
+        match build_order_request(input, ctx) {
+            Ok(request) => {
+                self.state = State::Posting;
+                Ok(request)
+            }
+            Err(errors) => {
+                self.state = State::Failed;
+                Err(errors)
+            }
+        }
     }
 
     /// Takes the composite order reply (or the failure to get one).
@@ -402,6 +415,26 @@ impl Flow {
         }
         self.set_busy(Busy::Submitting);
         Ok(Step::SubmitOtp { url, otp: Otp(otp.to_owned()) })
+    }
+
+    /// [`Flow::submit_otp`] with the value a page passed: the OTP must be a
+    /// string (`submitOtp(123456)` would lose a leading zero, and is not
+    /// told "the otp is required").
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidType`] on `otp` for a number or any non-string;
+    /// else [`Flow::submit_otp`]'s.
+    pub fn submit_otp_value(&mut self, otp: &Loose) -> Result<Step, Error> {
+        match otp {
+            Loose::Str(text) => self.submit_otp(text),
+            Loose::Absent | Loose::Null => self.submit_otp(""),
+            _ => Err(Error::invalid(
+                ErrorKind::InvalidType,
+                "otp",
+                "The otp must be a string, such as \"012345\" (a number would lose its leading zeros)",
+            )
+            .with_source("business")),
+        }
     }
 
     /// Takes the OTP submit reply (from [`super::parse_otp_submit`], or the
@@ -981,19 +1014,51 @@ mod tests {
             }
         }
         let e = Flow::new(FlowOptions::default()).submit_otp("1").unwrap_err();
-        assert_eq!(e.description(), "Cannot submit an OTP while validating");
+        assert_eq!(e.description(), "Cannot submit an OTP while idle");
         let e = generating().submit_otp("1").unwrap_err();
         assert_eq!(e.description(), "Cannot submit an OTP while generating the OTP");
     }
 
     #[test]
-    fn start_keeps_validating_on_input_errors() {
+    fn a_new_flow_is_idle_and_input_errors_fail_it_until_a_corrected_start() {
         let mut f = Flow::new(FlowOptions::default());
+        assert_eq!(f.progress(), Progress::Idle, "nothing happened yet");
         let bad: CheckoutInput = serde_json::from_str(r#"{"amount": 0}"#).unwrap();
         let errors = f.start(&bad, &ctx()).unwrap_err();
         assert!(errors.len() > 1);
-        assert_eq!(f.progress(), Progress::Validating);
+        assert_eq!(f.progress(), Progress::Failed);
+        assert!(f.start(&bad, &ctx()).is_err(), "failed again");
+        assert_eq!(f.progress(), Progress::Failed);
         assert!(f.start(&input(), &ctx()).is_ok());
+        assert_eq!(f.progress(), Progress::Posting);
+    }
+
+    #[test]
+    fn an_otp_of_the_wrong_type_is_a_type_error_not_a_missing_otp() {
+        /// The OTP sent, or the refusal's kind and description.
+        type Want = Result<&'static str, (ErrorKind, &'static str)>;
+        let cases: &[(Loose, Want)] = &[
+            (Loose::Int(123_456), Err((ErrorKind::InvalidType, "The otp must be a string, such as \"012345\" (a number would lose its leading zeros)"))),
+            (Loose::Float(1.5), Err((ErrorKind::InvalidType, "The otp must be a string, such as \"012345\" (a number would lose its leading zeros)"))),
+            (Loose::Bool(true), Err((ErrorKind::InvalidType, "The otp must be a string, such as \"012345\" (a number would lose its leading zeros)"))),
+            (Loose::Compound, Err((ErrorKind::InvalidType, "The otp must be a string, such as \"012345\" (a number would lose its leading zeros)"))),
+            (Loose::Null, Err((ErrorKind::Required, "The otp is required"))),
+            (Loose::Absent, Err((ErrorKind::Required, "The otp is required"))),
+            (Loose::from("  "), Err((ErrorKind::Required, "The otp is required"))),
+            (Loose::from(" 012345 "), Ok("012345")),
+        ];
+        for (value, want) in cases {
+            let mut f = awaiting();
+            match (f.submit_otp_value(value), want) {
+                (Ok(Step::SubmitOtp { otp, .. }), Ok(text)) => assert_eq!(otp.0, *text),
+                (Err(e), Err((kind, description))) => {
+                    assert_eq!((e.kind(), e.field(), e.description()), (*kind, Some("otp"), *description), "{value:?}");
+                    assert_eq!(f.progress(), Progress::AwaitingOtp, "the shopper may still send the OTP");
+                    assert!(f.submit_otp("123456").is_ok());
+                }
+                (got, _) => panic!("{value:?}: {got:?}"),
+            }
+        }
     }
 
     #[test]
@@ -1039,6 +1104,7 @@ mod tests {
         let json = serde_json::to_value(Progress::AwaitingOtp).unwrap();
         assert_eq!(json, "awaiting_otp");
         let words: Vec<String> = [
+            Progress::Idle,
             Progress::Validating,
             Progress::Posting,
             Progress::Redirecting,
@@ -1050,7 +1116,7 @@ mod tests {
         .iter()
         .map(|p| serde_json::to_value(p).unwrap().as_str().unwrap().to_owned())
         .collect();
-        assert_eq!(words, ["validating", "posting", "redirecting", "awaiting_otp", "pending", "paid", "failed"]);
+        assert_eq!(words, ["idle", "validating", "posting", "redirecting", "awaiting_otp", "pending", "paid", "failed"]);
         let awaiting_json = serde_json::to_value(f.progress()).unwrap();
         assert_eq!(awaiting_json, "redirecting");
     }

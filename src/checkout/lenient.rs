@@ -5,7 +5,10 @@
 //! as a marker that validation turns into a typed error on the right path.
 //!
 //! - [`LooseObject<T>`]: a nested object (`payment`, `payment.card`, …);
-//! - [`LooseMap`]: a map of scalars (`notes`, an error's `metadata`).
+//! - [`LooseMap`]: a map of scalars (`notes`, an error's `metadata`);
+//! - [`input_object!`]: an input object's keys, one list that both decodes
+//!   the object and tells which keys it does not take ([`UnknownKeys`]),
+//!   so the browser and the merchant's server refuse the same keys.
 
 use std::fmt;
 
@@ -203,6 +206,117 @@ impl<'de> Visitor<'de> for MapVisitor {
         Ok(LooseMap::WrongType)
     }
 }
+
+/// The keys of an input object that it does not take, as dotted paths
+/// relative to that object (`pin`; `card.pin` from `payment`;
+/// `payment.card.pin` from the order), in the order given. Keys whose value
+/// is `undefined` never reach it (`JSON.stringify` drops them too). Only
+/// the key is kept, never its value.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct UnknownKeys(pub Vec<String>);
+
+/// An input object decoded key by key: the keys it takes (from
+/// [`input_object!`]) into its fields, any other into its [`UnknownKeys`].
+pub trait InputObject: Default {
+    /// Every key taken, aliases included.
+    const KEYS: &'static [&'static str];
+
+    /// Reads the value of `key` into its field; `false` for a key not taken
+    /// (its value is then still to be read).
+    ///
+    /// # Errors
+    /// The decoder's, when the value cannot be read at all.
+    fn read_key<'de, A: MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<bool, A::Error>;
+
+    /// The keys met that are not taken.
+    fn unknown_keys(&mut self) -> &mut UnknownKeys;
+}
+
+/// The one visitor of every [`InputObject`].
+pub struct InputVisitor<T>(std::marker::PhantomData<T>);
+
+impl<T> Default for InputVisitor<T> {
+    fn default() -> InputVisitor<T> {
+        InputVisitor(std::marker::PhantomData)
+    }
+}
+
+impl<'de, T: InputObject> Visitor<'de> for InputVisitor<T> {
+    type Value = T;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an object")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
+        let mut out = T::default();
+        while let Some(key) = map.next_key::<String>()? {
+            if !out.read_key(&key, &mut map)? {
+                map.next_value::<IgnoredAny>()?;
+                out.unknown_keys().0.push(key);
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// Reads a nested input object under `key`, moving its unknown keys into
+/// `unknown` as `key.<path>`.
+///
+/// # Errors
+/// The decoder's.
+pub fn read_nested<'de, A: MapAccess<'de>, T: InputObject + Deserialize<'de>>(
+    map: &mut A,
+    key: &str,
+    unknown: &mut UnknownKeys,
+) -> Result<LooseObject<T>, A::Error> {
+    let mut value: LooseObject<T> = map.next_value()?;
+    if let LooseObject::Value(v) = &mut value {
+        for k in v.unknown_keys().0.drain(..) {
+            unknown.0.push(crate::error::concat(&[key, ".", &k]));
+        }
+    }
+    Ok(value)
+}
+
+/// Declares an input object's keys, each once: `"key" | "alias" =>
+/// field` reads the key as the field's type (a [`Loose`], a [`LooseMap`],
+/// …); `"key" => field(read)` reads it with `read(map, key, &mut
+/// self.unknown)` ([`read_nested`] for a [`LooseObject`] of another
+/// [`InputObject`], whose unknown keys are kept with the key in front).
+/// The struct needs an `unknown: UnknownKeys` field; it gets
+/// `Deserialize` and [`InputObject`].
+macro_rules! input_object {
+    ($ty:ty { $($key:literal $(| $alias:literal)* => $field:ident $(($read:path))?),* $(,)? }) => {
+        impl $crate::checkout::lenient::InputObject for $ty {
+            const KEYS: &'static [&'static str] = &[$($key, $($alias,)*)*];
+
+            fn read_key<'de, A: serde::de::MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<bool, A::Error> {
+                match key {
+                    $($key $(| $alias)* => input_object!(@read self, map, key, $field $(, $read)?),)*
+                    _ => return Ok(false),
+                }
+                Ok(true)
+            }
+
+            fn unknown_keys(&mut self) -> &mut $crate::checkout::lenient::UnknownKeys {
+                &mut self.unknown
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $ty {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<$ty, D::Error> {
+                d.deserialize_map($crate::checkout::lenient::InputVisitor::<$ty>::default())
+            }
+        }
+    };
+    (@read $self:ident, $map:ident, $key:ident, $field:ident, $read:path) => {
+        $self.$field = $read($map, $key, &mut $self.unknown)?
+    };
+    (@read $self:ident, $map:ident, $key:ident, $field:ident) => {
+        $self.$field = $map.next_value()?
+    };
+}
+pub(crate) use input_object;
 
 #[cfg(test)]
 mod tests {

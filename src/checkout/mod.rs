@@ -8,11 +8,13 @@
 //! - [`payload`]: the `POST /v1/orders` request ([`build_order_request`],
 //!   [`validate_order_request`]);
 //! - [`response`]: the replies (order, OTP generate, OTP submit, errors);
-//! - [`flow`]: the next-action state machine ([`Flow`]).
+//! - [`flow`]: the next-action state machine ([`Flow`]);
+//! - [`options`]: which option names `Checkout` and `pay()` take.
 
 pub mod browser;
 pub mod flow;
 pub mod lenient;
+pub mod options;
 pub mod payload;
 pub mod response;
 pub mod url;

@@ -20,11 +20,12 @@
 
 use std::fmt;
 
+use serde::de::MapAccess;
 use serde::ser::SerializeMap;
-use serde::{Deserialize, Serialize, Serializer};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::browser::{referer_from_url, Authentication, BrowserInfo, RawBrowser};
-use super::lenient::{LooseMap, LooseObject};
+use super::lenient::{input_object, read_nested, InputObject, InputVisitor, LooseMap, LooseObject, UnknownKeys};
 use super::url::check_page_url;
 use crate::card::{validate_card, Card, CardInput, Network, ValidateOptions};
 use crate::error::{concat, Error, ErrorKind};
@@ -50,10 +51,15 @@ const MAX_UNIX_SECONDS: i64 = 100_000_000_000;
 /// The checkout request as handed over, shaped exactly like the wire
 /// request. Every scalar is a [`Loose`] and every object a
 /// [`LooseObject`], so a wrong JS type becomes a typed error on its field,
-/// never a decoding failure; unknown fields (such as `payment.ip`) are
-/// ignored.
-#[derive(Clone, Debug, Default, Deserialize)]
-#[serde(default)]
+/// never a decoding failure. A key no object here takes (`payment.ip`,
+/// `payment.card.pin`, a misspelt `reciept`) is kept in [`unknown`] and
+/// refused by [`build_order_request`], in the browser and on the server
+/// alike. The keys taken are each input type's
+/// [`InputObject::KEYS`](super::lenient::InputObject::KEYS) and
+/// [`CARD_KEYS`].
+///
+/// [`unknown`]: CheckoutInput::unknown
+#[derive(Clone, Debug, Default)]
 pub struct CheckoutInput {
     /// In currency subunits (paise).
     pub amount: Loose,
@@ -70,11 +76,22 @@ pub struct CheckoutInput {
     pub token: LooseObject<MandateInput>,
     /// The payment.
     pub payment: LooseObject<PaymentInput>,
+    /// The keys met that no object takes, as dotted paths (`payment.card.pin`).
+    pub unknown: UnknownKeys,
 }
 
+input_object!(CheckoutInput {
+    "amount" => amount,
+    "currency" => currency,
+    "receipt" => receipt,
+    "customer_id" => customer_id,
+    "notes" => notes,
+    "token" => token(read_nested),
+    "payment" => payment(read_nested),
+});
+
 /// The top-level `token` object of a mandate registration.
-#[derive(Clone, Debug, Default, Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default)]
 pub struct MandateInput {
     /// 500..=100000000 subunits.
     pub max_amount: Loose,
@@ -82,11 +99,18 @@ pub struct MandateInput {
     pub expire_at: Loose,
     /// `as_presented` or `monthly`.
     pub frequency: Loose,
+    /// The keys met that it does not take.
+    pub unknown: UnknownKeys,
 }
 
+input_object!(MandateInput {
+    "max_amount" => max_amount,
+    "expire_at" => expire_at,
+    "frequency" => frequency,
+});
+
 /// The `payment` object.
-#[derive(Clone, Debug, Default, Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default)]
 pub struct PaymentInput {
     /// Filled in from the order's amount when absent.
     pub amount: Loose,
@@ -100,12 +124,11 @@ pub struct PaymentInput {
     pub notes: LooseMap,
     /// Copied from the order's `customer_id` when absent.
     pub customer_id: Loose,
-    /// `0` or `1` (`"0"`, `"1"`, booleans accepted).
+    /// `0` or `1` (or `false` / `true`; a string is a type error).
     pub recurring: Loose,
     /// A saved card's `token_…` (also read from `token_id`).
-    #[serde(alias = "token_id")]
     pub token: Loose,
-    /// `0` or `1` (booleans accepted); forced to `1` with a saved card.
+    /// `0` or `1` (or `false` / `true`); forced to `1` with a saved card.
     pub save: Loose,
     /// The card as typed (see [`CardInput`]).
     pub card: LooseObject<CardInput>,
@@ -115,23 +138,111 @@ pub struct PaymentInput {
     pub browser: LooseObject<BrowserInput>,
     /// The page URL, when the caller (a server) passes it on (also read
     /// from `referrer`).
-    #[serde(alias = "referrer")]
     pub referer: Loose,
     /// Where Razorpay sends the shopper after authentication.
     pub callback_url: Loose,
+    /// The shopper's IP, as Razorpay's examples carry it: taken (a string)
+    /// and never sent on. The merchant's server sets it from the shopper's
+    /// connection; what a page or a copied example says is not evidence.
+    pub ip: Loose,
+    /// The keys met that it does not take (`card.pin` for one of the card's).
+    pub unknown: UnknownKeys,
+}
+
+input_object!(PaymentInput {
+    "amount" => amount,
+    "email" => email,
+    "contact" => contact,
+    "method" => method,
+    "notes" => notes,
+    "customer_id" => customer_id,
+    "recurring" => recurring,
+    "token" | "token_id" => token,
+    "save" => save,
+    "card" => card(read_card),
+    "authentication" => authentication(read_nested),
+    "browser" => browser(read_nested),
+    "referer" | "referrer" => referer,
+    "callback_url" => callback_url,
+    "ip" => ip,
+});
+
+/// The keys `payment.card` takes: the card engine's [`CardInput`]
+/// (`expiry` is the combined `MM/YY` field, sent on as `expiry_month` and
+/// `expiry_year`).
+pub const CARD_KEYS: &[&str] = <CardObject as InputObject>::KEYS;
+
+/// `payment.card` while it is decoded: the card and its unknown keys.
+#[derive(Default)]
+struct CardObject {
+    card: CardInput,
+    unknown: UnknownKeys,
+}
+
+macro_rules! card_keys {
+    ($($key:literal => $field:ident),* $(,)?) => {
+        impl InputObject for CardObject {
+            const KEYS: &'static [&'static str] = &[$($key),*];
+
+            fn read_key<'de, A: MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<bool, A::Error> {
+                match key {
+                    $($key => self.card.$field = map.next_value()?,)*
+                    _ => return Ok(false),
+                }
+                Ok(true)
+            }
+
+            fn unknown_keys(&mut self) -> &mut UnknownKeys {
+                &mut self.unknown
+            }
+        }
+    };
+}
+
+card_keys! {
+    "number" => number,
+    "expiry_month" => expiry_month,
+    "expiry_year" => expiry_year,
+    "expiry" => expiry,
+    "cvv" => cvv,
+    "name" => name,
+}
+
+impl<'de> Deserialize<'de> for CardObject {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<CardObject, D::Error> {
+        d.deserialize_map(InputVisitor::<CardObject>::default())
+    }
+}
+
+/// `payment.card`, its unknown keys kept as `card.<key>`.
+fn read_card<'de, A: MapAccess<'de>>(
+    map: &mut A,
+    key: &str,
+    unknown: &mut UnknownKeys,
+) -> Result<LooseObject<CardInput>, A::Error> {
+    Ok(match read_nested::<A, CardObject>(map, key, unknown)? {
+        LooseObject::Value(c) => LooseObject::Value(c.card),
+        LooseObject::Absent => LooseObject::Absent,
+        LooseObject::Null => LooseObject::Null,
+        LooseObject::WrongType => LooseObject::WrongType,
+    })
 }
 
 /// The `payment.authentication` object as handed over.
-#[derive(Clone, Debug, Default, Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default)]
 pub struct AuthenticationInput {
     /// `browser`, or absent.
     pub authentication_channel: Loose,
+    /// The keys met that it does not take.
+    pub unknown: UnknownKeys,
 }
 
+input_object!(AuthenticationInput {
+    "authentication_channel" => authentication_channel,
+});
+
 /// The `payment.browser` object as handed over (by a server).
-#[derive(Clone, Debug, Default, Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default)]
 pub struct BrowserInput {
     /// A boolean.
     pub java_enabled: Loose,
@@ -145,7 +256,18 @@ pub struct BrowserInput {
     pub screen_width: Loose,
     /// A number of pixels.
     pub screen_height: Loose,
+    /// The keys met that it does not take.
+    pub unknown: UnknownKeys,
 }
+
+input_object!(BrowserInput {
+    "java_enabled" => java_enabled,
+    "javascript_enabled" => javascript_enabled,
+    "timezone_offset" => timezone_offset,
+    "color_depth" => color_depth,
+    "screen_width" => screen_width,
+    "screen_height" => screen_height,
+});
 
 /// What the caller knows besides the input.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -349,6 +471,11 @@ impl fmt::Display for Frequency {
 pub fn build_order_request(input: &CheckoutInput, ctx: &BuildContext) -> Result<OrderRequest, Vec<Error>> {
     let mut errs = Errors(Vec::new());
 
+    // Keys nothing here takes: refused, never dropped (the gateway would refuse them too).
+    for path in &input.unknown.0 {
+        errs.push(unknown_key(path));
+    }
+
     // The order.
     let amount = errs.take(positive_amount(&input.amount, "amount").and_then(|a| {
         a.ok_or_else(|| Error::required("amount").with_source("business"))
@@ -440,6 +567,9 @@ pub fn build_order_request(input: &CheckoutInput, ctx: &BuildContext) -> Result<
     };
     let referer = errs.take(referer(ctx.referer.as_deref(), &p.referer));
     let callback_url = errs.take(callback_url(&p.callback_url)).flatten();
+    if let Err(e) = p.ip.text("payment.ip") {
+        errs.push(e.with_source("business"));
+    }
 
     if !errs.0.is_empty() {
         return Err(errs.0);
@@ -509,6 +639,13 @@ impl Errors {
     }
 }
 
+/// A key the request does not take, with Razorpay's words for it; `field`
+/// is its dotted path.
+fn unknown_key(path: &str) -> Error {
+    Error::invalid(ErrorKind::NotSupported, path.to_owned(), concat(&[leaf(path), " is/are not required and should not be sent"]))
+        .with_source("business")
+}
+
 fn business(kind: ErrorKind, field: &'static str, description: &'static str) -> Error {
     Error::invalid(kind, field, description).with_source("business")
 }
@@ -517,25 +654,13 @@ fn leaf(field: &str) -> &str {
     field.rsplit('.').next().unwrap_or(field)
 }
 
-/// Parses an optionally signed decimal integer of at most 16 digits.
-fn parse_int(s: &str) -> Option<i64> {
-    let (neg, digits) = match s.strip_prefix('-') {
-        Some(d) => (true, d),
-        None => (false, s),
-    };
-    if digits.is_empty() || digits.len() > 16 || !digits.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    let n = digits.bytes().fold(0i64, |acc, b| acc * 10 + i64::from(b - b'0'));
-    Some(if neg { -n } else { n })
-}
-
-/// An integer (a JS number, or a string of digits). `Ok(None)` when blank.
+/// An integer: a JS number, never a string of digits (`"49900"` is a
+/// type error, as on the merchant's server: one rule, no coercion).
+/// `Ok(None)` when blank (absent, `null`, an empty string).
 fn integer(v: &Loose, field: &'static str) -> Result<Option<i64>, Error> {
     match v {
         _ if v.is_blank() => Ok(None),
         Loose::Int(i) => Ok(Some(*i)),
-        Loose::Str(s) => parse_int(s.trim()).map(Some).ok_or_else(|| whole_number(field)),
         Loose::Float(_) => Err(whole_number(field)),
         _ => Err(type_error(field, "a number").with_source("business")),
     }
@@ -580,7 +705,7 @@ fn currency(v: &Loose) -> Result<String, Error> {
 }
 
 fn receipt(v: &Loose) -> Result<Option<String>, Error> {
-    let Some(t) = v.text_or_int("receipt").map_err(|e| e.with_source("business"))? else {
+    let Some(t) = v.text("receipt").map_err(|e| e.with_source("business"))? else {
         return Ok(None);
     };
     let t = t.trim();
@@ -625,18 +750,13 @@ fn saved_token(v: &Loose) -> Result<Option<String>, Error> {
     }
 }
 
-/// `0` or `1`: numbers, `"0"`/`"1"` strings and booleans.
+/// `0` or `1` (or `false` / `true`); a string (`"1"`) is a type error.
 fn flag(v: &Loose, field: &'static str) -> Result<Option<u8>, Error> {
     let bad = || Error::invalid(ErrorKind::InvalidValue, field, concat(&["The ", leaf(field), " must be 0 or 1"])).with_source("business");
     match v {
         _ if v.is_blank() => Ok(None),
         Loose::Int(0) | Loose::Bool(false) => Ok(Some(0)),
         Loose::Int(1) | Loose::Bool(true) => Ok(Some(1)),
-        Loose::Str(s) => match s.trim() {
-            "0" => Ok(Some(0)),
-            "1" => Ok(Some(1)),
-            _ => Err(bad()),
-        },
         Loose::Int(_) | Loose::Float(_) => Err(bad()),
         _ => Err(type_error(field, "0 or 1").with_source("business")),
     }
@@ -674,9 +794,10 @@ fn email(v: &Loose) -> Result<String, Error> {
 }
 
 /// An optional leading `+`, then 8–15 digits once spaces and dashes are
-/// removed. Numbers are accepted too.
+/// removed. A string: a JS number (`9000090000`) is a type error (it
+/// would have lost a leading `+` or `0`).
 fn contact(v: &Loose) -> Result<String, Error> {
-    let t = match v.text_or_int("payment.contact")? {
+    let t = match v.text("payment.contact")? {
         Some(t) => t,
         None => return Err(Error::required("payment.contact")),
     };
@@ -1130,11 +1251,13 @@ mod tests {
             ("amount", Some(json!(0)), Some(("amount", InvalidValue))),
             ("amount", Some(json!(-100)), Some(("amount", InvalidValue))),
             ("amount", Some(json!(100.5)), Some(("amount", InvalidValue))),
-            ("amount", Some(json!("1e2")), Some(("amount", InvalidValue))),
+            ("amount", Some(json!("1e2")), Some(("amount", InvalidType))),
             ("amount", Some(json!(9_007_199_254_740_994_u64)), Some(("amount", InvalidValue))),
             ("amount", Some(json!(true)), Some(("amount", InvalidType))),
             ("amount", Some(json!({"value": 100})), Some(("amount", InvalidType))),
-            ("amount", Some(json!("100")), None),
+            // a number, never a string of digits (no coercion, as on the server)
+            ("amount", Some(json!("100")), Some(("amount", InvalidType))),
+            ("amount", Some(json!("49900")), Some(("amount", InvalidType))),
             ("amount", Some(json!(100.0)), None),
             // currency
             ("currency", None, Some(("currency", Required))),
@@ -1146,7 +1269,8 @@ mod tests {
             // receipt
             ("receipt", long(40), None),
             ("receipt", long(41), Some(("receipt", InvalidLength))),
-            ("receipt", Some(json!(12345)), None),
+            ("receipt", Some(json!(12345)), Some(("receipt", InvalidType))),
+            ("receipt", Some(json!("12345")), None),
             ("receipt", Some(json!([1])), Some(("receipt", InvalidType))),
             // customer_id (optional for a one-time new card)
             ("customer_id", Some(json!("cust_KhOZydVZbcThjW")), None),
@@ -1176,7 +1300,7 @@ mod tests {
             ("payment", None, Some(("payment", Required))),
             ("payment", Some(json!("card")), Some(("payment", InvalidType))),
             ("payment/amount", Some(json!(100)), None),
-            ("payment/amount", Some(json!("100")), None),
+            ("payment/amount", Some(json!("100")), Some(("payment.amount", InvalidType))),
             ("payment/amount", Some(json!(200)), Some(("payment.amount", InvalidValue))),
             ("payment/amount", Some(json!(0)), Some(("payment.amount", InvalidValue))),
             // email
@@ -1198,7 +1322,8 @@ mod tests {
             // contact
             ("payment/contact", None, Some(("payment.contact", Required))),
             ("payment/contact", Some(json!("+91 98765-43210")), None),
-            ("payment/contact", Some(json!(9_876_543_210_u64)), None),
+            ("payment/contact", Some(json!(9_876_543_210_u64)), Some(("payment.contact", InvalidType))),
+            ("payment/contact", Some(json!(9_000_090_000_u64)), Some(("payment.contact", InvalidType))),
             ("payment/contact", Some(json!("12345678")), None),
             ("payment/contact", Some(json!("1234567")), Some(("payment.contact", InvalidLength))),
             ("payment/contact", Some(json!("1234567890123456")), Some(("payment.contact", InvalidLength))),
@@ -1214,15 +1339,15 @@ mod tests {
             ("payment/method", Some(json!(1)), Some(("payment.method", InvalidType))),
             // recurring and save flags
             ("payment/recurring", Some(json!(0)), None),
-            ("payment/recurring", Some(json!("0")), None),
+            ("payment/recurring", Some(json!("0")), Some(("payment.recurring", InvalidType))),
             ("payment/recurring", Some(json!(false)), None),
             ("payment/recurring", Some(json!(2)), Some(("payment.recurring", InvalidValue))),
-            ("payment/recurring", Some(json!("yes")), Some(("payment.recurring", InvalidValue))),
+            ("payment/recurring", Some(json!("yes")), Some(("payment.recurring", InvalidType))),
             ("payment/recurring", Some(json!(0.5)), Some(("payment.recurring", InvalidValue))),
             ("payment/recurring", Some(json!({})), Some(("payment.recurring", InvalidType))),
             ("payment/save", Some(json!(1)), None),
             ("payment/save", Some(json!(true)), None),
-            ("payment/save", Some(json!("1")), None),
+            ("payment/save", Some(json!("1")), Some(("payment.save", InvalidType))),
             ("payment/save", Some(json!(-1)), Some(("payment.save", InvalidValue))),
             ("payment/save", Some(json!([])), Some(("payment.save", InvalidType))),
             // payment.customer_id alone is fine for a one-time payment
@@ -1246,9 +1371,10 @@ mod tests {
             ("payment/card/expiry_year", Some(json!("2030")), None),
             ("payment/card/expiry_month", Some(json!("13")), Some(("expiry_month", InvalidMonth))),
             ("payment/card", Some(json!("4100280000001007")), Some(("payment.card", InvalidType))),
-            // an unknown field is ignored
+            // `ip` is taken (a string) and never sent; an unknown key is refused
             ("payment/ip", Some(json!("105.106.107.108")), None),
-            ("surprise", Some(json!({"deep": [1, 2, {"x": null}]})), None),
+            ("payment/ip", Some(json!(105)), Some(("payment.ip", InvalidType))),
+            ("surprise", Some(json!({"deep": [1, 2, {"x": null}]})), Some(("surprise", NotSupported))),
         ];
         run(new_card, &browser_ctx(), table);
     }
@@ -1316,15 +1442,16 @@ mod tests {
             ("token/max_amount", Some(json!(100_000_000)), None),
             ("token/max_amount", Some(json!(100_000_001)), Some(("token.max_amount", InvalidValue))),
             ("token/max_amount", Some(json!(999.5)), Some(("token.max_amount", InvalidValue))),
-            ("token/max_amount", Some(json!("9999900")), None),
+            ("token/max_amount", Some(json!("9999900")), Some(("token.max_amount", InvalidType))),
             ("token/expire_at", None, None),
             ("token/expire_at", Some(json!(1_795_431_601_u64)), None),
             ("token/expire_at", Some(json!(1_795_431_600_u64)), Some(("token.expire_at", InvalidValue))),
             ("token/expire_at", Some(json!(1_000_000_000)), Some(("token.expire_at", InvalidValue))),
             ("token/expire_at", Some(json!(2_709_971_120_000_u64)), Some(("token.expire_at", InvalidValue))),
-            ("token/expire_at", Some(json!("soon")), Some(("token.expire_at", InvalidValue))),
+            ("token/expire_at", Some(json!("soon")), Some(("token.expire_at", InvalidType))),
+            ("token/expire_at", Some(json!("2709971120")), Some(("token.expire_at", InvalidType))),
             ("token/expire_at", Some(json!(false)), Some(("token.expire_at", InvalidType))),
-            ("payment/recurring", Some(json!("1")), None),
+            ("payment/recurring", Some(json!("1")), Some(("payment.recurring", InvalidType))),
             ("payment/recurring", Some(json!(true)), None),
             ("payment/customer_id", Some(json!("cust_KhOZydVZbcThjW")), None),
             ("payment/customer_id", Some(json!("cust_OTHER0000000")), Some(("payment.customer_id", InvalidValue))),
@@ -1439,7 +1566,7 @@ mod tests {
         // RuPay: a one-time payment is fine, a mandate is not.
         let rupay = BuildContext { saved_card_network: Some(Net::RuPay), ..browser_ctx() };
         assert!(build(&saved(), &rupay).is_ok());
-        let got = fields(&build(&patch(saved(), "payment/recurring", Some(json!("1"))), &rupay));
+        let got = fields(&build(&patch(saved(), "payment/recurring", Some(json!(1))), &rupay));
         assert_eq!(got, vec![("payment.token".to_owned(), ErrorKind::NotSupported)]);
     }
 
@@ -1609,9 +1736,87 @@ mod tests {
     }
 
     #[test]
+    fn unknown_keys_are_refused_at_every_level_on_their_dotted_path() {
+        fn server_input() -> Value {
+            let mut v = recurring();
+            v["payment"]["browser"] = json!({"java_enabled": false, "javascript_enabled": true, "timezone_offset": -330,
+                                             "color_depth": 24, "screen_width": 1440, "screen_height": 900});
+            v["payment"]["referer"] = json!("https://shop.example/checkout");
+            v["payment"]["authentication"] = json!({"authentication_channel": "browser"});
+            v
+        }
+        // (where the key goes, its dotted path); the value never matters.
+        let table: &[(&str, &str)] = &[
+            ("surprise", "surprise"),
+            ("reciept", "reciept"),
+            ("payment_capture", "payment_capture"),
+            ("payment/bar", "payment.bar"),
+            ("payment/ip_address", "payment.ip_address"),
+            ("payment/card/pin", "payment.card.pin"),
+            ("payment/card/numbr", "payment.card.numbr"),
+            ("payment/browser/plugins", "payment.browser.plugins"),
+            ("payment/authentication/three_ds", "payment.authentication.three_ds"),
+            ("token/interval", "token.interval"),
+        ];
+        let browser = || {
+            let mut v = recurring();
+            v["payment"]["browser"] = json!({});
+            v["payment"]["authentication"] = json!({});
+            v
+        };
+        let contexts: [(fn() -> Value, BuildContext); 2] = [(browser, browser_ctx()), (server_input, BuildContext::server(NOW))];
+        for (base, ctx) in &contexts {
+            assert!(build(&base(), ctx).is_ok(), "{:?}", fields(&build(&base(), ctx)));
+            for (at, path) in table {
+                let v = patch(base(), at, Some(json!({"deep": {"x": "4100280000001007"}})));
+                let errors = build(&v, ctx).unwrap_err();
+                assert_eq!(fields(&Err(errors.clone())), vec![((*path).to_owned(), ErrorKind::NotSupported)], "{at}");
+                let leaf = path.rsplit('.').next().unwrap();
+                assert_eq!(errors[0].description(), format!("{leaf} is/are not required and should not be sent"));
+                assert_eq!(errors[0].source(), "business");
+                assert!(!format!("{errors:?}").contains("4100"), "only the key, never its value");
+            }
+        }
+        // Every one at once, first, in the order given; then the other errors.
+        let mut v = patch(new_card(), "payment/card/pin", Some(json!("1234")));
+        v["payment"]["card"]["cvv"] = json!(123);
+        v["zzz"] = json!(null);
+        assert_eq!(
+            fields(&build(&v, &browser_ctx())),
+            vec![
+                ("payment.card.pin".to_owned(), ErrorKind::NotSupported),
+                ("zzz".to_owned(), ErrorKind::NotSupported),
+                ("cvv".to_owned(), ErrorKind::InvalidType),
+            ]
+        );
+        // A key taken, with any value, is never refused as unknown; the aliases too.
+        let objects: [(&str, &[&str]); 6] = [
+            ("", CheckoutInput::KEYS),
+            ("token/", MandateInput::KEYS),
+            ("payment/", PaymentInput::KEYS),
+            ("payment/card/", CARD_KEYS),
+            ("payment/browser/", BrowserInput::KEYS),
+            ("payment/authentication/", AuthenticationInput::KEYS),
+        ];
+        for (at, keys) in objects {
+            for key in keys {
+                for value in [json!(null), json!("x"), json!(1), json!({})] {
+                    let v = patch(server_input(), &concat(&[at, key]), Some(value.clone()));
+                    let errors = build(&v, &BuildContext::server(NOW)).err().unwrap_or_default();
+                    assert!(
+                        !errors.iter().any(|e| e.description().ends_with("should not be sent")),
+                        "{at}{key} = {value}: {errors:?}"
+                    );
+                }
+            }
+        }
+        assert!(CARD_KEYS.contains(&"expiry") && PaymentInput::KEYS.contains(&"token_id") && PaymentInput::KEYS.contains(&"referrer"));
+    }
+
+    #[test]
     fn a_wrong_recurring_flag_is_reported_once() {
         let v = patch(recurring(), "payment/recurring", Some(json!("yes")));
-        assert_eq!(fields(&build(&v, &browser_ctx())), vec![("payment.recurring".to_owned(), ErrorKind::InvalidValue)]);
+        assert_eq!(fields(&build(&v, &browser_ctx())), vec![("payment.recurring".to_owned(), ErrorKind::InvalidType)]);
         let v = patch(patch(recurring(), "payment/recurring", Some(json!(7))), "token", None);
         assert_eq!(fields(&build(&v, &browser_ctx())), vec![("payment.recurring".to_owned(), ErrorKind::InvalidValue)]);
     }

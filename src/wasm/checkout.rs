@@ -27,8 +27,10 @@ use crate::checkout::{
     parse_order_response, parse_otp_generate, parse_otp_submit, AuthPreference, Body, BuildContext, CheckoutInput,
     Flow, FlowOptions, NavMethod, OtpMetadata, Step, UrlPolicy,
 };
+use crate::checkout::options::{check_endpoint_text, check_option_names, CHECKOUT_OPTIONS, PAY_OPTIONS};
 use crate::checkout::url::is_loopback;
 use crate::error::{concat, Error, ErrorKind};
+use crate::value::Loose;
 
 /// The default time allowed for each call to the merchant's backend.
 const DEFAULT_TIMEOUT_MS: u32 = 30_000;
@@ -149,10 +151,26 @@ fn function_prop(obj: &JsValue, key: &'static str) -> Result<Option<js_sys::Func
     v.dyn_into::<js_sys::Function>().map(Some).map_err(|_| config_error(key, "This option must be a function"))
 }
 
+/// Checks the own option names of `options` (those whose value is not
+/// `undefined`) with the core's list for `of`.
+pub(super) fn check_names(options: &JsValue, known: &[&str], of: &str) -> Result<(), Error> {
+    // (`Object.entries` runs the object's getters: `catch`.)
+    let entries = js::entries(options)
+        .and_then(|e| js::items(&e, 256))
+        .map_err(|_| config_error("options", "The options could not be read"))?;
+    let names: Vec<String> = entries
+        .iter()
+        .filter(|e| !js::own_item(e, 1).is_undefined())
+        .filter_map(|e| js::own_item(e, 0).as_string())
+        .collect();
+    check_option_names(names.iter().map(String::as_str), known, of)
+}
+
 fn parse_options(options: &JsValue) -> Result<(Config, FlowOptions), Error> {
     if !options.is_object() {
         return Err(config_error("options", "The checkout options must be an object with an endpoint"));
     }
+    check_names(options, CHECKOUT_OPTIONS, "Checkout")?;
     let mut policy = UrlPolicy::default();
     let hosts = prop(options, "allowedHosts");
     if !(hosts.is_undefined() || hosts.is_null()) {
@@ -169,9 +187,13 @@ fn parse_options(options: &JsValue) -> Result<(Config, FlowOptions), Error> {
 
     let endpoint_text = string_prop(options, "endpoint")?
         .ok_or_else(|| config_error("endpoint", "The endpoint (the merchant's checkout URL) is required"))?;
+    check_endpoint_text(&endpoint_text, "endpoint")?;
     let endpoint = endpoint_url(&endpoint_text, "endpoint", &policy)?;
     let otp_endpoint = match string_prop(options, "otpEndpoint")? {
-        Some(text) => endpoint_url(&text, "otpEndpoint", &policy)?,
+        Some(text) => {
+            check_endpoint_text(&text, "otpEndpoint")?;
+            endpoint_url(&text, "otpEndpoint", &policy)?
+        }
         None => concat(&[endpoint.trim_end_matches('/'), "/otp"]),
     };
     let timeout_ms = match prop(options, "timeoutMs") {
@@ -379,6 +401,9 @@ impl Checkout {
         if !request.is_object() || js::is_array(&request) != Ok(false) {
             return Err(config_error("request", "The checkout request must be an object").into());
         }
+        if options.is_object() {
+            check_names(&options, PAY_OPTIONS, "pay()")?;
+        }
         let network = match string_prop(&options, "network")? {
             None => None,
             Some(name) => Some(Network::from_name(&name).ok_or_else(|| {
@@ -471,8 +496,9 @@ impl Checkout {
         })
     }
 
-    /// Where the payment stands: `validating`, `posting`, `redirecting`,
-    /// `awaiting_otp`, `pending`, `paid` or `failed`.
+    /// Where the payment stands: `idle` (a new checkout, before `pay()`),
+    /// `validating`, `posting`, `redirecting`, `awaiting_otp`, `pending`,
+    /// `paid` or `failed` (a refused input too, until a corrected `pay()`).
     #[wasm_bindgen(getter, unchecked_return_type = "CheckoutState")]
     pub fn state(&self) -> String {
         self.inner.borrow().flow.progress().as_str().to_owned()
@@ -503,16 +529,20 @@ impl Checkout {
     /// Sends the shopper's OTP (through the merchant's backend).
     ///
     /// # Errors
-    /// Rejects with `required` for a blank OTP and with the gateway's error
+    /// Rejects with `required` for a blank OTP, `invalid_type` for one that
+    /// is not a string (`submitOtp(123456)`), and with the gateway's error
     /// for a wrong one; the checkout then stays in `awaiting_otp` when the
     /// gateway offers another try.
     #[wasm_bindgen(js_name = submitOtp, unchecked_return_type = "Promise<CheckoutOutcome>")]
     pub fn submit_otp(&self, #[wasm_bindgen(unchecked_param_type = "string")] otp: JsValue) -> Result<js_sys::Promise, JsValue> {
         let this = Checkout { config: self.config.clone(), inner: self.inner.clone() };
         promise(scrubbed_future(async move {
-            let text = otp.as_string().unwrap_or_default();
-            let step = this.inner.borrow_mut().flow.submit_otp(&text);
-            wipe(text);
+            // The core judges the value (a number is a type error, not a missing OTP).
+            let value: Loose = super::de::from_value(otp).unwrap_or(Loose::Compound);
+            let step = this.inner.borrow_mut().flow.submit_otp_value(&value);
+            if let Loose::Str(text) = value {
+                wipe(text);
+            }
             match step {
                 Ok(step) => this.drive(step).await.map_err(|e| reject_with(e.into())),
                 Err(e) => Err(reject_with(e.into())),

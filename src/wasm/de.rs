@@ -10,7 +10,8 @@
 //! Values decode as serde-wasm-bindgen decodes them: `undefined` and `null`
 //! are unit / `None`; a number that is a safe integer visits `i64`, any
 //! other number `f64`; strings, booleans, arrays and plain objects (through
-//! `Object.entries`, so unknown keys and aliases work) as themselves.
+//! `Object.entries`, so unknown keys and aliases work; an entry whose value
+//! is `undefined` is skipped, as `JSON.stringify` skips it) as themselves.
 //! Anything else (functions, symbols, `BigInt`s) is an error.
 
 use std::fmt;
@@ -197,13 +198,21 @@ impl<'de> de::MapAccess<'de> for MapAccess {
     type Error = DeError;
 
     fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, DeError> {
-        if f64::from(self.index) >= js::length(&self.entries).map_err(|_| DeError)? {
-            return Ok(None);
-        }
-        let pair = js::at(&self.entries, self.index).map_err(|_| DeError)?;
-        self.index += 1;
-        let key = js::at(&pair, 0).map_err(|_| DeError)?.as_string().ok_or(DeError)?;
-        self.value = Some(js::at(&pair, 1).map_err(|_| DeError)?);
+        let length = js::length(&self.entries).map_err(|_| DeError)?;
+        // A key whose value is `undefined` is not there (`JSON.stringify`
+        // drops it too, so the merchant's server never sees it).
+        let (key, value) = loop {
+            if f64::from(self.index) >= length {
+                return Ok(None);
+            }
+            let pair = js::at(&self.entries, self.index).map_err(|_| DeError)?;
+            self.index += 1;
+            let value = js::at(&pair, 1).map_err(|_| DeError)?;
+            if !value.is_undefined() {
+                break (js::at(&pair, 0).map_err(|_| DeError)?.as_string().ok_or(DeError)?, value);
+            }
+        };
+        self.value = Some(value);
         let key: StringDeserializer<DeError> = key.into_deserializer();
         seed.deserialize(key).map(Some)
     }

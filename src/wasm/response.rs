@@ -4,8 +4,9 @@ use wasm_bindgen::prelude::*;
 
 use super::convert::{js_error, to_js};
 use super::js;
+use crate::checkout::options::PARSE_OPTIONS;
 use crate::checkout::{check_next_url, parse_order_response, Body, UrlPolicy};
-use crate::error::Error;
+use crate::error::{Error, ErrorKind};
 
 fn prop(obj: &JsValue, key: &str) -> JsValue {
     js::get(obj, &JsValue::from_str(key))
@@ -20,15 +21,39 @@ pub fn hosts_error() -> Error {
         .with_source("business")
 }
 
+fn option_error(field: &'static str, description: &'static str) -> Error {
+    Error::invalid(ErrorKind::InvalidConfiguration, field, description).with_source("business")
+}
+
 fn parse(json: JsValue, options: JsValue) -> Result<JsValue, Error> {
-    let status = prop(&options, "status").as_f64().filter(|s| (100.0..=599.0).contains(s)).unwrap_or(200.0) as u16;
+    let given = |v: &JsValue| !(v.is_undefined() || v.is_null());
+    if given(&options) {
+        if !options.is_object() {
+            return Err(option_error("options", "The options must be an object"));
+        }
+        super::checkout::check_names(&options, PARSE_OPTIONS, "parseOrderResponse")?;
+    }
+    // Wrong types are refused, never read as the default.
+    let status = match prop(&options, "status") {
+        v if !given(&v) => 200,
+        v => match v.as_f64() {
+            Some(s) if s.fract() == 0.0 && (100.0..=599.0).contains(&s) => s as u16,
+            _ => return Err(option_error("status", "status must be an HTTP status, 100 to 599")),
+        },
+    };
     let mut policy = UrlPolicy::default();
     let hosts = prop(&options, "allowedHosts");
-    if js::is_array(&hosts) == Ok(true) {
+    if given(&hosts) {
+        if js::is_array(&hosts) != Ok(true) {
+            return Err(hosts_error());
+        }
         let hosts = js::items(&hosts, MAX_HOSTS).map_err(|_| hosts_error())?;
-        policy.allowed_hosts = hosts.iter().filter_map(JsValue::as_string).collect();
+        policy.allowed_hosts = hosts.iter().map(|h| h.as_string().ok_or_else(hosts_error)).collect::<Result<_, _>>()?;
     }
-    policy.allow_loopback_http = prop(&options, "allowLoopbackHttp").as_bool().unwrap_or(false);
+    policy.allow_loopback_http = match prop(&options, "allowLoopbackHttp") {
+        v if !given(&v) => false,
+        v => v.as_bool().ok_or_else(|| option_error("allowLoopbackHttp", "allowLoopbackHttp must be a boolean"))?,
+    };
     let value = match json.as_string() {
         Some(text) if text.trim().is_empty() => None,
         Some(text) => Some(js::parse(&text).unwrap_or(JsValue::UNDEFINED)),
@@ -59,7 +84,8 @@ fn parse(json: JsValue, options: JsValue) -> Result<JsValue, Error> {
 /// the HTTP status the body came with (default 200).
 ///
 /// # Errors
-/// Throws a `RazorpayCheckoutError`: Razorpay's own error object
+/// Throws a `RazorpayCheckoutError`: `invalid_configuration` for an option
+/// it does not have or of the wrong type; Razorpay's own error object
 /// (`kind: "gateway_error"`, with its `code`, `description`, `field`,
 /// `source`, `step`, `reason`, `metadata`), `invalid_response` for an empty,
 /// non-JSON or wrongly shaped body, `unsafe_url` for a next URL that is not

@@ -178,7 +178,7 @@ export interface CheckoutRequest {
 
 /** Where a checkout stands. */
 export type CheckoutState =
-  | "validating" | "posting" | "redirecting" | "awaiting_otp" | "pending" | "paid" | "failed";
+  | "idle" | "validating" | "posting" | "redirecting" | "awaiting_otp" | "pending" | "paid" | "failed";
 
 /** What `onProgress` receives. */
 export interface CheckoutProgress {

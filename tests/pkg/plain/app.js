@@ -18,6 +18,7 @@ async function run() {
     expiryError = { name: e.name, kind: e.kind, code: e.code, isError: e instanceof Error };
   }
   const checkout = new Checkout({ endpoint: '/api/checkout', timeoutMs: 5000 });
+  const stateBefore = checkout.state;
   const rejection = await checkout
     .pay({ amount: 49900, currency: 'INR', payment: { email: 'gaurav@example.com', contact: '+919000090000', card: { number: '4111 1111 1111 1112', expiry: '13/30' } } })
     .then(() => null, (e) => ({ kind: e.kind, fields: e.errors.map((x) => x.field) }));
@@ -30,6 +31,7 @@ async function run() {
     expiry: parseExpiry('12 / 2030', NOW),
     expiryError,
     browser: collectBrowser(),
+    stateBefore,
     state: checkout.state,
     rejection,
   };

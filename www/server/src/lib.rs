@@ -162,7 +162,7 @@ pub fn app_state(
 /// the request fuzzer drive it in process.
 pub fn backend_router(state: state::AppState) -> Router {
     routes::router()
-        .fallback(static_files::handler)
+        .fallback_service(static_files::service(&state))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             perimeter::guard,

@@ -1,15 +1,38 @@
-//! Static files: `www/` at `/`, the built npm package `pkg/` at `/pkg/`.
+//! Static files: `www/` at `/`, the built npm package `pkg/` at `/pkg/`,
+//! served by tower-http's [`ServeDir`] (GET and HEAD, `Last-Modified` /
+//! `If-Modified-Since`, ranges, `index.html` for a directory, no listing)
+//! with the page headers added as tower layers.
 //!
-//! GET and HEAD only; `..`, hidden files and `www/server/` (this crate's
-//! source) are never served; `.wasm` is `application/wasm` so
-//! `WebAssembly.instantiateStreaming` works.
+//! What `ServeDir` does not decide is decided here, before it runs
+//! (`resolve`) or on its answer (`page_headers`):
+//!
+//! - no hidden file (`.env`, `.git/`), no `www/server/` (this crate's
+//!   source), no backslash, NUL or `:` in a segment, after percent-decoding
+//!   (`ServeDir` refuses `..` itself; so does `resolve`);
+//! - no file reached through a symbolic link that leads out of its root;
+//! - one Content-Type table ([`mime_type`]): `.wasm` is `application/wasm`
+//!   so `WebAssembly.instantiateStreaming` works, scripts and pages carry
+//!   `charset=utf-8`, `integrity.json` and source maps `application/json`,
+//!   `.d.ts` plain text (mime_guess would say `video/mp2t`);
+//! - the page's Content-Security-Policy ([`csp`], per request: its
+//!   `connect-src` names the origin the page was requested at), and on
+//!   every answer `X-Content-Type-Options: nosniff`, `Cache-Control:
+//!   no-cache` (revalidated each time: a rebuilt package is never stale)
+//!   and `Referrer-Policy: strict-origin-when-cross-origin`;
+//! - a 404 as plain text, the same for a missing file and a refused path.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use axum::body::Body;
 use axum::extract::{Request, State};
-use axum::http::{header, HeaderMap, Method, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode, Uri};
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use axum::Router;
+use tower::ServiceExt;
+use tower_http::services::ServeDir;
+use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::state::AppState;
 
@@ -39,6 +62,7 @@ pub fn mime_type(path: &Path) -> &'static str {
     }
 }
 
+/// Percent-decodes a URL path; `None` when malformed or not UTF-8.
 fn percent_decode(s: &str) -> Option<String> {
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
@@ -57,7 +81,10 @@ fn percent_decode(s: &str) -> Option<String> {
     String::from_utf8(out).ok()
 }
 
-/// Maps a URL path (below the mount point) to a file under `root`, or `None` when unsafe.
+/// Maps a URL path (below the mount point) to a file under `root`, or
+/// `None` when it may not be served: a segment that is hidden (`.env`, and
+/// with it `..`), holds a backslash, NUL or `:`, a first segment in
+/// `deny_first`, or a path that does not decode.
 pub fn resolve(root: &Path, url_path: &str, deny_first: &[&str]) -> Option<PathBuf> {
     let decoded = percent_decode(url_path)?;
     let mut path = root.to_path_buf();
@@ -75,54 +102,6 @@ pub fn resolve(root: &Path, url_path: &str, deny_first: &[&str]) -> Option<PathB
         path.push(seg);
     }
     Some(path)
-}
-
-async fn serve(
-    csp: &str,
-    root: &Path,
-    url_path: &str,
-    full_path: &str,
-    deny_first: &[&str],
-    head: bool,
-) -> Response {
-    let Some(mut path) = resolve(root, url_path, deny_first) else {
-        return not_found();
-    };
-    if tokio::fs::metadata(&path).await.is_ok_and(|m| m.is_dir()) {
-        if !full_path.ends_with('/') {
-            // Relative links in an index page need the trailing slash.
-            return (
-                StatusCode::MOVED_PERMANENTLY,
-                [(header::LOCATION, format!("{full_path}/"))],
-            )
-                .into_response();
-        }
-        path.push("index.html");
-    }
-    match tokio::fs::read(&path).await {
-        Ok(bytes) => {
-            let len = bytes.len();
-            let body = if head {
-                Body::empty()
-            } else {
-                Body::from(bytes)
-            };
-            (
-                StatusCode::OK,
-                [
-                    (header::CONTENT_TYPE, mime_type(&path).to_string()),
-                    (header::CONTENT_LENGTH, len.to_string()),
-                    (header::CACHE_CONTROL, "no-cache".to_string()),
-                    (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_string()),
-                    (header::CONTENT_SECURITY_POLICY, csp.to_string()),
-                    (header::REFERRER_POLICY, "strict-origin-when-cross-origin".to_string()),
-                ],
-                body,
-            )
-                .into_response()
-        }
-        Err(_) => not_found(),
-    }
 }
 
 /// The demo pages' Content-Security-Policy, the narrowest they work under
@@ -183,6 +162,119 @@ pub fn page_origins(public_url: &str, headers: &HeaderMap) -> Vec<String> {
     out
 }
 
+/// What the file service needs to know: its two roots, and the origins
+/// that go into the pages' policy.
+struct Site {
+    www: PathBuf,
+    pkg: PathBuf,
+    public_url: String,
+    gateway_origin: String,
+}
+
+/// The static-file service over `state`'s `www_dir` and `pkg_dir`: the
+/// router's fallback ([`crate::backend_router`]).
+pub fn service(state: &AppState) -> Router {
+    let site = Arc::new(Site {
+        www: state.www_dir.clone(),
+        pkg: state.pkg_dir.clone(),
+        public_url: state.public_url.clone(),
+        gateway_origin: state.gateway.base().origin().ascii_serialization(),
+    });
+    let header = |name, value| SetResponseHeaderLayer::overriding(name, HeaderValue::from_static(value));
+    Router::new()
+        .fallback(files)
+        .layer(axum::middleware::from_fn_with_state(site.clone(), page_headers))
+        .layer(header(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .layer(header(header::CACHE_CONTROL, "no-cache"))
+        .layer(header(header::REFERRER_POLICY, "strict-origin-when-cross-origin"))
+        .with_state(site)
+}
+
+/// True when the file at `path` (a directory: its `index.html` too), once
+/// every symbolic link is followed, is still under `root`. A path that does
+/// not exist passes: `ServeDir` answers 404 for it.
+async fn stays_inside(root: &Path, path: &Path) -> bool {
+    let Ok(real) = tokio::fs::canonicalize(path).await else {
+        return true;
+    };
+    let Ok(root) = tokio::fs::canonicalize(root).await else {
+        return false;
+    };
+    if !real.starts_with(&root) {
+        return false;
+    }
+    match tokio::fs::canonicalize(real.join("index.html")).await {
+        Ok(index) if real.is_dir() => index.starts_with(&root),
+        _ => true,
+    }
+}
+
+/// `/pkg/…` from the package root, everything else from `www/`, each
+/// through `resolve` and `stays_inside` first; `ServeDir` answers.
+async fn files(State(site): State<Arc<Site>>, mut req: Request) -> Response {
+    let path = req.uri().path().to_owned();
+    if path == "/pkg" {
+        return (StatusCode::TEMPORARY_REDIRECT, [(header::LOCATION, "/pkg/")]).into_response();
+    }
+    let (root, rest, mount, deny_first): (&Path, &str, &str, &[&str]) = match path.strip_prefix("/pkg/") {
+        Some(rest) => (&site.pkg, rest, "/pkg", &[]),
+        None => (&site.www, path.trim_start_matches('/'), "", &["server"]),
+    };
+    let Some(file) = resolve(root, rest, deny_first) else {
+        return not_found();
+    };
+    if !stays_inside(root, &file).await {
+        return not_found();
+    }
+    if !mount.is_empty() {
+        // `ServeDir` sees the path below its root.
+        let below = match req.uri().query() {
+            Some(q) => format!("/{rest}?{q}"),
+            None => format!("/{rest}"),
+        };
+        match below.parse::<Uri>() {
+            Ok(uri) => *req.uri_mut() = uri,
+            Err(_) => return not_found(),
+        }
+    }
+    let Ok(mut resp) = ServeDir::new(root).oneshot(req).await.map(|r| r.map(Body::new));
+    if resp.status() == StatusCode::NOT_FOUND {
+        return not_found();
+    }
+    // A directory's redirect to its slash names the path below the root.
+    if let Some(to) = resp.headers().get(header::LOCATION).and_then(|v| v.to_str().ok()) {
+        match HeaderValue::from_str(&format!("{mount}{to}")) {
+            Ok(v) => {
+                resp.headers_mut().insert(header::LOCATION, v);
+            }
+            Err(_) => return not_found(),
+        }
+    }
+    resp
+}
+
+/// The Content-Type from [`mime_type`] (by the decoded request path; a
+/// directory is its `index.html`) and the page's [`csp`] for the origin the
+/// request was addressed to.
+async fn page_headers(State(site): State<Arc<Site>>, req: Request, next: Next) -> Response {
+    let path = req.uri().path();
+    let mut file = percent_decode(path).unwrap_or_else(|| path.to_owned());
+    if file.ends_with('/') {
+        file.push_str("index.html");
+    }
+    let policy = csp(&page_origins(&site.public_url, req.headers()), &site.gateway_origin);
+    let mut resp = next.run(req).await;
+    let ok = resp.status().is_success();
+    let headers = resp.headers_mut();
+    if ok && headers.contains_key(header::CONTENT_TYPE) {
+        headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(mime_type(Path::new(&file))));
+    }
+    if let Ok(v) = HeaderValue::from_str(&policy) {
+        headers.insert(header::CONTENT_SECURITY_POLICY, v);
+    }
+    resp
+}
+
 fn not_found() -> Response {
     (
         StatusCode::NOT_FOUND,
@@ -190,36 +282,6 @@ fn not_found() -> Response {
         "Not found\n",
     )
         .into_response()
-}
-
-/// The fallback handler: `/pkg/…` from `pkg_dir`, everything else from `www_dir`.
-pub async fn handler(State(state): State<AppState>, req: Request) -> Response {
-    let head = req.method() == Method::HEAD;
-    if req.method() != Method::GET && !head {
-        return (
-            StatusCode::METHOD_NOT_ALLOWED,
-            [(header::ALLOW, "GET, HEAD")],
-        )
-            .into_response();
-    }
-    let path = req.uri().path();
-    let origins = page_origins(&state.public_url, req.headers());
-    let csp = csp(&origins, &state.gateway.base().origin().ascii_serialization());
-    if path == "/pkg" {
-        return (StatusCode::MOVED_PERMANENTLY, [(header::LOCATION, "/pkg/")]).into_response();
-    }
-    if let Some(rest) = path.strip_prefix("/pkg/") {
-        return serve(&csp, &state.pkg_dir, rest, path, &[], head).await;
-    }
-    serve(
-        &csp,
-        &state.www_dir,
-        path.trim_start_matches('/'),
-        path,
-        &["server"],
-        head,
-    )
-    .await
 }
 
 #[cfg(test)]

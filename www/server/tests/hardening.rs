@@ -108,20 +108,24 @@ async fn every_post_route_refuses_a_body_over_the_limit_with_a_json_413() {
 async fn unknown_fields_are_refused_as_the_gateway_would() {
     let app = App::start("unknown").await;
     type AddKey = fn(&mut Value);
-    let cases: [(&str, AddKey); 6] = [
+    // The crate's validator refuses them (as the browser does), on the
+    // key's dotted path, with the gateway's words.
+    let cases: [(&str, AddKey); 7] = [
         ("foo", |o| o["foo"] = json!(1)),
-        ("bar", |o| o["payment"]["bar"] = json!("x")),
-        ("pin", |o| o["payment"]["card"]["pin"] = json!("1234")),
-        ("plugins", |o| o["payment"]["browser"]["plugins"] = json!([])),
-        ("three_ds", |o| o["payment"]["authentication"]["three_ds"] = json!(true)),
-        ("interval", |o| o["token"] = json!({ "max_amount": 1000, "frequency": "monthly", "interval": 1 })),
+        ("payment_capture", |o| o["payment_capture"] = json!(1)),
+        ("payment.bar", |o| o["payment"]["bar"] = json!("x")),
+        ("payment.card.pin", |o| o["payment"]["card"]["pin"] = json!("1234")),
+        ("payment.browser.plugins", |o| o["payment"]["browser"]["plugins"] = json!([])),
+        ("payment.authentication.three_ds", |o| o["payment"]["authentication"]["three_ds"] = json!(true)),
+        ("token.interval", |o| o["token"] = json!({ "max_amount": 1000, "frequency": "monthly", "interval": 1 })),
     ];
-    for (i, (key, add)) in cases.into_iter().enumerate() {
+    for (i, (path, add)) in cases.into_iter().enumerate() {
+        let key = path.rsplit('.').next().unwrap();
         let mut body = app.order("4111 1111 1111 1111", None).await;
         add(&mut body);
         let (status, e) = app.checkout(&format!("unknown-{i}"), &body).await;
         assert_eq!(status, 400, "{key}: {e}");
-        assert_eq!(e["error"]["field"], key);
+        assert_eq!(e["error"]["field"], path);
         assert_eq!(
             e["error"]["description"],
             format!("{key} is/are not required and should not be sent")
@@ -263,6 +267,137 @@ async fn the_demo_pages_send_a_strict_csp_and_have_no_inline_script() {
         }
     }
     app.stop().await;
+}
+
+/// The status line and the headers (lower-cased names) and body of a raw answer.
+fn parse_raw(answer: &str) -> (u16, Vec<(String, String)>, String) {
+    let (head, body) = answer.split_once("\r\n\r\n").unwrap_or((answer, ""));
+    let mut lines = head.split("\r\n");
+    let status = lines.next().and_then(|l| l.split(' ').nth(1)).and_then(|s| s.parse().ok()).unwrap_or(0);
+    let headers = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string()))
+        .collect();
+    (status, headers, body.to_string())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn static_files_stay_in_their_roots_with_their_types_and_headers() {
+    let dir = common::temp_dir("static-roots");
+    let (www, pkg) = (dir.join("www"), dir.join("pkg"));
+    for d in [www.join("sub"), www.join("empty"), www.join("server"), pkg.join("snippets/x")] {
+        std::fs::create_dir_all(d).unwrap();
+    }
+    let secret = "SECRET-OUTSIDE-THE-ROOTS";
+    for (path, text) in [
+        (dir.join("secret.txt"), secret),
+        (www.join("index.html"), "<!doctype html><title>home</title>"),
+        (www.join("sub/index.html"), "<!doctype html><title>sub</title>"),
+        (www.join("empty/note.txt"), "listed?"),
+        (www.join(".env"), secret),
+        (www.join("server/Cargo.toml"), secret),
+        (www.join("style.css"), "body{}"),
+        (www.join("favicon.svg"), "<svg/>"),
+        (pkg.join("razorpay_checkout_wasm_bg.wasm"), "\0asm\x01\0\0\0"),
+        (pkg.join("index.js"), "export {};"),
+        (pkg.join("index.d.ts"), "export {};"),
+        (pkg.join("integrity.json"), "{}"),
+        (pkg.join("snippets/x/shapes.js"), "export {};"),
+    ] {
+        std::fs::write(path, text).unwrap();
+    }
+    // A link out of the root is not followed; one that stays inside is.
+    std::os::unix::fs::symlink(dir.join("secret.txt"), www.join("linked.txt")).unwrap();
+    std::os::unix::fs::symlink(&dir, www.join("up")).unwrap();
+    std::os::unix::fs::symlink(www.join("sub/index.html"), www.join("alias.html")).unwrap();
+    let app = start_with("static-roots-app", |c| {
+        c.www_dir = www.clone();
+        c.pkg_dir = pkg.clone();
+    })
+    .await;
+    let host = app.handles.demo_addr;
+    let get = |path: &str, method: &str| format!("{method} {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n");
+    // Escapes: plain, percent-encoded (either case, the slash too),
+    // backslashes, hidden files, this crate's source, links out.
+    for path in [
+        "/../secret.txt",
+        "/%2e%2e/secret.txt",
+        "/%2E%2E/secret.txt",
+        "/..%2fsecret.txt",
+        "/%2e%2e%2fsecret.txt",
+        "/sub/../../secret.txt",
+        "/sub/%2e%2e/%2e%2e/secret.txt",
+        "/..%5csecret.txt",
+        "/pkg/../secret.txt",
+        "/pkg/%2e%2e/secret.txt",
+        "/pkg/..%2fsecret.txt",
+        "/pkg/%2e%2e/www/.env",
+        "/.env",
+        "/%2eenv",
+        "/server/Cargo.toml",
+        "/%73erver/Cargo.toml",
+        "/linked.txt",
+        "/up/secret.txt",
+        "/missing.js",
+        "/pkg/missing.js",
+        "/empty/",
+        "/%ff",
+    ] {
+        let (status, headers, body) = parse_raw(&raw(&app, &get(path, "GET")).await.unwrap());
+        assert!(status == 404 || status == 400, "{path}: {status}");
+        assert!(!body.contains(secret) && !body.contains("note.txt"), "{path}: {body}");
+        let has = |name: &str| headers.iter().any(|(k, _)| k == name);
+        assert!(status == 400 || !has("location"), "{path}: {headers:?}");
+    }
+    // Types, headers, HEAD.
+    let origin = app.url("").trim_end_matches('/').to_string();
+    for (path, content_type) in [
+        ("/", "text/html; charset=utf-8"),
+        ("/index.html", "text/html; charset=utf-8"),
+        ("/sub/", "text/html; charset=utf-8"),
+        ("/alias.html", "text/html; charset=utf-8"),
+        ("/style.css", "text/css; charset=utf-8"),
+        ("/favicon.svg", "image/svg+xml"),
+        ("/empty/note.txt", "text/plain; charset=utf-8"),
+        ("/pkg/razorpay_checkout_wasm_bg.wasm", "application/wasm"),
+        ("/pkg/index.js", "text/javascript; charset=utf-8"),
+        ("/pkg/index.d.ts", "text/plain; charset=utf-8"),
+        ("/pkg/integrity.json", "application/json"),
+        ("/pkg/snippets/x/shapes.js", "text/javascript; charset=utf-8"),
+    ] {
+        for method in ["GET", "HEAD"] {
+            let (status, headers, body) = parse_raw(&raw(&app, &get(path, method)).await.unwrap());
+            let header = |name: &str| {
+                headers.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str()).unwrap_or_else(|| panic!("{path}: no {name}"))
+            };
+            assert_eq!(status, 200, "{method} {path}");
+            assert_eq!(header("content-type"), content_type, "{path}");
+            assert_eq!(header("x-content-type-options"), "nosniff", "{path}");
+            assert_eq!(header("cache-control"), "no-cache", "{path}");
+            assert_eq!(header("referrer-policy"), "strict-origin-when-cross-origin", "{path}");
+            let csp = header("content-security-policy");
+            assert!(csp.starts_with(razorpay_demo::static_files::CSP), "{path}: {csp}");
+            assert!(
+                csp.contains(&format!("; connect-src {origin}/api/ {origin}/pkg/razorpay_checkout_wasm_bg.wasm;")),
+                "{path}: {csp}"
+            );
+            let length: usize = header("content-length").parse().unwrap();
+            assert!(length > 0, "{path}");
+            assert_eq!(body.len(), if method == "HEAD" { 0 } else { length }, "{method} {path}");
+        }
+    }
+    // A directory without its slash goes to it (relative links need it), under /pkg/ too.
+    for (path, to) in [("/sub", "/sub/"), ("/pkg", "/pkg/"), ("/pkg/snippets", "/pkg/snippets/")] {
+        let (status, headers, _) = parse_raw(&raw(&app, &get(path, "GET")).await.unwrap());
+        assert!((300..400).contains(&status), "{path}: {status}");
+        assert_eq!(headers.iter().find(|(k, _)| k == "location").map(|(_, v)| v.as_str()), Some(to), "{path}");
+    }
+    // Files are read, never written.
+    let (status, headers, _) = parse_raw(&raw(&app, &get("/index.html", "DELETE")).await.unwrap());
+    assert_eq!(status, 405);
+    assert!(headers.iter().any(|(k, v)| k == "allow" && v.replace(' ', "") == "GET,HEAD"), "{headers:?}");
+    app.stop().await;
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

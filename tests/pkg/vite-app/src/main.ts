@@ -21,6 +21,7 @@ async function run(): Promise<Record<string, unknown>> {
     }
   })();
   const checkout = new Checkout({ endpoint: '/api/checkout', timeoutMs: 5000 });
+  const stateBefore = checkout.state;
   const rejection = await checkout
     .pay({ amount: 49900, currency: 'INR', payment: { email: 'gaurav@example.com', contact: '+919000090000', card: { number: '4111 1111 1111 1112', expiry: '13/30' } } })
     .then(() => null, (e: CheckoutValidationError) => ({ kind: e.kind, fields: e.errors.map((x) => x.field) }));
@@ -33,6 +34,7 @@ async function run(): Promise<Record<string, unknown>> {
     expiry: parseExpiry('12 / 2030', NOW),
     expiryError,
     browser: collectBrowser(),
+    stateBefore,
     state: checkout.state,
     rejection,
   };

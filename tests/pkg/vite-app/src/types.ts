@@ -31,7 +31,7 @@ assertType<Equal<NetworkName,
   | 'Visa' | 'MasterCard' | 'American Express' | 'Diners Club' | 'RuPay'
   | 'Maestro' | 'JCB' | 'Union Pay' | 'Bajaj Finserv' | 'Discover' | 'Unknown'>>(true);
 assertType<Equal<CheckoutState,
-  'validating' | 'posting' | 'redirecting' | 'awaiting_otp' | 'pending' | 'paid' | 'failed'>>(true);
+  'idle' | 'validating' | 'posting' | 'redirecting' | 'awaiting_otp' | 'pending' | 'paid' | 'failed'>>(true);
 assertType<Equal<NumberState, 'incomplete' | 'complete' | 'invalid'>>(true);
 assertType<Equal<CardField, 'number' | 'expiry_month' | 'expiry_year' | 'cvv' | 'name'>>(true);
 assertType<Equal<CheckoutOutcome['status'], 'redirecting' | 'awaiting_otp' | 'paid' | 'pending'>>(true);

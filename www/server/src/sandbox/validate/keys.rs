@@ -66,31 +66,6 @@ pub(super) const RECURRING_KEYS: &[&str] = &[
     "notes",
 ];
 
-/// Refuses any key of a composite order (at any level: the order, `token`,
-/// `payment`, `payment.card`, `payment.authentication`, `payment.browser`)
-/// that Razorpay does not take, with Razorpay's error. The backend runs it
-/// on the browser's order before anything else.
-pub fn composite_keys(order: &Obj) -> Result<(), ApiError> {
-    no_extra_keys(order, ORDER_KEYS)?;
-    if let Some(Value::Object(m)) = order.get("token") {
-        no_extra_keys(m, MANDATE_KEYS)?;
-    }
-    let Some(Value::Object(p)) = order.get("payment") else {
-        return Ok(());
-    };
-    no_extra_keys(p, PAYMENT_KEYS)?;
-    for (key, allowed) in [
-        ("card", CARD_KEYS),
-        ("authentication", AUTH_KEYS),
-        ("browser", BROWSER_KEYS),
-    ] {
-        if let Some(Value::Object(o)) = p.get(key) {
-            no_extra_keys(o, allowed)?;
-        }
-    }
-    Ok(())
-}
-
 /// Refuses keys outside `allowed`, like Razorpay ("x is/are not required and should not be sent").
 pub fn no_extra_keys(obj: &Obj, allowed: &[&str]) -> Result<(), ApiError> {
     let mut extra: Vec<&str> = obj

@@ -1,0 +1,243 @@
+//! The options a page passes to `new Checkout(options)` and to
+//! `pay(request, options)`: which names exist. A misspelt option
+//! (`allowedHost`, `timeout`) is refused with a typed error naming it,
+//! never ignored: an ignored `allowedHost` would leave the page on the
+//! default hosts without a word. The browser edge reads the values; this
+//! decides which names are options.
+
+use crate::error::{concat, Error, ErrorKind};
+
+/// The options of `new Checkout(options)`.
+pub const CHECKOUT_OPTIONS: &[&str] = &[
+    "endpoint",
+    "otpEndpoint",
+    "timeoutMs",
+    "allowedHosts",
+    "allowLoopbackHttp",
+    "authentication",
+    "navigateTopWindow",
+    "headers",
+    "onProgress",
+    "onNavigate",
+];
+
+/// The options of `checkout.pay(request, options)`.
+pub const PAY_OPTIONS: &[&str] = &["network"];
+
+/// The options of `parseOrderResponse(json, options)`.
+pub const PARSE_OPTIONS: &[&str] = &["status", "allowedHosts", "allowLoopbackHttp"];
+
+/// Checks the names an options object has (a name whose value is
+/// `undefined` is not passed: it is not there) against `known`.
+///
+/// # Errors
+/// [`ErrorKind::InvalidConfiguration`] (source `business`) on the first
+/// unknown name, with the option it most likely means when one is close
+/// (`allowedHost` → `allowedHosts`, `Endpoint` → `endpoint`).
+///
+/// # Example
+/// ```
+/// use razorpay_checkout_wasm::checkout::options::{check_option_names, CHECKOUT_OPTIONS};
+/// assert!(check_option_names(["endpoint", "timeoutMs"], CHECKOUT_OPTIONS, "Checkout").is_ok());
+/// let e = check_option_names(["endpoint", "allowedHost"], CHECKOUT_OPTIONS, "Checkout").unwrap_err();
+/// assert_eq!(e.field(), Some("allowedHost"));
+/// assert_eq!(e.description(), "allowedHost is not an option of Checkout: did you mean allowedHosts?");
+/// ```
+pub fn check_option_names<'a>(
+    names: impl IntoIterator<Item = &'a str>,
+    known: &[&str],
+    of: &str,
+) -> Result<(), Error> {
+    for name in names {
+        if known.contains(&name) {
+            continue;
+        }
+        let description = match closest(name, known) {
+            Some(near) => concat(&[
+                name,
+                " is not an option of ",
+                of,
+                ": did you mean ",
+                near,
+                "?",
+            ]),
+            None => concat(&[name, " is not an option of ", of]),
+        };
+        return Err(Error::invalid(
+            ErrorKind::InvalidConfiguration,
+            name.to_owned(),
+            description,
+        )
+        .with_source("business"));
+    }
+    Ok(())
+}
+
+/// Refuses a blank endpoint (`endpoint: ''`), which a URL parser would
+/// resolve to the page's own URL: the order would be posted to the page.
+///
+/// # Errors
+/// [`ErrorKind::InvalidConfiguration`] on `field` when `text` is empty or
+/// only whitespace.
+///
+/// # Example
+/// ```
+/// use razorpay_checkout_wasm::checkout::options::check_endpoint_text;
+/// assert!(check_endpoint_text("/api/checkout", "endpoint").is_ok());
+/// assert_eq!(check_endpoint_text(" ", "endpoint").unwrap_err().field(), Some("endpoint"));
+/// ```
+pub fn check_endpoint_text(text: &str, field: &'static str) -> Result<(), Error> {
+    if text.trim().is_empty() {
+        return Err(Error::invalid(
+            ErrorKind::InvalidConfiguration,
+            field,
+            concat(&["The ", field, " must not be empty: it is the merchant's URL (an empty one is the page itself)"]),
+        )
+        .with_source("business"));
+    }
+    Ok(())
+}
+
+/// The known name within two edits of `name` (letter case ignored), if one.
+fn closest<'a>(name: &str, known: &[&'a str]) -> Option<&'a str> {
+    let name = name.to_ascii_lowercase();
+    known
+        .iter()
+        .map(|k| (edits(&name, &k.to_ascii_lowercase()), *k))
+        .filter(|(d, _)| *d <= 2)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, k)| k)
+}
+
+/// Levenshtein distance, by bytes (option names are ASCII), capped at 3
+/// for long inputs (anything that far is no suggestion).
+fn edits(a: &str, b: &str) -> usize {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len().abs_diff(b.len()) > 2 || a.len() > 64 {
+        return 3;
+    }
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut diagonal = i;
+        let mut left = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let up = row.get(j + 1).copied().unwrap_or(usize::MAX);
+            let here = if ca == cb {
+                diagonal
+            } else {
+                1 + diagonal.min(up).min(left)
+            };
+            diagonal = up;
+            if let Some(cell) = row.get_mut(j + 1) {
+                *cell = here;
+            }
+            left = here;
+        }
+        if let Some(first) = row.first_mut() {
+            *first = i + 1;
+        }
+    }
+    row.last().copied().unwrap_or(3)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Option names, and the refusal they get (its field and description).
+    type Case = (
+        &'static [&'static str],
+        Option<(&'static str, &'static str)>,
+    );
+
+    #[test]
+    fn unknown_option_names_are_refused_by_name() {
+        let cases: &[Case] = &[
+            (&[], None),
+            (&["endpoint"], None),
+            (CHECKOUT_OPTIONS, None),
+            (
+                &["endpoint", "allowedHost"],
+                Some((
+                    "allowedHost",
+                    "allowedHost is not an option of Checkout: did you mean allowedHosts?",
+                )),
+            ),
+            (
+                &["Endpoint"],
+                Some((
+                    "Endpoint",
+                    "Endpoint is not an option of Checkout: did you mean endpoint?",
+                )),
+            ),
+            (
+                &["endpoint", "timeout"],
+                Some((
+                    "timeout",
+                    "timeout is not an option of Checkout: did you mean timeoutMs?",
+                )),
+            ),
+            (
+                &["onprogress"],
+                Some((
+                    "onprogress",
+                    "onprogress is not an option of Checkout: did you mean onProgress?",
+                )),
+            ),
+            (
+                &["otp_endpoint"],
+                Some((
+                    "otp_endpoint",
+                    "otp_endpoint is not an option of Checkout: did you mean otpEndpoint?",
+                )),
+            ),
+            (&["key"], Some(("key", "key is not an option of Checkout"))),
+            (&[""], Some(("", " is not an option of Checkout"))),
+        ];
+        for (names, want) in cases {
+            let got = check_option_names(names.iter().copied(), CHECKOUT_OPTIONS, "Checkout");
+            match want {
+                None => assert!(got.is_ok(), "{names:?}: {got:?}"),
+                Some((field, description)) => {
+                    let e = got.unwrap_err();
+                    assert_eq!(e.kind(), ErrorKind::InvalidConfiguration, "{names:?}");
+                    assert_eq!(e.field(), Some(*field), "{names:?}");
+                    assert_eq!(e.description(), *description, "{names:?}");
+                    assert_eq!(e.source(), "business");
+                }
+            }
+        }
+        let e = check_option_names(["networks"], PAY_OPTIONS, "pay()").unwrap_err();
+        assert_eq!(
+            e.description(),
+            "networks is not an option of pay(): did you mean network?"
+        );
+    }
+
+    #[test]
+    fn a_blank_endpoint_is_refused() {
+        for (text, ok) in [("", false), ("  ", false), ("\t\n", false), ("/api/checkout", true), ("https://shop.example/pay", true)] {
+            let got = check_endpoint_text(text, "otpEndpoint");
+            assert_eq!(got.is_ok(), ok, "{text:?}");
+            if let Err(e) = got {
+                assert_eq!((e.kind(), e.field()), (ErrorKind::InvalidConfiguration, Some("otpEndpoint")));
+                assert!(e.description().starts_with("The otpEndpoint must not be empty"), "{}", e.description());
+            }
+        }
+    }
+
+    #[test]
+    fn edit_distance() {
+        for (a, b, d) in [
+            ("", "", 0),
+            ("abc", "abc", 0),
+            ("abc", "abd", 1),
+            ("abc", "ab", 1),
+            ("ab", "ba", 2),
+            ("a", "abcd", 3),
+        ] {
+            assert_eq!(edits(a, b), d, "{a} {b}");
+        }
+        assert_eq!(edits(&"x".repeat(100), &"x".repeat(100)), 3);
+    }
+}
