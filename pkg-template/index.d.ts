@@ -1,8 +1,31 @@
 /* The package's browser entry (index.js): the glue's exports, with init() and initSync() wrapped. */
-import type { ErrorFields, InitInput, InitOutput, SyncInitInput } from './razorpay_checkout_wasm.js';
-export type { InitInput, InitOutput, SyncInitInput } from './razorpay_checkout_wasm.js';
+import type { ErrorFields, InitInput, RazorpayCheckoutError, SyncInitInput } from './razorpay_checkout_wasm.js';
+export type { InitInput, SyncInitInput } from './razorpay_checkout_wasm.js';
 
 export * from './razorpay_checkout_wasm.js';
+
+/**
+ * What `init()` and `initSync()` resolve: the module's memory (for a page
+ * that wants to check what it holds), none of the module's internals.
+ */
+export interface InitOutput {
+  readonly memory: WebAssembly.Memory;
+}
+
+/**
+ * Whether `value` is an error this package threw or rejected with: the
+ * `RazorpayCheckoutError` of every export (any `kind`, `wasm_blocked`
+ * included, and `invalid_state` for an export called before `init()` has
+ * finished).
+ *
+ * # Example
+ * ```ts
+ * try { validateCard(card); } catch (e) {
+ *   if (isRazorpayCheckoutError(e)) show(e.description); else throw e;
+ * }
+ * ```
+ */
+export function isRazorpayCheckoutError(value: unknown): value is RazorpayCheckoutError;
 
 /**
  * What `init()` and `initSync()` throw when the page may not compile

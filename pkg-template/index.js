@@ -9,10 +9,67 @@
 //   the .wasm, fetched only then; the console names the directive to add),
 //   or, with `init({ fallback: false })` or when that fails, gets a
 //   `RazorpayCheckoutError` of kind `wasm_blocked` naming the fix, before
-//   the .wasm is downloaded: never a bare browser message.
-import glueInit, { initSync as glueInitSync } from './razorpay_checkout_wasm.js';
+//   the .wasm is downloaded: never a bare browser message;
+// - an export called before `init()` has finished throws a
+//   `RazorpayCheckoutError` (kind `invalid_state`) saying to await `init()`,
+//   not the glue's `TypeError: Cannot read properties of undefined`;
+// - `init()` resolves `{ memory }`, not the module's raw exports.
+import glueInit, * as glue from './razorpay_checkout_wasm.js';
 
-export * from './razorpay_checkout_wasm.js';
+const glueInitSync = glue.initSync;
+let ready = false;
+
+function notReady() {
+  const description = 'Call init() (and await it) before using razorpay-checkout-wasm';
+  const error = new Error(description);
+  error.name = 'RazorpayCheckoutError';
+  return Object.assign(error, {
+    code: 'BAD_REQUEST_ERROR',
+    description,
+    field: null,
+    source: 'internal',
+    step: 'payment_initiation',
+    reason: 'invalid_state',
+    kind: 'invalid_state',
+  });
+}
+
+/** The glue's function, refusing to run before `init()` has finished. */
+function guarded(f) {
+  return function (...args) {
+    if (!ready) throw notReady();
+    return f.apply(this, args);
+  };
+}
+
+export const cardNetwork = guarded(glue.cardNetwork);
+export const collectBrowser = guarded(glue.collectBrowser);
+export const inspectNumber = guarded(glue.inspectNumber);
+export const parseExpiry = guarded(glue.parseExpiry);
+export const parseOrderResponse = guarded(glue.parseOrderResponse);
+export const validateCard = guarded(glue.validateCard);
+
+/** The glue's `Checkout`, refusing to be made before `init()` has finished. */
+export class Checkout extends glue.Checkout {
+  constructor(options) {
+    if (!ready) throw notReady();
+    super(options);
+  }
+}
+
+/**
+ * Whether `value` is an error this package threw or rejected with (any
+ * `kind`): the type guard for a `catch` clause.
+ */
+export function isRazorpayCheckoutError(value) {
+  return value instanceof Error && value.name === 'RazorpayCheckoutError' && typeof value.kind === 'string';
+}
+
+/** What `init()` and `initSync()` resolve: the module's memory, nothing internal. */
+function started(exports) {
+  ready = true;
+  return { memory: exports.memory };
+}
 
 /** The .wasm's SHA-384 (filled in by scripts/integrity.mjs at build time). */
 const WASM_INTEGRITY = 'sha384-FILLED-IN-BY-THE-BUILD';
@@ -104,7 +161,7 @@ export default async function init(moduleOrPath) {
     if (!fallback) throw blockedError(refused);
     fellBack ??= initFallback().then((exports) => {
       console.warn(`razorpay-checkout-wasm: ${blockedError(refused).description} Running the JavaScript fallback meanwhile (slower and larger).`);
-      return exports;
+      return started(exports);
     }, (cause) => {
       fellBack = null;
       const error = blockedError(refused);
@@ -114,12 +171,12 @@ export default async function init(moduleOrPath) {
     return fellBack;
   }
   input = input === undefined ? defaultRequest() : withIntegrity(input);
-  return glueInit({ module_or_path: input });
+  return started(await glueInit({ module_or_path: input }));
 }
 
 /** As the glue's `initSync()`, with the same `wasm_blocked` error. */
 export function initSync(module) {
   const refused = refusal();
   if (refused) throw blockedError(refused);
-  return glueInitSync(module);
+  return started(glueInitSync(module));
 }
