@@ -263,26 +263,42 @@ export function createBackend({ gateway, keySecret, webhookSecrets = [], store =
       if (!d.ok) return d;
       if (d.action === 'replay_key') return { ok: byKey.status < 300, status: byKey.status, body: byKey.body, replayed: true };
       if (d.action === 'replay_receipt') {
-        await store.put('key', key.key, byReceipt);
+        await store.put('key', key.key, { ...byReceipt, generation: 0 });
         return { ok: byReceipt.status < 300, status: byReceipt.status, body: byReceipt.body, replayed: true };
       }
+      // Claim the key and the receipt before calling the gateway. A new row is one putIfAbsent; taking
+      // over a row an earlier attempt left (its payment failed, its answer lost) is a putIfAbsent of
+      // that row's next generation: of two attempts at once, in one process or two over one store,
+      // exactly one wins, the other is refused, and the gateway is called once.
       const pending = { owner, print, pending: true, since: Date.now() };
-      if (reconciled && byKey) await store.put('key', key.key, pending);
-      else if (!(await store.putIfAbsent('key', key.key, pending))) return admitAttempt({ byKey: pending, print, owner });
-      if (!byReceipt && !(await store.putIfAbsent('receipt', receipt, pending))) return admitAttempt({ byReceipt: pending, print, owner });
-      if (byReceipt) await store.put('receipt', receipt, pending);
+      const claimRow = async (table, id, earlier) => {
+        if (!earlier) return (await store.putIfAbsent(table, id, { ...pending, generation: 0 })) ? 0 : null;
+        const generation = (earlier.generation ?? 0) + 1;
+        if (!(await store.putIfAbsent(`${table}_claim`, `${id}#${generation}`, { owner, since: pending.since }))) return null;
+        await store.put(table, id, { ...pending, generation });
+        return generation;
+      };
+      const keyGen = await claimRow('key', key.key, reconciled ? byKey : undefined);
+      if (keyGen === null) return admitAttempt({ byKey: pending, print, owner });
+      const receiptGen = await claimRow('receipt', receipt, byReceipt);
+      if (receiptGen === null) {
+        // Another attempt has the receipt: this key's answer is that refusal (the same key, the same answer).
+        const refused = admitAttempt({ byReceipt: pending, print, owner });
+        await store.put('key', key.key, { owner, print, pending: false, status: refused.status, body: refused.body, generation: keyGen });
+        return refused;
+      }
+      const both = async (row) => {
+        await store.put('key', key.key, { ...row, generation: keyGen });
+        await store.put('receipt', receipt, { ...row, generation: receiptGen });
+      };
       const answer = await gateway('POST', '/v1/orders', order);
       if (answer.unknown) {
         // Lost: the gateway may have it. Never sent again blindly: the next attempt reconciles.
-        const unknown = { ...pending, unknown: true };
-        await store.put('key', key.key, unknown);
-        await store.put('receipt', receipt, unknown);
+        await both({ ...pending, unknown: true });
         return answer;
       }
       const { paymentId, orderId } = idsOf(answer.body);
-      const done = { owner, print, pending: false, status: answer.status, body: answer.body, paymentId, orderId };
-      await store.put('key', key.key, done);
-      await store.put('receipt', receipt, done);
+      await both({ owner, print, pending: false, status: answer.status, body: answer.body, paymentId, orderId });
       if (paymentId) await store.put('payment', paymentId, { owner, orderId, receipt: order.receipt ?? null, verified: false });
       return answer;
     },

@@ -116,3 +116,22 @@ test('webhooks: fulfilled once per cart, a redelivery is a duplicate, payment.ca
   const bad = await backend.webhook({ rawBody: '{}', signature: hmac('other', '{}'), eventId: 'Evt4' });
   assert.equal(bad.body.error.reason, 'invalid_signature');
 });
+
+test('two new attempts at once for a cart whose payment failed: one reaches the gateway, the other waits', async () => {
+  let posts = 0;
+  const g = scripted({
+    'POST /v1/orders': () => { posts += 1; return orderAnswer; },
+    [`GET /v1/payments/${PAY}`]: { id: PAY, entity: 'payment', status: 'failed', order_id: ORDER },
+  });
+  // Two processes over one (atomic) store: createBackend's claims may rely on putIfAbsent only.
+  const store = memoryStore();
+  const [one, two] = [createBackend({ gateway: g.gateway, keySecret: 'secret', store }), createBackend({ gateway: g.gateway, keySecret: 'secret', store })];
+  assert.equal((await attempt(one, 'k1')).status, 200);
+  const both = await Promise.all([attempt(one, 'k2', { card: '5500670000001002' }), attempt(two, 'k3', { card: '4111111111111111' })]);
+  assert.deepEqual(both.map((a) => a.status).sort(), [200, 409], JSON.stringify(both.map((a) => a.body)));
+  assert.equal(both.find((a) => a.status === 409).body.error.reason, 'order_payment_in_progress');
+  assert.equal(posts, 2, 'the cart was sent to the gateway twice at once');
+  // Once that one failed too, the next attempt goes on.
+  assert.equal((await attempt(two, 'k4', { card: '4386289407660153' })).status, 200);
+  assert.equal(posts, 3);
+});
