@@ -205,21 +205,38 @@ export function createBackend({ gateway, keySecret, webhookSecrets = [], store =
     const row = typeof paymentId === 'string' && owner ? await store.get('payment', paymentId) : undefined;
     return row?.owner === owner ? row : undefined;
   };
-  // Fulfils once per merchant order (receipt): whoever claims first ships.
+  // Fulfils once per merchant order (receipt): whoever claims first ships. An onFulfil that throws
+  // marks the claim failed and throws on (a webhook is answered 5xx and redelivered); the next claim
+  // takes a failed one over (a putIfAbsent of its next generation) and runs onFulfil again.
   const claim = async (order, payment) => {
     const c = fulfilment(order, payment);
     if (!c) return 'none';
-    if (!(await store.putIfAbsent('fulfilment', c.receipt ?? c.order_id, c))) return 'already_fulfilled';
-    await onFulfil(c);
+    const id = c.receipt ?? c.order_id;
+    let generation = 0;
+    if (!(await store.putIfAbsent('fulfilment', id, { ...c, state: 'shipping', generation }))) {
+      const row = await store.get('fulfilment', id);
+      if (row?.state !== 'failed') return 'already_fulfilled';
+      generation = (row.generation ?? 0) + 1;
+      if (!(await store.putIfAbsent('fulfilment_claim', `${id}#${generation}`, { since: Date.now() }))) return 'already_fulfilled';
+      await store.put('fulfilment', id, { ...c, state: 'shipping', generation });
+    }
+    try {
+      await onFulfil(c);
+    } catch (e) {
+      await store.put('fulfilment', id, { ...c, state: 'failed', generation });
+      throw e;
+    }
+    await store.put('fulfilment', id, { ...c, state: 'fulfilled', generation });
     return 'fulfilled';
   };
   const verified = async (fields) => {
     const row = typeof fields?.razorpay_payment_id === 'string' ? await store.get('payment', fields.razorpay_payment_id) : undefined;
     if (!row || !verifyPaymentSignature({ ...fields, razorpay_order_id: row.orderId }, keySecret)) return false;
     await store.put('payment', fields.razorpay_payment_id, { ...row, verified: true });
-    // The callback may come before the webhook: fulfil from a fetch (a failure here leaves it to the webhook).
+    // The callback may come before the webhook: fulfil from a fetch. A failed fetch or onFulfil never
+    // fails the shopper's answer: it leaves the order to the webhook.
     const [payment, order] = await Promise.all([gateway('GET', `/v1/payments/${fields.razorpay_payment_id}`), gateway('GET', `/v1/orders/${row.orderId}`)]);
-    if (payment.status === 200 && order.status === 200) await claim(order.body, payment.body);
+    if (payment.status === 200 && order.status === 200) await claim(order.body, payment.body).catch(() => 'none');
     return true;
   };
   // What the gateway has for a receipt: its orders and their payments, judged by reconcileAttempt.
@@ -332,7 +349,7 @@ export function createBackend({ gateway, keySecret, webhookSecrets = [], store =
       const payment = await gateway('GET', `/v1/payments/${paymentId}`);
       if (payment.status !== 200) return payment;
       const shipped = row.receipt ? await store.get('fulfilment', row.receipt) : undefined;
-      return ok(paymentVerdict(payment.body, { orderId: typeof orderId === 'string' ? orderId : null, signatureVerified: row.verified === true, fulfilled: shipped?.payment_id === paymentId }));
+      return ok(paymentVerdict(payment.body, { orderId: typeof orderId === 'string' ? orderId : null, signatureVerified: row.verified === true, fulfilled: shipped?.payment_id === paymentId && shipped.state !== 'failed' }));
     },
     async payment({ paymentId, owner }) {
       return (await mine(paymentId, owner)) ? gateway('GET', `/v1/payments/${paymentId}`) : notFound('payment_id');

@@ -135,3 +135,20 @@ test('two new attempts at once for a cart whose payment failed: one reaches the 
   assert.equal((await attempt(two, 'k4', { card: '4386289407660153' })).status, 200);
   assert.equal(posts, 3);
 });
+
+test('an onFulfil that throws: the webhook fails (redelivered), and the redelivery runs onFulfil again, once', async () => {
+  const order = { id: ORDER, entity: 'order', status: 'paid', amount: 100, amount_paid: 100, currency: 'INR', receipt: CART };
+  const payment = { id: PAY, entity: 'payment', status: 'captured', order_id: ORDER, amount: 100 };
+  const g = scripted({ [`GET /v1/orders/${ORDER}`]: order });
+  let calls = 0;
+  const backend = createBackend({ gateway: g.gateway, keySecret: 'secret', webhookSecrets: ['whsec'],
+    onFulfil: () => { calls += 1; if (calls === 1) throw new Error('the warehouse is down'); } });
+  const raw = JSON.stringify({ entity: 'event', event: 'order.paid', contains: ['payment', 'order'], payload: { payment: { entity: payment }, order: { entity: order } }, created_at: Math.floor(Date.now() / 1000) });
+  const deliver = () => backend.webhook({ rawBody: Buffer.from(raw), signature: hmac('whsec', raw), eventId: 'Evt1' });
+  await assert.rejects(deliver(), /warehouse/);
+  assert.deepEqual((await deliver()).body, { status: 'recorded', fulfilment: 'fulfilled' });
+  assert.deepEqual((await deliver()).body, { status: 'duplicate' });
+  const captured = JSON.stringify({ entity: 'event', event: 'payment.captured', contains: ['payment'], payload: { payment: { entity: payment } }, created_at: Math.floor(Date.now() / 1000) });
+  assert.deepEqual((await backend.webhook({ rawBody: captured, signature: hmac('whsec', captured), eventId: 'Evt2' })).body, { status: 'recorded', fulfilment: 'already_fulfilled' });
+  assert.equal(calls, 2);
+});
