@@ -391,9 +391,14 @@ mod tests {
             (1, w.dedupe_key.as_str())
         );
         // Up to the second before the old secret's end; from it on, only the new one.
-        assert!(
-            verify_webhook(&body, Some(&hmac_hex("old", &body)), None, &secrets, now + 59).is_ok()
-        );
+        assert!(verify_webhook(
+            &body,
+            Some(&hmac_hex("old", &body)),
+            None,
+            &secrets,
+            now + 59
+        )
+        .is_ok());
         assert_eq!(
             verify_webhook(
                 &body,
