@@ -491,6 +491,17 @@ describe('the backend contract', { concurrency: true }, () => {
         }
       });
 
+      test('a webhook whose processing fails is answered 5xx and not recorded: its redelivery is processed again', async () => {
+        // payment.captured for an order the gateway does not have: the fetch for its receipt fails.
+        const raw = JSON.stringify({ entity: 'event', account_id: 'acc_SandboxAcct001', event: 'payment.captured', contains: ['payment'],
+          payload: { payment: { entity: { id: 'pay_Unfetchable001', entity: 'payment', amount: 100, currency: 'INR', status: 'captured', order_id: 'order_Unfetchable001', captured: true } } },
+          created_at: Math.floor(Date.now() / 1000) });
+        for (const attempt of [1, 2]) {
+          const r = await postRaw(raw, hmac(WEBHOOK_SECRET, raw), 'EvtUnfetchable1');
+          assert.ok(r.status >= 500 && r.status <= 599 && typeof r.json.error?.description === 'string', `try ${attempt}: ${JSON.stringify(r)}`);
+        }
+      });
+
       test('a late authorisation (card 4000 0000 0000 0515): the callback carries the bank\'s error, the late webhooks fulfil once', async () => {
         const { c, cart, orderId, paymentId, form } = await approved(LATE_CARD);
         assert.equal(form.fields.get('razorpay_signature'), null);

@@ -152,3 +152,19 @@ test('an onFulfil that throws: the webhook fails (redelivered), and the redelive
   assert.deepEqual((await backend.webhook({ rawBody: captured, signature: hmac('whsec', captured), eventId: 'Evt2' })).body, { status: 'recorded', fulfilment: 'already_fulfilled' });
   assert.equal(calls, 2);
 });
+
+test('two orders of one cart both paid (a late authorisation after a retry): fulfilled once, by receipt', async () => {
+  const ORDER2 = 'order_BBBBBBBBBBBBBB';
+  const PAY2 = 'pay_BBBBBBBBBBBBBB';
+  const shipped = [];
+  const backend = createBackend({ gateway: scripted({}).gateway, keySecret: 'secret', webhookSecrets: ['whsec'], onFulfil: (c) => { shipped.push(c.order_id); } });
+  const paid = (orderId, paymentId, id) => {
+    const raw = JSON.stringify({ entity: 'event', event: 'order.paid', contains: ['payment', 'order'], created_at: Math.floor(Date.now() / 1000),
+      payload: { payment: { entity: { id: paymentId, entity: 'payment', status: 'captured', order_id: orderId, amount: 100 } },
+        order: { entity: { id: orderId, entity: 'order', status: 'paid', amount: 100, amount_paid: 100, currency: 'INR', receipt: CART } } } });
+    return backend.webhook({ rawBody: raw, signature: hmac('whsec', raw), eventId: id });
+  };
+  assert.equal((await paid(ORDER2, PAY2, 'Evt1')).body.fulfilment, 'fulfilled');
+  assert.equal((await paid(ORDER, PAY, 'Evt2')).body.fulfilment, 'already_fulfilled');
+  assert.deepEqual(shipped, [ORDER2]);
+});
