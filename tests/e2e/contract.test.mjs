@@ -375,6 +375,9 @@ describe('the backend contract', { concurrency: true }, () => {
         const replay = await c('POST', '/api/webhooks/razorpay', { body: old, raw: true,
           headers: { 'content-type': 'application/json', 'x-razorpay-signature': hmac(WEBHOOK_SECRET, old), 'x-razorpay-event-id': 'EvtContract0003' } });
         assertError(replay, 400, { reason: 'webhook_too_old' });
+        const ahead = JSON.stringify({ ...JSON.parse(raw), created_at: Math.floor(Date.now() / 1000) + 600 }); // 10 min in the future
+        assertError(await c('POST', '/api/webhooks/razorpay', { body: ahead, raw: true,
+          headers: { 'content-type': 'application/json', 'x-razorpay-signature': hmac(WEBHOOK_SECRET, ahead), 'x-razorpay-event-id': 'EvtContract0004' } }), 400, { reason: 'webhook_too_old' });
         const recorded = await hook(hmac(WEBHOOK_SECRET, raw));
         assert.deepEqual([recorded.status, recorded.json.status], [200, 'recorded'], recorded.text);
         // Fulfilled already (by /api/verify above, or the sandbox's own webhooks): not again.
