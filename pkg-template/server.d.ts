@@ -349,14 +349,19 @@ export declare function gatewayClient(options: {
   fetch?: typeof globalThis.fetch;
 }): GatewayClient;
 
-/** Where the backend keeps its rows: `key`, `receipt`, `payment`, `event`, `fulfilment`. `putIfAbsent` must be atomic. */
+/**
+ * Where the backend keeps its rows (tables `key`, `receipt`, `payment`, `event`, `fulfilment` and
+ * their `*_claim`s). `putIfAbsent` is true only for the call that inserted the row, and must be
+ * atomic across every process that shares the store (`INSERT … ON CONFLICT DO NOTHING`):
+ * docs/backend-contract.md, "More than one process".
+ */
 export interface CheckoutStore {
   get(table: string, id: string): JsonValue | object | undefined | Promise<JsonValue | object | undefined>;
   put(table: string, id: string, value: object): void | Promise<void>;
   putIfAbsent(table: string, id: string, value: object): boolean | Promise<boolean>;
 }
 
-/** A store in this process's memory: one process only (a demo, a test). */
+/** A store in this process's memory, the only one shipped: one process only (a demo, a test). */
 export declare function memoryStore(): CheckoutStore;
 
 /** An answer to send: `res.status(a.status).json(a.body)` (`location` for the callback's 303). */
@@ -394,6 +399,9 @@ export declare function createBackend(options: {
   /** The current secret first; during a rotation the old one with its `until`. */
   webhookSecrets?: WebhookSecret | readonly (WebhookSecret | { secret?: string; until?: number | Date | string | null })[];
   store?: CheckoutStore;
-  /** Ship the goods: called once per merchant order (receipt). */
+  /**
+   * Ship the goods: called once per merchant order (receipt). If it throws, the claim is marked
+   * failed and the error goes on (a webhook is then redelivered, and that claim calls it again).
+   */
   onFulfil?: (claim: Fulfilment) => void | Promise<void>;
 }): Backend;

@@ -205,21 +205,38 @@ export function createBackend({ gateway, keySecret, webhookSecrets = [], store =
     const row = typeof paymentId === 'string' && owner ? await store.get('payment', paymentId) : undefined;
     return row?.owner === owner ? row : undefined;
   };
-  // Fulfils once per merchant order (receipt): whoever claims first ships.
+  // Fulfils once per merchant order (receipt): whoever claims first ships. An onFulfil that throws
+  // marks the claim failed and throws on (a webhook is answered 5xx and redelivered); the next claim
+  // takes a failed one over (a putIfAbsent of its next generation) and runs onFulfil again.
   const claim = async (order, payment) => {
     const c = fulfilment(order, payment);
     if (!c) return 'none';
-    if (!(await store.putIfAbsent('fulfilment', c.receipt ?? c.order_id, c))) return 'already_fulfilled';
-    await onFulfil(c);
+    const id = c.receipt ?? c.order_id;
+    let generation = 0;
+    if (!(await store.putIfAbsent('fulfilment', id, { ...c, state: 'shipping', generation }))) {
+      const row = await store.get('fulfilment', id);
+      if (row?.state !== 'failed') return 'already_fulfilled';
+      generation = (row.generation ?? 0) + 1;
+      if (!(await store.putIfAbsent('fulfilment_claim', `${id}#${generation}`, { since: Date.now() }))) return 'already_fulfilled';
+      await store.put('fulfilment', id, { ...c, state: 'shipping', generation });
+    }
+    try {
+      await onFulfil(c);
+    } catch (e) {
+      await store.put('fulfilment', id, { ...c, state: 'failed', generation });
+      throw e;
+    }
+    await store.put('fulfilment', id, { ...c, state: 'fulfilled', generation });
     return 'fulfilled';
   };
   const verified = async (fields) => {
     const row = typeof fields?.razorpay_payment_id === 'string' ? await store.get('payment', fields.razorpay_payment_id) : undefined;
     if (!row || !verifyPaymentSignature({ ...fields, razorpay_order_id: row.orderId }, keySecret)) return false;
     await store.put('payment', fields.razorpay_payment_id, { ...row, verified: true });
-    // The callback may come before the webhook: fulfil from a fetch (a failure here leaves it to the webhook).
+    // The callback may come before the webhook: fulfil from a fetch. A failed fetch or onFulfil never
+    // fails the shopper's answer: it leaves the order to the webhook.
     const [payment, order] = await Promise.all([gateway('GET', `/v1/payments/${fields.razorpay_payment_id}`), gateway('GET', `/v1/orders/${row.orderId}`)]);
-    if (payment.status === 200 && order.status === 200) await claim(order.body, payment.body);
+    if (payment.status === 200 && order.status === 200) await claim(order.body, payment.body).catch(() => 'none');
     return true;
   };
   // What the gateway has for a receipt: its orders and their payments, judged by reconcileAttempt.
@@ -263,26 +280,42 @@ export function createBackend({ gateway, keySecret, webhookSecrets = [], store =
       if (!d.ok) return d;
       if (d.action === 'replay_key') return { ok: byKey.status < 300, status: byKey.status, body: byKey.body, replayed: true };
       if (d.action === 'replay_receipt') {
-        await store.put('key', key.key, byReceipt);
+        await store.put('key', key.key, { ...byReceipt, generation: 0 });
         return { ok: byReceipt.status < 300, status: byReceipt.status, body: byReceipt.body, replayed: true };
       }
+      // Claim the key and the receipt before calling the gateway. A new row is one putIfAbsent; taking
+      // over a row an earlier attempt left (its payment failed, its answer lost) is a putIfAbsent of
+      // that row's next generation: of two attempts at once, in one process or two over one store,
+      // exactly one wins, the other is refused, and the gateway is called once.
       const pending = { owner, print, pending: true, since: Date.now() };
-      if (reconciled && byKey) await store.put('key', key.key, pending);
-      else if (!(await store.putIfAbsent('key', key.key, pending))) return admitAttempt({ byKey: pending, print, owner });
-      if (!byReceipt && !(await store.putIfAbsent('receipt', receipt, pending))) return admitAttempt({ byReceipt: pending, print, owner });
-      if (byReceipt) await store.put('receipt', receipt, pending);
+      const claimRow = async (table, id, earlier) => {
+        if (!earlier) return (await store.putIfAbsent(table, id, { ...pending, generation: 0 })) ? 0 : null;
+        const generation = (earlier.generation ?? 0) + 1;
+        if (!(await store.putIfAbsent(`${table}_claim`, `${id}#${generation}`, { owner, since: pending.since }))) return null;
+        await store.put(table, id, { ...pending, generation });
+        return generation;
+      };
+      const keyGen = await claimRow('key', key.key, reconciled ? byKey : undefined);
+      if (keyGen === null) return admitAttempt({ byKey: pending, print, owner });
+      const receiptGen = await claimRow('receipt', receipt, byReceipt);
+      if (receiptGen === null) {
+        // Another attempt has the receipt: this key's answer is that refusal (the same key, the same answer).
+        const refused = admitAttempt({ byReceipt: pending, print, owner });
+        await store.put('key', key.key, { owner, print, pending: false, status: refused.status, body: refused.body, generation: keyGen });
+        return refused;
+      }
+      const both = async (row) => {
+        await store.put('key', key.key, { ...row, generation: keyGen });
+        await store.put('receipt', receipt, { ...row, generation: receiptGen });
+      };
       const answer = await gateway('POST', '/v1/orders', order);
       if (answer.unknown) {
         // Lost: the gateway may have it. Never sent again blindly: the next attempt reconciles.
-        const unknown = { ...pending, unknown: true };
-        await store.put('key', key.key, unknown);
-        await store.put('receipt', receipt, unknown);
+        await both({ ...pending, unknown: true });
         return answer;
       }
       const { paymentId, orderId } = idsOf(answer.body);
-      const done = { owner, print, pending: false, status: answer.status, body: answer.body, paymentId, orderId };
-      await store.put('key', key.key, done);
-      await store.put('receipt', receipt, done);
+      await both({ owner, print, pending: false, status: answer.status, body: answer.body, paymentId, orderId });
       if (paymentId) await store.put('payment', paymentId, { owner, orderId, receipt: order.receipt ?? null, verified: false });
       return answer;
     },
@@ -316,7 +349,7 @@ export function createBackend({ gateway, keySecret, webhookSecrets = [], store =
       const payment = await gateway('GET', `/v1/payments/${paymentId}`);
       if (payment.status !== 200) return payment;
       const shipped = row.receipt ? await store.get('fulfilment', row.receipt) : undefined;
-      return ok(paymentVerdict(payment.body, { orderId: typeof orderId === 'string' ? orderId : null, signatureVerified: row.verified === true, fulfilled: shipped?.payment_id === paymentId }));
+      return ok(paymentVerdict(payment.body, { orderId: typeof orderId === 'string' ? orderId : null, signatureVerified: row.verified === true, fulfilled: shipped?.payment_id === paymentId && shipped.state !== 'failed' }));
     },
     async payment({ paymentId, owner }) {
       return (await mine(paymentId, owner)) ? gateway('GET', `/v1/payments/${paymentId}`) : notFound('payment_id');

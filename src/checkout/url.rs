@@ -281,7 +281,7 @@ pub fn check_next_url(url: &str, policy: &UrlPolicy) -> Result<CheckedUrl, Error
     // On loopback (a local test gateway) the error names the option to set,
     // and the allowedHosts entry with its port: the page's merchant reads it.
     let loopback = is_loopback(&host);
-    if !parts.https && !(policy.allow_loopback_http && loopback) {
+    if !(parts.https || (policy.allow_loopback_http && loopback)) {
         return Err(unsafe_url(if loopback {
             "uses http on a loopback host: for a local test gateway, set allowLoopbackHttp: true"
         } else {

@@ -2,7 +2,9 @@
 // the merchant backend of the real demo page, in headless Chromium, against
 // the Rust demo binary's sandbox gateway: OTP with a wrong OTP and a resend,
 // the bank redirect with a card saved, that saved card without a CVV, and a
-// declined card. Each flow ends with assertNoLeak, as the Rust backend's.
+// declined card, and the sandbox's late-authorisation card (fulfilled once
+// from the late webhook, the result page turning to success by itself).
+// Each flow ends with assertNoLeak, as the Rust backend's.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -15,7 +17,8 @@ let browser;
 const shot = (page, name) => page.screenshot({ path: join(shots, `express-${name}.png`), fullPage: true });
 
 before(async () => {
-  shop = await startExpress();
+  // The late-authorisation card's bank answers 2 s after the Approve (Razorpay's: minutes to days).
+  shop = await startExpress({ SANDBOX_LATE_AUTH_MS: '2000' });
   browser = await launchBrowser();
 });
 after(async () => {
@@ -123,5 +126,38 @@ test("Express: a declined card shows the gateway's error and keeps the shopper's
   assert.equal(await page.inputValue('#cvv'), '', 'the CVV is cleared after a failure');
   await shot(page, 'declined');
   await assertNoLeak(rec, { number: '4000000000000002', cvv: CVV });
+  await context.close();
+});
+
+// Late authorisation (the sandbox's card 4000 0000 0000 0515): the callback
+// form carries the bank's error and no signature; the payment is authorised
+// and captured 2 s later, and its webhooks (payment.captured, order.paid) fulfil
+// the order once. The result page says "Payment received", asks again while the
+// verdict is pending, and shows success without the shopper reloading it.
+test('Express: a late authorisation is fulfilled once from the late webhook, and the result page turns to success', async () => {
+  const rec = await openPage(browser, shop.demo);
+  const { page, problems, context } = rec;
+  await page.click('input[name=auth][value=redirect]');
+  await typeCard(page, { number: '4000 0000 0000 0515', cvv: CVV });
+  await Promise.all([page.waitForURL(/\/authorize\?auth=\w+$/), page.click('#pay')]);
+  const { receipt } = JSON.parse(checkoutPosts(rec.requests)[0].body);
+  await approveOnBankPage(page);
+  assert.equal(await page.textContent('#headline'), 'Payment received');
+  assert.equal(await page.textContent('#payment-status'), 'created');
+  const first = await verdict(rec);
+  assert.deepEqual([first.verdict, first.signature_verified, first.fulfilled], ['pending', false, false], JSON.stringify(first));
+  assert.ok(!shop.output().includes(`fulfil: ${receipt} `), 'fulfilled before the bank answered');
+  await page.waitForFunction(() => document.querySelector('#headline')?.textContent === 'Payment successful', null, { timeout: 20000 });
+  await page.waitForSelector('html[data-ready=true]');
+  assert.equal(await page.textContent('#payment-status'), 'captured');
+  assert.equal(await page.textContent('#signature'), 'webhook', 'the signed webhook, not a payment signature, confirmed it');
+  const last = rec.responses.filter((r) => new URL(r.url).pathname === '/api/checkout/result').at(-1);
+  assert.deepEqual((({ verdict: v, signature_verified: s, fulfilled: f }) => [v, s, f])(JSON.parse(last.body)), ['paid', false, true], last.body);
+  // payment.captured and order.paid both arrived (a second claim would log a second line).
+  await new Promise((r) => setTimeout(r, 1000));
+  assert.equal((await fulfilled(receipt)).length, 1, shop.output());
+  await shot(page, 'late-authorisation');
+  assert.deepEqual(problems, []);
+  await assertNoLeak(rec, { number: '4000000000000515', cvv: CVV });
   await context.close();
 });

@@ -116,3 +116,55 @@ test('webhooks: fulfilled once per cart, a redelivery is a duplicate, payment.ca
   const bad = await backend.webhook({ rawBody: '{}', signature: hmac('other', '{}'), eventId: 'Evt4' });
   assert.equal(bad.body.error.reason, 'invalid_signature');
 });
+
+test('two new attempts at once for a cart whose payment failed: one reaches the gateway, the other waits', async () => {
+  let posts = 0;
+  const g = scripted({
+    'POST /v1/orders': () => { posts += 1; return orderAnswer; },
+    [`GET /v1/payments/${PAY}`]: { id: PAY, entity: 'payment', status: 'failed', order_id: ORDER },
+  });
+  // Two processes over one (atomic) store: createBackend's claims may rely on putIfAbsent only.
+  const store = memoryStore();
+  const [one, two] = [createBackend({ gateway: g.gateway, keySecret: 'secret', store }), createBackend({ gateway: g.gateway, keySecret: 'secret', store })];
+  assert.equal((await attempt(one, 'k1')).status, 200);
+  const both = await Promise.all([attempt(one, 'k2', { card: '5500670000001002' }), attempt(two, 'k3', { card: '4111111111111111' })]);
+  assert.deepEqual(both.map((a) => a.status).sort(), [200, 409], JSON.stringify(both.map((a) => a.body)));
+  assert.equal(both.find((a) => a.status === 409).body.error.reason, 'order_payment_in_progress');
+  assert.equal(posts, 2, 'the cart was sent to the gateway twice at once');
+  // Once that one failed too, the next attempt goes on.
+  assert.equal((await attempt(two, 'k4', { card: '4386289407660153' })).status, 200);
+  assert.equal(posts, 3);
+});
+
+test('an onFulfil that throws: the webhook fails (redelivered), and the redelivery runs onFulfil again, once', async () => {
+  const order = { id: ORDER, entity: 'order', status: 'paid', amount: 100, amount_paid: 100, currency: 'INR', receipt: CART };
+  const payment = { id: PAY, entity: 'payment', status: 'captured', order_id: ORDER, amount: 100 };
+  const g = scripted({ [`GET /v1/orders/${ORDER}`]: order });
+  let calls = 0;
+  const backend = createBackend({ gateway: g.gateway, keySecret: 'secret', webhookSecrets: ['whsec'],
+    onFulfil: () => { calls += 1; if (calls === 1) throw new Error('the warehouse is down'); } });
+  const raw = JSON.stringify({ entity: 'event', event: 'order.paid', contains: ['payment', 'order'], payload: { payment: { entity: payment }, order: { entity: order } }, created_at: Math.floor(Date.now() / 1000) });
+  const deliver = () => backend.webhook({ rawBody: Buffer.from(raw), signature: hmac('whsec', raw), eventId: 'Evt1' });
+  await assert.rejects(deliver(), /warehouse/);
+  assert.deepEqual((await deliver()).body, { status: 'recorded', fulfilment: 'fulfilled' });
+  assert.deepEqual((await deliver()).body, { status: 'duplicate' });
+  const captured = JSON.stringify({ entity: 'event', event: 'payment.captured', contains: ['payment'], payload: { payment: { entity: payment } }, created_at: Math.floor(Date.now() / 1000) });
+  assert.deepEqual((await backend.webhook({ rawBody: captured, signature: hmac('whsec', captured), eventId: 'Evt2' })).body, { status: 'recorded', fulfilment: 'already_fulfilled' });
+  assert.equal(calls, 2);
+});
+
+test('two orders of one cart both paid (a late authorisation after a retry): fulfilled once, by receipt', async () => {
+  const ORDER2 = 'order_BBBBBBBBBBBBBB';
+  const PAY2 = 'pay_BBBBBBBBBBBBBB';
+  const shipped = [];
+  const backend = createBackend({ gateway: scripted({}).gateway, keySecret: 'secret', webhookSecrets: ['whsec'], onFulfil: (c) => { shipped.push(c.order_id); } });
+  const paid = (orderId, paymentId, id) => {
+    const raw = JSON.stringify({ entity: 'event', event: 'order.paid', contains: ['payment', 'order'], created_at: Math.floor(Date.now() / 1000),
+      payload: { payment: { entity: { id: paymentId, entity: 'payment', status: 'captured', order_id: orderId, amount: 100 } },
+        order: { entity: { id: orderId, entity: 'order', status: 'paid', amount: 100, amount_paid: 100, currency: 'INR', receipt: CART } } } });
+    return backend.webhook({ rawBody: raw, signature: hmac('whsec', raw), eventId: id });
+  };
+  assert.equal((await paid(ORDER2, PAY2, 'Evt1')).body.fulfilment, 'fulfilled');
+  assert.equal((await paid(ORDER, PAY, 'Evt2')).body.fulfilment, 'already_fulfilled');
+  assert.deepEqual(shipped, [ORDER2]);
+});

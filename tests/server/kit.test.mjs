@@ -159,7 +159,7 @@ test('verifyWebhook: over the raw body, with the old secret accepted until its e
   assert.throws(() => verifyWebhook(JSON.parse(raw.toString()), hmac('new_secret', raw), secrets), /raw body/);
   // until as text: digits (Unix seconds) or an ISO instant; unreadable: already over.
   const iso = new Date((now + 60) * 1000).toISOString();
-  for (const [until, ok] of [[String(now + 60), true], [iso, true], [String(now - 1), false], ['soon', false], [Number.NaN, false]]) {
+  for (const [until, ok] of [[String(now + 60), true], [iso, true], [String(now + 1), true], [String(now), false], [String(now - 1), false], ['soon', false], [Number.NaN, false]]) {
     assert.equal(verifyWebhook(raw, hmac('old_secret', raw), ['new_secret', { secret: 'old_secret', until }], { now }).ok, ok, String(until));
   }
   const missing = verifyWebhook(raw, undefined, secrets, { now });

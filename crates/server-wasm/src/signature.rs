@@ -80,12 +80,13 @@ pub fn verify_payment(key_secret: &str, order_id: &str, payment_id: &str, signat
 }
 
 /// A webhook secret and, for the old one during a rotation, the instant
-/// (Unix seconds) after which it is refused.
+/// (Unix seconds) from which it is refused (as the Rust demo backend's
+/// `RAZORPAY_WEBHOOK_SECRET_PREVIOUS_UNTIL`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Secret {
     /// The secret set in the Razorpay dashboard.
     pub secret: String,
-    /// Refused after this instant; `None`: no end.
+    /// Accepted before this instant, refused from it on; `None`: no end.
     pub until: Option<i64>,
 }
 
@@ -166,7 +167,7 @@ fn entity_id(event: &Value) -> Option<String> {
 /// let secrets = [Secret { secret: "new".into(), until: None }, Secret { secret: "old".into(), until: Some(2000) }];
 /// let w = verify_webhook(body, Some(&hmac_hex("old", body)), None, &secrets, 1500).unwrap();
 /// assert_eq!((w.event.as_str(), w.secret_index), ("order.paid", 1));
-/// assert!(verify_webhook(body, Some(&hmac_hex("old", body)), None, &secrets, 2001).is_err());
+/// assert!(verify_webhook(body, Some(&hmac_hex("old", body)), None, &secrets, 2000).is_err());
 /// ```
 pub fn verify_webhook(
     raw: &[u8],
@@ -178,7 +179,7 @@ pub fn verify_webhook(
     let usable: Vec<(usize, &Secret)> = secrets
         .iter()
         .enumerate()
-        .filter(|(_, s)| !s.secret.is_empty() && s.until.is_none_or(|u| now_secs <= u))
+        .filter(|(_, s)| !s.secret.is_empty() && s.until.is_none_or(|u| now_secs < u))
         .collect();
     if usable.is_empty() {
         return Err(refused(
@@ -389,14 +390,22 @@ mod tests {
             (old.secret_index, old.dedupe_key.as_str()),
             (1, w.dedupe_key.as_str())
         );
-        // After the old secret's end, only the new one.
+        // Up to the second before the old secret's end; from it on, only the new one.
+        assert!(verify_webhook(
+            &body,
+            Some(&hmac_hex("old", &body)),
+            None,
+            &secrets,
+            now + 59
+        )
+        .is_ok());
         assert_eq!(
             verify_webhook(
                 &body,
                 Some(&hmac_hex("old", &body)),
                 None,
                 &secrets,
-                now + 61
+                now + 60
             )
             .unwrap_err()
             .body["error"]["reason"],
