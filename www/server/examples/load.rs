@@ -104,7 +104,6 @@ fn order(receipt: &str) -> Value {
         "receipt": receipt,
         "payment": {
             "amount": 100,
-            "currency": "INR",
             "email": "gaurav.kumar@example.com",
             "contact": "9876543210",
             "method": "card",
