@@ -1,0 +1,159 @@
+// The card entry's JS, `razorpay-checkout-wasm/card` (pkg/card/card.js,
+// bundled with the builders of src/wasm/card.js by scripts/build-card.sh):
+// init() and the four exports over the module's raw ABI (see
+// crates/card-wasm/src/lib.rs). The module imports nothing; every decision
+// is in Rust (src/card, src/wire.rs): this file only encodes the arguments
+// into the module's memory, reads the answer back and builds the objects,
+// which are the main entry's, key for key (tests/pkg/card.test.mjs).
+import { CARD_FIELDS, NETWORKS, OPTION_FIELDS, cardValidation, errorWith, inspection, own, tagged } from '../../src/wasm/card.js';
+
+// Every ErrorKind (src/wire.rs KINDS order): kind, then its default code,
+// reason, source and step (src/error.rs ErrorKind::defaults; a native test,
+// `the_js_defaults_table_is_error_kinds`, pins this table to it).
+/* DEFAULTS */ const DEFAULTS = `
+required BAD_REQUEST_ERROR input_validation_failed customer payment_initiation
+invalid_type BAD_REQUEST_ERROR input_validation_failed customer payment_initiation
+invalid_characters BAD_REQUEST_ERROR input_validation_failed customer payment_initiation
+invalid_length BAD_REQUEST_ERROR input_validation_failed customer payment_initiation
+failed_luhn BAD_REQUEST_ERROR input_validation_failed customer payment_initiation
+invalid_month BAD_REQUEST_ERROR input_validation_failed customer payment_initiation
+invalid_year BAD_REQUEST_ERROR input_validation_failed customer payment_initiation
+invalid_format BAD_REQUEST_ERROR input_validation_failed customer payment_initiation
+expired BAD_REQUEST_ERROR input_validation_failed customer payment_initiation
+too_far_ahead BAD_REQUEST_ERROR input_validation_failed customer payment_initiation
+invalid_value BAD_REQUEST_ERROR input_validation_failed customer payment_initiation
+too_many BAD_REQUEST_ERROR input_validation_failed customer payment_initiation
+not_supported BAD_REQUEST_ERROR input_validation_failed customer payment_initiation
+payment_in_progress BAD_REQUEST_ERROR payment_in_progress internal payment_initiation
+invalid_configuration BAD_REQUEST_ERROR invalid_configuration business payment_initiation
+unsafe_url SERVER_ERROR unsafe_next_action_url gateway payment_authentication
+unsupported_action SERVER_ERROR unsupported_next_action gateway payment_authentication
+timeout NETWORK_ERROR request_timed_out network payment_initiation
+network_error NETWORK_ERROR network_failure network payment_initiation
+invalid_response SERVER_ERROR invalid_response merchant payment_initiation
+gateway_error SERVER_ERROR gateway_error gateway payment_initiation
+invalid_state BAD_REQUEST_ERROR invalid_state internal payment_initiation
+`.trim().split('\n');
+
+let w; // the module's exports, once instantiated
+let api; // what init() and initSync() return
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/** An optional part: empty for none (`missing`), else `=` + the text. */
+const opt = (part, missing) => (part ? part.slice(1) : missing);
+
+/** One error's plain object from its seven parts at `p[i]` (src/wire.rs). */
+function error(p, i) {
+  const [kind, code, reason, source, step] = DEFAULTS[p[i].charCodeAt(0) - 97].split(' ');
+  return {
+    code: opt(p[i + 5], code),
+    description: p[i + 2],
+    field: opt(p[i + 1], null),
+    source: opt(p[i + 3], source),
+    step: opt(p[i + 4], step),
+    reason: opt(p[i + 6], reason),
+    kind,
+  };
+}
+
+/** The RazorpayCheckoutError of error parts `p` (from index 0). */
+function thrown(p) {
+  const fields = error(p, 0);
+  return errorWith(fields.description, fields);
+}
+
+/** Writes `a` then `b` as UTF-8 into a fresh buffer of the module: `[ptr, cap, a bytes, b bytes]`. */
+function put(a, b = '') {
+  if (!w) throw thrown(['v', '', 'Call init() (and await it) before the card entry’s functions']);
+  const cap = (a.length + b.length) * 3;
+  const ptr = w.a(cap);
+  const view = new Uint8Array(w.memory.buffer, ptr, cap);
+  const x = encoder.encodeInto(a, view).written;
+  return [ptr, cap, x, encoder.encodeInto(b, view.subarray(x)).written];
+}
+
+/** An answer's parts (the module's buffer read, then freed and so wiped); throws a thrown error. */
+function take(ptr) {
+  const len = new DataView(w.memory.buffer).getUint32(ptr, true);
+  const text = decoder.decode(new Uint8Array(w.memory.buffer, ptr + 4, len));
+  w.f(ptr, len + 4);
+  const p = text.slice(1).split('\0');
+  if (text[0] === 'E') throw thrown(p);
+  return p;
+}
+
+/** `Date.now()`, NaN when a page made it throw or lie (the module decides). */
+function clock() {
+  try {
+    const t = Date.now();
+    return typeof t === 'number' ? t : NaN;
+  } catch {
+    return NaN;
+  }
+}
+
+/** 0 a string, 1 null or undefined, 2 another type. */
+const kindOf = (v) => (typeof v === 'string' ? 0 : v == null ? 1 : 2);
+
+export function validateCard(card, options) {
+  const args = put(
+    card == null ? '' : tagged(card, CARD_FIELDS) ?? '',
+    options == null ? '' : tagged(options, OPTION_FIELDS) ?? '',
+  );
+  const p = take(w.v(...args, (card == null) | ((options == null) << 1), clock()));
+  // (Defined, not pushed: no setter a page put on Array.prototype runs.)
+  const errors = [];
+  for (let i = 9; i < p.length - 1; i += 7) own(errors, errors.length, error(p, i));
+  return cardValidation(p[0] === '1', +p[1], opt(p[2]), p[3] !== '', opt(p[4]), opt(p[5]), opt(p[6]), opt(p[7]), opt(p[8]), errors);
+}
+
+export function inspectNumber(partial) {
+  const kind = kindOf(partial);
+  const [ptr, cap, len] = put(kind ? '' : partial);
+  const [t] = take(w.i(ptr, cap, len, kind));
+  const n = (i) => t.charCodeAt(i) - 256;
+  return inspection(n(0), n(1), t.slice(4), n(2), n(3));
+}
+
+export function cardNetwork(number) {
+  // (A value that is not a string is no number: as the empty one.)
+  const [ptr, cap, len] = put(kindOf(number) ? '' : number);
+  return NETWORKS[w.n(ptr, cap, len)] ?? null;
+}
+
+export function parseExpiry(text, now) {
+  const kind = kindOf(text);
+  const nowKind = now == null ? 0 : typeof now === 'number' ? 1 : 2;
+  const [ptr, cap, len] = put(kind ? '' : text);
+  const [month, year] = take(w.e(ptr, cap, len, kind, nowKind, nowKind === 1 ? now : nowKind ? 0 : clock()));
+  return { expiry_month: month, expiry_year: year };
+}
+
+function ready(instance) {
+  w = instance.exports;
+  return (api = { memory: w.memory });
+}
+
+/** Instantiates the card module from its bytes or a compiled `WebAssembly.Module`, synchronously. */
+export function initSync(module) {
+  if (w) return api;
+  const m = module?.module ?? module;
+  return ready(new WebAssembly.Instance(m instanceof WebAssembly.Module ? m : new WebAssembly.Module(m), {}));
+}
+
+/** Fetches (by default card_bg.wasm beside this file), compiles and instantiates the card module. */
+export default async function init(input) {
+  if (w) return api;
+  let m = input && Object.getPrototypeOf(input) === Object.prototype ? input.module_or_path : input;
+  m = await (m ?? new URL('card_bg.wasm', import.meta.url));
+  if (typeof m === 'string' || m instanceof URL || (typeof Request === 'function' && m instanceof Request)) m = await fetch(m);
+  const r = typeof Response === 'function' && m instanceof Response
+    // (A server that does not send application/wasm: compiled from the bytes.)
+    ? await WebAssembly.instantiateStreaming(m, {}).catch(async (e) => {
+      if (m.headers.get('Content-Type') === 'application/wasm') throw e;
+      return WebAssembly.instantiate(await m.arrayBuffer(), {});
+    })
+    : await WebAssembly.instantiate(m, {});
+  return w ? api : ready(r.instance ?? r);
+}
