@@ -391,9 +391,13 @@ impl Error {
     }
 }
 
-/// The last segment of a field path: `payment.email` → `email`.
-fn leaf(field: &str) -> &str {
-    field.rsplit('.').next().unwrap_or(field)
+/// The last segment of a field path: `payment.email` → `email`. (A byte
+/// search: `str::rsplit`'s searcher cost the card entry 0.6 KB.)
+pub(crate) fn leaf(field: &str) -> &str {
+    match field.bytes().rposition(|b| b == b'.') {
+        Some(dot) => field.get(dot + 1..).unwrap_or(field),
+        None => field,
+    }
 }
 
 impl fmt::Display for Error {

@@ -92,8 +92,7 @@ impl Loose {
 
 /// `The <field> must be <what>` as an [`ErrorKind::InvalidType`] error.
 pub(crate) fn type_error(field: &'static str, what: &str) -> Error {
-    let leaf = field.rsplit('.').next().unwrap_or(field);
-    Error::invalid(ErrorKind::InvalidType, field, concat(&["The ", leaf, " must be ", what]))
+    Error::invalid(ErrorKind::InvalidType, field, concat(&["The ", crate::error::leaf(field), " must be ", what]))
 }
 
 impl<'de> Deserialize<'de> for Loose {

@@ -7,32 +7,34 @@
 // which are the main entry's, key for key (tests/pkg/card.test.mjs).
 import { CARD_FIELDS, NETWORKS, OPTION_FIELDS, cardValidation, errorWith, inspection, own, tagged } from '../../src/wasm/card.js';
 
-// Every ErrorKind (src/wire.rs KINDS order): kind, then its default code,
-// reason, source and step (src/error.rs ErrorKind::defaults; a native test,
-// `the_js_defaults_table_is_error_kinds`, pins this table to it).
+// Every ErrorKind (src/wire.rs KINDS order): the kind, then its default
+// code, reason, source and step (src/error.rs ErrorKind::defaults), each
+// left out when it is a validation error's (the defaults of `error()`
+// below); a native test, `the_js_defaults_table_is_error_kinds`, pins this
+// table to Rust's.
 /* DEFAULTS */ const DEFAULTS = `
-required BAD_REQUEST_ERROR input_validation_failed customer payment_initiation
-invalid_type BAD_REQUEST_ERROR input_validation_failed customer payment_initiation
-invalid_characters BAD_REQUEST_ERROR input_validation_failed customer payment_initiation
-invalid_length BAD_REQUEST_ERROR input_validation_failed customer payment_initiation
-failed_luhn BAD_REQUEST_ERROR input_validation_failed customer payment_initiation
-invalid_month BAD_REQUEST_ERROR input_validation_failed customer payment_initiation
-invalid_year BAD_REQUEST_ERROR input_validation_failed customer payment_initiation
-invalid_format BAD_REQUEST_ERROR input_validation_failed customer payment_initiation
-expired BAD_REQUEST_ERROR input_validation_failed customer payment_initiation
-too_far_ahead BAD_REQUEST_ERROR input_validation_failed customer payment_initiation
-invalid_value BAD_REQUEST_ERROR input_validation_failed customer payment_initiation
-too_many BAD_REQUEST_ERROR input_validation_failed customer payment_initiation
-not_supported BAD_REQUEST_ERROR input_validation_failed customer payment_initiation
-payment_in_progress BAD_REQUEST_ERROR payment_in_progress internal payment_initiation
-invalid_configuration BAD_REQUEST_ERROR invalid_configuration business payment_initiation
+required
+invalid_type
+invalid_characters
+invalid_length
+failed_luhn
+invalid_month
+invalid_year
+invalid_format
+expired
+too_far_ahead
+invalid_value
+too_many
+not_supported
+payment_in_progress BAD_REQUEST_ERROR payment_in_progress internal
+invalid_configuration BAD_REQUEST_ERROR invalid_configuration business
 unsafe_url SERVER_ERROR unsafe_next_action_url gateway payment_authentication
 unsupported_action SERVER_ERROR unsupported_next_action gateway payment_authentication
-timeout NETWORK_ERROR request_timed_out network payment_initiation
-network_error NETWORK_ERROR network_failure network payment_initiation
-invalid_response SERVER_ERROR invalid_response merchant payment_initiation
-gateway_error SERVER_ERROR gateway_error gateway payment_initiation
-invalid_state BAD_REQUEST_ERROR invalid_state internal payment_initiation
+timeout NETWORK_ERROR request_timed_out network
+network_error NETWORK_ERROR network_failure network
+invalid_response SERVER_ERROR invalid_response merchant
+gateway_error SERVER_ERROR gateway_error gateway
+invalid_state BAD_REQUEST_ERROR invalid_state internal
 `.trim().split('\n');
 
 let w; // the module's exports, once instantiated
@@ -45,7 +47,7 @@ const opt = (part, missing) => (part ? part.slice(1) : missing);
 
 /** One error's plain object from its seven parts at `p[i]` (src/wire.rs). */
 function error(p, i) {
-  const [kind, code, reason, source, step] = DEFAULTS[p[i].charCodeAt(0) - 97].split(' ');
+  const [kind, code = 'BAD_REQUEST_ERROR', reason = 'input_validation_failed', source = 'customer', step = 'payment_initiation'] = DEFAULTS[p[i].charCodeAt(0) - 97].split(' ');
   return {
     code: opt(p[i + 5], code),
     description: p[i + 2],
