@@ -1,7 +1,7 @@
 // The card entry's JS, `razorpay-checkout-wasm/card` (pkg/card/card.js,
 // bundled with the builders of src/wasm/card.js by scripts/build-card.sh):
 // init() and the four exports over the module's raw ABI (see
-// crates/card-wasm/src/lib.rs). The module imports nothing; every decision
+// crates/card-wasm/src/lib.rs). The module imports one function (below); every decision
 // is in Rust (src/card, src/wire.rs): this file only encodes the arguments
 // into the module's memory, reads the answer back and builds the objects,
 // which are the main entry's, key for key (tests/pkg/card.test.mjs).
@@ -36,6 +36,12 @@ invalid_response SERVER_ERROR invalid_response merchant
 gateway_error SERVER_ERROR gateway_error gateway
 invalid_state BAD_REQUEST_ERROR invalid_state internal
 `.trim().split('\n');
+
+// The module's one import: Unicode's Alphabetic property, for a name's
+// characters beyond ASCII (src/card/name.rs, feature platform-unicode).
+const ALPHABETIC = /^\p{Alphabetic}$/u;
+const test = RegExp.prototype.test;
+const imports = { u: { a: (c) => +test.call(ALPHABETIC, String.fromCodePoint(c)) } };
 
 let w; // the module's exports, once instantiated
 let api; // what init() and initSync() return
@@ -141,7 +147,7 @@ function ready(instance) {
 export function initSync(module) {
   if (w) return api;
   const m = module?.module ?? module;
-  return ready(new WebAssembly.Instance(m instanceof WebAssembly.Module ? m : new WebAssembly.Module(m), {}));
+  return ready(new WebAssembly.Instance(m instanceof WebAssembly.Module ? m : new WebAssembly.Module(m), imports));
 }
 
 /** Fetches (by default card_bg.wasm beside this file), compiles and instantiates the card module. */
@@ -152,10 +158,10 @@ export default async function init(input) {
   if (typeof m === 'string' || m instanceof URL || (typeof Request === 'function' && m instanceof Request)) m = await fetch(m);
   const r = typeof Response === 'function' && m instanceof Response
     // (A server that does not send application/wasm: compiled from the bytes.)
-    ? await WebAssembly.instantiateStreaming(m, {}).catch(async (e) => {
+    ? await WebAssembly.instantiateStreaming(m, imports).catch(async (e) => {
       if (m.headers.get('Content-Type') === 'application/wasm') throw e;
-      return WebAssembly.instantiate(await m.arrayBuffer(), {});
+      return WebAssembly.instantiate(await m.arrayBuffer(), imports);
     })
-    : await WebAssembly.instantiate(m, {});
+    : await WebAssembly.instantiate(m, imports);
   return w ? api : ready(r.instance ?? r);
 }

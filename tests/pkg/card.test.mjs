@@ -89,6 +89,11 @@ test('the card entry answers exactly as the main entry, input by input', async (
     { number: '4100280000001007', expiry: '12/2099', cvv: '123', name: 'A B' },
     {}, null, undefined, 'not a card', 42, [], ['4100280000001007'],
   ];
+  // Names beyond ASCII: the card entry asks the browser's RegExp for
+  // Unicode's Alphabetic property, the main entry Rust's table.
+  for (const name of ['गौरव कुमार', 'Зоя Ким', '王小明', 'محمد علي', 'Ngô Bảo Châu', 'Ａｂ', 'A😀', 'A\u0301', '\u0301', 'A ½', 'ǅ ⅷ', 'A\u200dB', 'Ⓐ', 'A\uFFFDB']) {
+    cards.push({ number: '4100280000001007', expiry: '12/30', cvv: '123', name });
+  }
   const options = [undefined, null, {}, { now }, { tokenised: true, now }, { tokenised: 'yes' }, { now: 'today' },
     { network: 'RuPay', tokenised: true, now }, { network: 'Nope' }, 'opts', [], { now: Infinity }];
   const expiries = ['12/30', '1/30', '12 / 2030', '1230', '12-30', '13/30', '00/30', '12/20', '12/99', '12/2099', '', 'ab', null, undefined, 1230];
