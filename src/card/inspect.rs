@@ -82,7 +82,7 @@ pub fn inspect_number(input: &str) -> Inspection {
         None => (ANY_LENGTH, MAX_DIGITS),
     };
     let len = bytes.len();
-    let state = if len >= MIN_DIGITS && lengths.contains(&(len as u8)) && luhn(bytes) {
+    let state = if len >= MIN_DIGITS && lengths.iter().any(|&l| usize::from(l) == len) && luhn(bytes) {
         NumberState::Complete
     } else if len < max {
         NumberState::Incomplete
@@ -113,7 +113,7 @@ pub fn format_digits(digits: &[u8], network: Network) -> String {
     let gaps = network.gaps(digits.len());
     let mut out = String::with_capacity(digits.len() + gaps.len());
     for (i, &b) in digits.iter().enumerate() {
-        if i > 0 && gaps.contains(&i) {
+        if i > 0 && gaps.iter().any(|&g| g == i) {
             out.push(' ');
         }
         out.push(char::from(b));
