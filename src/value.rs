@@ -101,7 +101,7 @@ fn decimal(mut n: u64) -> String {
         }
     }
     digits.reverse();
-    String::from_utf8(digits).unwrap_or_default()
+    crate::card::utf8(&digits).map(str::to_owned).unwrap_or_default()
 }
 
 /// `The <field> must be <what>` as an [`ErrorKind::InvalidType`] error.

@@ -100,7 +100,7 @@ pub(crate) fn itoa(mut n: usize, buf: &mut [u8; 4]) -> &str {
             break;
         }
     }
-    buf.get(i..).and_then(|b| std::str::from_utf8(b).ok()).unwrap_or("")
+    buf.get(i..).and_then(super::utf8).unwrap_or("")
 }
 
 #[cfg(test)]

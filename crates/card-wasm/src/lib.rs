@@ -55,7 +55,7 @@
 
 #[cfg(target_arch = "wasm32")]
 mod exports {
-    use razorpay_checkout_wasm::card::{inspect_number, validate_card};
+    use razorpay_checkout_wasm::card::{inspect_number, utf8, validate_card};
     use razorpay_checkout_wasm::error::Error;
     use razorpay_checkout_wasm::value::Loose;
     use razorpay_checkout_wasm::wasm::wipe::scrubbed;
@@ -88,7 +88,7 @@ mod exports {
     }
 
     fn text(bytes: &[u8], from: usize, len: usize) -> &str {
-        bytes.get(from..from.saturating_add(len)).and_then(|b| std::str::from_utf8(b).ok()).unwrap_or("")
+        bytes.get(from..from.saturating_add(len)).and_then(utf8).unwrap_or("")
     }
 
     /// A result: `[len: u32 LE][text]`, freed by JS with [`free`].
