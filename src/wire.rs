@@ -409,6 +409,10 @@ mod tests {
         assert_eq!(codes, [1, 0, 0b1001_0010, 3]);
         assert!(text.ends_with("4100 28"));
         assert_eq!(encode_expiry("12", "30"), "K12\030");
+        assert_eq!(network_index(network_of_partial("6083")), 5);
+        assert_eq!(network_index(network_of_partial("4")), 1);
+        assert_eq!(network_index(network_of_partial("")), 0);
+        assert_eq!(network_index(network_of_partial("4x")), 0);
     }
 
     #[test]

@@ -5,7 +5,7 @@
 // is in Rust (src/card, src/wire.rs): this file only encodes the arguments
 // into the module's memory, reads the answer back and builds the objects,
 // which are the main entry's, key for key (tests/pkg/card.test.mjs).
-import { CARD_FIELDS, NETWORKS, OPTION_FIELDS, cardValidation, errorWith, inspection, own, tagged } from '../../src/wasm/card.js';
+import { cardFields, cardValidation, inspection, makeError, optionFields } from '../../src/wasm/card.js';
 
 // Every ErrorKind (src/wire.rs KINDS order): the kind, then its default
 // code, reason, source and step (src/error.rs ErrorKind::defaults), each
@@ -65,10 +65,13 @@ function error(p, i) {
   };
 }
 
+// Captured when the module loads, as src/wasm/card.js's.
+const stringify = JSON.stringify;
+
 /** The RazorpayCheckoutError of error parts `p` (from index 0). */
 function thrown(p) {
   const fields = error(p, 0);
-  return errorWith(fields.description, fields);
+  return makeError(fields.description, stringify(fields));
 }
 
 /** Writes `a` then `b` as UTF-8 into a fresh buffer of the module: `[ptr, cap, a bytes, b bytes]`. */
@@ -106,14 +109,15 @@ const kindOf = (v) => (typeof v === 'string' ? 0 : v == null ? 1 : 2);
 
 export function validateCard(card, options) {
   const args = put(
-    card == null ? '' : tagged(card, CARD_FIELDS) ?? '',
-    options == null ? '' : tagged(options, OPTION_FIELDS) ?? '',
+    card == null ? '' : cardFields(card) ?? '',
+    options == null ? '' : optionFields(options) ?? '',
   );
   const p = take(w.v(...args, (card == null) | ((options == null) << 1), clock()));
-  // (Defined, not pushed: no setter a page put on Array.prototype runs.)
-  const errors = [];
-  for (let i = 9; i < p.length - 1; i += 7) own(errors, errors.length, error(p, i));
-  return cardValidation(p[0] === '1', +p[1], opt(p[2]), p[3] !== '', opt(p[4]), opt(p[5]), opt(p[6]), opt(p[7]), opt(p[8]), errors);
+  // (JSON text, parsed by cardValidation: no array method or setter a page
+  // put on Array.prototype runs.)
+  let errors = '[';
+  for (let i = 9; i < p.length - 1; i += 7) errors += (i > 9 ? ',' : '') + stringify(error(p, i));
+  return cardValidation(p[0] === '1', +p[1], opt(p[2]), p[3] !== '', opt(p[4]), opt(p[5]), opt(p[6]), opt(p[7]), opt(p[8]), `${errors}]`);
 }
 
 export function inspectNumber(partial) {
@@ -127,7 +131,8 @@ export function inspectNumber(partial) {
 export function cardNetwork(number) {
   // (A value that is not a string is no number: as the empty one.)
   const [ptr, cap, len] = put(kindOf(number) ? '' : number);
-  return NETWORKS[w.n(ptr, cap, len)] ?? null;
+  // (The name from the one table of src/wasm/card.js, through its builder.)
+  return inspection(w.n(ptr, cap, len), 0, '', 0, 0).network;
 }
 
 export function parseExpiry(text, now) {

@@ -23,9 +23,31 @@ pub use network::{detect, network_of, Detection, Network};
 pub use number::{luhn, CardNumber};
 pub use validate::{validate_card, Card, CardInput, CardValidation, ValidateOptions};
 
-/// `str::trim` (Unicode White_Space at both ends), in one forward pass:
-/// the std's two-ended searchers cost the card entry 0.6 KB.
+// Two primitives in two builds. With the `checkout` feature (the main
+// entry, whose checkout code links the std's versions anyway) they are the
+// std's; without it (the card entry) small hand-written ones, which the
+// tests below pin to the std's. Same answers, fewer bytes where it matters.
+
+/// `str::trim`: Unicode White_Space off both ends.
 pub(crate) fn trim(text: &str) -> &str {
+    #[cfg(feature = "checkout")]
+    return text.trim();
+    #[cfg(not(feature = "checkout"))]
+    return trim_small(text);
+}
+
+/// `bytes` as a `&str` when they are UTF-8: `std::str::from_utf8(bytes).ok()`.
+pub fn utf8(bytes: &[u8]) -> Option<&str> {
+    #[cfg(feature = "checkout")]
+    return std::str::from_utf8(bytes).ok();
+    #[cfg(not(feature = "checkout"))]
+    return utf8_small(bytes);
+}
+
+/// [`trim`] in one forward pass: the std's two-ended searchers cost the
+/// card entry 0.6 KB.
+#[cfg(any(test, not(feature = "checkout")))]
+fn trim_small(text: &str) -> &str {
     let mut start = None;
     let mut end = 0;
     for (i, c) in text.char_indices() {
@@ -37,12 +59,12 @@ pub(crate) fn trim(text: &str) -> &str {
     start.and_then(|s| text.get(s..end)).unwrap_or("")
 }
 
-/// `bytes` as a `&str` when they are UTF-8 (well-formed: shortest form,
-/// no surrogate, at most U+10FFFF), as `std::str::from_utf8(bytes).ok()`.
-/// A small validator, byte by byte: the std's, built for speed, costs the
-/// card entry 0.6 KB (a test compares the two on every sequence of up to
-/// three bytes and a sample of four-byte ones).
-pub fn utf8(bytes: &[u8]) -> Option<&str> {
+/// [`utf8`] by a small validator, byte by byte (well-formed: shortest
+/// form, no surrogate, at most U+10FFFF): the std's, built for speed, costs
+/// the card entry 0.6 KB (a test compares the two on every sequence of up
+/// to three bytes and a sample of four-byte ones).
+#[cfg(any(test, not(feature = "checkout")))]
+fn utf8_small(bytes: &[u8]) -> Option<&str> {
     let mut i = 0;
     while let Some(&lead) = bytes.get(i) {
         let (len, min) = match lead {
@@ -77,7 +99,7 @@ pub fn utf8(bytes: &[u8]) -> Option<&str> {
 mod tests {
     #[test]
     fn utf8_is_std_from_utf8() {
-        let same = |b: &[u8]| assert_eq!(super::utf8(b), std::str::from_utf8(b).ok(), "{b:x?}");
+        let same = |b: &[u8]| assert_eq!(super::utf8_small(b), std::str::from_utf8(b).ok(), "{b:x?}");
         for a in 0..=255u8 {
             same(&[a]);
             for b in 0..=255u8 {
@@ -108,7 +130,7 @@ mod tests {
     #[test]
     fn trim_is_str_trim() {
         for t in ["", " ", "a", " a ", "\u{a0}12\u{3000}", "\t\n x y \u{2028}", "é ", " \u{85}ü\u{feff}", "\u{200b}a"] {
-            assert_eq!(super::trim(t), t.trim(), "{t:?}");
+            assert_eq!(super::trim_small(t), t.trim(), "{t:?}");
         }
     }
 }

@@ -1,16 +1,16 @@
 // The card exports' objects, read and built on the JS side, in both entries
 // (the main entry's snippet for src/wasm/card.rs; bundled into the card
-// entry's crates/card-wasm/card.js): for
+// entry's crates/card-wasm/card.js, which uses its exports as they are): for
 // inspectNumber (every keystroke) and validateCard, one call across the
 // JS/wasm boundary with scalars is much cheaper than walking a JS object
 // from Rust or writing JSON text in Rust and parsing it here. The tables
 // follow the Rust enums (Network::ALL, NumberState); tests/web_card.rs pins
 // every object to the pure Rust result, for every network and input type.
-export const NETWORKS = [null, 'Visa', 'MasterCard', 'American Express', 'Diners Club', 'RuPay',
+const NETWORKS = [null, 'Visa', 'MasterCard', 'American Express', 'Diners Club', 'RuPay',
   'Maestro', 'JCB', 'Union Pay', 'Bajaj Finserv', 'Discover', 'Unknown'];
 const STATES = ['incomplete', 'complete', 'invalid'];
 // Captured when the module loads: a page patching them later changes nothing.
-const isOwn = Object.prototype.propertyIsEnumerable;
+const own = Object.prototype.propertyIsEnumerable;
 const parseJson = JSON.parse;
 const { defineProperty, keys } = Object;
 const E = Error;
@@ -34,8 +34,8 @@ export function inspection(network, state, formatted, lengths, cvvLength) {
   };
 }
 
-export const CARD_FIELDS = ['number', 'expiry_month', 'expiry_year', 'expiry', 'cvv', 'name'];
-export const OPTION_FIELDS = ['tokenised', 'now', 'network'];
+const CARD_FIELDS = ['number', 'expiry_month', 'expiry_year', 'expiry', 'cvv', 'name'];
+const OPTION_FIELDS = ['tokenised', 'now', 'network'];
 
 /**
  * validateCard's card object as one string, so the module reads it in one
@@ -56,13 +56,12 @@ export function optionFields(options) {
   return tagged(options, OPTION_FIELDS);
 }
 
-/** The tagged string of `card`'s fields `names` (see cardFields), or null. */
-export function tagged(card, names) {
+function tagged(card, names) {
   if (card === null || typeof card !== 'object' || Array.isArray(card)) return null;
   try {
     let out = '';
     for (const k of names) {
-      if (!isOwn.call(card, k)) { out += 'a\0'; continue; }
+      if (!own.call(card, k)) { out += 'a\0'; continue; }
       const v = card[k];
       switch (typeof v) {
         case 'string': out += `s${v.includes('\0') ? v.replaceAll('\0', '\uFFFD') : v}\0`; break;
@@ -82,8 +81,7 @@ export function tagged(card, names) {
 /**
  * validateCard's `{ valid, network, last4, card, errors }`: `network` as in
  * inspection(); `card` only when `hasCard`, with the fields given (never a
- * key for an absent one); `errors` as JSON text (the main entry), an array
- * (the card entry), or undefined for none.
+ * key for an absent one); `errors` as JSON text, or undefined for none.
  */
 export function cardValidation(valid, network, last4, hasCard, name, number, cvv, month, year, errors) {
   // Object literals and spreads define own properties (as JSON.parse
@@ -104,7 +102,7 @@ export function cardValidation(valid, network, last4, hasCard, name, number, cvv
     network: NETWORKS[network] ?? null,
     last4: last4 ?? null,
     card,
-    errors: errors === undefined ? [] : typeof errors === 'string' ? parseJson(errors) : errors,
+    errors: errors === undefined ? [] : parseJson(errors),
   };
 }
 
@@ -121,24 +119,16 @@ export function expiryFields(month, year) {
  */
 export function makeError(description, fields) {
   try {
-    return errorWith(description, parseJson(fields));
+    const error = new E(description);
+    const own = (key, value) => defineProperty(error, key, { value, writable: true, enumerable: true, configurable: true });
+    own('name', 'RazorpayCheckoutError');
+    const object = parseJson(fields);
+    const names = keys(object);
+    for (let i = 0; i < names.length; i++) own(names[i], object[names[i]]);
+    return error;
   } catch {
     return description;
   }
-}
-
-/** defineProperty's own, writable, enumerable, configurable `key`. */
-export function own(object, key, value) {
-  defineProperty(object, key, { value, writable: true, enumerable: true, configurable: true });
-}
-
-/** A RazorpayCheckoutError with `object`'s fields (as makeError). */
-export function errorWith(description, object) {
-  const error = new E(description);
-  own(error, 'name', 'RazorpayCheckoutError');
-  const names = keys(object);
-  for (let i = 0; i < names.length; i++) own(error, names[i], object[names[i]]);
-  return error;
 }
 
 /** `Date.now()`. */

@@ -26,8 +26,8 @@
 //!   `Date.now()` (NaN when it threw), used only when `now` is not given;
 //! - `i(ptr, cap, len, kind)` inspectNumber (`kind` 0 a string, 1 nullish,
 //!   2 another type); `n(ptr, cap, len) -> index` cardNetwork (0 for
-//!   `null`, else 1 + the index in `Network::ALL`; JS passes non-strings as
-//!   no call at all); `e(ptr, cap, len, kind, now_kind, now)` parseExpiry
+//!   `null`, else 1 + the index in `Network::ALL`, as [`wire::network_index`];
+//!   JS passes a value that is not a string as the empty one); `e(ptr, cap, len, kind, now_kind, now)` parseExpiry
 //!   (`now_kind` 0 nullish, 1 a number, 2 another type).
 //!
 //! ## Adding an export
