@@ -36,13 +36,21 @@
 
 use crate::card::number::{scan, Scan};
 use crate::card::{
-    detect, parse_combined, Detection, CardInput, CardValidation, ExpiryFields, Inspection, Network, NumberState, ValidateOptions, YearMonth,
+    detect, parse_combined, CardInput, CardValidation, Detection, ExpiryFields, Inspection,
+    Network, NumberState, ValidateOptions, YearMonth,
 };
 use crate::error::{concat, Error, ErrorKind};
 use crate::value::{type_error, Loose, SAFE_INT};
 
 /// The card's fields, in the order of the tagged string.
-pub const CARD_FIELDS: [&str; 6] = ["number", "expiry_month", "expiry_year", "expiry", "cvv", "name"];
+pub const CARD_FIELDS: [&str; 6] = [
+    "number",
+    "expiry_month",
+    "expiry_year",
+    "expiry",
+    "cvv",
+    "name",
+];
 /// validateCard's options, in the order of the tagged string.
 pub const OPTION_FIELDS: [&str; 3] = ["tokenised", "now", "network"];
 
@@ -50,15 +58,39 @@ pub const OPTION_FIELDS: [&str; 3] = ["tokenised", "now", "network"];
 pub const KINDS: [ErrorKind; 22] = {
     use ErrorKind::*;
     [
-        Required, InvalidType, InvalidCharacters, InvalidLength, FailedLuhn, InvalidMonth, InvalidYear, InvalidFormat,
-        Expired, TooFarAhead, InvalidValue, TooMany, NotSupported, PaymentInProgress, InvalidConfiguration, UnsafeUrl,
-        UnsupportedAction, Timeout, Network, InvalidResponse, Gateway, InvalidState,
+        Required,
+        InvalidType,
+        InvalidCharacters,
+        InvalidLength,
+        FailedLuhn,
+        InvalidMonth,
+        InvalidYear,
+        InvalidFormat,
+        Expired,
+        TooFarAhead,
+        InvalidValue,
+        TooMany,
+        NotSupported,
+        PaymentInProgress,
+        InvalidConfiguration,
+        UnsafeUrl,
+        UnsupportedAction,
+        Timeout,
+        Network,
+        InvalidResponse,
+        Gateway,
+        InvalidState,
     ]
 };
 
 /// A wrong type for a whole argument: `The <what> must be <shape>`.
 pub fn shape_error(field: &'static str, shape: &'static str) -> Error {
-    Error::invalid(ErrorKind::InvalidType, field, concat(&["The ", field, " must be ", shape])).with_source("business")
+    Error::invalid(
+        ErrorKind::InvalidType,
+        field,
+        concat(&["The ", field, " must be ", shape]),
+    )
+    .with_source("business")
 }
 
 /// The values of a tagged string; `None` when it is not that encoding.
@@ -120,8 +152,12 @@ fn int(text: &str) -> Option<i64> {
 /// `invalid_type` on `card` when the text is not the encoding of a card
 /// (the value was not a plain object, a field held a function, a getter threw).
 pub fn card_input(text: Option<&str>) -> Result<CardInput, Error> {
-    let Some(text) = text else { return Ok(CardInput::default()) };
-    let mut fields = read_fields(text).filter(|f| f.len() == 6).ok_or_else(|| shape_error("card", "an object"))?;
+    let Some(text) = text else {
+        return Ok(CardInput::default());
+    };
+    let mut fields = read_fields(text)
+        .filter(|f| f.len() == 6)
+        .ok_or_else(|| shape_error("card", "an object"))?;
     let mut next = || fields.next().unwrap_or_default();
     Ok(CardInput {
         number: next(),
@@ -144,8 +180,9 @@ pub fn options(text: Option<&str>, clock: impl FnOnce() -> f64) -> Result<Valida
     let [tokenised, now_ms, network] = match text {
         None => [Loose::Absent, Loose::Absent, Loose::Absent],
         Some(text) => {
-            let mut fields =
-                read_fields(text).filter(|f| f.len() == 3).ok_or_else(|| shape_error("options", "an object"))?;
+            let mut fields = read_fields(text)
+                .filter(|f| f.len() == 3)
+                .ok_or_else(|| shape_error("options", "an object"))?;
             let mut next = || fields.next().unwrap_or_default();
             [next(), next(), next()]
         }
@@ -158,12 +195,20 @@ pub fn options(text: Option<&str>, clock: impl FnOnce() -> f64) -> Result<Valida
     let network = match network.text("options.network") {
         Ok(None) => None,
         Ok(Some(name)) => Some(Network::from_name(name).ok_or_else(|| {
-            Error::invalid(ErrorKind::InvalidValue, "options.network", "The network is not a known card network")
-                .with_source("business")
+            Error::invalid(
+                ErrorKind::InvalidValue,
+                "options.network",
+                "The network is not a known card network",
+            )
+            .with_source("business")
         })?),
         Err(e) => return Err(e.with_source("business")),
     };
-    Ok(ValidateOptions { tokenised, now_ms: now(&now_ms, "options.now", clock)?, network })
+    Ok(ValidateOptions {
+        tokenised,
+        now_ms: now(&now_ms, "options.now", clock)?,
+        network,
+    })
 }
 
 /// A clock argument: absent or `null` means `clock()`, the browser's clock
@@ -174,12 +219,17 @@ pub fn options(text: Option<&str>, clock: impl FnOnce() -> f64) -> Result<Valida
 /// `invalid_state` when the browser's clock is needed and unreadable.
 pub fn now(value: &Loose, field: &'static str, clock: impl FnOnce() -> f64) -> Result<f64, Error> {
     match value {
-        Loose::Absent | Loose::Null => Some(clock())
-            .filter(|ms| ms.is_finite())
-            .ok_or_else(|| Error::new(ErrorKind::InvalidState, "The browser's clock could not be read")),
+        Loose::Absent | Loose::Null => Some(clock()).filter(|ms| ms.is_finite()).ok_or_else(|| {
+            Error::new(
+                ErrorKind::InvalidState,
+                "The browser's clock could not be read",
+            )
+        }),
         Loose::Int(i) => Ok(*i as f64),
         Loose::Float(f) if f.is_finite() => Ok(*f),
-        _ => Err(type_error(field, "a number of milliseconds since the epoch").with_source("business")),
+        _ => Err(
+            type_error(field, "a number of milliseconds since the epoch").with_source("business"),
+        ),
     }
 }
 
@@ -212,7 +262,11 @@ pub enum Arg<'a> {
 /// `required` for no text, `invalid_type` for one that is not a string,
 /// the errors of [`crate::card::parse_combined`] and
 /// [`crate::card::Expiry::check`], and [`now`]'s.
-pub fn expiry(text: Arg<'_>, now_value: &Loose, clock: impl FnOnce() -> f64) -> Result<ExpiryFields, Error> {
+pub fn expiry(
+    text: Arg<'_>,
+    now_value: &Loose,
+    clock: impl FnOnce() -> f64,
+) -> Result<ExpiryFields, Error> {
     let now_ym = YearMonth::earliest_at(now(now_value, "now", clock)?);
     match text {
         Arg::Text(text) => Ok(parse_combined(text, now_ym)?.check(now_ym)?.fields()),
@@ -233,7 +287,9 @@ pub fn loose_number(n: f64) -> Loose {
 /// 0 for none, else 1 + the network's index in [`Network::ALL`] (the JS
 /// tables of src/wasm/card.js follow it).
 pub fn network_index(network: Option<Network>) -> u8 {
-    network.and_then(|n| Network::ALL.iter().position(|&m| m == n)).map_or(0, |i| i as u8 + 1)
+    network
+        .and_then(|n| Network::ALL.iter().position(|&m| m == n))
+        .map_or(0, |i| i as u8 + 1)
 }
 
 /// inspectNumber's scalars: network index, state (0 incomplete, 1
@@ -245,9 +301,15 @@ pub fn inspection_scalars(inspection: &Inspection) -> [u8; 4] {
         NumberState::Complete => 1,
         NumberState::Invalid => 2,
     };
-    let lengths =
-        inspection.lengths.iter().filter(|&&n| (12..=19).contains(&n)).fold(0_u8, |mask, &n| mask | 1 << (n - 12));
-    let cvv = inspection.cvv_length.and_then(|n| u8::try_from(n).ok()).unwrap_or(0);
+    let lengths = inspection
+        .lengths
+        .iter()
+        .filter(|&&n| (12..=19).contains(&n))
+        .fold(0_u8, |mask, &n| mask | 1 << (n - 12));
+    let cvv = inspection
+        .cvv_length
+        .and_then(|n| u8::try_from(n).ok())
+        .unwrap_or(0);
     [network_index(inspection.network), state, lengths, cvv]
 }
 
@@ -293,7 +355,10 @@ pub fn encode_validation(result: &CardValidation) -> String {
     let card = result.card.as_ref();
     opt(&mut out, card.map(|_| ""));
     opt(&mut out, card.and_then(|c| c.name.as_deref()));
-    opt(&mut out, card.and_then(|c| c.number.as_ref()).map(|n| n.as_str()));
+    opt(
+        &mut out,
+        card.and_then(|c| c.number.as_ref()).map(|n| n.as_str()),
+    );
     opt(&mut out, card.and_then(|c| c.cvv.as_deref()));
     opt(&mut out, card.and_then(|c| c.expiry_month.as_deref()));
     opt(&mut out, card.and_then(|c| c.expiry_year.as_deref()));
@@ -335,18 +400,43 @@ mod tests {
         assert_eq!(card.expiry_month, Loose::Int(12));
         assert_eq!(card.expiry, Loose::Absent);
         assert!(card_input(None).unwrap().number == Loose::Absent);
-        for bad in ["", "\0", "s1\0", "x\0a\0a\0a\0a\0a\0", "s1", "iz\0a\0a\0a\0a\0a\0"] {
+        for bad in [
+            "",
+            "\0",
+            "s1\0",
+            "x\0a\0a\0a\0a\0a\0",
+            "s1",
+            "iz\0a\0a\0a\0a\0a\0",
+        ] {
             let e = card_input(Some(bad)).err().unwrap();
-            assert_eq!((e.kind(), e.field(), e.source()), (ErrorKind::InvalidType, Some("card"), "business"), "{bad:?}");
+            assert_eq!(
+                (e.kind(), e.field(), e.source()),
+                (ErrorKind::InvalidType, Some("card"), "business"),
+                "{bad:?}"
+            );
         }
     }
 
     #[test]
     fn integers_as_js_writes_them() {
-        for (text, want) in [("0", Some(0)), ("12", Some(12)), ("-7", Some(-7)), ("9007199254740991", Some(9_007_199_254_740_991))] {
+        for (text, want) in [
+            ("0", Some(0)),
+            ("12", Some(12)),
+            ("-7", Some(-7)),
+            ("9007199254740991", Some(9_007_199_254_740_991)),
+        ] {
             assert_eq!(int(text), want, "{text}");
         }
-        for bad in ["", "-", "1.5", "1e3", "+1", "12345678901234567", " 1", "--1"] {
+        for bad in [
+            "",
+            "-",
+            "1.5",
+            "1e3",
+            "+1",
+            "12345678901234567",
+            " 1",
+            "--1",
+        ] {
             assert_eq!(int(bad), None, "{bad}");
         }
     }
@@ -356,19 +446,41 @@ mod tests {
         let o = options(None, || 5.0).unwrap();
         assert_eq!((o.tokenised, o.now_ms, o.network), (false, 5.0, None));
         let o = options(Some(&tagged(&["b1", "i7", "sRuPay"])), || 5.0).unwrap();
-        assert_eq!((o.tokenised, o.now_ms, o.network), (true, 7.0, Some(Network::RuPay)));
+        assert_eq!(
+            (o.tokenised, o.now_ms, o.network),
+            (true, 7.0, Some(Network::RuPay))
+        );
         let field = |text: &str, clock: f64| {
             let e = options(Some(text), || clock).err().unwrap();
-            (e.kind(), e.field().map(str::to_owned), e.source().to_owned())
+            (
+                e.kind(),
+                e.field().map(str::to_owned),
+                e.source().to_owned(),
+            )
         };
         let business = |kind, f: &str| (kind, Some(f.to_owned()), "business".to_owned());
-        assert_eq!(field(&tagged(&["s1", "a", "a"]), 1.0), business(ErrorKind::InvalidType, "options.tokenised"));
-        assert_eq!(field(&tagged(&["a", "f", "a"]), 1.0), business(ErrorKind::InvalidType, "options.now"));
-        assert_eq!(field(&tagged(&["a", "a", "sNope"]), 1.0), business(ErrorKind::InvalidValue, "options.network"));
-        assert_eq!(field(&tagged(&["a", "a", "i1"]), 1.0), business(ErrorKind::InvalidType, "options.network"));
+        assert_eq!(
+            field(&tagged(&["s1", "a", "a"]), 1.0),
+            business(ErrorKind::InvalidType, "options.tokenised")
+        );
+        assert_eq!(
+            field(&tagged(&["a", "f", "a"]), 1.0),
+            business(ErrorKind::InvalidType, "options.now")
+        );
+        assert_eq!(
+            field(&tagged(&["a", "a", "sNope"]), 1.0),
+            business(ErrorKind::InvalidValue, "options.network")
+        );
+        assert_eq!(
+            field(&tagged(&["a", "a", "i1"]), 1.0),
+            business(ErrorKind::InvalidType, "options.network")
+        );
         assert_eq!(field("", 1.0), business(ErrorKind::InvalidType, "options"));
         let e = options(None, || f64::NAN).err().unwrap();
-        assert_eq!((e.kind(), e.source()), (ErrorKind::InvalidState, "internal"));
+        assert_eq!(
+            (e.kind(), e.source()),
+            (ErrorKind::InvalidState, "internal")
+        );
         assert_eq!(now(&loose_number(1.5), "now", || 0.0).unwrap(), 1.5);
         assert!(now(&loose_number(f64::INFINITY), "now", || 0.0).is_err());
         assert!(now(&Loose::Str("x".into()), "now", || 0.0).is_err());
@@ -381,34 +493,99 @@ mod tests {
 
     #[test]
     fn a_validation_as_text() {
-        let input = card_input(Some(&tagged(&["s4100280000001007", "s12", "s30", "a", "s123", "sA B"]))).unwrap();
+        let input = card_input(Some(&tagged(&[
+            "s4100280000001007",
+            "s12",
+            "s30",
+            "a",
+            "s123",
+            "sA B",
+        ])))
+        .unwrap();
         let ok = validate_card(&input, &ValidateOptions::at(1.78e12));
-        assert_eq!(parts(&encode_validation(&ok)), ["K1", "1", "=1007", "=", "=A B", "=4100280000001007", "=123", "=12", "=30", ""]);
-        let input = card_input(Some(&tagged(&["s4100280000001008", "s12", "s30", "a", "a", "a"]))).unwrap();
+        assert_eq!(
+            parts(&encode_validation(&ok)),
+            [
+                "K1",
+                "1",
+                "=1007",
+                "=",
+                "=A B",
+                "=4100280000001007",
+                "=123",
+                "=12",
+                "=30",
+                ""
+            ]
+        );
+        let input = card_input(Some(&tagged(&[
+            "s4100280000001008",
+            "s12",
+            "s30",
+            "a",
+            "a",
+            "a",
+        ])))
+        .unwrap();
         let bad = validate_card(&input, &ValidateOptions::at(1.78e12));
         let text = encode_validation(&bad);
         let p = parts(&text);
         assert_eq!(p[..10], ["K0", "1", "=1008", "", "", "", "", "", "", "e"]);
         assert!(p.len() > 10 + 7);
         // Errors: kind letter, field, description, then no overrides.
-        assert_eq!(p[10..16], ["=number", "The number is invalid", "", "", "", ""][..]);
+        assert_eq!(
+            p[10..16],
+            ["=number", "The number is invalid", "", "", "", ""][..]
+        );
     }
 
     #[test]
     fn an_error_sends_only_what_differs_from_its_kind() {
         let e = shape_error("card", "an object");
-        assert_eq!(parts(&encode_thrown(&e)), ["Eb", "=card", "The card must be an object", "=business", "", "", "", ""]);
-        let e = Error::new(ErrorKind::InvalidState, "x").with_step("s").with_code("C").with_reason("r");
-        assert_eq!(parts(&encode_thrown(&e)), [&format!("E{}", char::from(b'a' + 21)), "", "x", "", "=s", "=C", "=r", ""]);
+        assert_eq!(
+            parts(&encode_thrown(&e)),
+            [
+                "Eb",
+                "=card",
+                "The card must be an object",
+                "=business",
+                "",
+                "",
+                "",
+                ""
+            ]
+        );
+        let e = Error::new(ErrorKind::InvalidState, "x")
+            .with_step("s")
+            .with_code("C")
+            .with_reason("r");
+        assert_eq!(
+            parts(&encode_thrown(&e)),
+            [
+                &format!("E{}", char::from(b'a' + 21)),
+                "",
+                "x",
+                "",
+                "=s",
+                "=C",
+                "=r",
+                ""
+            ]
+        );
     }
 
     #[test]
     fn an_inspection_as_text() {
         let text = encode_inspection(&inspect_number("4100 28"));
-        let codes: Vec<u32> = text.chars().skip(1).take(4).map(|c| u32::from(c) - 0x100).collect();
+        let codes: Vec<u32> = text
+            .chars()
+            .skip(1)
+            .take(4)
+            .map(|c| u32::from(c) - 0x100)
+            .collect();
         assert_eq!(codes, [1, 0, 0b1001_0010, 3]);
         assert!(text.ends_with("4100 28"));
-        assert_eq!(encode_expiry("12", "30"), "K12\030");
+        assert_eq!(encode_expiry("12", "30"), "K12\x0030");
         assert_eq!(network_index(network_of_partial("6083")), 5);
         assert_eq!(network_index(network_of_partial("4")), 1);
         assert_eq!(network_index(network_of_partial("")), 0);
@@ -428,17 +605,38 @@ mod tests {
     /// words a row leaves out being a validation error's (as `error()` there).
     #[test]
     fn the_js_defaults_table_is_error_kinds() {
-        let js = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/crates/card-wasm/card.js")).unwrap();
-        let table = js.split("/* DEFAULTS */").nth(1).expect("the DEFAULTS marker in card.js");
-        let rows: Vec<&str> = table.split('`').nth(1).unwrap().trim().lines().map(str::trim).collect();
+        let js = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/crates/card-wasm/card.js"
+        ))
+        .unwrap();
+        let table = js
+            .split("/* DEFAULTS */")
+            .nth(1)
+            .expect("the DEFAULTS marker in card.js");
+        let rows: Vec<&str> = table
+            .split('`')
+            .nth(1)
+            .unwrap()
+            .trim()
+            .lines()
+            .map(str::trim)
+            .collect();
         assert_eq!(rows.len(), KINDS.len(), "one row per kind");
-        let fallback = ["BAD_REQUEST_ERROR", "input_validation_failed", "customer", "payment_initiation"];
+        let fallback = [
+            "BAD_REQUEST_ERROR",
+            "input_validation_failed",
+            "customer",
+            "payment_initiation",
+        ];
         assert!(js.contains("code = 'BAD_REQUEST_ERROR', reason = 'input_validation_failed', source = 'customer', step = 'payment_initiation'"));
         for (row, kind) in rows.iter().zip(KINDS) {
             let mut words = row.split(' ');
             assert_eq!(words.next(), Some(kind.as_str()));
             let given: Vec<&str> = words.collect();
-            let read: Vec<&str> = (0..4).map(|i| given.get(i).copied().unwrap_or(fallback[i])).collect();
+            let read: Vec<&str> = (0..4)
+                .map(|i| given.get(i).copied().unwrap_or(fallback[i]))
+                .collect();
             let e = Error::new(kind, "");
             assert_eq!(read, [e.code(), e.reason(), e.source(), e.step()], "{row}");
         }

@@ -113,7 +113,7 @@ pub fn format_digits(digits: &[u8], network: Network) -> String {
     let gaps = network.gaps(digits.len());
     let mut out = String::with_capacity(digits.len() + gaps.len());
     for (i, &b) in digits.iter().enumerate() {
-        if i > 0 && gaps.iter().any(|&g| g == i) {
+        if i > 0 && gaps.contains(&i) {
             out.push(' ');
         }
         out.push(char::from(b));

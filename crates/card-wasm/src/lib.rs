@@ -88,7 +88,10 @@ mod exports {
     }
 
     fn text(bytes: &[u8], from: usize, len: usize) -> &str {
-        bytes.get(from..from.saturating_add(len)).and_then(utf8).unwrap_or("")
+        bytes
+            .get(from..from.saturating_add(len))
+            .and_then(utf8)
+            .unwrap_or("")
     }
 
     /// A result: `[len: u32 LE][text]`, freed by JS with [`free`].
@@ -109,12 +112,22 @@ mod exports {
     /// # Safety
     /// `ptr`/`cap` a buffer of [`alloc`], given up.
     #[export_name = "v"]
-    pub unsafe extern "C" fn validate(ptr: *mut u8, cap: usize, card_len: usize, options_len: usize, flags: u32, clock: f64) -> *mut u8 {
+    pub unsafe extern "C" fn validate(
+        ptr: *mut u8,
+        cap: usize,
+        card_len: usize,
+        options_len: usize,
+        flags: u32,
+        clock: f64,
+    ) -> *mut u8 {
         // SAFETY: the caller's contract.
         let buf = unsafe { input(ptr, cap) };
         scrubbed(|| {
             result((|| {
-                let options = wire::options((flags & 2 == 0).then(|| text(&buf, card_len, options_len)), || clock)?;
+                let options = wire::options(
+                    (flags & 2 == 0).then(|| text(&buf, card_len, options_len)),
+                    || clock,
+                )?;
                 let card = wire::card_input((flags & 1 == 0).then(|| text(&buf, 0, card_len)))?;
                 Ok(wire::encode_validation(&validate_card(&card, &options)))
             })())
@@ -155,7 +168,14 @@ mod exports {
     /// # Safety
     /// As [`validate`].
     #[export_name = "e"]
-    pub unsafe extern "C" fn expiry(ptr: *mut u8, cap: usize, len: usize, kind: u32, now_kind: u32, now: f64) -> *mut u8 {
+    pub unsafe extern "C" fn expiry(
+        ptr: *mut u8,
+        cap: usize,
+        len: usize,
+        kind: u32,
+        now_kind: u32,
+        now: f64,
+    ) -> *mut u8 {
         // SAFETY: the caller's contract.
         let buf = unsafe { input(ptr, cap) };
         let now_value = match now_kind {
@@ -168,7 +188,12 @@ mod exports {
             1 => wire::Arg::Nullish,
             _ => wire::Arg::Other,
         };
-        scrubbed(|| result(wire::expiry(arg, &now_value, || now).map(|f| wire::encode_expiry(&f.expiry_month, &f.expiry_year))))
+        scrubbed(|| {
+            result(
+                wire::expiry(arg, &now_value, || now)
+                    .map(|f| wire::encode_expiry(&f.expiry_month, &f.expiry_year)),
+            )
+        })
     }
 }
 
@@ -183,7 +208,9 @@ mod alloc {
     #[global_allocator]
     // SAFETY: wasm32 without the atomics feature has a single thread.
     static ALLOCATOR: razorpay_checkout_wasm::wasm::wipe::WipingAlloc<Inner> =
-        razorpay_checkout_wasm::wasm::wipe::WipingAlloc(unsafe { AssumeSingleThreaded::new(FreeListAllocator::new()) });
+        razorpay_checkout_wasm::wasm::wipe::WipingAlloc(unsafe {
+            AssumeSingleThreaded::new(FreeListAllocator::new())
+        });
 
     // The negative control of the memory scan: the same allocator, not wiping.
     #[cfg(feature = "insecure-no-wipe")]
