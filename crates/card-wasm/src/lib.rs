@@ -32,7 +32,7 @@
 //! - `i(ptr, cap, len, kind)` inspectNumber (`kind` 0 a string, 1 nullish,
 //!   2 another type);
 //! - `n(ptr, cap, len) -> index` cardNetwork: 0 for `null`, else 1 + the
-//!   index in `Network::ALL` ([`wire::network_index`]); JS passes a value
+//!   index in `Network::ALL` (`wire::network_index`); JS passes a value
 //!   that is not a string as the empty one;
 //! - `e(ptr, cap, len, kind, now_kind, now)` parseExpiry (`kind` as for
 //!   `i`; `now_kind` 0 nullish, 1 a number, 2 another type).
