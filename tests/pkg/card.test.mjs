@@ -2,6 +2,8 @@
 // after scripts/build-pkg.sh: `node --test tests/pkg/card.test.mjs`.
 // - its size: pkg/card/card.js + everything it loads ≤ 14,000 B gzip -9;
 // - no build machine path in its .wasm, no `any` in its .d.ts;
+// - its module: one import, the raw ABI, a typed error before init(), and a
+//   JS error table that covers every kind the card engine constructs;
 // - the same results and typed errors as the main entry's card exports,
 //   input by input (both are src/wasm/card.rs over src/card);
 // - `tsc --strict` over a consumer importing only the card entry, from the
