@@ -23,6 +23,7 @@ pub mod checkout;
 pub mod error;
 pub mod json;
 pub mod value;
+pub mod wire;
 
 #[cfg(all(target_arch = "wasm32", feature = "edge"))]
 pub mod wasm;

@@ -19,6 +19,7 @@
 
 #[cfg(feature = "checkout")]
 pub mod browser;
+#[cfg(feature = "checkout")]
 pub mod card;
 #[cfg(feature = "checkout")]
 pub mod checkout;
@@ -34,6 +35,7 @@ pub mod js;
 pub mod response;
 #[cfg(feature = "checkout")]
 pub mod task;
+#[cfg(feature = "checkout")]
 mod types;
 pub mod wipe;
 

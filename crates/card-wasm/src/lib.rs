@@ -1,18 +1,227 @@
 //! The card entry, `razorpay-checkout-wasm/card`: `validateCard`,
 //! `inspectNumber`, `cardNetwork` and `parseExpiry`, and nothing else.
 //!
-//! No code of its own beyond the allocator: the exports are the main
-//! crate's `src/wasm/card.rs` (the same functions the main entry exports),
-//! over the card engine of `src/card`, linked with the main crate's
-//! `checkout` feature off, so no checkout code, no serde and no JSON
-//! writer reach this module. Its global allocator is `lol_alloc`'s free
-//! list (about 2 KB smaller than the standard dlmalloc) wrapped in the same
-//! zero-on-free [`WipingAlloc`] as the main entry's.
+//! No card rule here: the exports are thin raw-ABI shims over the main
+//! crate's card engine (`src/card`) and its text protocol (`src/wire.rs`,
+//! shared with the main entry and tested natively), linked with the main
+//! crate's `checkout` feature off, so no checkout code, no serde, no JSON
+//! writer and no wasm-bindgen reach this module. The JS side is one
+//! hand-written file, `crates/card-wasm/card.js` (bundled with the
+//! builders of src/wasm/card.js by scripts/build-card.sh). The module's one
+//! import, `u.a`, is the browser's `/^\p{Alphabetic}$/u` for a name's
+//! characters beyond ASCII (feature `platform-unicode`, src/card/name.rs);
+//! it has no start function, and `init()` only compiles and instantiates it.
+//!
+//! ## The ABI
+//!
+//! - `a(len) -> ptr`: a zeroed buffer of `len` bytes (JS asks 3 bytes per
+//!   UTF-16 unit), which JS fills (ASCII byte by byte, the rest with
+//!   `TextEncoder.encodeInto`) and hands to one export, which owns and
+//!   frees it;
+//! - an export with a text answer returns the address of a static header,
+//!   `[ptr, len, cap]` (three `u32`), for the text of src/wire.rs's
+//!   `encode_*`, left where Rust wrote it; JS reads the header and the text,
+//!   then frees the text with `f(ptr, cap)`. Both buffers are freed through
+//!   the zero-on-free allocator, and each export runs in [`scrubbed`], so no
+//!   card data is left in the linear memory (tests/e2e/card-entry.test.mjs
+//!   scans it; scripts/test.sh shows the scan failing without wiping);
+//! - `v(ptr, cap, card_len, options_len, flags, clock)` validateCard: the
+//!   buffer holds the card's tagged string then the options' (bit 0 of
+//!   `flags`: the card was nullish, bit 1: the options were); `clock` is
+//!   `Date.now()` (NaN when it threw), used only when `now` is not given;
+//! - `i(ptr, cap, len, kind)` inspectNumber (`kind` 0 a string, 1 nullish,
+//!   2 another type);
+//! - `n(ptr, cap, len) -> index` cardNetwork: 0 for `null`, else 1 + the
+//!   index in `Network::ALL` (`wire::network_index`); JS passes a value
+//!   that is not a string as the empty one;
+//! - `e(ptr, cap, len, kind, now_kind, now)` parseExpiry (`kind` as for
+//!   `i`; `now_kind` 0 nullish, 1 a number, 2 another type).
+//!
+//! ## Adding an export
+//!
+//! 1. The decision in plain Rust in `src/card` (native tests), its text in
+//!    and out in `src/wire.rs` (an `encode_*` function, native tests).
+//! 2. Here, a `#[export_name = "x"] pub unsafe extern "C" fn` of a few
+//!    lines: `input(ptr, cap)` for the buffer of its string arguments and
+//!    `text(..)` for each, numbers as `u32`/`f64`, a text answer through
+//!    `out`/`result`, the body in [`scrubbed`].
+//! 3. In crates/card-wasm/card.js, the JS function (`put` the strings, call
+//!    `w.x`, `take` the answer's parts, decode them) and its export, and
+//!    its declaration in crates/card-wasm/card.d.ts (the same signature as
+//!    the main entry's, if it has one: tests/pkg/card.test.mjs compares
+//!    them).
+//! 4. Add its name to scripts/merge-card.mjs's list, its raw name to the
+//!    export list of card.test.mjs's module test, and cases to the
+//!    input-by-input comparison there; check the size with
+//!    `node scripts/card-entry.mjs pkg` (budget 14,000 B gzip -9).
+//!
+//! The global allocator is `lol_alloc`'s free list (about 2 KB smaller than
+//! the standard dlmalloc) wrapped in the same zero-on-free [`WipingAlloc`]
+//! as the main entry's. Keep no heap state between calls unless it is
+//! meant to stay (it would be in memory when the scan runs).
+//!
+//! [`WipingAlloc`]: razorpay_checkout_wasm::wasm::wipe::WipingAlloc
+//! [`scrubbed`]: razorpay_checkout_wasm::wasm::wipe::scrubbed
 
 #![deny(missing_docs)]
 
 #[cfg(target_arch = "wasm32")]
-pub use razorpay_checkout_wasm::wasm::card::{card_network_js, inspect_number_js, parse_expiry_js, validate_card_js};
+mod exports {
+    use razorpay_checkout_wasm::card::{inspect_number, utf8, validate_card};
+    use razorpay_checkout_wasm::error::Error;
+    use razorpay_checkout_wasm::value::Loose;
+    use razorpay_checkout_wasm::wasm::wipe::scrubbed;
+    use razorpay_checkout_wasm::wire;
+
+    /// A zeroed buffer of `len` bytes for JS to write into.
+    #[export_name = "a"]
+    pub extern "C" fn alloc(len: usize) -> *mut u8 {
+        std::mem::ManuallyDrop::new(vec![0_u8; len]).as_mut_ptr()
+    }
+
+    /// Frees (and so wipes) a buffer of [`alloc`] or an answer's text
+    /// (`cap` its capacity, from the answer's header).
+    ///
+    /// # Safety
+    /// `ptr` and `cap` are one such buffer's, freed once.
+    #[export_name = "f"]
+    pub unsafe extern "C" fn free(ptr: *mut u8, cap: usize) {
+        // SAFETY: the caller's contract: a `Vec<u8>`'s buffer of capacity `cap`.
+        drop(unsafe { Vec::from_raw_parts(ptr, 0, cap) });
+    }
+
+    /// Takes back the buffer of [`alloc`]: `cap` bytes, of which JS wrote
+    /// the first ones (with `encodeInto`, so never split in a char).
+    ///
+    /// # Safety
+    /// As [`free`]'s, for `ptr` and `cap`.
+    unsafe fn input(ptr: *mut u8, cap: usize) -> Vec<u8> {
+        // SAFETY: the caller's contract; all `cap` bytes were initialised (zeroed).
+        unsafe { Vec::from_raw_parts(ptr, cap, cap) }
+    }
+
+    fn text(bytes: &[u8], from: usize, len: usize) -> &str {
+        bytes
+            .get(from..from.saturating_add(len))
+            .and_then(utf8)
+            .unwrap_or("")
+    }
+
+    /// The last answer's `[ptr, len, cap]`, which JS reads right after the
+    /// call that returned its address (one thread: wasm in a page).
+    struct Answer(std::cell::UnsafeCell<[usize; 3]>);
+    // SAFETY: wasm32 without the atomics feature has a single thread.
+    unsafe impl Sync for Answer {}
+    static ANSWER: Answer = Answer(std::cell::UnsafeCell::new([0; 3]));
+
+    /// An answer: its text left in place (no copy), its header in [`ANSWER`];
+    /// JS frees the text with [`free`].
+    fn out(text: String) -> *const usize {
+        let mut text = std::mem::ManuallyDrop::new(text.into_bytes());
+        let header = ANSWER.0.get();
+        // SAFETY: one thread, and no reference to ANSWER is alive.
+        unsafe { *header = [text.as_mut_ptr() as usize, text.len(), text.capacity()] };
+        header.cast()
+    }
+
+    fn result(r: Result<String, Error>) -> *const usize {
+        out(r.unwrap_or_else(|e| wire::encode_thrown(&e)))
+    }
+
+    /// validateCard (see the module comment).
+    ///
+    /// # Safety
+    /// `ptr`/`cap` a buffer of [`alloc`], given up.
+    #[export_name = "v"]
+    pub unsafe extern "C" fn validate(
+        ptr: *mut u8,
+        cap: usize,
+        card_len: usize,
+        options_len: usize,
+        flags: u32,
+        clock: f64,
+    ) -> *const usize {
+        // SAFETY: the caller's contract.
+        let buf = unsafe { input(ptr, cap) };
+        scrubbed(|| {
+            result((|| {
+                let options = wire::options(
+                    (flags & 2 == 0).then(|| text(&buf, card_len, options_len)),
+                    || clock,
+                )?;
+                let card = wire::card_input((flags & 1 == 0).then(|| text(&buf, 0, card_len)))?;
+                Ok(wire::encode_validation(&validate_card(&card, &options)))
+            })())
+        })
+    }
+
+    /// inspectNumber (see the module comment).
+    ///
+    /// # Safety
+    /// As [`validate`].
+    #[export_name = "i"]
+    pub unsafe extern "C" fn inspect(
+        ptr: *mut u8,
+        cap: usize,
+        len: usize,
+        kind: u32,
+    ) -> *const usize {
+        // SAFETY: the caller's contract.
+        let buf = unsafe { input(ptr, cap) };
+        scrubbed(|| {
+            let s = match kind {
+                0 => text(&buf, 0, len),
+                1 => "",
+                _ => "x",
+            };
+            out(wire::encode_inspection(&inspect_number(s)))
+        })
+    }
+
+    /// cardNetwork (see the module comment).
+    ///
+    /// # Safety
+    /// As [`validate`].
+    #[export_name = "n"]
+    pub unsafe extern "C" fn network(ptr: *mut u8, cap: usize, len: usize) -> u32 {
+        // SAFETY: the caller's contract.
+        let buf = unsafe { input(ptr, cap) };
+        scrubbed(|| wire::network_index(wire::network_of_partial(text(&buf, 0, len))).into())
+    }
+
+    /// parseExpiry (see the module comment).
+    ///
+    /// # Safety
+    /// As [`validate`].
+    #[export_name = "e"]
+    pub unsafe extern "C" fn expiry(
+        ptr: *mut u8,
+        cap: usize,
+        len: usize,
+        kind: u32,
+        now_kind: u32,
+        now: f64,
+    ) -> *const usize {
+        // SAFETY: the caller's contract.
+        let buf = unsafe { input(ptr, cap) };
+        let now_value = match now_kind {
+            0 => Loose::Absent,
+            1 => wire::loose_number(now),
+            _ => Loose::Compound,
+        };
+        let arg = match kind {
+            0 => wire::Arg::Text(text(&buf, 0, len)),
+            1 => wire::Arg::Nullish,
+            _ => wire::Arg::Other,
+        };
+        scrubbed(|| {
+            result(
+                wire::expiry(arg, &now_value, || now)
+                    .map(|f| wire::encode_expiry(&f.expiry_month, &f.expiry_year)),
+            )
+        })
+    }
+}
 
 #[cfg(target_arch = "wasm32")]
 mod alloc {
@@ -25,7 +234,9 @@ mod alloc {
     #[global_allocator]
     // SAFETY: wasm32 without the atomics feature has a single thread.
     static ALLOCATOR: razorpay_checkout_wasm::wasm::wipe::WipingAlloc<Inner> =
-        razorpay_checkout_wasm::wasm::wipe::WipingAlloc(unsafe { AssumeSingleThreaded::new(FreeListAllocator::new()) });
+        razorpay_checkout_wasm::wasm::wipe::WipingAlloc(unsafe {
+            AssumeSingleThreaded::new(FreeListAllocator::new())
+        });
 
     // The negative control of the memory scan: the same allocator, not wiping.
     #[cfg(feature = "insecure-no-wipe")]
