@@ -14,8 +14,12 @@ const startup = read('startup.json');
 const meta = read('meta.json');
 
 // --- the budgets (bench/README.md) ---------------------------------------------------
-const BUDGET_GZIP = 25_000; // "≤ 25 KB gzip", read strictly as 25,000 bytes
-const BUDGET_RATIO = 10; // "≥ 10× card-validator's throughput"
+// Issue 12: the checkout part (everything beyond the card entry the browser
+// fetches for pay(): today the whole main entry, which does not load the card
+// entry) ≤ 55,000 B, the card entry ≤ 14,000 B, their total reported beside.
+const BUDGET_GZIP = 55_000;
+const BUDGET_RATIO = 10; // inspectNumber: "≥ 10× card-validator's number()"
+const BUDGET_CHECK_RATIO = 2; // validateCard: "≥ 2× card-validator's checks" (the old 10× is retired)
 const BUDGET_INIT_MS = 5; // "instantiate ≤ 5 ms"
 
 const B = (n) => `${n.toLocaleString('en-US')} B`;
@@ -48,8 +52,8 @@ line('## Budgets');
 line();
 line('| Budget | Target | Measured (median) | Verdict |');
 line('| --- | --- | --- | --- |');
-line(`| Whole package, gzip -9 (.wasm + JS entry, glue + snippets) | ≤ 25 KB (${B(BUDGET_GZIP)}) | ${B(total)} (${KB(total)}) | ${verdict(total <= BUDGET_GZIP)}${total > BUDGET_GZIP ? `: ${(total / BUDGET_GZIP).toFixed(2)}× the budget, ${B(total - BUDGET_GZIP)} over` : ''} |`);
-line(`| Full check: validateCard vs card-validator number+expirationDate+cvv+cardholderName | ≥ ${BUDGET_RATIO}× throughput | ${x(check.ratio.median)} (samples ${spread(check.ratio, x)}) | ${verdict(check.ratio.median >= BUDGET_RATIO)} |`);
+line(`| Checkout part, gzip -9: what pay() fetches beyond the card entry (today the whole main entry: .wasm + index.js, glue + snippets; it does not reuse the card entry) | ≤ 55 KB (${B(BUDGET_GZIP)}) | ${B(total)} (${KB(total)}; card entry + checkout part: ${B(total + size.card.gzip)}) | ${verdict(total <= BUDGET_GZIP)}${total > BUDGET_GZIP ? `: ${B(total - BUDGET_GZIP)} over` : ''} |`);
+line(`| Full check: validateCard vs card-validator number+expirationDate+cvv+cardholderName | ≥ ${BUDGET_CHECK_RATIO}× throughput | ${x(check.ratio.median)} (samples ${spread(check.ratio, x)}) | ${verdict(check.ratio.median >= BUDGET_CHECK_RATIO)} |`);
 line(`| As-you-type: inspectNumber vs card-validator number, each prefix | ≥ ${BUDGET_RATIO}× throughput | ${x(inspect.ratio.median)} (samples ${spread(inspect.ratio, x)}) | ${verdict(inspect.ratio.median >= BUDGET_RATIO)} |`);
 line(`| Start-up: \`await init()\` = fetch + compile + instantiate, headless Chromium | ≤ ${BUDGET_INIT_MS} ms | ${ms(init)} (loads ${spread(startup.oursFull.init, ms)}) | ${verdict(init <= BUDGET_INIT_MS)} |`);
 line(`| Start-up: instantiate alone (module already compiled) | ≤ ${BUDGET_INIT_MS} ms | ${ms(inst)} (loads ${spread(startup.oursSplit.instantiate, ms)}) | ${verdict(inst <= BUDGET_INIT_MS)} |`);
