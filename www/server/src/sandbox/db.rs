@@ -32,6 +32,11 @@ CREATE TABLE IF NOT EXISTS payments (
 );
 CREATE INDEX IF NOT EXISTS payments_order ON payments (order_id);
 CREATE INDEX IF NOT EXISTS payments_created ON payments (created_at);
+-- The late authorisations due (payments::late_authorize_due, before every
+-- request and on the clock): without it each request scanned every payment's
+-- JSON (`make load`: 1,723 -> 294 req/s at 7,000 payments).
+CREATE INDEX IF NOT EXISTS payments_late_auth ON payments (json_extract(internal, '$.late_auth_at'))
+    WHERE json_extract(internal, '$.late_auth_at') IS NOT NULL;
 CREATE TABLE IF NOT EXISTS tokens (
     id TEXT PRIMARY KEY,
     customer_id TEXT NOT NULL,
