@@ -3,7 +3,7 @@
 // (what `init()` resolves to, never called by a page) with `any`; they
 // become `unknown`, as merge-template.mjs does for the main entry. The
 // build fails if any `any` is left.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const [out] = process.argv.slice(2);
@@ -12,15 +12,20 @@ if (!out) {
   process.exit(2);
 }
 const path = join(out, 'card.d.ts');
-const dts = readFileSync(path, 'utf8').replace(/\bany\b/g, 'unknown');
+// The card fields' binding (src/wasm/fields.js, copied by build-card.sh) and its types.
+copyFileSync(new URL('../src/wasm/fields.d.ts', import.meta.url), join(out, 'fields.d.ts'));
+const dts = `${readFileSync(path, 'utf8').replace(/\bany\b/g, 'unknown')}
+export { bindCardFields } from './fields.js';
+export type { CardFieldName, CardFields, CardFieldsOptions, CardFieldsState } from './fields.js';
+`;
 writeFileSync(path, dts);
 const stray = dts.split('\n').filter((line) => /\bany\b/.test(line));
 if (stray.length) {
   console.error(`merge-card: ${path} still has \`any\`:\n${stray.join('\n')}`);
   process.exit(1);
 }
-for (const name of ['validateCard', 'inspectNumber', 'cardNetwork', 'parseExpiry']) {
-  if (!new RegExp(`export function ${name}\\(`).test(dts)) {
+for (const name of ['validateCard', 'inspectNumber', 'cardNetwork', 'parseExpiry', 'bindCardFields']) {
+  if (!new RegExp(`export function ${name}\\(|export \\{ ${name} \\}`).test(dts)) {
     console.error(`merge-card: ${path} does not export ${name}`);
     process.exit(1);
   }

@@ -8,7 +8,7 @@
 //! value and caret, a refusal (nothing changes, not even the caret), or
 //! "let the browser do it" for edits this module does not model (undo,
 //! word deletion, drag and drop, IME composition): the edge then hands the
-//! browser's result back as a [`Kind::Reformat`] (input type `""`), which
+//! browser's result back as a [`Input::Reformat`] (input type `""`), which
 //! cleans and groups it keeping the caret after the same digits.
 //!
 //! Every field is a string of ASCII digits underneath; the value shown is
@@ -53,9 +53,9 @@ pub enum Edit {
     Browser,
 }
 
-/// The edits that are modelled, by `inputType`.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Kind {
+/// An edit's `inputType`, as far as this module tells them apart.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Input {
     /// Text typed, pasted or put in by the browser (autocorrect).
     Insert,
     /// Backspace, cut: the selection, or the digit before the caret.
@@ -65,101 +65,161 @@ enum Kind {
     /// The value was changed without a modelled edit (IME composition,
     /// autofill, undo): clean it and keep the caret after the same digits.
     Reformat,
+    /// Anything else (undo, word deletion, drag and drop, composition):
+    /// left to the browser, then reformatted.
+    Other,
 }
 
-/// Characters dropped from typed or pasted text: spaces, dashes, dots,
-/// slashes and the no-break spaces copied from web pages and PDFs.
-fn is_separator(c: char) -> bool {
-    matches!(
-        c,
-        ' ' | '-' | '.' | '/' | '\t' | '\u{a0}' | '\u{2007}' | '\u{202f}'
-    )
-}
+/// The `inputType`s modelled, in the order of [`INPUTS`]; the browser
+/// edge passes an input type as its index here (src/wasm/fields.js has
+/// the same list), `""` being a reformat.
+pub const INPUT_NAMES: [&str; 8] = [
+    "",
+    "insertText",
+    "insertFromPaste",
+    "insertReplacementText",
+    "insertFromYank",
+    "deleteContentBackward",
+    "deleteByCut",
+    "deleteContentForward",
+];
 
-/// The ASCII digits of `text`, and how many of them come before the UTF-16
-/// offset `at`; `None` when `strict` and `text` holds anything but digits
-/// and separators.
-fn digits(text: &str, at: usize, strict: bool) -> Option<(Vec<u8>, usize)> {
-    let (mut out, mut before, mut offset) = (Vec::new(), 0, 0);
-    for c in text.chars() {
-        if c.is_ascii_digit() {
-            out.push(c as u8);
-            if offset < at {
-                before += 1;
-            }
-        } else if strict && !is_separator(c) {
-            return None;
-        }
-        offset += c.len_utf16();
+/// What each of [`INPUT_NAMES`] is.
+pub const INPUTS: [Input; 8] = [
+    Input::Reformat,
+    Input::Insert,
+    Input::Insert,
+    Input::Insert,
+    Input::Insert,
+    Input::Back,
+    Input::Back,
+    Input::Forward,
+];
+
+impl Input {
+    /// An `inputType` (`""` for a reformat).
+    pub fn from_name(name: &str) -> Input {
+        INPUT_NAMES
+            .iter()
+            .position(|&n| n == name)
+            .and_then(|i| INPUTS.get(i))
+            .copied()
+            .unwrap_or(Input::Other)
     }
-    Some((out, before))
+}
+
+/// The most digits an edit holds (a field's longest is 19): beyond, an
+/// edit is refused and a reformat keeps the first ones.
+const CAP: usize = 24;
+
+/// Up to [`CAP`] ASCII digits; `n` counts every digit seen, so `n > CAP`
+/// tells an overflow.
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct Ds {
+    b: [u8; CAP],
+    n: usize,
+}
+
+impl Ds {
+    const EMPTY: Ds = Ds { b: [0; CAP], n: 0 };
+
+    fn push(&mut self, digit: u8) {
+        if let Some(slot) = self.b.get_mut(self.n) {
+            *slot = digit;
+        }
+        self.n += 1;
+    }
+
+    fn get(&self) -> &[u8] {
+        self.b.get(..self.n.min(CAP)).unwrap_or(&[])
+    }
+
+    /// Replaces the digits `a..b` with `with`; `false` when they would
+    /// not fit.
+    fn splice(&mut self, a: usize, b: usize, with: &[u8]) -> bool {
+        let n = self.n.min(CAP);
+        let tail = b.min(n);
+        let len = a + with.len() + n.saturating_sub(tail);
+        if len > CAP || a > tail {
+            return false;
+        }
+        self.b.copy_within(tail..n, a + with.len());
+        for (slot, &d) in self.b.iter_mut().skip(a).zip(with) {
+            *slot = d;
+        }
+        self.n = len;
+        true
+    }
+}
+
+/// The ASCII digits of `text`, how many of them come before the UTF-16
+/// offset `at`, and how many runs of digits it has. `None` when `strict`
+/// and `text` holds anything but digits and separators: spaces, dashes,
+/// dots, slashes, tabs, and the no-break spaces (U+00A0, U+2007, U+202F)
+/// copied from web pages and PDFs.
+///
+/// By bytes: a UTF-8 lead byte starts a character, of two UTF-16 units
+/// from `0xF0` up (`chars()` costs the card entry more bytes).
+fn digits(text: &str, at: usize, strict: bool) -> Option<(Ds, usize, usize)> {
+    let bytes = text.as_bytes();
+    let (mut out, mut before, mut runs, mut offset, mut open) = (Ds::EMPTY, 0, 0, 0, false);
+    for (i, &b) in bytes.iter().enumerate() {
+        if b & 0xC0 == 0x80 {
+            continue;
+        }
+        let digit = b.is_ascii_digit();
+        if digit {
+            out.push(b);
+            before += usize::from(offset < at);
+            runs += usize::from(!open);
+        } else if strict {
+            let next = |n: usize| bytes.get(i + n).copied().unwrap_or(0);
+            let nbsp =
+                (b, next(1)) == (0xC2, 0xA0) || (b, next(1), next(2) | 0x28) == (0xE2, 0x80, 0xAF);
+            if !(matches!(b, b' ' | b'-' | b'.' | b'/' | b'\t') || nbsp) {
+                return None;
+            }
+        }
+        open = digit;
+        offset += 1 + usize::from(b >= 0xF0);
+    }
+    Some((out, before, runs))
 }
 
 /// An expiry's digits from pasted or autofilled text: `12/2030`,
 /// `12 / 30`, `1/30`, `122030` and `1230` all become `1230`. `None` for
 /// anything but digits and separators, or more than two groups.
-fn expiry_digits(text: &str) -> Option<Vec<u8>> {
-    let mut groups: Vec<Vec<u8>> = Vec::new();
-    let mut open = false;
-    for c in text.chars() {
-        if c.is_ascii_digit() {
-            match groups.last_mut() {
-                Some(g) if open => g.push(c as u8),
-                _ => groups.push(vec![c as u8]),
-            }
-            open = true;
-        } else if is_separator(c) {
-            open = false;
-        } else {
-            return None;
-        }
+fn expiry_digits(text: &str, strict: bool) -> Option<Ds> {
+    let (mut d, _, runs) = digits(text, 0, strict)?;
+    // A one-digit month before a separator: `1/30`.
+    if runs == 2
+        && !text
+            .trim_start()
+            .as_bytes()
+            .get(1)
+            .is_some_and(u8::is_ascii_digit)
+    {
+        d.splice(0, 0, b"0");
     }
-    // `2030` is `30`.
-    let year = |y: &[u8]| {
-        y.get(if y.len() == 4 { 2 } else { 0 }..)
-            .unwrap_or(y)
-            .to_vec()
-    };
-    Some(match groups.as_slice() {
-        [] => Vec::new(),
-        [one] if one.len() == 6 => {
-            [one.get(..2).unwrap_or(one), one.get(4..).unwrap_or(&[])].concat()
-        }
-        [one] => one.clone(),
-        [month, rest] => {
-            let mut d = month.clone();
-            if d.len() == 1 {
-                d.insert(0, b'0');
-            }
-            d.extend(year(rest));
-            d
-        }
-        _ => return None,
-    })
+    // `MMYYYY`: the year's last two digits.
+    if d.n == 6 {
+        d.splice(2, 4, &[]);
+    }
+    (runs <= 2).then_some(d)
 }
 
-/// A month as typed: a first digit 2–9 is `0d` (`4` → `04`), `1` then 3–9
-/// is `01` then the year's first digit (`13` → `01/3`); `00` is refused.
-/// Moves `caret` (a digit index) with the digit it added.
-fn month_rules(d: &mut Vec<u8>, caret: &mut usize) -> bool {
-    let pad = match d.as_slice() {
-        [b'2'..=b'9', ..] | [b'1', b'3'..=b'9', ..] => true,
-        _ => false,
-    };
-    if pad {
-        d.insert(0, b'0');
-        *caret += 1;
+/// The network the digits tell, `None` while undecided.
+fn network(d: &[u8]) -> Option<Network> {
+    match detect(d) {
+        Detection::Known(n) => Some(n),
+        Detection::Undecided => None,
     }
-    !d.starts_with(b"00")
 }
 
 /// The most digits the field takes, given its digits so far.
-fn max_digits(field: Field, d: &[u8]) -> usize {
+fn max_digits(field: Field, d: &Ds) -> usize {
     match field {
-        Field::Number => match detect(d) {
-            Detection::Known(n) => n.max_length(),
-            Detection::Undecided => MAX_DIGITS,
-        },
+        Field::Number => network(d.get()).map_or(MAX_DIGITS, Network::max_length),
         Field::Expiry => 4,
         Field::Month => 2,
         Field::Digits(n) => usize::from(n),
@@ -167,36 +227,30 @@ fn max_digits(field: Field, d: &[u8]) -> usize {
 }
 
 /// The value shown for `d`, and the UTF-16 offset just after its first
-/// `k` digits.
-fn show(field: Field, d: &[u8], k: usize) -> (String, usize) {
-    let (gaps, slash): (&[usize], bool) = match field {
-        Field::Number => {
-            let network = match detect(d) {
-                Detection::Known(n) => n,
-                Detection::Undecided => Network::Unknown,
-            };
-            (network.gaps(d.len()), false)
-        }
-        // `12/` as soon as the month is whole, so the caret is after the
-        // slash and the next digit is the year's.
-        Field::Expiry if d.len() >= 2 => (&[2], true),
-        _ => (&[], false),
+/// `k` digits: the number's digits grouped by its network; the expiry
+/// `MM/` as soon as the month is whole, so the caret is after the slash
+/// and the next digit is the year's.
+fn set(field: Field, d: &Ds, k: usize) -> Edit {
+    let d = d.get();
+    let gaps = match field {
+        Field::Number => network(d).unwrap_or(Network::Unknown).gaps(d.len()),
+        _ => &[],
     };
-    let mut value = String::with_capacity(d.len() + 4);
+    let mut value = String::with_capacity(32);
     let mut caret = 0;
     for (i, &b) in d.iter().enumerate() {
-        if i > 0 && gaps.contains(&i) && !slash {
+        if gaps.iter().any(|&g| g == i) {
             value.push(' ');
         }
         value.push(char::from(b));
-        if slash && i == 1 {
+        if field == Field::Expiry && i == 1 {
             value.push('/');
         }
         if i < k {
             caret = value.len();
         }
     }
-    (value, caret)
+    Edit::Set { value, caret }
 }
 
 /// The edit `input_type` (a `beforeinput` event's `inputType`, or `""` for
@@ -227,96 +281,104 @@ pub fn edit(
     input_type: &str,
     data: &str,
 ) -> Edit {
-    let kind = match input_type {
-        "insertText" | "insertFromPaste" | "insertReplacementText" | "insertFromYank" => {
-            Kind::Insert
-        }
-        "deleteContentBackward" | "deleteByCut" => Kind::Back,
-        "deleteContentForward" => Kind::Forward,
-        "" => Kind::Reformat,
-        _ => return Edit::Browser,
-    };
-    let (start, end) = (start.min(end), start.max(end));
-    let Some((d, a)) = digits(value, start, false) else {
+    edit_as(field, value, start, end, Input::from_name(input_type), data)
+}
+
+/// [`edit`], with the input type already told.
+pub fn edit_as(
+    field: Field,
+    value: &str,
+    start: usize,
+    end: usize,
+    input: Input,
+    data: &str,
+) -> Edit {
+    if input == Input::Other {
+        return Edit::Browser;
+    }
+    let Some((mut d, a, _)) = digits(value, start.min(end), false) else {
         return Edit::Refused;
     };
-    let b = digits(value, end, false).map_or(a, |(_, b)| b);
-    let whole = a == 0 && b == d.len();
-    let (mut new, mut k) = match kind {
-        Kind::Insert => {
+    let b = digits(value, start.max(end), false).map_or(a, |(_, b, _)| b);
+    let mut k = a;
+    let typing = input != Input::Reformat;
+    match input {
+        Input::Insert => {
             let ins = match field {
-                Field::Expiry if whole => expiry_digits(data),
-                _ => digits(data, 0, true).map(|(i, _)| i),
+                Field::Expiry if a == 0 && b == d.n => expiry_digits(data, true),
+                _ => digits(data, 0, true).map(|(i, _, _)| i),
             };
             let Some(ins) = ins else { return Edit::Refused };
-            if ins.is_empty() {
+            if ins.n == 0 {
                 // `/` typed after a one-digit month: `1` → `01/`.
-                return match (field, d.as_slice()) {
-                    (Field::Expiry, [m]) if a == 1 && data.contains('/') => {
-                        set(field, vec![b'0', *m], 2)
+                return match (field, d.get()) {
+                    (Field::Expiry, &[m]) if a == 1 && data == "/" => {
+                        let mut month = Ds::EMPTY;
+                        month.push(b'0');
+                        month.push(m);
+                        set(field, &month, 2)
                     }
                     _ => Edit::Refused,
                 };
             }
-            let k = a + ins.len();
-            (
-                [d.get(..a).unwrap_or(&[]), &ins, d.get(b..).unwrap_or(&[])].concat(),
-                k,
-            )
-        }
-        Kind::Back | Kind::Forward => {
-            let (a, b) = match (a == b, kind) {
-                (false, _) => (a, b),
-                (true, Kind::Back) if a > 0 => (a - 1, a),
-                (true, Kind::Forward) if b < d.len() => (b, b + 1),
-                _ => return Edit::Refused,
-            };
-            (
-                [d.get(..a).unwrap_or(&[]), d.get(b..).unwrap_or(&[])].concat(),
-                a,
-            )
-        }
-        Kind::Reformat => match field {
-            Field::Expiry => match expiry_digits(value) {
-                Some(e) if e != d => {
-                    let k = e.len();
-                    (e, k)
-                }
-                _ => (d, a),
-            },
-            _ => (d, a),
-        },
-    };
-    if matches!(field, Field::Expiry | Field::Month) && kind != Kind::Back && kind != Kind::Forward
-    {
-        if !month_rules(&mut new, &mut k) {
-            if kind != Kind::Reformat {
+            if ins.n > CAP || !d.splice(a, b, ins.get()) {
                 return Edit::Refused;
             }
-            new.truncate(1);
+            k = a + ins.n;
+        }
+        Input::Back | Input::Forward => {
+            let (a, b) = match (a == b, input) {
+                (false, _) => (a, b),
+                (true, Input::Back) if a > 0 => (a - 1, a),
+                (true, Input::Forward) if b < d.n => (b, b + 1),
+                _ => return Edit::Refused,
+            };
+            d.splice(a, b, &[]);
+            k = a;
+        }
+        _ => {
+            if field == Field::Expiry {
+                if let Some(e) = expiry_digits(value, false).filter(|e| *e != d) {
+                    k = e.n;
+                    d = e;
+                }
+            }
+            // More digits than any field takes: the first ones.
+            d.n = d.n.min(CAP);
+            k = k.min(d.n);
+        }
+    }
+    // A month as typed: a first digit 2–9 is `0d` (`4` → `04`), `1` then
+    // 3–9 is `01` then the year's first digit (`13` → `01/3`); `00` is
+    // refused.
+    if matches!(field, Field::Expiry | Field::Month)
+        && matches!(input, Input::Insert | Input::Reformat)
+    {
+        if matches!(d.get(), [b'2'..=b'9', ..] | [b'1', b'3'..=b'9', ..]) && d.splice(0, 0, b"0") {
+            k += 1;
+        }
+        if d.get().starts_with(b"00") {
+            if typing {
+                return Edit::Refused;
+            }
+            d.n = 1;
             k = k.min(1);
         }
     }
-    let max = max_digits(field, &new);
-    if new.len() > max {
-        if kind != Kind::Reformat {
+    let max = max_digits(field, &d);
+    if d.n > max {
+        if typing {
             return Edit::Refused;
         }
         // The browser already put the text in (an IME, autofill): keep the
         // digits up to the longest length, dropping those just typed (the
         // ones before the caret) first.
-        let extra = new.len() - max;
-        let from = k.saturating_sub(extra);
-        new.drain(from..from + extra.min(new.len() - from));
+        let from = k.saturating_sub(d.n - max);
+        d.splice(from, k, &[]);
         k = from;
-        new.truncate(max_digits(field, &new));
+        d.n = d.n.min(max_digits(field, &d));
     }
-    set(field, new, k)
-}
-
-fn set(field: Field, d: Vec<u8>, k: usize) -> Edit {
-    let (value, caret) = show(field, &d, k);
-    Edit::Set { value, caret }
+    set(field, &d, k)
 }
 
 #[cfg(test)]

@@ -9,6 +9,8 @@
 //!   (also the whole of the card entry, crates/card-wasm, which links this
 //!   crate with the `checkout` feature off: only `card` and `wipe` then);
 //! - [`checkout`] — the `Checkout` class (post, next actions, OTP);
+//! - [`fields`] — `editField`, the card fields' edits for `bindCardFields`
+//!   (src/wasm/fields.js), in the card entry only;
 //! - [`http`] — JSON over `fetch` with a timeout, no redirect followed;
 //! - [`js`] — every call into the page's JS that can throw, `catch`;
 //! - [`response`] — `parseOrderResponse`;
@@ -26,6 +28,8 @@ pub mod checkout;
 pub mod convert;
 #[cfg(feature = "checkout")]
 pub mod de;
+#[cfg(not(feature = "checkout"))]
+pub mod fields;
 #[cfg(feature = "checkout")]
 pub mod http;
 #[cfg(feature = "checkout")]

@@ -1,5 +1,6 @@
 //! The card entry, `razorpay-checkout-wasm/card`: `validateCard`,
-//! `inspectNumber`, `cardNetwork` and `parseExpiry`, and nothing else.
+//! `inspectNumber`, `cardNetwork` and `parseExpiry`, and `bindCardFields`
+//! (the card fields' binding, src/wasm/fields.js, over `editField`).
 //!
 //! No code of its own beyond the allocator: the exports are the main
 //! crate's `src/wasm/card.rs` (the same functions the main entry exports),
@@ -13,6 +14,9 @@
 
 #[cfg(target_arch = "wasm32")]
 pub use razorpay_checkout_wasm::wasm::card::{card_network_js, inspect_number_js, parse_expiry_js, validate_card_js};
+// The card fields' edits, for `bindCardFields` (src/wasm/fields.js).
+#[cfg(target_arch = "wasm32")]
+pub use razorpay_checkout_wasm::wasm::fields::edit_field_js;
 
 #[cfg(target_arch = "wasm32")]
 mod alloc {
