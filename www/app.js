@@ -52,7 +52,8 @@ const CARD_INPUTS = ['number', 'expiry', 'cvv', 'name'];
 const fields = cardEntry ? bindCardFields({
   number: inputs.number, expiry: inputs.expiry, cvv: inputs.cvv, name: inputs.name,
   errors: { number: $('number-error'), expiry: $('expiry-error'), cvv: $('cvv-error'), name: $('name-error') },
-  live: $('card-live'),
+  // The page's one polite live region: the network once, then any error.
+  live: status,
   message: (error) => messageFor(error, catalogue),
   onChange: ({ network }) => { $('network').textContent = network && network !== 'Unknown' ? network : ''; },
 }) : null;
@@ -297,11 +298,11 @@ async function finish(outcome) {
 form.addEventListener('submit', async (event) => {
   event.preventDefault();
   clearErrors();
-  // Every card error shown and announced (by the fields' live region).
+  // Every card error shown next to its field; the live region says the first.
   const verdict = fields?.check();
   if (verdict && !verdict.valid) {
     const first = inputFor(verdict.errors[0].field);
-    showStatus('fail', say('ui.fix_fields'), verdict.errors[0].kind);
+    showStatus('fail', `${say('ui.fix_fields')} ${messageFor(verdict.errors[0], catalogue)}`, verdict.errors[0].kind);
     inputs[first].focus();
     return;
   }

@@ -416,7 +416,14 @@ test('axe-core finds no accessibility violation on the demo page, which binds it
     await page.click('#number');
     await page.keyboard.type('4100a2800');
     assert.equal(await page.inputValue('#number'), '4100 2800');
+    // The page's one polite live region said the network (and the badge shows it).
+    assert.equal(await page.textContent('[role=status][aria-live=polite]'), 'Visa');
+    assert.equal(await page.textContent('#network'), 'Visa');
     await page.keyboard.press('Tab');
+    // On blur, the incomplete number's error, there and next to the field.
+    const error = await page.textContent('#number-error');
+    assert.ok(error);
+    assert.equal(await page.textContent('[role=status][aria-live=polite]'), error);
     // (Through CDP, so the page's CSP does not apply to the scanner.)
     await page.evaluate(readFileSync(join(root, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8'));
     const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
