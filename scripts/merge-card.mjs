@@ -16,7 +16,7 @@ const path = join(out, 'card.d.ts');
 copyFileSync(new URL('../src/wasm/fields.d.ts', import.meta.url), join(out, 'fields.d.ts'));
 const dts = `${readFileSync(path, 'utf8').replace(/\bany\b/g, 'unknown')}
 export { bindCardFields } from './fields.js';
-export type { CardFieldName, CardFields, CardFieldsOptions, CardFieldsState } from './fields.js';
+export type { CardFieldName, CardFields, CardFieldsOptions, CardFieldsState, FieldError } from './fields.js';
 `;
 writeFileSync(path, dts);
 const stray = dts.split('\n').filter((line) => /\bany\b/.test(line));

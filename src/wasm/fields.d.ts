@@ -1,9 +1,22 @@
 // Types of bindCardFields (src/wasm/fields.js), copied to pkg/card/fields.d.ts
 // by scripts/merge-card.mjs and re-exported from pkg/card/card.d.ts.
-import type { CardError, CardInput, ErrorFields, NetworkName } from './card.js';
+import type { CardError, CardInput, NetworkName } from './card.js';
 
 /** The inputs `bindCardFields` can own. */
 export type CardFieldName = 'number' | 'expiry' | 'month' | 'year' | 'cvv' | 'name';
+
+/**
+ * An error to show on a field: validateCard's (`field` `number`,
+ * `expiry_month`, ...), or a refused `pay()`'s (`payment.card.number`):
+ * the shape `messageFor` of `razorpay-checkout-wasm/messages` reads.
+ */
+export interface FieldError {
+  readonly field?: string | null;
+  readonly kind?: string;
+  readonly description?: string;
+  readonly source?: string;
+  readonly reason?: string;
+}
 
 /** What the fields hold, as the page shows it (a badge, the Pay button). */
 export interface CardFieldsState {
@@ -43,7 +56,7 @@ export interface CardFieldsOptions {
    */
   live?: HTMLElement;
   /** The text shown and announced for an error (default its English `description`). */
-  message?: (error: ErrorFields) => string;
+  message?: (error: FieldError) => string;
   /** Appended to the CVV's label while a saved card is used (default `" (optional)"`). */
   optional?: string;
   /** Move the focus to the next field when one is complete. Off by default (WCAG 3.2.2). */
@@ -67,7 +80,7 @@ export interface CardFields {
    * Shows errors from elsewhere (`pay()`'s `error.errors`, `field`
    * `payment.card.number` and the like) on their fields, and announces them.
    */
-  showErrors(errors: readonly ErrorFields[]): void;
+  showErrors(errors: readonly FieldError[]): void;
   /** Paying with a saved card (its network sets the CVV length; the CVV is optional), or `null` for a new card. */
   saved(token: { network?: NetworkName | null } | null): void;
   /** Removes every listener, attribute and element the binding added. */

@@ -25,6 +25,7 @@ export function bindCardFields(o) {
   let said = null;
   let optional = null;
   const first = ORDER.map((k) => o[k]).find(Boolean);
+  if (!first) throw new TypeError('bindCardFields: no input to bind');
   const doc = first.ownerDocument;
   const on = (el, type, fn) => {
     el.addEventListener(type, fn);
@@ -47,7 +48,7 @@ export function bindCardFields(o) {
   if (!o.live) live.className = 'rzp-live';
   if (!live.hasAttribute('aria-live')) attr(live, 'aria-live', 'polite');
   const say = (text) => { live.textContent = text; };
-  const message = (e) => (o.message ? o.message(e) : e.description);
+  const message = (e) => (o.message ? o.message(e) : e.description ?? '');
 
   const network = () => (saved ? saved.network ?? null : els.number ? inspectNumber(els.number.value).network : null);
   const cvvLength = () => (saved ? (saved.network === 'American Express' ? 4 : saved.network ? 3 : null)
