@@ -152,26 +152,45 @@ impl Ds {
     }
 }
 
-/// The ASCII digits of `text`, how many of them come before the UTF-16
-/// offset `at`, and how many runs of digits it has. `None` when `strict`
-/// and `text` holds anything but digits and separators: spaces, dashes,
-/// dots, slashes, tabs, and the no-break spaces (U+00A0, U+2007, U+202F)
-/// copied from web pages and PDFs.
+/// What [`digits`] found.
+struct Scan {
+    /// The digits.
+    d: Ds,
+    /// How many digits come before each of the two UTF-16 offsets asked.
+    before: [usize; 2],
+    /// How many runs of digits there are, and the first one's length.
+    runs: usize,
+    first: usize,
+}
+
+/// The ASCII digits of `text`, and how many of them come before each of
+/// the UTF-16 offsets `at`. `None` when `strict` and `text` holds anything
+/// but digits and separators: spaces, dashes, dots, slashes, tabs, and the
+/// no-break spaces (U+00A0, U+2007, U+202F) copied from web pages and PDFs.
 ///
 /// By bytes: a UTF-8 lead byte starts a character, of two UTF-16 units
 /// from `0xF0` up (`chars()` costs the card entry more bytes).
-fn digits(text: &str, at: usize, strict: bool) -> Option<(Ds, usize, usize)> {
+fn digits(text: &str, at: [usize; 2], strict: bool) -> Option<Scan> {
     let bytes = text.as_bytes();
-    let (mut out, mut before, mut runs, mut offset, mut open) = (Ds::EMPTY, 0, 0, 0, false);
+    let mut scan = Scan {
+        d: Ds::EMPTY,
+        before: [0; 2],
+        runs: 0,
+        first: 0,
+    };
+    let (mut offset, mut open) = (0, false);
     for (i, &b) in bytes.iter().enumerate() {
         if b & 0xC0 == 0x80 {
             continue;
         }
         let digit = b.is_ascii_digit();
         if digit {
-            out.push(b);
-            before += usize::from(offset < at);
-            runs += usize::from(!open);
+            scan.d.push(b);
+            for (n, &at) in scan.before.iter_mut().zip(&at) {
+                *n += usize::from(offset < at);
+            }
+            scan.runs += usize::from(!open);
+            scan.first += usize::from(scan.runs == 1);
         } else if strict {
             let next = |n: usize| bytes.get(i + n).copied().unwrap_or(0);
             let nbsp =
@@ -183,22 +202,18 @@ fn digits(text: &str, at: usize, strict: bool) -> Option<(Ds, usize, usize)> {
         open = digit;
         offset += 1 + usize::from(b >= 0xF0);
     }
-    Some((out, before, runs))
+    Some(scan)
 }
 
 /// An expiry's digits from pasted or autofilled text: `12/2030`,
 /// `12 / 30`, `1/30`, `122030` and `1230` all become `1230`. `None` for
 /// anything but digits and separators, or more than two groups.
 fn expiry_digits(text: &str, strict: bool) -> Option<Ds> {
-    let (mut d, _, runs) = digits(text, 0, strict)?;
+    let Scan {
+        mut d, runs, first, ..
+    } = digits(text, [0; 2], strict)?;
     // A one-digit month before a separator: `1/30`.
-    if runs == 2
-        && !text
-            .trim_start()
-            .as_bytes()
-            .get(1)
-            .is_some_and(u8::is_ascii_digit)
-    {
+    if runs == 2 && first == 1 {
         d.splice(0, 0, b"0");
     }
     // `MMYYYY`: the year's last two digits.
@@ -296,17 +311,21 @@ pub fn edit_as(
     if input == Input::Other {
         return Edit::Browser;
     }
-    let Some((mut d, a, _)) = digits(value, start.min(end), false) else {
+    let Some(Scan {
+        mut d,
+        before: [a, b],
+        ..
+    }) = digits(value, [start.min(end), start.max(end)], false)
+    else {
         return Edit::Refused;
     };
-    let b = digits(value, start.max(end), false).map_or(a, |(_, b, _)| b);
     let mut k = a;
     let typing = input != Input::Reformat;
     match input {
         Input::Insert => {
             let ins = match field {
                 Field::Expiry if a == 0 && b == d.n => expiry_digits(data, true),
-                _ => digits(data, 0, true).map(|(i, _, _)| i),
+                _ => digits(data, [0; 2], true).map(|s| s.d),
             };
             let Some(ins) = ins else { return Edit::Refused };
             if ins.n == 0 {

@@ -1,5 +1,6 @@
-// Types of bindCardFields (src/wasm/fields.js), copied to pkg/card/fields.d.ts
-// by scripts/merge-card.mjs and re-exported from pkg/card/card.d.ts.
+// Types of bindCardFields (src/wasm/fields.js, bundled into pkg/card/card.js),
+// copied to pkg/card/fields.d.ts by scripts/merge-card.mjs and re-exported
+// from pkg/card/card.d.ts.
 import type { CardError, CardInput, NetworkName } from './card.js';
 
 /** The inputs `bindCardFields` can own. */

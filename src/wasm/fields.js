@@ -5,7 +5,7 @@
 // state. Nothing here runs when the module is imported (server-side
 // rendering): `window` and `document` are only reached through the bound
 // elements. No inline style or script (strict CSP). scripts/build-card.sh
-// minifies it into pkg/card/fields.js, which pkg/card/card.js re-exports.
+// bundles it into pkg/card/card.js, which re-exports it.
 import { editField, inspectNumber, validateCard } from './card.js';
 
 const ORDER = ['number', 'expiry', 'month', 'year', 'cvv', 'name'];

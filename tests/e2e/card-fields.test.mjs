@@ -93,7 +93,7 @@ let server;
 let origin;
 let browser;
 before(async () => {
-  assert.ok(existsSync(join(pkgDir, 'card', 'fields.js')), `${pkgDir}/card/fields.js is missing: run scripts/build-pkg.sh`);
+  assert.match(readFileSync(join(pkgDir, 'card', 'card.js'), 'utf8'), /bindCardFields/, 'pkg/card/ has no bindCardFields: run scripts/build-pkg.sh');
   server = createServer((req, res) => {
     const path = new URL(req.url, 'http://x').pathname;
     const headers = { 'Cache-Control': 'no-store', 'Content-Security-Policy': CSP };
