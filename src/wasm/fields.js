@@ -8,11 +8,19 @@
 // bundles it into pkg/card/card.js, which re-exports it.
 import { editField, inspectNumber, validateCard } from './card.js';
 
-const ORDER = ['number', 'expiry', 'month', 'year', 'cvv', 'name'];
+// Each input: [editField's field code (-1 none, -2 the CVV's: its length),
+// autocomplete, validateCard's key].
+const FIELDS = {
+  number: [0, 'cc-number', 'number'],
+  expiry: [1, 'cc-exp', 'expiry'],
+  month: [2, 'cc-exp-month', 'expiry_month'],
+  year: [4, 'cc-exp-year', 'expiry_year'],
+  cvv: [-2, 'cc-csc', 'cvv'],
+  name: [-1, 'cc-name', 'name'],
+};
 // The inputTypes the core models, by index: INPUT_NAMES of src/card/edit.rs.
 const TYPES = ['', 'insertText', 'insertFromPaste', 'insertReplacementText', 'insertFromYank',
   'deleteContentBackward', 'deleteByCut', 'deleteContentForward'];
-const AUTOCOMPLETE = { number: 'cc-number', expiry: 'cc-exp', month: 'cc-exp-month', year: 'cc-exp-year', cvv: 'cc-csc', name: 'cc-name' };
 let made = 0;
 
 /** @param {import('./fields.js').CardFieldsOptions} o */
@@ -24,7 +32,7 @@ export function bindCardFields(o) {
   let saved = null;
   let said = null;
   let optional = null;
-  const first = ORDER.map((k) => o[k]).find(Boolean);
+  const first = Object.keys(FIELDS).map((k) => o[k]).find(Boolean);
   if (!first) throw new TypeError('bindCardFields: no input to bind');
   const doc = first.ownerDocument;
   const on = (el, type, fn) => {
@@ -44,54 +52,47 @@ export function bindCardFields(o) {
     undo.push(() => el.remove());
     return el;
   };
-  const live = o.live ?? create('div', (first.form ?? first).lastElementChild ?? first);
+  const live = o.live ?? create('div', first.form?.lastElementChild ?? first);
   if (!o.live) live.className = 'rzp-live';
   if (!live.hasAttribute('aria-live')) attr(live, 'aria-live', 'polite');
   const say = (text) => { live.textContent = text; };
-  const message = (e) => (o.message ? o.message(e) : e.description ?? '');
 
-  const network = () => (saved ? saved.network ?? null : els.number ? inspectNumber(els.number.value).network : null);
-  const cvvLength = () => (saved ? (saved.network === 'American Express' ? 4 : saved.network ? 3 : null)
-    : els.number ? inspectNumber(els.number.value).cvv_length : null);
-  const code = (k) => (k === 'number' ? 0 : k === 'expiry' ? 1 : k === 'month' ? 2 : k === 'year' ? 4 : k === 'cvv' ? cvvLength() ?? 4 : -1);
-  // validateCard's error fields → the input that shows them.
+  const inspect = () => inspectNumber(els.number?.value ?? '');
+  const network = () => (saved ? saved.network ?? null : inspect().network);
+  const cvvLength = () => (saved ? (saved.network === 'American Express' ? 4 : saved.network ? 3 : null) : inspect().cvv_length);
+  const code = (k) => (FIELDS[k][0] === -2 ? cvvLength() ?? 4 : FIELDS[k][0]);
+  // validateCard's and pay()'s error fields → the input that shows them.
   const target = (field) => {
-    const leaf = String(field ?? '').split('.').pop();
+    const leaf = String(field).split('.').pop();
     return /^expiry_/.test(leaf) && els.expiry ? 'expiry' : leaf.replace('expiry_', '');
   };
+  const active = () => Object.keys(els).filter((k) => !saved || k === 'cvv');
 
-  function card() {
-    const v = (k) => els[k]?.value;
-    if (saved) return els.cvv ? { cvv: v('cvv') } : {};
-    const c = { number: v('number'), expiry: v('expiry'), expiry_month: v('month'), expiry_year: v('year'), cvv: v('cvv'), name: v('name') };
-    for (const k of Object.keys(c)) if (c[k] === undefined) delete c[k];
-    return c;
-  }
+  const card = () => Object.fromEntries(active().map((k) => [FIELDS[k][2], els[k].value]));
+  // Filled to its length (a 16-digit Visa failing Luhn is not: 19 digits may follow).
   const full = (k) => {
     const v = els[k].value;
-    return k === 'number' ? inspectNumber(v).state !== 'incomplete'
+    return k === 'number' ? inspect().state !== 'incomplete'
       : k === 'cvv' ? saved !== null || v.length >= (cvvLength() ?? 3)
         : k === 'name' ? v.trim() !== '' : v.length === (k === 'expiry' ? 5 : 2) || (k === 'year' && v.length === 4);
   };
-  const active = () => Object.keys(els).filter((k) => !saved || k === 'cvv');
   function state() {
-    const v = validateCard(card(), saved ? { tokenised: true, network: saved.network ?? undefined } : undefined);
     const keys = active();
-    const errors = v.errors.filter((e) => keys.includes(target(e.field)));
+    const errors = validateCard(card(), saved ? { tokenised: true, network: saved.network ?? undefined } : undefined)
+      .errors.filter((e) => keys.includes(target(e.field)));
     return { network: network(), complete: keys.every(full), valid: errors.length === 0, errors };
   }
 
   function show(k, text) {
-    if (!errs[k]) return;
     errs[k].textContent = text;
     els[k].setAttribute('aria-invalid', text ? 'true' : 'false');
   }
-  /** Shows the errors of `keys` (the rest cleared) and announces them. */
+  /** Shows the errors of `keys` (the rest of them cleared) and announces them. */
   function showErrors(errors, keys = active()) {
     const text = {};
     for (const e of errors) {
       const k = target(e.field);
-      if (keys.includes(k)) text[k] ??= message(e);
+      if (keys.includes(k)) text[k] ??= o.message ? o.message(e) : e.description ?? '';
     }
     for (const k of keys) show(k, text[k] ?? '');
     const all = keys.map((k) => text[k]).filter(Boolean).join(' ');
@@ -99,27 +100,24 @@ export function bindCardFields(o) {
   }
 
   const write = (el, r) => {
-    const caret = r.charCodeAt(0) - 48;
     if (el.value !== r.slice(1)) el.value = r.slice(1);
-    if (doc.activeElement === el) el.setSelectionRange(caret, caret);
+    if (doc.activeElement === el) el.setSelectionRange(r.charCodeAt(0) - 48, r.charCodeAt(0) - 48);
   };
   function changed(k) {
     show(k, '');
     const s = state();
     if (k === 'number') {
-      const n = s.network;
-      if (n && n !== 'Unknown' && n !== said) say(n);
-      said = n;
+      if (s.network && s.network !== 'Unknown' && s.network !== said) say(s.network);
+      said = s.network;
     }
     const el = els[k];
     if (o.advance && doc.activeElement === el && el.selectionEnd === el.value.length && full(k)) {
-      const next = active().slice(active().indexOf(k) + 1).map((n) => els[n])[0];
-      next?.focus();
+      els[active()[active().indexOf(k) + 1]]?.focus();
     }
     o.onChange?.(s);
   }
-  // A value the browser changed itself (IME, autofill, undo, drop): clean
-  // and group it, the caret after the same digits.
+  // A value the browser changed itself (IME, autofill, undo, drop): cleaned
+  // and grouped, the caret after the same digits.
   const reformat = (k) => {
     const el = els[k];
     const caret = el.selectionEnd ?? el.value.length;
@@ -129,34 +127,32 @@ export function bindCardFields(o) {
   // Blur or change (autofill fires it): the field's error, if it has a value.
   const settle = (k) => {
     reformat(k);
-    if (els[k].value.trim() === '') show(k, '');
-    else showErrors(state().errors, [k]);
+    if (els[k].value.trim()) showErrors(state().errors, [k]);
+    else show(k, '');
   };
 
-  for (const k of ORDER) {
+  for (const k of Object.keys(FIELDS)) {
     const el = o[k];
     if (!el) continue;
     els[k] = el;
-    if (!el.hasAttribute('autocomplete')) attr(el, 'autocomplete', AUTOCOMPLETE[k]);
+    if (!el.hasAttribute('autocomplete')) attr(el, 'autocomplete', FIELDS[k][1]);
     if (k !== 'name' && !el.hasAttribute('inputmode')) attr(el, 'inputmode', 'numeric');
     const err = (errs[k] = o.errors?.[k] ?? create('span', el));
     const ids = (el.getAttribute('aria-describedby') ?? '').split(' ').filter(Boolean);
     if (!ids.includes(err.id)) attr(el, 'aria-describedby', [...ids, err.id].join(' '));
     attr(el, 'aria-invalid', 'false');
-    if (code(k) >= 0) {
-      on(el, 'beforeinput', (e) => {
-        if (e.isComposing || !e.cancelable) return;
-        const r = editField(code(k), TYPES.indexOf(e.inputType), el.value, el.selectionStart ?? 0, el.selectionEnd ?? 0,
-          e.data ?? e.dataTransfer?.getData('text/plain') ?? '');
-        if (!r) return;
-        e.preventDefault();
-        if (r !== '-') {
-          write(el, r);
-          changed(k);
-        }
-      });
-      on(el, 'compositionend', () => { reformat(k); changed(k); });
-    }
+    on(el, 'beforeinput', (e) => {
+      if (e.isComposing || !e.cancelable || code(k) < 0) return;
+      const r = editField(code(k), TYPES.indexOf(e.inputType), el.value, el.selectionStart ?? 0, el.selectionEnd ?? 0,
+        e.data ?? e.dataTransfer?.getData('text/plain') ?? '');
+      if (!r) return;
+      e.preventDefault();
+      if (r !== '-') {
+        write(el, r);
+        changed(k);
+      }
+    });
+    on(el, 'compositionend', () => { reformat(k); changed(k); });
     on(el, 'input', (e) => {
       if (e.isComposing) return;
       reformat(k);
