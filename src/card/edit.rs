@@ -254,7 +254,7 @@ fn set(field: Field, d: &Ds, k: usize) -> Edit {
     let mut value = String::with_capacity(32);
     let mut caret = 0;
     for (i, &b) in d.iter().enumerate() {
-        if gaps.iter().any(|&g| g == i) {
+        if gaps.contains(&i) {
             value.push(' ');
         }
         value.push(char::from(b));
