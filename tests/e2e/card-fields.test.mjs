@@ -25,7 +25,8 @@ import { devices } from 'playwright-core';
 import { launchBrowser, startDemo } from './harness.mjs';
 
 const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
-const pkgDir = resolve(root, 'pkg');
+// ($LEAK_PKG_DIR: a package built with `insecure-no-wipe`, where the memory scan must find the card.)
+const pkgDir = resolve(root, process.env.LEAK_PKG_DIR ?? 'pkg');
 const TYPES = { '.js': 'text/javascript', '.wasm': 'application/wasm', '.html': 'text/html' };
 // The demo's own policy, minus connect-src's origin list: no inline script or style.
 const CSP = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; connect-src 'self'; "
@@ -389,7 +390,7 @@ test('after typing a card through the binding, the card module memory holds no c
       };
       return { digits: count('6527658900001005'), spaced: count('6527 6589 0000 1005'), prefix: count('652765890000') };
     });
-    assert.deepEqual(hits, { digits: 0, spaced: 0, prefix: 0 });
+    assert.deepEqual(hits, { digits: 0, spaced: 0, prefix: 0 }, 'card fields: card data left in wasm memory');
   } finally {
     await context.close();
   }
