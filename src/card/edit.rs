@@ -98,6 +98,13 @@ pub const INPUTS: [Input; 8] = [
 
 impl Input {
     /// An `inputType` (`""` for a reformat).
+    ///
+    /// # Example
+    /// ```
+    /// use razorpay_checkout_wasm::card::edit::Input;
+    /// assert_eq!(Input::from_name("insertFromPaste"), Input::Insert);
+    /// assert_eq!(Input::from_name("insertCompositionText"), Input::Other);
+    /// ```
     pub fn from_name(name: &str) -> Input {
         INPUT_NAMES
             .iter()
@@ -299,7 +306,16 @@ pub fn edit(
     edit_as(field, value, start, end, Input::from_name(input_type), data)
 }
 
-/// [`edit`], with the input type already told.
+/// [`edit`], with the input type already told (the browser edge passes
+/// an index into [`INPUTS`]).
+///
+/// # Example
+/// ```
+/// use razorpay_checkout_wasm::card::edit::{edit_as, Edit, Field, Input};
+/// // An IME put `3` in a full MasterCard number: the typed digit goes.
+/// let r = edit_as(Field::Number, "5500 6700 0000 10023", 20, 20, Input::Reformat, "");
+/// assert!(r == Edit::Set { value: "5500 6700 0000 1002".into(), caret: 19 });
+/// ```
 pub fn edit_as(
     field: Field,
     value: &str,

@@ -21,6 +21,10 @@ use crate::card::edit::{edit_as, Edit, Field, Input, INPUTS};
 /// the result: input type `""`), `"-"` for a refused edit, else the caret
 /// as one character (`'0'` + the caret: a value is at most 23 characters)
 /// followed by the new value. Not in the `.d.ts`: only fields.js calls it.
+///
+/// # Errors
+/// Never throws: every input, of any length or content, gets one of the
+/// three answers.
 #[wasm_bindgen(js_name = editField, skip_typescript)]
 pub fn edit_field_js(
     field: u8,
