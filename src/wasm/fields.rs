@@ -25,7 +25,7 @@ use crate::card::edit::{edit_as, Edit, Field, Input, INPUTS};
 /// # Errors
 /// Never throws: every input, of any length or content, gets one of the
 /// three answers.
-#[wasm_bindgen(js_name = editField, skip_typescript)]
+#[wasm_bindgen(js_name = editField, skip_typescript, unchecked_return_type = "string")]
 pub fn edit_field_js(
     field: u8,
     input: u8,
@@ -33,7 +33,9 @@ pub fn edit_field_js(
     start: u32,
     end: u32,
     data: &str,
-) -> String {
+) -> JsValue {
+    // (A `JsValue`, not a `String`: wasm-bindgen's string intrinsic, which
+    // the card entry has already, rather than a returned buffer to free.)
     scrubbed(|| {
         let field = match field {
             0 => Field::Number,
@@ -45,7 +47,7 @@ pub fn edit_field_js(
             .get(usize::from(input))
             .copied()
             .unwrap_or(Input::Other);
-        match edit_as(field, value, start as usize, end as usize, input, data) {
+        let out = match edit_as(field, value, start as usize, end as usize, input, data) {
             Edit::Browser => String::new(),
             Edit::Refused => String::from("-"),
             Edit::Set { value, caret } => {
@@ -54,6 +56,7 @@ pub fn edit_field_js(
                 out.push_str(&value);
                 out
             }
-        }
+        };
+        JsValue::from_str(&out)
     })
 }
