@@ -29,10 +29,10 @@ use crate::card::edit::{edit_as, Edit, Field, Input, INPUTS};
 pub fn edit_field_js(
     field: u8,
     input: u8,
-    value: &str,
+    value: JsValue,
     start: u32,
     end: u32,
-    data: &str,
+    data: JsValue,
 ) -> JsValue {
     // (A `JsValue`, not a `String`: wasm-bindgen's string intrinsic, which
     // the card entry has already, rather than a returned buffer to free.)
@@ -47,7 +47,11 @@ pub fn edit_field_js(
             .get(usize::from(input))
             .copied()
             .unwrap_or(Input::Other);
-        let out = match edit_as(field, value, start as usize, end as usize, input, data) {
+        let (value, data) = (
+            value.as_string().unwrap_or_default(),
+            data.as_string().unwrap_or_default(),
+        );
+        let out = match edit_as(field, &value, start as usize, end as usize, input, &data) {
             Edit::Browser => String::new(),
             Edit::Refused => String::from("-"),
             Edit::Set { value, caret } => {
