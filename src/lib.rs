@@ -23,6 +23,7 @@ pub mod checkout;
 pub mod error;
 pub mod json;
 pub mod value;
+pub mod wire;
 
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;

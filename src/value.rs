@@ -57,7 +57,7 @@ impl Loose {
     pub fn is_blank(&self) -> bool {
         match self {
             Loose::Absent | Loose::Null => true,
-            Loose::Str(s) => s.trim().is_empty(),
+            Loose::Str(s) => s.chars().all(char::is_whitespace),
             _ => false,
         }
     }
@@ -84,16 +84,29 @@ impl Loose {
     /// [`ErrorKind::InvalidType`] on `field` for other types.
     pub fn text_or_int(&self, field: &'static str) -> Result<Option<String>, Error> {
         match self {
-            Loose::Int(i) if *i >= 0 => Ok(Some(i.to_string())),
+            Loose::Int(i) if *i >= 0 => Ok(Some(decimal(i.unsigned_abs()))),
             _ => self.text(field).map(|t| t.map(str::to_owned)),
         }
     }
 }
 
+/// `n` in decimal, without the std's integer formatting (0.1 KB in the card entry).
+fn decimal(mut n: u64) -> String {
+    let mut digits = Vec::with_capacity(20);
+    loop {
+        digits.push(b'0' + (n % 10) as u8);
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    digits.reverse();
+    crate::card::utf8(&digits).map(str::to_owned).unwrap_or_default()
+}
+
 /// `The <field> must be <what>` as an [`ErrorKind::InvalidType`] error.
 pub(crate) fn type_error(field: &'static str, what: &str) -> Error {
-    let leaf = field.rsplit('.').next().unwrap_or(field);
-    Error::invalid(ErrorKind::InvalidType, field, concat(&["The ", leaf, " must be ", what]))
+    Error::invalid(ErrorKind::InvalidType, field, concat(&["The ", crate::error::leaf(field), " must be ", what]))
 }
 
 impl<'de> Deserialize<'de> for Loose {

@@ -19,7 +19,7 @@ use crate::error::{Error, ErrorKind};
 ///            "The cvv must be between 3 and 4 digits");
 /// ```
 pub fn check_cvv(text: &str, network: Network) -> Result<&str, Error> {
-    let t = text.trim();
+    let t = super::trim(text);
     if !t.bytes().all(|b| b.is_ascii_digit()) {
         return Err(Error::invalid(ErrorKind::InvalidCharacters, "cvv", "The cvv may contain only digits"));
     }

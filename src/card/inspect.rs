@@ -82,7 +82,7 @@ pub fn inspect_number(input: &str) -> Inspection {
         None => (ANY_LENGTH, MAX_DIGITS),
     };
     let len = bytes.len();
-    let state = if len >= MIN_DIGITS && lengths.contains(&(len as u8)) && luhn(bytes) {
+    let state = if len >= MIN_DIGITS && lengths.iter().any(|&l| usize::from(l) == len) && luhn(bytes) {
         NumberState::Complete
     } else if len < max {
         NumberState::Incomplete

@@ -67,7 +67,7 @@ impl Network {
     /// Parses a wire name (case-insensitive, so `"Mastercard"` and `"RUPAY"`
     /// from other sources are understood).
     pub fn from_name(name: &str) -> Option<Network> {
-        Network::ALL.into_iter().find(|n| n.as_str().eq_ignore_ascii_case(name.trim()))
+        Network::ALL.into_iter().find(|n| n.as_str().eq_ignore_ascii_case(super::trim(name)))
     }
 
     /// The numbers of digits a card of this network may have.

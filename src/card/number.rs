@@ -65,7 +65,7 @@ impl Digits {
     /// The digits as a string slice.
     pub fn as_str(&self) -> &str {
         // Only ASCII digits are ever stored.
-        std::str::from_utf8(self.as_bytes()).unwrap_or("")
+        super::utf8(self.as_bytes()).unwrap_or("")
     }
     /// The digits as bytes.
     pub fn as_bytes(&self) -> &[u8] {

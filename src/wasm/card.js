@@ -1,4 +1,6 @@
-// The card exports (src/wasm/card.rs, in both entries): their objects, read and built on the JS side: for
+// The card exports' objects, read and built on the JS side, in both entries
+// (the main entry's snippet for src/wasm/card.rs; bundled into the card
+// entry's crates/card-wasm/card.js, which uses its exports as they are): for
 // inspectNumber (every keystroke) and validateCard, one call across the
 // JS/wasm boundary with scalars is much cheaper than walking a JS object
 // from Rust or writing JSON text in Rust and parsing it here. The tables

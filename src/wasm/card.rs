@@ -12,12 +12,10 @@ use super::wipe::scrubbed;
 
 use wasm_bindgen::prelude::*;
 
-use crate::card::{
-    detect, inspect_number, number::scan, number::Scan, parse_combined, validate_card, CardInput,
-    Detection, Network, NumberState, ValidateOptions, YearMonth,
-};
-use crate::error::{concat, Error, ErrorKind};
-use crate::value::{type_error, Loose};
+use crate::card::{inspect_number, validate_card, CardInput, ValidateOptions};
+use crate::error::{Error, ErrorKind};
+use crate::value::Loose;
+use crate::wire::{self, network_index};
 
 /// `undefined` or `null`.
 pub fn is_nullish(value: &JsValue) -> bool {
@@ -49,11 +47,6 @@ pub fn js_error_with(error: &Error, all: Option<&[Error]>) -> JsValue {
     make_error(error.description(), &fields)
 }
 
-/// A wrong type for a whole argument: `The <what> must be <shape>`.
-fn shape_error(field: &'static str, shape: &'static str) -> Error {
-    Error::invalid(ErrorKind::InvalidType, field, concat(&["The ", field, " must be ", shape])).with_source("business")
-}
-
 /// One JS value as a [`Loose`], read by wasm-bindgen's intrinsics (none
 /// of which runs page code): as the main entry's decoder reads it.
 fn loose(value: &JsValue) -> Loose {
@@ -64,11 +57,7 @@ fn loose(value: &JsValue) -> Loose {
     } else if let Some(b) = value.as_bool() {
         Loose::Bool(b)
     } else if let Some(n) = value.as_f64() {
-        if n.fract() == 0.0 && n.abs() <= crate::value::SAFE_INT {
-            Loose::Int(n as i64)
-        } else {
-            Loose::Float(n)
-        }
+        wire::loose_number(n)
     } else if let Some(s) = value.as_string() {
         Loose::Str(s)
     } else {
@@ -76,54 +65,24 @@ fn loose(value: &JsValue) -> Loose {
     }
 }
 
-/// Options for `validateCard`, decoded strictly: a wrong type is a
-/// programming error on the merchant's side and is thrown.
-fn options(value: JsValue) -> Result<ValidateOptions, Error> {
-    let [tokenised, now_ms, network] = if is_nullish(&value) {
-        [Loose::Absent, Loose::Absent, Loose::Absent]
-    } else {
-        let text = option_fields(&value).ok().and_then(|v| v.as_string());
-        let mut fields = text
-            .as_deref()
-            .and_then(read_fields)
-            .filter(|f| f.len() == 3)
-            .ok_or_else(|| shape_error("options", "an object"))?;
-        let mut next = || fields.next().unwrap_or_default();
-        [next(), next(), next()]
-    };
-    let tokenised = match tokenised {
-        Loose::Absent | Loose::Null => false,
-        Loose::Bool(b) => b,
-        _ => return Err(type_error("options.tokenised", "a boolean").with_source("business")),
-    };
-    let network = match network.text("options.network") {
-        Ok(None) => None,
-        Ok(Some(name)) => Some(Network::from_name(name).ok_or_else(|| {
-            Error::invalid(ErrorKind::InvalidValue, "options.network", "The network is not a known card network")
-                .with_source("business")
-        })?),
-        Err(e) => return Err(e.with_source("business")),
-    };
-    Ok(ValidateOptions { tokenised, now_ms: now(&now_ms, "options.now")?, network })
-}
-
-/// A clock argument: absent means the browser's clock.
-fn now(value: &Loose, field: &'static str) -> Result<f64, Error> {
-    match value {
-        Loose::Absent | Loose::Null => browser_now(),
-        Loose::Int(i) => Ok(*i as f64),
-        Loose::Float(f) if f.is_finite() => Ok(*f),
-        _ => Err(type_error(field, "a number of milliseconds since the epoch").with_source("business")),
-    }
+/// `Date.now()`, NaN when the page made it throw or lie ([`wire::now`]
+/// turns that into an error when the clock is needed).
+fn clock() -> f64 {
+    now_js().ok().and_then(|v| v.as_f64()).unwrap_or(f64::NAN)
 }
 
 /// `Date.now()`; an error when the page made it throw or lie.
 pub fn browser_now() -> Result<f64, Error> {
-    now_js()
-        .ok()
-        .and_then(|v| v.as_f64())
-        .filter(|ms| ms.is_finite())
-        .ok_or_else(|| Error::new(ErrorKind::InvalidState, "The browser's clock could not be read"))
+    wire::now(&Loose::Absent, "now", clock)
+}
+
+/// validateCard's options (the clock read only when `now` is not given).
+fn options(value: JsValue) -> Result<ValidateOptions, Error> {
+    if is_nullish(&value) {
+        return wire::options(None, clock);
+    }
+    let text = option_fields(&value).ok().and_then(|v| v.as_string()).unwrap_or_default();
+    wire::options(Some(&text), clock)
 }
 
 fn validate(card: JsValue, options_value: JsValue) -> Result<JsValue, Error> {
@@ -136,11 +95,7 @@ fn validate(card: JsValue, options_value: JsValue) -> Result<JsValue, Error> {
     } else {
         // Not a plain object (an array, a string), a function, symbol or
         // bigint in a field, a getter that throws: not a card.
-        card_fields(&card)
-            .ok()
-            .and_then(|v| v.as_string())
-            .and_then(|t| parse_card_fields(&t))
-            .ok_or_else(|| shape_error("card", "an object"))?
+        wire::card_input(Some(&card_fields(&card).ok().and_then(|v| v.as_string()).unwrap_or_default()))?
     };
     let result = validate_card(&input, &options);
     let errors = if result.errors.is_empty() { None } else { Some(Error::list_json(&result.errors)) };
@@ -159,60 +114,6 @@ fn validate(card: JsValue, options_value: JsValue) -> Result<JsValue, Error> {
     );
     // (Only a page that broke object literals makes the builder throw.)
     built.map_err(|_| Error::new(ErrorKind::InvalidState, "The result could not be built"))
-}
-
-/// 0 for none, else 1 + the network's index in [`Network::ALL`] (the JS
-/// tables of src/wasm/shapes.js follow it).
-fn network_index(network: Option<Network>) -> u8 {
-    network.and_then(|n| Network::ALL.iter().position(|&m| m == n)).map_or(0, |i| i as u8 + 1)
-}
-
-/// Reads [`card_fields`]' encoding (see src/wasm/card.js) into a
-/// [`CardInput`]; `None` when it is not that encoding.
-fn parse_card_fields(text: &str) -> Option<CardInput> {
-    let mut fields = read_fields(text).filter(|f| f.len() == 6)?;
-    let mut next = || fields.next();
-    Some(CardInput {
-        number: next()?,
-        expiry_month: next()?,
-        expiry_year: next()?,
-        expiry: next()?,
-        cvv: next()?,
-        name: next()?,
-    })
-}
-
-/// The values of a tagged string (see `cardFields` in src/wasm/card.js);
-/// `None` when it is not that encoding.
-fn read_fields(text: &str) -> Option<std::vec::IntoIter<Loose>> {
-    // By bytes (every tag and the NUL are ASCII, so each cut is on a char
-    // boundary): `str::split` and `chars` cost the card entry 0.5 KB.
-    let bytes = text.as_bytes();
-    if bytes.last() != Some(&0) {
-        return None;
-    }
-    let mut out = Vec::with_capacity(6);
-    let mut start = 0;
-    for (end, &b) in bytes.iter().enumerate() {
-        if b != 0 {
-            continue;
-        }
-        let tag = *bytes.get(start..end)?.first()?;
-        let value = text.get(start + 1..end)?;
-        start = end + 1;
-        out.push(match tag {
-            b'a' => Loose::Absent,
-            b'z' => Loose::Null,
-            b's' => Loose::Str(value.to_owned()),
-            b'i' => Loose::Int(value.parse().ok()?),
-            // Card fields never read a number with a fraction: it is a type error.
-            b'f' => Loose::Float(f64::NAN),
-            b'b' => Loose::Bool(value == "1"),
-            b'o' => Loose::Compound,
-            _ => return None,
-        });
-    }
-    Some(out.into_iter())
 }
 
 /// Validates a whole card and reports every error at once.
@@ -294,21 +195,10 @@ fn inspect(partial: &JsValue) -> JsValue {
         None if is_nullish(partial) => inspect_number(""),
         None => inspect_number("x"),
     };
-    let network = network_index(inspection.network);
-    let state = match inspection.state {
-        NumberState::Incomplete => 0,
-        NumberState::Complete => 1,
-        NumberState::Invalid => 2,
-    };
-    let lengths = inspection
-        .lengths
-        .iter()
-        .filter(|&&n| (12..=19).contains(&n))
-        .fold(0_u32, |mask, &n| mask | 1 << (n - 12));
-    let cvv = inspection.cvv_length.and_then(|n| u8::try_from(n).ok()).unwrap_or(0);
+    let [network, state, lengths, cvv] = wire::inspection_scalars(&inspection);
     // (Only a page that broke object literals makes the builder throw: then
     // `null`, as for an input that is no card number.)
-    inspection_object(network, state, &inspection.formatted, lengths, cvv).unwrap_or(JsValue::NULL)
+    inspection_object(network, state, &inspection.formatted, lengths.into(), cvv).unwrap_or(JsValue::NULL)
 }
 
 /// The network of a (partial) card number, or `null` while the leading
@@ -319,22 +209,20 @@ pub fn card_network_js(#[wasm_bindgen(unchecked_param_type = "string")] number: 
 }
 
 fn network(number: &JsValue) -> JsValue {
-    let Some(s) = number.as_string() else { return JsValue::NULL };
-    match scan(&s) {
-        Scan::Digits(d) if !d.is_empty() => match detect(d.as_bytes()) {
-            Detection::Known(n) => JsValue::from_str(n.as_str()),
-            Detection::Undecided => JsValue::NULL,
-        },
-        _ => JsValue::NULL,
+    match number.as_string().as_deref().and_then(wire::network_of_partial) {
+        Some(n) => JsValue::from_str(n.as_str()),
+        None => JsValue::NULL,
     }
 }
 
 fn expiry(text: JsValue, now_value: JsValue) -> Result<JsValue, Error> {
-    let now_ym = YearMonth::earliest_at(now(&loose(&now_value), "now")?);
-    let Some(text) = text.as_string() else {
-        return Err(if is_nullish(&text) { Error::required("expiry_month") } else { type_error("expiry", "a string") });
+    let string = text.as_string();
+    let arg = match &string {
+        Some(s) => wire::Arg::Text(s),
+        None if is_nullish(&text) => wire::Arg::Nullish,
+        None => wire::Arg::Other,
     };
-    let fields = parse_combined(&text, now_ym)?.check(now_ym)?.fields();
+    let fields = wire::expiry(arg, &loose(&now_value), clock)?;
     expiry_fields(&fields.expiry_month, &fields.expiry_year)
         .map_err(|_| Error::new(ErrorKind::InvalidState, "The result could not be built"))
 }

@@ -4,9 +4,10 @@
 // values, calls the exports, and writes the value, the caret and the ARIA
 // state. Nothing here runs when the module is imported (server-side
 // rendering): `window` and `document` are only reached through the bound
-// elements. No inline style or script (strict CSP). scripts/build-card.sh
-// bundles it into pkg/card/card.js, which re-exports it.
-import { editField, inspectNumber, validateCard } from './card.js';
+// elements. No inline style or script (strict CSP). It is the card
+// entry's: crates/card-wasm/card.js (the glue) re-exports it, and
+// scripts/build-card.sh bundles both into pkg/card/card.js.
+import { editField, inspectNumber, validateCard } from '../../crates/card-wasm/card.js';
 
 // Each input: [editField's field code (-1 none, -2 the CVV's: its length),
 // autocomplete, validateCard's key].

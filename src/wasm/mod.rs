@@ -9,8 +9,6 @@
 //!   (also the whole of the card entry, crates/card-wasm, which links this
 //!   crate with the `checkout` feature off: only `card` and `wipe` then);
 //! - [`checkout`] — the `Checkout` class (post, next actions, OTP);
-//! - [`fields`] — `editField`, the card fields' edits for `bindCardFields`
-//!   (src/wasm/fields.js), in the card entry only;
 //! - [`http`] — JSON over `fetch` with a timeout, no redirect followed;
 //! - [`js`] — every call into the page's JS that can throw, `catch`;
 //! - [`response`] — `parseOrderResponse`;
@@ -21,6 +19,7 @@
 
 #[cfg(feature = "checkout")]
 pub mod browser;
+#[cfg(feature = "checkout")]
 pub mod card;
 #[cfg(feature = "checkout")]
 pub mod checkout;
@@ -28,8 +27,6 @@ pub mod checkout;
 pub mod convert;
 #[cfg(feature = "checkout")]
 pub mod de;
-#[cfg(not(feature = "checkout"))]
-pub mod fields;
 #[cfg(feature = "checkout")]
 pub mod http;
 #[cfg(feature = "checkout")]
@@ -38,6 +35,7 @@ pub mod js;
 pub mod response;
 #[cfg(feature = "checkout")]
 pub mod task;
+#[cfg(feature = "checkout")]
 mod types;
 pub mod wipe;
 

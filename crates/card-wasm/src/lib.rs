@@ -1,22 +1,236 @@
 //! The card entry, `razorpay-checkout-wasm/card`: `validateCard`,
 //! `inspectNumber`, `cardNetwork` and `parseExpiry`, and `bindCardFields`
-//! (the card fields' binding, src/wasm/fields.js, over `editField`).
+//! (the card fields' binding, src/wasm/fields.js, over the `x` export).
 //!
-//! No code of its own beyond the allocator: the exports are the main
-//! crate's `src/wasm/card.rs` (the same functions the main entry exports),
-//! over the card engine of `src/card`, linked with the main crate's
-//! `checkout` feature off, so no checkout code, no serde and no JSON
-//! writer reach this module. Its global allocator is `lol_alloc`'s free
-//! list (about 2 KB smaller than the standard dlmalloc) wrapped in the same
-//! zero-on-free [`WipingAlloc`] as the main entry's.
+//! No card rule here: the exports are thin raw-ABI shims over the main
+//! crate's card engine (`src/card`) and its text protocol (`src/wire.rs`,
+//! shared with the main entry and tested natively), linked with the main
+//! crate's `checkout` feature off, so no checkout code, no serde, no JSON
+//! writer and no wasm-bindgen reach this module. The JS side is one
+//! hand-written file, `crates/card-wasm/card.js` (bundled with the
+//! builders of src/wasm/card.js by scripts/build-card.sh): the module has
+//! **no imports**, and `init()` only compiles and instantiates it.
+//!
+//! ## The ABI
+//!
+//! - `a(len) -> ptr`: a zeroed buffer of `len` bytes, which JS fills with
+//!   `TextEncoder.encodeInto` and hands to one export, which owns (and
+//!   frees) it;
+//! - every export returns a pointer to `[len: u32 LE][text: len bytes]`,
+//!   the text of src/wire.rs's `encode_*`; JS reads it and frees it with
+//!   `f(ptr, 4 + len)`. Both buffers are freed through the zero-on-free
+//!   allocator, and each export runs in [`scrubbed`], so no card data is left
+//!   in the linear memory (tests/e2e/card-entry.test.mjs scans it).
+//! - `v(ptr, cap, card_len, options_len, flags, clock)` validateCard: the
+//!   buffer holds the card's tagged string then the options' (bit 0 of
+//!   `flags`: the card was nullish, bit 1: the options were); `clock` is
+//!   `Date.now()` (NaN when it threw), used only when `now` is not given;
+//! - `i(ptr, cap, len, kind)` inspectNumber (`kind` 0 a string, 1 nullish,
+//!   2 another type); `n(ptr, cap, len) -> index` cardNetwork (0 for
+//!   `null`, else 1 + the index in `Network::ALL`, as [`wire::network_index`];
+//!   JS passes a value that is not a string as the empty one); `e(ptr, cap, len, kind, now_kind, now)` parseExpiry
+//!   (`now_kind` 0 nullish, 1 a number, 2 another type);
+//! - `x(ptr, cap, value_len, data_len, field, input, start, end)` editField
+//!   (bindCardFields's one call, src/wasm/fields.js; not a public export):
+//!   the buffer holds the field's value then the edit's text; the answer is
+//!   [`wire::edit_field`]'s.
+//!
+//! ## Adding an export
+//!
+//! 1. The decision in plain Rust in `src/card` (native tests), its text in
+//!    and out in `src/wire.rs` (an `encode_*` function, native tests).
+//! 2. Here, a `#[export_name = "x"] pub unsafe extern "C" fn` of one or
+//!    two lines: [`input`] for each string argument, numbers as `u32`/`f64`,
+//!    the result through [`out`], the body in [`scrubbed`].
+//! 3. In crates/card-wasm/card.js, the JS function (`put` the strings,
+//!    call `w.x`, `take` the text, decode it) and its export, and its
+//!    declaration in crates/card-wasm/card.d.ts (the same signature as the
+//!    main entry's, if it has one: tests/pkg/card.test.mjs compares them).
+//! 4. Add its name to scripts/merge-card.mjs's list, and a case to the
+//!    input-by-input comparison in tests/pkg/card.test.mjs.
+//!
+//! The global allocator is `lol_alloc`'s free list (about 2 KB smaller than
+//! the standard dlmalloc) wrapped in the same zero-on-free [`WipingAlloc`]
+//! as the main entry's.
+//!
+//! [`WipingAlloc`]: razorpay_checkout_wasm::wasm::wipe::WipingAlloc
+//! [`scrubbed`]: razorpay_checkout_wasm::wasm::wipe::scrubbed
 
 #![deny(missing_docs)]
 
 #[cfg(target_arch = "wasm32")]
-pub use razorpay_checkout_wasm::wasm::card::{card_network_js, inspect_number_js, parse_expiry_js, validate_card_js};
-// The card fields' edits, for `bindCardFields` (src/wasm/fields.js).
-#[cfg(target_arch = "wasm32")]
-pub use razorpay_checkout_wasm::wasm::fields::edit_field_js;
+mod exports {
+    use razorpay_checkout_wasm::card::{inspect_number, utf8, validate_card};
+    use razorpay_checkout_wasm::error::Error;
+    use razorpay_checkout_wasm::value::Loose;
+    use razorpay_checkout_wasm::wasm::wipe::scrubbed;
+    use razorpay_checkout_wasm::wire;
+
+    /// A zeroed buffer of `len` bytes for JS to write into.
+    #[export_name = "a"]
+    pub extern "C" fn alloc(len: usize) -> *mut u8 {
+        Box::into_raw(vec![0_u8; len].into_boxed_slice()).cast()
+    }
+
+    /// Frees (and so wipes) a buffer of [`alloc`] or a result of [`out`].
+    ///
+    /// # Safety
+    /// `ptr` and `len` are one such buffer's, freed once.
+    #[export_name = "f"]
+    pub unsafe extern "C" fn free(ptr: *mut u8, len: usize) {
+        // SAFETY: the caller's contract: a boxed slice of exactly `len` bytes.
+        drop(unsafe { Box::from_raw(std::ptr::slice_from_raw_parts_mut(ptr, len)) });
+    }
+
+    /// Takes back the buffer of [`alloc`]: `cap` bytes, of which `used` are
+    /// the UTF-8 JS wrote (with `encodeInto`, so never split in a char).
+    ///
+    /// # Safety
+    /// As [`free`]'s, for `ptr` and `cap`.
+    unsafe fn input(ptr: *mut u8, cap: usize) -> Box<[u8]> {
+        // SAFETY: the caller's contract.
+        unsafe { Box::from_raw(std::ptr::slice_from_raw_parts_mut(ptr, cap)) }
+    }
+
+    fn text(bytes: &[u8], from: usize, len: usize) -> &str {
+        bytes
+            .get(from..from.saturating_add(len))
+            .and_then(utf8)
+            .unwrap_or("")
+    }
+
+    /// A result: `[len: u32 LE][text]`, freed by JS with [`free`].
+    fn out(text: String) -> *mut u8 {
+        let mut buf = Vec::with_capacity(4 + text.len());
+        buf.extend_from_slice(&(text.len() as u32).to_le_bytes());
+        buf.extend_from_slice(text.as_bytes());
+        // (`text` is dropped here, and wiped.)
+        Box::into_raw(buf.into_boxed_slice()).cast()
+    }
+
+    fn result(r: Result<String, Error>) -> *mut u8 {
+        out(r.unwrap_or_else(|e| wire::encode_thrown(&e)))
+    }
+
+    /// validateCard (see the module comment).
+    ///
+    /// # Safety
+    /// `ptr`/`cap` a buffer of [`alloc`], given up.
+    #[export_name = "v"]
+    pub unsafe extern "C" fn validate(
+        ptr: *mut u8,
+        cap: usize,
+        card_len: usize,
+        options_len: usize,
+        flags: u32,
+        clock: f64,
+    ) -> *mut u8 {
+        // SAFETY: the caller's contract.
+        let buf = unsafe { input(ptr, cap) };
+        scrubbed(|| {
+            result((|| {
+                let options = wire::options(
+                    (flags & 2 == 0).then(|| text(&buf, card_len, options_len)),
+                    || clock,
+                )?;
+                let card = wire::card_input((flags & 1 == 0).then(|| text(&buf, 0, card_len)))?;
+                Ok(wire::encode_validation(&validate_card(&card, &options)))
+            })())
+        })
+    }
+
+    /// inspectNumber (see the module comment).
+    ///
+    /// # Safety
+    /// As [`validate`].
+    #[export_name = "i"]
+    pub unsafe extern "C" fn inspect(ptr: *mut u8, cap: usize, len: usize, kind: u32) -> *mut u8 {
+        // SAFETY: the caller's contract.
+        let buf = unsafe { input(ptr, cap) };
+        scrubbed(|| {
+            let s = match kind {
+                0 => text(&buf, 0, len),
+                1 => "",
+                _ => "x",
+            };
+            out(wire::encode_inspection(&inspect_number(s)))
+        })
+    }
+
+    /// cardNetwork (see the module comment).
+    ///
+    /// # Safety
+    /// As [`validate`].
+    #[export_name = "n"]
+    pub unsafe extern "C" fn network(ptr: *mut u8, cap: usize, len: usize) -> u32 {
+        // SAFETY: the caller's contract.
+        let buf = unsafe { input(ptr, cap) };
+        scrubbed(|| wire::network_index(wire::network_of_partial(text(&buf, 0, len))).into())
+    }
+
+    /// parseExpiry (see the module comment).
+    ///
+    /// # Safety
+    /// As [`validate`].
+    #[export_name = "e"]
+    pub unsafe extern "C" fn expiry(
+        ptr: *mut u8,
+        cap: usize,
+        len: usize,
+        kind: u32,
+        now_kind: u32,
+        now: f64,
+    ) -> *mut u8 {
+        // SAFETY: the caller's contract.
+        let buf = unsafe { input(ptr, cap) };
+        let now_value = match now_kind {
+            0 => Loose::Absent,
+            1 => wire::loose_number(now),
+            _ => Loose::Compound,
+        };
+        let arg = match kind {
+            0 => wire::Arg::Text(text(&buf, 0, len)),
+            1 => wire::Arg::Nullish,
+            _ => wire::Arg::Other,
+        };
+        scrubbed(|| {
+            result(
+                wire::expiry(arg, &now_value, || now)
+                    .map(|f| wire::encode_expiry(&f.expiry_month, &f.expiry_year)),
+            )
+        })
+    }
+
+    /// editField, the card fields' edits (see the module comment).
+    ///
+    /// # Safety
+    /// As [`validate`].
+    #[export_name = "x"]
+    #[allow(clippy::too_many_arguments)]
+    pub unsafe extern "C" fn edit(
+        ptr: *mut u8,
+        cap: usize,
+        value_len: usize,
+        data_len: usize,
+        field: u32,
+        input_type: u32,
+        start: u32,
+        end: u32,
+    ) -> *mut u8 {
+        // SAFETY: the caller's contract.
+        let buf = unsafe { input(ptr, cap) };
+        scrubbed(|| {
+            out(wire::edit_field(
+                field,
+                input_type,
+                text(&buf, 0, value_len),
+                start,
+                end,
+                text(&buf, value_len, data_len),
+            ))
+        })
+    }
+}
 
 #[cfg(target_arch = "wasm32")]
 mod alloc {
@@ -29,7 +243,9 @@ mod alloc {
     #[global_allocator]
     // SAFETY: wasm32 without the atomics feature has a single thread.
     static ALLOCATOR: razorpay_checkout_wasm::wasm::wipe::WipingAlloc<Inner> =
-        razorpay_checkout_wasm::wasm::wipe::WipingAlloc(unsafe { AssumeSingleThreaded::new(FreeListAllocator::new()) });
+        razorpay_checkout_wasm::wasm::wipe::WipingAlloc(unsafe {
+            AssumeSingleThreaded::new(FreeListAllocator::new())
+        });
 
     // The negative control of the memory scan: the same allocator, not wiping.
     #[cfg(feature = "insecure-no-wipe")]

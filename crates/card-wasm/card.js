@@ -1,0 +1,189 @@
+// The card entry's JS, `razorpay-checkout-wasm/card` (pkg/card/card.js,
+// bundled with the builders of src/wasm/card.js by scripts/build-card.sh):
+// init() and the four exports over the module's raw ABI (see
+// crates/card-wasm/src/lib.rs). The module imports one function (below); every decision
+// is in Rust (src/card, src/wire.rs): this file only encodes the arguments
+// into the module's memory, reads the answer back and builds the objects,
+// which are the main entry's, key for key (tests/pkg/card.test.mjs).
+import { cardFields, cardValidation, inspection, makeError, optionFields } from '../../src/wasm/card.js';
+
+// Every ErrorKind (src/wire.rs KINDS order): the kind, then its default
+// code, reason, source and step (src/error.rs ErrorKind::defaults), each
+// left out when it is a validation error's (the defaults of `error()`
+// below); a native test, `the_js_defaults_table_is_error_kinds`, pins this
+// table to Rust's.
+/* DEFAULTS */ const DEFAULTS = `
+required
+invalid_type
+invalid_characters
+invalid_length
+failed_luhn
+invalid_month
+invalid_year
+invalid_format
+expired
+too_far_ahead
+invalid_value
+too_many
+not_supported
+payment_in_progress BAD_REQUEST_ERROR payment_in_progress internal
+invalid_configuration BAD_REQUEST_ERROR invalid_configuration business
+unsafe_url SERVER_ERROR unsafe_next_action_url gateway payment_authentication
+unsupported_action SERVER_ERROR unsupported_next_action gateway payment_authentication
+timeout NETWORK_ERROR request_timed_out network
+network_error NETWORK_ERROR network_failure network
+invalid_response SERVER_ERROR invalid_response merchant
+gateway_error SERVER_ERROR gateway_error gateway
+invalid_state BAD_REQUEST_ERROR invalid_state internal
+`.trim().split('\n');
+
+// The module's one import: Unicode's Alphabetic property, for a name's
+// characters beyond ASCII (src/card/name.rs, feature platform-unicode).
+const ALPHABETIC = /^\p{Alphabetic}$/u;
+const test = RegExp.prototype.test;
+const imports = { u: { a: (c) => +test.call(ALPHABETIC, String.fromCodePoint(c)) } };
+
+let w; // the module's exports, once instantiated
+let api; // what init() and initSync() return
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/** An optional part: empty for none (`missing`), else `=` + the text. */
+const opt = (part, missing) => (part ? part.slice(1) : missing);
+
+/** One error's plain object from its seven parts at `p[i]` (src/wire.rs). */
+function error(p, i) {
+  const [kind, code = 'BAD_REQUEST_ERROR', reason = 'input_validation_failed', source = 'customer', step = 'payment_initiation'] = DEFAULTS[p[i].charCodeAt(0) - 97].split(' ');
+  return {
+    code: opt(p[i + 5], code),
+    description: p[i + 2],
+    field: opt(p[i + 1], null),
+    source: opt(p[i + 3], source),
+    step: opt(p[i + 4], step),
+    reason: opt(p[i + 6], reason),
+    kind,
+  };
+}
+
+// Captured when the module loads, as src/wasm/card.js's.
+const stringify = JSON.stringify;
+
+/** The RazorpayCheckoutError of error parts `p` (from index 0). */
+function thrown(p) {
+  const fields = error(p, 0);
+  return makeError(fields.description, stringify(fields));
+}
+
+/** Writes `a` then `b` as UTF-8 into a fresh buffer of the module: `[ptr, cap, a bytes, b bytes]`. */
+function put(a, b = '') {
+  if (!w) throw thrown(['v', '', 'Call init() (and await it) before the card entry’s functions']);
+  const cap = (a.length + b.length) * 3;
+  const ptr = w.a(cap);
+  const view = new Uint8Array(w.memory.buffer, ptr, cap);
+  const x = encoder.encodeInto(a, view).written;
+  return [ptr, cap, x, encoder.encodeInto(b, view.subarray(x)).written];
+}
+
+/** An answer's text (the module's buffer read, then freed and so wiped). */
+function read(ptr) {
+  const len = new DataView(w.memory.buffer).getUint32(ptr, true);
+  const text = decoder.decode(new Uint8Array(w.memory.buffer, ptr + 4, len));
+  w.f(ptr, len + 4);
+  return text;
+}
+
+/** An answer's parts; throws a thrown error. */
+function take(ptr) {
+  const text = read(ptr);
+  const p = text.slice(1).split('\0');
+  if (text[0] === 'E') throw thrown(p);
+  return p;
+}
+
+/** `Date.now()`, NaN when a page made it throw or lie (the module decides). */
+function clock() {
+  try {
+    const t = Date.now();
+    return typeof t === 'number' ? t : NaN;
+  } catch {
+    return NaN;
+  }
+}
+
+/** 0 a string, 1 null or undefined, 2 another type. */
+const kindOf = (v) => (typeof v === 'string' ? 0 : v == null ? 1 : 2);
+
+export function validateCard(card, options) {
+  const args = put(
+    card == null ? '' : cardFields(card) ?? '',
+    options == null ? '' : optionFields(options) ?? '',
+  );
+  const p = take(w.v(...args, (card == null) | ((options == null) << 1), clock()));
+  // (JSON text, parsed by cardValidation: no array method or setter a page
+  // put on Array.prototype runs.)
+  let errors = '[';
+  for (let i = 9; i < p.length - 1; i += 7) errors += (i > 9 ? ',' : '') + stringify(error(p, i));
+  return cardValidation(p[0] === '1', +p[1], opt(p[2]), p[3] !== '', opt(p[4]), opt(p[5]), opt(p[6]), opt(p[7]), opt(p[8]), `${errors}]`);
+}
+
+export function inspectNumber(partial) {
+  const kind = kindOf(partial);
+  const [ptr, cap, len] = put(kind ? '' : partial);
+  const [t] = take(w.i(ptr, cap, len, kind));
+  const n = (i) => t.charCodeAt(i) - 256;
+  return inspection(n(0), n(1), t.slice(4), n(2), n(3));
+}
+
+export function cardNetwork(number) {
+  // (A value that is not a string is no number: as the empty one.)
+  const [ptr, cap, len] = put(kindOf(number) ? '' : number);
+  // (The name from the one table of src/wasm/card.js, through its builder.)
+  return inspection(w.n(ptr, cap, len), 0, '', 0, 0).network;
+}
+
+export function parseExpiry(text, now) {
+  const kind = kindOf(text);
+  const nowKind = now == null ? 0 : typeof now === 'number' ? 1 : 2;
+  const [ptr, cap, len] = put(kind ? '' : text);
+  const [month, year] = take(w.e(ptr, cap, len, kind, nowKind, nowKind === 1 ? now : nowKind ? 0 : clock()));
+  return { expiry_month: month, expiry_year: year };
+}
+
+/**
+ * The card fields' edit (src/wire.rs `edit_field`): `''` the browser's,
+ * `'-'` refused, else the caret as a character then the value. Only
+ * bindCardFields (src/wasm/fields.js) calls it; not in card.d.ts.
+ */
+export function editField(field, input, value, start, end, data) {
+  return read(w.x(...put(value, data), field, input, start, end));
+}
+
+export { bindCardFields } from '../../src/wasm/fields.js';
+
+function ready(instance) {
+  w = instance.exports;
+  return (api = { memory: w.memory });
+}
+
+/** Instantiates the card module from its bytes or a compiled `WebAssembly.Module`, synchronously. */
+export function initSync(module) {
+  if (w) return api;
+  const m = module?.module ?? module;
+  return ready(new WebAssembly.Instance(m instanceof WebAssembly.Module ? m : new WebAssembly.Module(m), imports));
+}
+
+/** Fetches (by default card_bg.wasm beside this file), compiles and instantiates the card module. */
+export default async function init(input) {
+  if (w) return api;
+  let m = input && Object.getPrototypeOf(input) === Object.prototype ? input.module_or_path : input;
+  m = await (m ?? new URL('card_bg.wasm', import.meta.url));
+  if (typeof m === 'string' || m instanceof URL || (typeof Request === 'function' && m instanceof Request)) m = await fetch(m);
+  const r = typeof Response === 'function' && m instanceof Response
+    // (A server that does not send application/wasm: compiled from the bytes.)
+    ? await WebAssembly.instantiateStreaming(m, imports).catch(async (e) => {
+      if (m.headers.get('Content-Type') === 'application/wasm') throw e;
+      return WebAssembly.instantiate(await m.arrayBuffer(), imports);
+    })
+    : await WebAssembly.instantiate(m, imports);
+  return w ? api : ready(r.instance ?? r);
+}
