@@ -165,64 +165,45 @@ struct Scan {
     d: Ds,
     /// How many digits come before each of the two UTF-16 offsets asked.
     before: [usize; 2],
-    /// How many runs of digits there are, and the first one's length.
+    /// How many runs of digits there are.
     runs: usize,
-    first: usize,
 }
 
 /// The ASCII digits of `text`, and how many of them come before each of
 /// the UTF-16 offsets `at`. `None` when `strict` and `text` holds anything
-/// but digits and separators: spaces, dashes, dots, slashes, tabs, and the
-/// no-break spaces (U+00A0, U+2007, U+202F) copied from web pages and PDFs.
-///
-/// By bytes: a UTF-8 lead byte starts a character, of two UTF-16 units
-/// from `0xF0` up (`chars()` costs the card entry more bytes).
+/// but digits and separators: dashes, dots, slashes and white space (tabs,
+/// and the no-break spaces U+00A0, U+2007, U+202F copied from web pages
+/// and PDFs).
 fn digits(text: &str, at: [usize; 2], strict: bool) -> Option<Scan> {
-    let bytes = text.as_bytes();
     let mut scan = Scan {
         d: Ds::EMPTY,
         before: [0; 2],
         runs: 0,
-        first: 0,
     };
     let (mut offset, mut open) = (0, false);
-    for (i, &b) in bytes.iter().enumerate() {
-        if b & 0xC0 == 0x80 {
-            continue;
-        }
-        let digit = b.is_ascii_digit();
+    for c in text.chars() {
+        let digit = c.is_ascii_digit();
         if digit {
-            scan.d.push(b);
+            scan.d.push(c as u8);
             for (n, &at) in scan.before.iter_mut().zip(&at) {
                 *n += usize::from(offset < at);
             }
             scan.runs += usize::from(!open);
-            scan.first += usize::from(scan.runs == 1);
-        } else if strict {
-            let next = |n: usize| bytes.get(i + n).copied().unwrap_or(0);
-            let nbsp =
-                (b, next(1)) == (0xC2, 0xA0) || (b, next(1), next(2) | 0x28) == (0xE2, 0x80, 0xAF);
-            if !(matches!(b, b' ' | b'-' | b'.' | b'/' | b'\t') || nbsp) {
-                return None;
-            }
+        } else if strict && !(matches!(c, '-' | '.' | '/') || c.is_whitespace()) {
+            return None;
         }
         open = digit;
-        offset += 1 + usize::from(b >= 0xF0);
+        offset += c.len_utf16();
     }
     Some(scan)
 }
 
 /// An expiry's digits from pasted or autofilled text: `12/2030`,
-/// `12 / 30`, `1/30`, `122030` and `1230` all become `1230`. `None` for
+/// `12 / 30`, `122030` and `1230` all become `1230` (and `1/30`, `130`,
+/// `01/30`: the month rule of [`edit_as`]). `None` for
 /// anything but digits and separators, or more than two groups.
 fn expiry_digits(text: &str, strict: bool) -> Option<Ds> {
-    let Scan {
-        mut d, runs, first, ..
-    } = digits(text, [0; 2], strict)?;
-    // A one-digit month before a separator: `1/30`.
-    if runs == 2 && first == 1 {
-        d.splice(0, 0, b"0");
-    }
+    let Scan { mut d, runs, .. } = digits(text, [0; 2], strict)?;
     // `MMYYYY`: the year's last two digits.
     if d.n == 6 {
         d.splice(2, 4, &[]);
@@ -343,19 +324,11 @@ pub fn edit_as(
                 Field::Expiry if a == 0 && b == d.n => expiry_digits(data, true),
                 _ => digits(data, [0; 2], true).map(|s| s.d),
             };
-            let Some(ins) = ins else { return Edit::Refused };
-            if ins.n == 0 {
-                // `/` typed after a one-digit month: `1` → `01/`.
-                return match (field, d.get()) {
-                    (Field::Expiry, &[m]) if a == 1 && data == "/" => {
-                        let mut month = Ds::EMPTY;
-                        month.push(b'0');
-                        month.push(m);
-                        set(field, &month, 2)
-                    }
-                    _ => Edit::Refused,
-                };
-            }
+            // (Nothing but separators, a `/` too, is refused: a month
+            // `1` stays `1`, 116 B gzip less than making it `01/`.)
+            let Some(ins) = ins.filter(|i| i.n > 0) else {
+                return Edit::Refused;
+            };
             if ins.n > CAP || !d.splice(a, b, ins.get()) {
                 return Edit::Refused;
             }
