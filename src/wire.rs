@@ -22,8 +22,8 @@
 //! - [`encode_expiry`]: `K`, expiry_month, NUL, expiry_year;
 //! - [`edit_field`] (the card fields' edits, for `bindCardFields`,
 //!   src/wasm/fields.js): `""` to leave the edit to the browser, `-` for a
-//!   refused one, else the caret as one character (`0` + the caret) then
-//!   the new value (no `K`: its own reader, `editField` in card.js);
+//!   refused one, else the new value then the caret as one character
+//!   (`0` + the caret; no `K`: its own reader, `editField` in card.js);
 //! - [`encode_error`] (a thrown error: `E` then the error's parts), seven
 //!   NUL-ended parts per error: the kind's index in [`KINDS`] as a letter
 //!   (`a` + index), field, description, then the source, step, code and
@@ -397,8 +397,8 @@ pub fn encode_expiry(month: &str, year: &str) -> String {
 /// # Example
 /// ```
 /// use razorpay_checkout_wasm::wire::edit_field;
-/// // `5` typed after `41` (insertText is index 1): caret 3, grouped.
-/// assert_eq!(edit_field(0, 1, "4111 1111", 2, 2, "5"), "34151 1111 1");
+/// // `5` typed after `41` (insertText is index 1): grouped, caret 3.
+/// assert_eq!(edit_field(0, 1, "4111 1111", 2, 2, "5"), "4151 1111 13");
 /// assert_eq!(edit_field(0, 1, "4111", 4, 4, "a"), "-");
 /// assert_eq!(edit_field(0, 99, "4111", 4, 4, "a"), "");
 /// ```
@@ -414,11 +414,9 @@ pub fn edit_field(field: u32, input: u32, value: &str, start: u32, end: u32, dat
     match edit_as(field, value, start as usize, end as usize, input, data) {
         Edit::Browser => String::new(),
         Edit::Refused => String::from("-"),
-        Edit::Set { value, caret } => {
-            let mut out = String::with_capacity(value.len() + 1);
-            out.push(char::from(b'0' + caret.min(99) as u8));
-            out.push_str(&value);
-            out
+        Edit::Set { mut value, caret } => {
+            value.push(char::from(b'0' + caret.min(99) as u8));
+            value
         }
     }
 }
@@ -431,9 +429,9 @@ mod tests {
     #[test]
     fn edit_field_encodes_the_three_answers() {
         // Backspace (index 5) just after a group space: the digit before it.
-        assert_eq!(edit_field(0, 5, "4111 1111", 5, 5, ""), "34111 111");
+        assert_eq!(edit_field(0, 5, "4111 1111", 5, 5, ""), "4111 1113");
         // A reformat (index 0) of an expiry: `1230` → `12/30`, caret at the end.
-        assert_eq!(edit_field(1, 0, "1230", 4, 4, ""), "512/30");
+        assert_eq!(edit_field(1, 0, "1230", 4, 4, ""), "12/305");
         // Digits of at most 3 (a Visa CVV): a fourth refused.
         assert_eq!(edit_field(3, 1, "123", 3, 3, "4"), "-");
         // A month field refuses `00`.
@@ -441,7 +439,7 @@ mod tests {
         // An input type it does not model: the browser's.
         assert_eq!(edit_field(0, 8, "4111", 4, 4, "1"), "");
         // A caret past 9 is still one character.
-        assert_eq!(edit_field(0, 1, "4111 1111 1", 11, 11, "1"), "<4111 1111 11");
+        assert_eq!(edit_field(0, 1, "4111 1111 1", 11, 11, "1"), "4111 1111 11<");
     }
 
     fn tagged(values: &[&str]) -> String {

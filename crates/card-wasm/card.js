@@ -151,7 +151,7 @@ export function parseExpiry(text, now) {
 
 /**
  * The card fields' edit (src/wire.rs `edit_field`): `''` the browser's,
- * `'-'` refused, else the caret as a character then the value. Only
+ * `'-'` refused, else the value then the caret as a character. Only
  * bindCardFields (src/wasm/fields.js) calls it; not in card.d.ts.
  */
 export function editField(field, input, value, start, end, data) {

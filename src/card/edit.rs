@@ -317,6 +317,7 @@ pub fn edit_as(
         return Edit::Refused;
     };
     let mut k = a;
+    let mut slash = false;
     let typing = input != Input::Reformat;
     match input {
         Input::Insert => {
@@ -324,12 +325,11 @@ pub fn edit_as(
                 Field::Expiry if a == 0 && b == d.n => expiry_digits(data, true),
                 _ => digits(data, [0; 2], true).map(|s| s.d),
             };
-            // (Nothing but separators, a `/` too, is refused: a month
-            // `1` stays `1`, 116 B gzip less than making it `01/`.)
-            let Some(ins) = ins.filter(|i| i.n > 0) else {
-                return Edit::Refused;
-            };
-            if ins.n > CAP || !d.splice(a, b, ins.get()) {
+            let Some(ins) = ins else { return Edit::Refused };
+            // Nothing but separators is refused, but for a `/` typed after a
+            // one-digit month: `1` → `01/` (the month rule below).
+            slash = field == Field::Expiry && data == "/" && a == 1 && d.n == 1;
+            if (ins.n == 0 && !slash) || ins.n > CAP || !d.splice(a, b, ins.get()) {
                 return Edit::Refused;
             }
             k = a + ins.n;
@@ -362,7 +362,7 @@ pub fn edit_as(
     if matches!(field, Field::Expiry | Field::Month)
         && matches!(input, Input::Insert | Input::Reformat)
     {
-        if matches!(d.get(), [b'2'..=b'9', ..] | [b'1', b'3'..=b'9', ..]) && d.splice(0, 0, b"0") {
+        if (slash || matches!(d.get(), [b'2'..=b'9', ..] | [b'1', b'3'..=b'9', ..])) && d.splice(0, 0, b"0") {
             k += 1;
         }
         if d.get().starts_with(b"00") {

@@ -94,11 +94,11 @@ export function bindCardFields(o) {
     const c = CODES[KEYS.indexOf(k)];
     return c < -1 ? cvvLength() ?? 4 : c;
   };
-  // An editField answer: the value and the caret (not for `''` or `-`).
-  const write = (el, r) => {
+  // An editField answer: the value then the caret (not for `''` or `-`).
+  const write = (el, r, c = r.charCodeAt(r.length - 1) - 48) => {
     if (r.length < 2) return;
-    if (el.value !== r.slice(1)) el.value = r.slice(1);
-    if (doc.activeElement === el) el.setSelectionRange(r.charCodeAt(0) - 48, r.charCodeAt(0) - 48);
+    if (el.value !== r.slice(0, -1)) el.value = r.slice(0, -1);
+    if (doc.activeElement === el) el.setSelectionRange(c, c);
   };
   // A value the browser changed itself (IME, autofill, undo, drop): cleaned
   // and grouped, the caret after the same digits.
