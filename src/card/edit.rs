@@ -198,17 +198,17 @@ fn digits(text: &str, at: [usize; 2], strict: bool) -> Option<Scan> {
     Some(scan)
 }
 
-/// An expiry's digits from pasted or autofilled text: `12/2030`,
+/// An expiry's digits from pasted or autofilled text, in place: `12/2030`,
 /// `12 / 30`, `122030` and `1230` all become `1230` (and `1/30`, `130`,
-/// `01/30`: the month rule of [`edit_as`]). `None` for
-/// anything but digits and separators, or more than two groups.
-fn expiry_digits(text: &str, strict: bool) -> Option<Ds> {
-    let Scan { mut d, runs, .. } = digits(text, [0; 2], strict)?;
+/// `01/30`: the month rule of [`edit_as`]). `false` (and `d` as it was)
+/// for more than two groups of digits.
+fn expiry_digits(d: &mut Ds, runs: usize) -> bool {
     // `MMYYYY`: the year's last two digits.
-    if d.n == 6 {
+    let ok = runs <= 2;
+    if ok && d.n == 6 {
         d.splice(2, 4, &[]);
     }
-    (runs <= 2).then_some(d)
+    ok
 }
 
 /// The network the digits tell, `None` while undecided.
@@ -311,7 +311,7 @@ pub fn edit_as(
     let Some(Scan {
         mut d,
         before: [a, b],
-        ..
+        runs,
     }) = digits(value, [start.min(end), start.max(end)], false)
     else {
         return Edit::Refused;
@@ -321,11 +321,13 @@ pub fn edit_as(
     let typing = input != Input::Reformat;
     match input {
         Input::Insert => {
-            let ins = match field {
-                Field::Expiry if a == 0 && b == d.n => expiry_digits(data, true),
-                _ => digits(data, [0; 2], true).map(|s| s.d),
+            let Some(Scan { d: mut ins, runs, .. }) = digits(data, [0; 2], true) else {
+                return Edit::Refused;
             };
-            let Some(ins) = ins else { return Edit::Refused };
+            // The whole expiry replaced (a paste, autofill): `12/2030` too.
+            if field == Field::Expiry && a == 0 && b == d.n && !expiry_digits(&mut ins, runs) {
+                return Edit::Refused;
+            }
             // Nothing but separators is refused, but for a `/` typed after a
             // one-digit month: `1` → `01/` (the month rule below).
             slash = field == Field::Expiry && data == "/" && a == 1 && d.n == 1;
@@ -345,11 +347,9 @@ pub fn edit_as(
             k = a;
         }
         _ => {
-            if field == Field::Expiry {
-                if let Some(e) = expiry_digits(value, false).filter(|e| *e != d) {
-                    k = e.n;
-                    d = e;
-                }
+            let n = d.n;
+            if field == Field::Expiry && expiry_digits(&mut d, runs) && d.n != n {
+                k = d.n;
             }
             // More digits than any field takes: the first ones.
             d.n = d.n.min(CAP);
