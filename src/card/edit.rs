@@ -365,7 +365,7 @@ pub fn edit_as(
         if (slash || matches!(d.get(), [b'2'..=b'9', ..] | [b'1', b'3'..=b'9', ..])) && d.splice(0, 0, b"0") {
             k += 1;
         }
-        if d.get().starts_with(b"00") {
+        if matches!(d.get(), [b'0', b'0', ..]) {
             if typing {
                 return Edit::Refused;
             }
@@ -395,7 +395,7 @@ mod tests {
 
     /// `4111 1‸111` or `4111 [1111]`: the value and the selection.
     fn parse_state(cell: &str) -> (String, usize, usize) {
-        let mut value = String::new();
+        let mut value = String::with_capacity(32);
         let (mut start, mut end) = (None, None);
         for c in cell.chars() {
             let at = value.encode_utf16().count();
