@@ -344,14 +344,18 @@ pub fn encode_error(out: &mut String, error: &Error) {
 
 /// A thrown error: `E` and its parts.
 pub fn encode_thrown(error: &Error) -> String {
-    let mut out = String::from("E");
+    // (Room for a whole answer at once: every reallocation is a copy, a
+    // wipe and a free.)
+    let mut out = String::with_capacity(128);
+    out.push('E');
     encode_error(&mut out, error);
     out
 }
 
 /// validateCard's result (see the module comment).
 pub fn encode_validation(result: &CardValidation) -> String {
-    let mut out = String::from("K");
+    let mut out = String::with_capacity(256);
+    out.push('K');
     part(&mut out, if result.valid { "1" } else { "0" });
     out.push(char::from(b'0' + network_index(result.network)));
     out.push('\0');
@@ -374,7 +378,8 @@ pub fn encode_validation(result: &CardValidation) -> String {
 
 /// inspectNumber's result (see the module comment).
 pub fn encode_inspection(inspection: &Inspection) -> String {
-    let mut out = String::from("K");
+    let mut out = String::with_capacity(8 + inspection.formatted.len());
+    out.push('K');
     for n in inspection_scalars(inspection) {
         out.push(char::from_u32(0x100 | u32::from(n)).unwrap_or(' '));
     }

@@ -74,27 +74,48 @@ function thrown(p) {
   return makeError(fields.description, stringify(fields));
 }
 
-/** Writes `a` then `b` as UTF-8 into a fresh buffer of the module: `[ptr, cap, a bytes, b bytes]`. */
+let bytes = new Uint8Array(0); // the module's memory, viewed again once it grows
+
+/** The module's memory as bytes (a new view after `memory.grow`, which detaches the old buffer). */
+const memory = () => (bytes.buffer === w.memory.buffer ? bytes : (bytes = new Uint8Array(w.memory.buffer)));
+
+/**
+ * Writes `s` as UTF-8 at `at` (room: `cap` bytes); the bytes written. ASCII
+ * byte by byte, the rest with `encodeInto` (short strings: faster than
+ * calling it for all, as wasm-bindgen's glue does too).
+ */
+function write(s, at, cap) {
+  const m = memory();
+  const n = s.length;
+  let i = 0;
+  for (let c; i < n && (c = s.charCodeAt(i)) < 128; i++) m[at + i] = c;
+  return i === n ? n : i + encoder.encodeInto(s.slice(i), m.subarray(at + i, at + cap)).written;
+}
+
+/** Writes `a` then `b` into a fresh buffer of the module: `[ptr, cap, a bytes, b bytes]`. */
 function put(a, b = '') {
   if (!w) throw thrown(['v', '', 'Call init() (and await it) before the card entry’s functions']);
   const cap = (a.length + b.length) * 3;
   const ptr = w.a(cap);
-  const view = new Uint8Array(w.memory.buffer, ptr, cap);
-  const x = encoder.encodeInto(a, view).written;
-  return [ptr, cap, x, encoder.encodeInto(b, view.subarray(x)).written];
+  const x = write(a, ptr, cap);
+  return [ptr, cap, x, b ? write(b, ptr + x, cap - x) : 0];
 }
 
 /** An answer's text (the module's buffer read, then freed and so wiped). */
-function read(ptr) {
-  const len = new DataView(w.memory.buffer).getUint32(ptr, true);
-  const text = decoder.decode(new Uint8Array(w.memory.buffer, ptr + 4, len));
-  w.f(ptr, len + 4);
+function read(header) {
+  const m = memory();
+  const word = (i) => m[header + i] | (m[header + i + 1] << 8) | (m[header + i + 2] << 16) | (m[header + i + 3] << 24);
+  const ptr = word(0);
+  const len = word(4);
+  const answer = m.subarray(ptr, ptr + len);
+  const text = decoder.decode(answer);
+  w.f(ptr, word(8));
   return text;
 }
 
 /** An answer's parts; throws a thrown error. */
-function take(ptr) {
-  const text = read(ptr);
+function take(header) {
+  const text = read(header);
   const p = text.slice(1).split('\0');
   if (text[0] === 'E') throw thrown(p);
   return p;

@@ -16,9 +16,9 @@
 //! - `a(len) -> ptr`: a zeroed buffer of `len` bytes, which JS fills with
 //!   `TextEncoder.encodeInto` and hands to one export, which owns (and
 //!   frees) it;
-//! - every export returns a pointer to `[len: u32 LE][text: len bytes]`,
-//!   the text of src/wire.rs's `encode_*`; JS reads it and frees it with
-//!   `f(ptr, 4 + len)`. Both buffers are freed through the zero-on-free
+//! - every export returns the address of the answer's header, `[ptr, len,
+//!   cap]` (three `u32`), of the text of src/wire.rs's `encode_*`, left where
+//!   Rust wrote it; JS reads it and frees it with `f(ptr, cap)`. Both buffers are freed through the zero-on-free
 //!   allocator, and each export runs in [`scrubbed`], so no card data is left
 //!   in the linear memory (tests/e2e/card-entry.test.mjs scans it).
 //! - `v(ptr, cap, card_len, options_len, flags, clock)` validateCard: the
@@ -69,27 +69,28 @@ mod exports {
     /// A zeroed buffer of `len` bytes for JS to write into.
     #[export_name = "a"]
     pub extern "C" fn alloc(len: usize) -> *mut u8 {
-        Box::into_raw(vec![0_u8; len].into_boxed_slice()).cast()
+        std::mem::ManuallyDrop::new(vec![0_u8; len]).as_mut_ptr()
     }
 
-    /// Frees (and so wipes) a buffer of [`alloc`] or a result of [`out`].
+    /// Frees (and so wipes) a buffer of [`alloc`] or an answer's text
+    /// (`cap` its capacity, from the answer's header).
     ///
     /// # Safety
-    /// `ptr` and `len` are one such buffer's, freed once.
+    /// `ptr` and `cap` are one such buffer's, freed once.
     #[export_name = "f"]
-    pub unsafe extern "C" fn free(ptr: *mut u8, len: usize) {
-        // SAFETY: the caller's contract: a boxed slice of exactly `len` bytes.
-        drop(unsafe { Box::from_raw(std::ptr::slice_from_raw_parts_mut(ptr, len)) });
+    pub unsafe extern "C" fn free(ptr: *mut u8, cap: usize) {
+        // SAFETY: the caller's contract: a `Vec<u8>`'s buffer of capacity `cap`.
+        drop(unsafe { Vec::from_raw_parts(ptr, 0, cap) });
     }
 
-    /// Takes back the buffer of [`alloc`]: `cap` bytes, of which `used` are
-    /// the UTF-8 JS wrote (with `encodeInto`, so never split in a char).
+    /// Takes back the buffer of [`alloc`]: `cap` bytes, of which JS wrote
+    /// the first ones (with `encodeInto`, so never split in a char).
     ///
     /// # Safety
     /// As [`free`]'s, for `ptr` and `cap`.
-    unsafe fn input(ptr: *mut u8, cap: usize) -> Box<[u8]> {
-        // SAFETY: the caller's contract.
-        unsafe { Box::from_raw(std::ptr::slice_from_raw_parts_mut(ptr, cap)) }
+    unsafe fn input(ptr: *mut u8, cap: usize) -> Vec<u8> {
+        // SAFETY: the caller's contract; all `cap` bytes were initialised (zeroed).
+        unsafe { Vec::from_raw_parts(ptr, cap, cap) }
     }
 
     fn text(bytes: &[u8], from: usize, len: usize) -> &str {
@@ -99,16 +100,24 @@ mod exports {
             .unwrap_or("")
     }
 
-    /// A result: `[len: u32 LE][text]`, freed by JS with [`free`].
-    fn out(text: String) -> *mut u8 {
-        let mut buf = Vec::with_capacity(4 + text.len());
-        buf.extend_from_slice(&(text.len() as u32).to_le_bytes());
-        buf.extend_from_slice(text.as_bytes());
-        // (`text` is dropped here, and wiped.)
-        Box::into_raw(buf.into_boxed_slice()).cast()
+    /// The last answer's `[ptr, len, cap]`, which JS reads right after the
+    /// call that returned its address (one thread: wasm in a page).
+    struct Answer(std::cell::UnsafeCell<[usize; 3]>);
+    // SAFETY: wasm32 without the atomics feature has a single thread.
+    unsafe impl Sync for Answer {}
+    static ANSWER: Answer = Answer(std::cell::UnsafeCell::new([0; 3]));
+
+    /// An answer: its text left in place (no copy), its header in [`ANSWER`];
+    /// JS frees the text with [`free`].
+    fn out(text: String) -> *const usize {
+        let mut text = std::mem::ManuallyDrop::new(text.into_bytes());
+        let header = ANSWER.0.get();
+        // SAFETY: one thread, and no reference to ANSWER is alive.
+        unsafe { *header = [text.as_mut_ptr() as usize, text.len(), text.capacity()] };
+        header.cast()
     }
 
-    fn result(r: Result<String, Error>) -> *mut u8 {
+    fn result(r: Result<String, Error>) -> *const usize {
         out(r.unwrap_or_else(|e| wire::encode_thrown(&e)))
     }
 
@@ -124,7 +133,7 @@ mod exports {
         options_len: usize,
         flags: u32,
         clock: f64,
-    ) -> *mut u8 {
+    ) -> *const usize {
         // SAFETY: the caller's contract.
         let buf = unsafe { input(ptr, cap) };
         scrubbed(|| {
@@ -144,7 +153,12 @@ mod exports {
     /// # Safety
     /// As [`validate`].
     #[export_name = "i"]
-    pub unsafe extern "C" fn inspect(ptr: *mut u8, cap: usize, len: usize, kind: u32) -> *mut u8 {
+    pub unsafe extern "C" fn inspect(
+        ptr: *mut u8,
+        cap: usize,
+        len: usize,
+        kind: u32,
+    ) -> *const usize {
         // SAFETY: the caller's contract.
         let buf = unsafe { input(ptr, cap) };
         scrubbed(|| {
@@ -180,7 +194,7 @@ mod exports {
         kind: u32,
         now_kind: u32,
         now: f64,
-    ) -> *mut u8 {
+    ) -> *const usize {
         // SAFETY: the caller's contract.
         let buf = unsafe { input(ptr, cap) };
         let now_value = match now_kind {
@@ -216,7 +230,7 @@ mod exports {
         input_type: u32,
         start: u32,
         end: u32,
-    ) -> *mut u8 {
+    ) -> *const usize {
         // SAFETY: the caller's contract.
         let buf = unsafe { input(ptr, cap) };
         scrubbed(|| {
