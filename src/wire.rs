@@ -416,14 +416,13 @@ pub fn edit_field(field: u32, input: u32, value: &str, start: u32, end: u32, dat
         n => Field::Digits(n.min(255) as u8),
     };
     let input = INPUTS.get(input as usize).copied().unwrap_or(Input::Other);
-    match edit_as(field, value, start as usize, end as usize, input, data) {
-        Edit::Browser => String::new(),
-        Edit::Refused => String::from("-"),
-        Edit::Set { mut value, caret } => {
-            value.push(char::from(b'0' + caret.min(99) as u8));
-            value
-        }
-    }
+    let (mut value, c) = match edit_as(field, value, start as usize, end as usize, input, data) {
+        Edit::Browser => return String::new(),
+        Edit::Refused => (String::new(), b'-'),
+        Edit::Set { value, caret } => (value, b'0' + caret.min(99) as u8),
+    };
+    value.push(char::from(c));
+    value
 }
 
 #[cfg(test)]
