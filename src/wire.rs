@@ -443,7 +443,10 @@ mod tests {
         // An input type it does not model: the browser's.
         assert_eq!(edit_field(0, 8, "4111", 4, 4, "1"), "");
         // A caret past 9 is still one character.
-        assert_eq!(edit_field(0, 1, "4111 1111 1", 11, 11, "1"), "4111 1111 11<");
+        assert_eq!(
+            edit_field(0, 1, "4111 1111 1", 11, 11, "1"),
+            "4111 1111 11<"
+        );
     }
 
     fn tagged(values: &[&str]) -> String {

@@ -321,7 +321,10 @@ pub fn edit_as(
     let typing = input != Input::Reformat;
     match input {
         Input::Insert => {
-            let Some(Scan { d: mut ins, runs, .. }) = digits(data, [0; 2], true) else {
+            let Some(Scan {
+                d: mut ins, runs, ..
+            }) = digits(data, [0; 2], true)
+            else {
                 return Edit::Refused;
             };
             // The whole expiry replaced (a paste, autofill): `12/2030` too.
@@ -362,7 +365,9 @@ pub fn edit_as(
     if matches!(field, Field::Expiry | Field::Month)
         && matches!(input, Input::Insert | Input::Reformat)
     {
-        if (slash || matches!(d.get(), [b'2'..=b'9', ..] | [b'1', b'3'..=b'9', ..])) && d.splice(0, 0, b"0") {
+        if (slash || matches!(d.get(), [b'2'..=b'9', ..] | [b'1', b'3'..=b'9', ..]))
+            && d.splice(0, 0, b"0")
+        {
             k += 1;
         }
         if matches!(d.get(), [b'0', b'0', ..]) {
