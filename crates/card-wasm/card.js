@@ -144,7 +144,7 @@ export function validateCard(card, options) {
   // put on Array.prototype runs.)
   let errors = '[';
   for (let i = 9; i < p.length - 1; i += 7) errors += (i > 9 ? ',' : '') + stringify(error(p, i));
-  return cardValidation(p[0] === '1', +p[1], opt(p[2]), p[3] !== '', opt(p[4]), opt(p[5]), opt(p[6]), opt(p[7]), opt(p[8]), `${errors}]`);
+  return cardValidation(p[0] === '1', p[1].charCodeAt(0) - 48, opt(p[2]), p[3] !== '', opt(p[4]), opt(p[5]), opt(p[6]), opt(p[7]), opt(p[8]), `${errors}]`);
 }
 
 export function inspectNumber(partial) {

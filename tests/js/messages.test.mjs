@@ -101,6 +101,9 @@ const DYNAMIC = {
   // required_text(v, "…"): its callers' literals are read by rust-errors.mjs.
   'src/checkout/payload.rs:required:field': 'helper',
   'src/checkout/payload.rs:invalid_type:field': 'helper',
+  // validate.rs text_field(value, "…"): required, or a wrong type, on the three text fields it reads.
+  'src/card/validate.rs:required:field': ['number', 'cvv', 'name'],
+  'src/card/validate.rs:invalid_type:field': ['number', 'cvv', 'name'],
   // Expiry::check: expired in the current year is on the month, else on the year.
   'src/card/expiry.rs:expired:field': ['expiry_month', 'expiry_year'],
 };

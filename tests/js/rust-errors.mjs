@@ -1,6 +1,6 @@
 // Every error the Rust core can give, read from its source: each error
 // construction outside `#[cfg(test)]` in src/error.rs, src/value.rs,
-// src/card/*, src/checkout/* and src/wasm/*, as { kind, field, business,
+// src/wire.rs, src/card/*, src/checkout/* and src/wasm/*, as { kind, field, business,
 // site }. tests/js/messages.test.mjs checks that each has a message, so a
 // new error without one fails the test.
 import { readFileSync, readdirSync } from 'node:fs';
@@ -12,7 +12,7 @@ const root = fileURLToPath(new URL('../../', import.meta.url));
 /** The source files read, relative to the repository root. */
 export function rustFiles() {
   const dir = (d) => readdirSync(join(root, d)).filter((n) => n.endsWith('.rs')).sort().map((n) => `${d}/${n}`);
-  return ['src/error.rs', 'src/value.rs', ...dir('src/card'), ...dir('src/checkout'), ...dir('src/wasm')];
+  return ['src/error.rs', 'src/value.rs', 'src/wire.rs', ...dir('src/card'), ...dir('src/checkout'), ...dir('src/wasm')];
 }
 
 /** Rust source without comments and without its `#[cfg(test)]` module (string literals kept). */

@@ -96,7 +96,9 @@ test('the card entry answers exactly as the main entry, input by input', async (
   card.initSync({ module: readFileSync(join(pkgDir, 'card', 'card_bg.wasm')) });
   main.initSync({ module: readFileSync(join(pkgDir, 'razorpay_checkout_wasm_bg.wasm')) });
   const now = Date.UTC(2026, 5, 15);
+  // (Every network: the card entry sends a network as one character, `0` + its index.)
   const numbers = ['', '4', '41', '4100 2800 0000 1007', '4100280000001008', '6521', '6083 2600 0000 0006', '3402 560004 01007',
+    '6011 1111 1111 1117', '3530 1113 3330 0000', '6200 0000 0000 0005', '6759 6498 2643 8453', '2030 4000 0000 0000', '9999 9999 9999 9995', '5105105105105100',
     '5555-5555-5555-4444', '36227206271667', 'abcd', '4111 1111 1111 1111 1111', null, undefined, 4111, {}, [], true];
   const cards = [
     { number: '4100 2800 0000 1007', expiry: '12/30', cvv: '123', name: 'Gaurav Kumar' },
@@ -110,6 +112,7 @@ test('the card entry answers exactly as the main entry, input by input', async (
     { number: '4100280000001007', expiry: '12/2099', cvv: '123', name: 'A B' },
     {}, null, undefined, 'not a card', 42, [], ['4100280000001007'],
   ];
+  for (const number of numbers.slice(8, 15)) cards.push({ number, expiry: '12/30', cvv: '123', name: 'A B' }, { number, expiry: '12/30', cvv: '1234' });
   // Names beyond ASCII: the card entry asks the browser's RegExp for
   // Unicode's Alphabetic property, the main entry Rust's table.
   for (const name of ['गौरव कुमार', 'Зоя Ким', '王小明', 'محمد علي', 'Ngô Bảo Châu', 'Ａｂ', 'A😀', 'A\u0301', '\u0301', 'A ½', 'ǅ ⅷ', 'A\u200dB', 'Ⓐ', 'A\uFFFDB']) {

@@ -8,28 +8,35 @@
 //! crate's `checkout` feature off, so no checkout code, no serde, no JSON
 //! writer and no wasm-bindgen reach this module. The JS side is one
 //! hand-written file, `crates/card-wasm/card.js` (bundled with the
-//! builders of src/wasm/card.js by scripts/build-card.sh): the module has
-//! **no imports**, and `init()` only compiles and instantiates it.
+//! builders of src/wasm/card.js by scripts/build-card.sh). The module's one
+//! import, `u.a`, is the browser's `/^\p{Alphabetic}$/u` for a name's
+//! characters beyond ASCII (feature `platform-unicode`, src/card/name.rs);
+//! it has no start function, and `init()` only compiles and instantiates it.
 //!
 //! ## The ABI
 //!
-//! - `a(len) -> ptr`: a zeroed buffer of `len` bytes, which JS fills with
-//!   `TextEncoder.encodeInto` and hands to one export, which owns (and
-//!   frees) it;
-//! - every export returns the address of the answer's header, `[ptr, len,
-//!   cap]` (three `u32`), of the text of src/wire.rs's `encode_*`, left where
-//!   Rust wrote it; JS reads it and frees it with `f(ptr, cap)`. Both buffers are freed through the zero-on-free
-//!   allocator, and each export runs in [`scrubbed`], so no card data is left
-//!   in the linear memory (tests/e2e/card-entry.test.mjs scans it).
+//! - `a(len) -> ptr`: a zeroed buffer of `len` bytes (JS asks 3 bytes per
+//!   UTF-16 unit), which JS fills (ASCII byte by byte, the rest with
+//!   `TextEncoder.encodeInto`) and hands to one export, which owns and
+//!   frees it;
+//! - an export with a text answer returns the address of a static header,
+//!   `[ptr, len, cap]` (three `u32`), for the text of src/wire.rs's
+//!   `encode_*`, left where Rust wrote it; JS reads the header and the text,
+//!   then frees the text with `f(ptr, cap)`. Both buffers are freed through
+//!   the zero-on-free allocator, and each export runs in [`scrubbed`], so no
+//!   card data is left in the linear memory (tests/e2e/card-entry.test.mjs
+//!   scans it; scripts/test.sh shows the scan failing without wiping);
 //! - `v(ptr, cap, card_len, options_len, flags, clock)` validateCard: the
 //!   buffer holds the card's tagged string then the options' (bit 0 of
 //!   `flags`: the card was nullish, bit 1: the options were); `clock` is
 //!   `Date.now()` (NaN when it threw), used only when `now` is not given;
 //! - `i(ptr, cap, len, kind)` inspectNumber (`kind` 0 a string, 1 nullish,
-//!   2 another type); `n(ptr, cap, len) -> index` cardNetwork (0 for
-//!   `null`, else 1 + the index in `Network::ALL`, as [`wire::network_index`];
-//!   JS passes a value that is not a string as the empty one); `e(ptr, cap, len, kind, now_kind, now)` parseExpiry
-//!   (`now_kind` 0 nullish, 1 a number, 2 another type);
+//!   2 another type);
+//! - `n(ptr, cap, len) -> index` cardNetwork: 0 for `null`, else 1 + the
+//!   index in `Network::ALL` (`wire::network_index`); JS passes a value
+//!   that is not a string as the empty one;
+//! - `e(ptr, cap, len, kind, now_kind, now)` parseExpiry (`kind` as for
+//!   `i`; `now_kind` 0 nullish, 1 a number, 2 another type);
 //! - `x(ptr, cap, value_len, data_len, field, input, start, end)` editField
 //!   (bindCardFields's one call, src/wasm/fields.js; not a public export):
 //!   the buffer holds the field's value then the edit's text; the answer is
@@ -39,19 +46,24 @@
 //!
 //! 1. The decision in plain Rust in `src/card` (native tests), its text in
 //!    and out in `src/wire.rs` (an `encode_*` function, native tests).
-//! 2. Here, a `#[export_name = "x"] pub unsafe extern "C" fn` of one or
-//!    two lines: [`input`] for each string argument, numbers as `u32`/`f64`,
-//!    the result through [`out`], the body in [`scrubbed`].
-//! 3. In crates/card-wasm/card.js, the JS function (`put` the strings,
-//!    call `w.x`, `take` the text, decode it) and its export, and its
-//!    declaration in crates/card-wasm/card.d.ts (the same signature as the
-//!    main entry's, if it has one: tests/pkg/card.test.mjs compares them).
-//! 4. Add its name to scripts/merge-card.mjs's list, and a case to the
-//!    input-by-input comparison in tests/pkg/card.test.mjs.
+//! 2. Here, a `#[export_name = "x"] pub unsafe extern "C" fn` of a few
+//!    lines: `input(ptr, cap)` for the buffer of its string arguments and
+//!    `text(..)` for each, numbers as `u32`/`f64`, a text answer through
+//!    `out`/`result`, the body in [`scrubbed`].
+//! 3. In crates/card-wasm/card.js, the JS function (`put` the strings, call
+//!    `w.x`, `take` the answer's parts, decode them) and its export, and
+//!    its declaration in crates/card-wasm/card.d.ts (the same signature as
+//!    the main entry's, if it has one: tests/pkg/card.test.mjs compares
+//!    them).
+//! 4. Add its name to scripts/merge-card.mjs's list, its raw name to the
+//!    export list of card.test.mjs's module test, and cases to the
+//!    input-by-input comparison there; check the size with
+//!    `node scripts/card-entry.mjs pkg` (budget 14,000 B gzip -9).
 //!
 //! The global allocator is `lol_alloc`'s free list (about 2 KB smaller than
 //! the standard dlmalloc) wrapped in the same zero-on-free [`WipingAlloc`]
-//! as the main entry's.
+//! as the main entry's. Keep no heap state between calls unless it is
+//! meant to stay (it would be in memory when the scan runs).
 //!
 //! [`WipingAlloc`]: razorpay_checkout_wasm::wasm::wipe::WipingAlloc
 //! [`scrubbed`]: razorpay_checkout_wasm::wasm::wipe::scrubbed
