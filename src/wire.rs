@@ -58,7 +58,8 @@ pub const CARD_FIELDS: [&str; 6] = [
 /// validateCard's options, in the order of the tagged string.
 pub const OPTION_FIELDS: [&str; 3] = ["tokenised", "now", "network"];
 
-/// Every [`ErrorKind`], in the order of the compact error's kind index.
+/// Every [`ErrorKind`], in the order of the compact error's kind index: the
+/// [`CARD_KINDS`] the card engine gives first, then the checkout's.
 pub const KINDS: [ErrorKind; 22] = {
     use ErrorKind::*;
     [
@@ -75,6 +76,7 @@ pub const KINDS: [ErrorKind; 22] = {
         InvalidValue,
         TooMany,
         NotSupported,
+        InvalidState,
         PaymentInProgress,
         InvalidConfiguration,
         UnsafeUrl,
@@ -83,9 +85,14 @@ pub const KINDS: [ErrorKind; 22] = {
         Network,
         InvalidResponse,
         Gateway,
-        InvalidState,
     ]
 };
+
+/// How many of [`KINDS`] the card engine can give: the validation kinds and
+/// `invalid_state`. The card entry's JS table (`DEFAULTS` in
+/// crates/card-wasm/card.js) holds exactly these; tests/pkg/card.test.mjs
+/// checks that the card engine's sources construct no other kind.
+pub const CARD_KINDS: usize = 14;
 
 /// A wrong type for a whole argument: `The <what> must be <shape>`.
 pub fn shape_error(field: &'static str, shape: &'static str) -> Error {
@@ -623,7 +630,7 @@ mod tests {
         assert_eq!(
             parts(&encode_thrown(&e)),
             [
-                &format!("E{}", char::from(b'a' + 21)),
+                &format!("E{}", char::from(b'a' + 13)),
                 "",
                 "x",
                 "",
@@ -656,13 +663,19 @@ mod tests {
     #[test]
     fn kinds_are_every_kind_in_order() {
         let words: Vec<_> = KINDS.iter().map(|k| k.as_str()).collect();
-        assert_eq!(words.len(), 22);
-        assert_eq!(words.first(), Some(&"required"));
-        assert_eq!(words.last(), Some(&"invalid_state"));
+        let mut distinct = words.clone();
+        distinct.sort();
+        distinct.dedup();
+        assert_eq!(distinct.len(), 22, "every kind once");
+        // The card kinds first: the validation kinds, then invalid_state.
+        let (card, checkout) = KINDS.split_at(CARD_KINDS);
+        assert!(card[..CARD_KINDS - 1].iter().all(|k| k.is_validation()));
+        assert_eq!(card[CARD_KINDS - 1], ErrorKind::InvalidState);
+        assert!(checkout.iter().all(|k| !k.is_validation()));
     }
 
     /// The JS defaults table (crates/card-wasm/card.js) is ErrorKind's:
-    /// every kind's code, reason, source and step, read from the file, the
+    /// every card kind's code, reason, source and step, read from the file, the
     /// words a row leaves out being a validation error's (as `error()` there).
     #[test]
     fn the_js_defaults_table_is_error_kinds() {
@@ -683,7 +696,7 @@ mod tests {
             .lines()
             .map(str::trim)
             .collect();
-        assert_eq!(rows.len(), KINDS.len(), "one row per kind");
+        assert_eq!(rows.len(), CARD_KINDS, "one row per card kind");
         let fallback = [
             "BAD_REQUEST_ERROR",
             "input_validation_failed",

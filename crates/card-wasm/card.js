@@ -7,11 +7,12 @@
 // which are the main entry's, key for key (tests/pkg/card.test.mjs).
 import { cardFields, cardValidation, inspection, makeError, optionFields } from '../../src/wasm/card.js';
 
-// Every ErrorKind (src/wire.rs KINDS order): the kind, then its default
-// code, reason, source and step (src/error.rs ErrorKind::defaults), each
-// left out when it is a validation error's (the defaults of `error()`
-// below); a native test, `the_js_defaults_table_is_error_kinds`, pins this
-// table to Rust's.
+// Every ErrorKind the card engine gives (src/wire.rs KINDS order, its first
+// CARD_KINDS): the kind, then its default code, reason, source and step
+// (src/error.rs ErrorKind::defaults), each left out when it is a validation
+// error's (the defaults of `error()` below). A native test,
+// `the_js_defaults_table_is_error_kinds`, pins this table to Rust's, and
+// tests/pkg/card.test.mjs checks that the card engine constructs no other kind.
 /* DEFAULTS */ const DEFAULTS = `
 required
 invalid_type
@@ -26,14 +27,6 @@ too_far_ahead
 invalid_value
 too_many
 not_supported
-payment_in_progress BAD_REQUEST_ERROR payment_in_progress internal
-invalid_configuration BAD_REQUEST_ERROR invalid_configuration business
-unsafe_url SERVER_ERROR unsafe_next_action_url gateway payment_authentication
-unsupported_action SERVER_ERROR unsupported_next_action gateway payment_authentication
-timeout NETWORK_ERROR request_timed_out network
-network_error NETWORK_ERROR network_failure network
-invalid_response SERVER_ERROR invalid_response merchant
-gateway_error SERVER_ERROR gateway_error gateway
 invalid_state BAD_REQUEST_ERROR invalid_state internal
 `.trim().split('\n');
 
@@ -94,7 +87,7 @@ function write(s, at, cap) {
 
 /** Writes `a` then `b` into a fresh buffer of the module: `[ptr, cap, a bytes, b bytes]`. */
 function put(a, b = '') {
-  if (!w) throw thrown(['v', '', 'Call init() (and await it) before the card entry’s functions']);
+  if (!w) throw thrown(['n', '', 'Call init() (and await it) before the card entry’s functions']);
   const cap = (a.length + b.length) * 3;
   const ptr = w.a(cap);
   const x = write(a, ptr, cap);

@@ -2,6 +2,8 @@
 // after scripts/build-pkg.sh: `node --test tests/pkg/card.test.mjs`.
 // - its size: pkg/card/card.js + everything it loads ≤ 14,000 B gzip -9;
 // - no build machine path in its .wasm, no `any` in its .d.ts;
+// - its module: one import, the raw ABI, a typed error before init(), and a
+//   JS error table that covers every kind the card engine constructs;
 // - the same results and typed errors as the main entry's card exports,
 //   input by input (both are src/wasm/card.rs over src/card);
 // - `tsc --strict` over a consumer importing only the card entry, from the
@@ -13,6 +15,7 @@ import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { CARD_BUDGET_GZIP, cardEntryFiles, cardEntrySize } from '../../scripts/card-entry.mjs';
+import { constructions } from '../js/rust-errors.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
@@ -79,6 +82,20 @@ test('the card module: one import, the raw ABI, a typed error before init(), onl
   assert.equal(fresh.initSync({ module: bytes }), out, 'a second initSync is the same instance');
   assert.equal(await fresh.default(), out, 'init() after initSync() resolves to it');
   assert.equal(fresh.cardNetwork('6083'), 'RuPay');
+});
+
+// The card entry's JS fills an error's code, reason, source and step from
+// its DEFAULTS table, which holds only the kinds the card engine gives
+// (src/wire.rs CARD_KINDS; a native test pins the rows to ErrorKind's).
+test('the card engine constructs only the error kinds of the card entry\'s table', () => {
+  const js = readFileSync(join(root, 'crates', 'card-wasm', 'card.js'), 'utf8');
+  const table = js.split('/* DEFAULTS */')[1].split('`')[1].trim().split('\n').map((row) => row.split(' ')[0]);
+  // Every source file the card entry links that constructs errors (rust-errors.mjs's reader).
+  const card = constructions().filter((c) => /^src\/(card\/|value\.rs|wire\.rs|error\.rs|json\.rs)/.test(c.site));
+  assert.ok(card.length > 30, `the source read found only ${card.length} constructions`);
+  for (const c of card) assert.ok(table.includes(c.kind), `${c.site}: kind ${c.kind} is not in crates/card-wasm/card.js's DEFAULTS`);
+  // And the table is not wider than needed: every row is a kind the engine gives, or a validation kind.
+  assert.deepEqual(table.slice(-1), ['invalid_state']);
 });
 
 /** Each export's answer (a result, or the thrown error's fields) as JSON text. */
