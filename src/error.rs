@@ -167,10 +167,17 @@ struct Inner {
     field: Option<Cow<'static, str>>,
     // Set only when they differ from the kind's defaults (`None`: the default).
     source: Option<Cow<'static, str>>,
+    #[cfg(feature = "checkout")]
     step: Option<Cow<'static, str>>,
+    #[cfg(feature = "checkout")]
     code: Option<Cow<'static, str>>,
+    #[cfg(feature = "checkout")]
     reason: Option<Cow<'static, str>>,
+    // (Only the checkout sets these: without it, as in the card entry, an
+    // error carries none of them, and has no code to drop them.)
+    #[cfg(feature = "checkout")]
     metadata: Vec<(String, String)>,
+    #[cfg(feature = "checkout")]
     status: Option<u16>,
 }
 
@@ -182,8 +189,8 @@ impl PartialEq for Error {
         a.kind == b.kind
             && a.description == b.description
             && a.field == b.field
-            && a.metadata == b.metadata
-            && a.status == b.status
+            && self.metadata() == other.metadata()
+            && self.status() == other.status()
             && self.code() == other.code()
             && self.source() == other.source()
             && self.step() == other.step()
@@ -212,10 +219,15 @@ impl Error {
                 description: description.into(),
                 field: None,
                 source: None,
+                #[cfg(feature = "checkout")]
                 step: None,
+                #[cfg(feature = "checkout")]
                 code: None,
+                #[cfg(feature = "checkout")]
                 reason: None,
+                #[cfg(feature = "checkout")]
                 metadata: Vec::new(),
+                #[cfg(feature = "checkout")]
                 status: None,
             }),
         }
@@ -248,30 +260,35 @@ impl Error {
         self
     }
 
+    #[cfg(feature = "checkout")]
     /// Sets `step` (`payment_initiation`, `payment_authentication`, …).
     pub fn with_step(mut self, step: impl Into<Cow<'static, str>>) -> Error {
         self.inner.step = Some(step.into());
         self
     }
 
+    #[cfg(feature = "checkout")]
     /// Sets `code`.
     pub fn with_code(mut self, code: impl Into<Cow<'static, str>>) -> Error {
         self.inner.code = Some(code.into());
         self
     }
 
+    #[cfg(feature = "checkout")]
     /// Sets `reason`.
     pub fn with_reason(mut self, reason: impl Into<Cow<'static, str>>) -> Error {
         self.inner.reason = Some(reason.into());
         self
     }
 
+    #[cfg(feature = "checkout")]
     /// Adds a `metadata` entry (for example `payment_id`).
     pub fn with_metadata(mut self, key: impl Into<String>, value: impl Into<String>) -> Error {
         self.inner.metadata.push((key.into(), value.into()));
         self
     }
 
+    #[cfg(feature = "checkout")]
     /// Records the HTTP status the error came with.
     pub fn with_status(mut self, status: u16) -> Error {
         self.inner.status = Some(status);
@@ -284,7 +301,11 @@ impl Error {
     }
     /// Razorpay's `code`, e.g. `BAD_REQUEST_ERROR`.
     pub fn code(&self) -> &str {
-        self.inner.code.as_deref().unwrap_or_else(|| self.inner.kind.defaults().0)
+        #[cfg(feature = "checkout")]
+        if let Some(code) = self.inner.code.as_deref() {
+            return code;
+        }
+        self.inner.kind.defaults().0
     }
     /// The human-readable description.
     pub fn description(&self) -> &str {
@@ -300,26 +321,43 @@ impl Error {
     }
     /// Razorpay's `step`.
     pub fn step(&self) -> &str {
-        self.inner.step.as_deref().unwrap_or_else(|| self.inner.kind.defaults().3)
+        #[cfg(feature = "checkout")]
+        if let Some(step) = self.inner.step.as_deref() {
+            return step;
+        }
+        self.inner.kind.defaults().3
     }
     /// Razorpay's `reason`.
     pub fn reason(&self) -> &str {
-        self.inner.reason.as_deref().unwrap_or_else(|| self.inner.kind.defaults().1)
+        #[cfg(feature = "checkout")]
+        if let Some(reason) = self.inner.reason.as_deref() {
+            return reason;
+        }
+        self.inner.kind.defaults().1
     }
     /// `source`, `step`, `code` and `reason` where they were set, `None`
     /// where they are the kind's defaults (the card entry's compact error,
     /// src/wire.rs).
     pub fn overrides(&self) -> [Option<&str>; 4] {
         let i = &self.inner;
-        [i.source.as_deref(), i.step.as_deref(), i.code.as_deref(), i.reason.as_deref()]
+        #[cfg(feature = "checkout")]
+        return [i.source.as_deref(), i.step.as_deref(), i.code.as_deref(), i.reason.as_deref()];
+        #[cfg(not(feature = "checkout"))]
+        return [i.source.as_deref(), None, None, None];
     }
     /// Razorpay's `metadata`, as string pairs.
     pub fn metadata(&self) -> &[(String, String)] {
-        &self.inner.metadata
+        #[cfg(feature = "checkout")]
+        return &self.inner.metadata;
+        #[cfg(not(feature = "checkout"))]
+        return &[];
     }
     /// The HTTP status the error came with, if it came from a response.
     pub fn status(&self) -> Option<u16> {
-        self.inner.status
+        #[cfg(feature = "checkout")]
+        return self.inner.status;
+        #[cfg(not(feature = "checkout"))]
+        return None;
     }
 }
 
@@ -345,9 +383,9 @@ impl Error {
         field(out, ",\"step\":", self.step());
         field(out, ",\"reason\":", self.reason());
         field(out, ",\"kind\":", i.kind.as_str());
-        if !i.metadata.is_empty() {
+        if !self.metadata().is_empty() {
             out.push_str(",\"metadata\":{");
-            for (n, (k, v)) in i.metadata.iter().enumerate() {
+            for (n, (k, v)) in self.metadata().iter().enumerate() {
                 if n > 0 {
                     out.push(',');
                 }
@@ -357,7 +395,7 @@ impl Error {
             }
             out.push('}');
         }
-        if let Some(status) = i.status {
+        if let Some(status) = self.status() {
             out.push_str(",\"status\":");
             let mut digits = [0_u8; 5];
             let mut n = status;
@@ -433,10 +471,10 @@ impl Serialize for Error {
         m.serialize_entry("step", self.step())?;
         m.serialize_entry("reason", self.reason())?;
         m.serialize_entry("kind", i.kind.as_str())?;
-        if !i.metadata.is_empty() {
-            m.serialize_entry("metadata", &Pairs(&i.metadata))?;
+        if !self.metadata().is_empty() {
+            m.serialize_entry("metadata", &Pairs(self.metadata()))?;
         }
-        if let Some(status) = i.status {
+        if let Some(status) = self.status() {
             m.serialize_entry("status", &status)?;
         }
         m.end()
@@ -489,6 +527,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "checkout")]
     fn write_json_is_the_serialize_form() {
         let plain = Error::required("payment.card.number");
         let full = Error::new(ErrorKind::Gateway, "Bad \"quote\" \\ \n \u{1}")
