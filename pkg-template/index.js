@@ -77,9 +77,15 @@ const DIRECTIVE = "script-src 'wasm-unsafe-eval'";
 
 /**
  * Why compiling WebAssembly is refused here, or null when it is allowed: the
- * smallest valid module (8 bytes), compiled synchronously.
+ * smallest valid module (8 bytes), compiled synchronously, once (a page's
+ * policy does not change, and each refused probe is one more CSP report).
  */
+let probed;
 function refusal() {
+  return probed === undefined ? (probed = probe()) : probed;
+}
+
+function probe() {
   if (typeof WebAssembly !== 'object' || WebAssembly === null || typeof WebAssembly.Module !== 'function') {
     return { reason: 'webassembly_unavailable', cause: undefined };
   }

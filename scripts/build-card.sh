@@ -45,7 +45,8 @@ node_modules/.bin/wasm-opt "$wasm" -Oz --converge --strip-debug --strip-producer
   -o "$wasm.opt"
 mv "$wasm.opt" "$wasm"
 # One JS file: the hand-written glue with the builders of src/wasm/card.js
-# bundled in (no second request, and only what it uses).
+# and the card fields' binding (bindCardFields, src/wasm/fields.js, which
+# the glue re-exports) bundled in (no second request, and only what it uses).
 node_modules/.bin/esbuild crates/card-wasm/card.js --bundle --minify --format=esm --target=es2020 --log-level=warning --outfile="$out/card.js"
 node scripts/merge-card.mjs "$out"
 

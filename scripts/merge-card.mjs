@@ -1,8 +1,10 @@
 // Writes the card entry's declarations (`node scripts/merge-card.mjs pkg/card`):
 // crates/card-wasm/card.d.ts with the card types of src/wasm/types.rs
 // (TS_CARD_TYPES, the block the main entry's .d.ts carries too) in place of
-// its TYPES line. The build fails if an `any` or an export is missing.
-import { readFileSync, writeFileSync } from 'node:fs';
+// its TYPES line, and the card fields' binding's, src/wasm/fields.d.ts
+// (copied beside it, re-exported). The build fails if an `any` or an
+// export is missing.
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -18,7 +20,12 @@ if (!types) {
   process.exit(1);
 }
 const template = readFileSync(join(root, 'crates/card-wasm/card.d.ts'), 'utf8');
-const dts = template.replace('/* TYPES */\n', types);
+// The card fields' binding (src/wasm/fields.js, bundled into card.js) and its types.
+copyFileSync(join(root, 'src/wasm/fields.d.ts'), join(out, 'fields.d.ts'));
+const dts = `${template.replace('/* TYPES */\n', types)}
+export { bindCardFields } from './fields.js';
+export type { CardFieldName, CardFields, CardFieldsOptions, CardFieldsState, FieldError } from './fields.js';
+`;
 const path = join(out, 'card.d.ts');
 writeFileSync(path, dts);
 const stray = dts.split('\n').filter((line) => /\bany\b/.test(line));
@@ -27,8 +34,8 @@ if (stray.length) {
   process.exit(1);
 }
 const js = await import(pathToFileURL(join(out, 'card.js')).href);
-for (const name of ['validateCard', 'inspectNumber', 'cardNetwork', 'parseExpiry', 'initSync', 'default']) {
-  if (name !== 'default' && !new RegExp(`export function ${name}\\(`).test(dts)) {
+for (const name of ['validateCard', 'inspectNumber', 'cardNetwork', 'parseExpiry', 'bindCardFields', 'initSync', 'default']) {
+  if (name !== 'default' && !new RegExp(`export function ${name}\\(|export \\{ ${name} \\}`).test(dts)) {
     console.error(`merge-card: ${path} does not declare ${name}`);
     process.exit(1);
   }

@@ -88,3 +88,14 @@ if ! grep -q "card entry: card data left in wasm memory" build/leak-no-wipe-card
   exit 1
 fi
 echo "ok: without wiping, the card entry's memory scan finds card data (build/leak-no-wipe-card.log)"
+# And the card fields' (tests/e2e/card-fields.test.mjs: a card typed into inputs bindCardFields owns).
+if LEAK_PKG_DIR=build/pkg-no-wipe node --test --test-concurrency=1 --test-name-pattern='memory' tests/e2e/card-fields.test.mjs > build/leak-no-wipe-fields.log 2>&1; then
+  echo "test.sh: card-fields.test.mjs's memory scan passed on a card entry that does not wipe: it cannot fail" >&2
+  exit 1
+fi
+if ! grep -q "card fields: card data left in wasm memory" build/leak-no-wipe-fields.log; then
+  cat build/leak-no-wipe-fields.log >&2
+  echo "test.sh: without wiping, card-fields.test.mjs failed, but not by finding card data in memory" >&2
+  exit 1
+fi
+echo "ok: without wiping, the card fields' memory scan finds card data (build/leak-no-wipe-fields.log)"

@@ -20,6 +20,10 @@
 //!   and CVV length as one character each (U+0100 + the number, so never a
 //!   NUL), then `formatted`;
 //! - [`encode_expiry`]: `K`, expiry_month, NUL, expiry_year;
+//! - [`edit_field`] (the card fields' edits, for `bindCardFields`,
+//!   src/wasm/fields.js): `""` to leave the edit to the browser, `-` for a
+//!   refused one, else the new value then the caret as one character
+//!   (`0` + the caret; no `K`: its own reader, `editField` in card.js);
 //! - [`encode_error`] (a thrown error: `E` then the error's parts), seven
 //!   NUL-ended parts per error: the kind's index in [`KINDS`] as a letter
 //!   (`a` + index), field, description, then the source, step, code and
@@ -395,10 +399,62 @@ pub fn encode_expiry(month: &str, year: &str) -> String {
     concat(&["K", month, "\0", year])
 }
 
+/// One edit of a card field ([`crate::card::edit::edit_as`]), as the card
+/// entry's `editField` asks it: `field` 0 the number, 1 a combined expiry,
+/// 2 an expiry month, 3 or more plain digits of at most that many (the
+/// year 4, the CVV 3 or 4); `input` the `inputType`'s index in
+/// [`crate::card::edit::INPUT_NAMES`] (any other: left to the browser).
+/// The answer's text is in the module comment.
+///
+/// # Example
+/// ```
+/// use razorpay_checkout_wasm::wire::edit_field;
+/// // `5` typed after `41` (insertText is index 1): grouped, caret 3.
+/// assert_eq!(edit_field(0, 1, "4111 1111", 2, 2, "5"), "4151 1111 13");
+/// assert_eq!(edit_field(0, 1, "4111", 4, 4, "a"), "-");
+/// assert_eq!(edit_field(0, 99, "4111", 4, 4, "a"), "");
+/// ```
+pub fn edit_field(field: u32, input: u32, value: &str, start: u32, end: u32, data: &str) -> String {
+    use crate::card::edit::{edit_as, Edit, Field, Input, INPUTS};
+    let field = match field {
+        0 => Field::Number,
+        1 => Field::Expiry,
+        2 => Field::Month,
+        n => Field::Digits(n.min(255) as u8),
+    };
+    let input = INPUTS.get(input as usize).copied().unwrap_or(Input::Other);
+    let (mut value, c) = match edit_as(field, value, start as usize, end as usize, input, data) {
+        Edit::Browser => return String::new(),
+        Edit::Refused => (String::new(), b'-'),
+        Edit::Set { value, caret } => (value, b'0' + caret.min(99) as u8),
+    };
+    value.push(char::from(c));
+    value
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::card::{inspect_number, validate_card};
+
+    #[test]
+    fn edit_field_encodes_the_three_answers() {
+        // Backspace (index 5) just after a group space: the digit before it.
+        assert_eq!(edit_field(0, 5, "4111 1111", 5, 5, ""), "4111 1113");
+        // A reformat (index 0) of an expiry: `1230` → `12/30`, caret at the end.
+        assert_eq!(edit_field(1, 0, "1230", 4, 4, ""), "12/305");
+        // Digits of at most 3 (a Visa CVV): a fourth refused.
+        assert_eq!(edit_field(3, 1, "123", 3, 3, "4"), "-");
+        // A month field refuses `00`.
+        assert_eq!(edit_field(2, 1, "0", 1, 1, "0"), "-");
+        // An input type it does not model: the browser's.
+        assert_eq!(edit_field(0, 8, "4111", 4, 4, "1"), "");
+        // A caret past 9 is still one character.
+        assert_eq!(
+            edit_field(0, 1, "4111 1111 1", 11, 11, "1"),
+            "4111 1111 11<"
+        );
+    }
 
     fn tagged(values: &[&str]) -> String {
         values.iter().map(|v| format!("{v}\0")).collect()

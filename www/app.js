@@ -2,7 +2,11 @@
 // No framework; no inline script (the page runs under a strict CSP).
 // The card number and CVV go to one place only: the merchant backend's
 // /api/checkout, inside the Checkout's request.
-import init, { Checkout, inspectNumber, validateCard } from '/pkg/index.js';
+import init, { Checkout } from '/pkg/index.js';
+// The card inputs are the card entry's (bindCardFields): grouping, caret,
+// paste, autofill, errors and their announcements. The page keeps only
+// what is the shop's.
+import initCard, { bindCardFields } from '/pkg/card/card.js';
 import {
   LOCALES, LOCALE_NAMES, formatAmount, loadMessages, messageFor, progressMessage, text,
 } from '/pkg/messages.js';
@@ -19,12 +23,22 @@ const say = (key, vars) => text(key, catalogue, vars);
 // the directive): the shopper is told below, the merchant's console gets
 // the fix.
 let wasmBlocked = null;
+let cardEntry = true;
 try {
-  await init();
+  await init({ fallback: false });
 } catch (e) {
   if (e?.kind !== 'wasm_blocked') throw e;
-  wasmBlocked = e;
+  // The card entry has no JavaScript fallback: its inputs stay plain ones
+  // (pay() still validates the card).
+  cardEntry = false;
+  try {
+    await init();
+  } catch (e2) {
+    if (e2?.kind !== 'wasm_blocked') throw e2;
+    wasmBlocked = e2;
+  }
 }
+if (cardEntry) await initCard();
 
 const $ = (id) => document.getElementById(id);
 const form = $('card-form');
@@ -33,6 +47,16 @@ const payButton = $('pay');
 const inputs = {
   number: $('number'), expiry: $('expiry'), cvv: $('cvv'), name: $('name'), email: $('email'), contact: $('contact'),
 };
+const CARD_INPUTS = ['number', 'expiry', 'cvv', 'name'];
+// (Errors in the shopper's language; the badge from the fields' network.)
+const fields = cardEntry ? bindCardFields({
+  number: inputs.number, expiry: inputs.expiry, cvv: inputs.cvv, name: inputs.name,
+  errors: { number: $('number-error'), expiry: $('expiry-error'), cvv: $('cvv-error'), name: $('name-error') },
+  // The page's one polite live region: the network once, then any error.
+  live: status,
+  message: (error) => messageFor(error, catalogue),
+  onChange: ({ network }) => { $('network').textContent = network && network !== 'Unknown' ? network : ''; },
+}) : null;
 
 // The language menu: choosing one reloads the page in it (the cart stays, by its id in the URL).
 const langSelect = $('lang');
@@ -105,13 +129,14 @@ function inputFor(field) {
   return inputs[leaf] ? leaf : null;
 }
 
+/** The shop's own fields' errors (the card fields show theirs). */
 function showError(name, message) {
   inputs[name].setAttribute('aria-invalid', message ? 'true' : 'false');
   $(`${name}-error`).textContent = message || '';
 }
 
 function clearErrors() {
-  for (const name of Object.keys(inputs)) showError(name, '');
+  for (const name of ['email', 'contact']) showError(name, '');
 }
 
 function showStatus(kind, text, errorKind = '') {
@@ -129,8 +154,9 @@ function selectCard(token) {
   const saved = token !== null;
   for (const name of ['number', 'expiry', 'name']) inputs[name].closest('.field').hidden = saved;
   $('save').closest('label').hidden = saved;
-  $('cvv').placeholder = saved ? 'optional' : '123';
-  $('cvv').labels[0].textContent = saved ? 'CVV (optional for saved cards)' : 'CVV';
+  $('cvv').placeholder = saved ? '' : '123';
+  // The CVV's length by the saved card's network, optional, and labelled so.
+  fields?.saved(saved ? { network: token.network ?? null } : null);
   clearErrors();
 }
 
@@ -177,49 +203,13 @@ if (config) {
   }
 }
 
-// ---------------------------------------------------------------- live card checks
+// ---------------------------------------------------------------- the card
 
-inputs.number.addEventListener('input', () => {
-  const el = inputs.number;
-  const digitsBeforeCaret = el.value.slice(0, el.selectionStart ?? el.value.length).replace(/\D/g, '').length;
-  const view = inspectNumber(el.value);
-  $('network').textContent = view.network && view.network !== 'Unknown' ? view.network : '';
-  inputs.cvv.maxLength = view.cvv_length ?? 4;
-  if (view.state === 'invalid') {
-    const kind = view.formatted ? 'failed_luhn' : 'invalid_characters';
-    showError('number', messageFor({ kind, field: 'number', source: 'customer' }, catalogue));
-    return;
-  }
-  showError('number', '');
-  if (view.formatted !== el.value) {
-    el.value = view.formatted;
-    let pos = 0;
-    for (let seen = 0; pos < el.value.length && seen < digitsBeforeCaret; pos++) {
-      if (/\d/.test(el.value[pos])) seen++;
-    }
-    el.setSelectionRange(pos, pos);
-  }
-});
-
+/** payment.card: the bound fields' card (the page never reads the number). */
 function cardInput() {
+  if (fields) return fields.card();
   if (selectedToken) return { cvv: inputs.cvv.value };
   return { number: inputs.number.value, expiry: inputs.expiry.value, cvv: inputs.cvv.value, name: inputs.name.value };
-}
-
-function checkCard(fields) {
-  const verdict = validateCard(cardInput(), selectedToken ? { tokenised: true, network: selectedToken.network } : undefined);
-  for (const name of fields) {
-    const error = verdict.errors.find((e) => inputFor(e.field) === name);
-    showError(name, error ? messageFor(error, catalogue) : '');
-  }
-  return verdict;
-}
-
-for (const name of ['number', 'expiry', 'cvv', 'name']) {
-  inputs[name].addEventListener('blur', () => { if (inputs[name].value.trim() !== '') checkCard([name]); });
-  inputs[name].addEventListener('input', () => {
-    if (name !== 'number' && inputs[name].getAttribute('aria-invalid') === 'true') checkCard([name]);
-  });
 }
 
 // ---------------------------------------------------------------- paying
@@ -274,10 +264,12 @@ function request() {
 function showFailure(error) {
   const errors = error.errors?.length ? error.errors : [error];
   let first = null;
+  const card = errors.filter((e) => CARD_INPUTS.includes(inputFor(e.field)));
+  fields?.showErrors(card);
   for (const e of errors) {
     const name = inputFor(e.field);
     if (name && !inputs[name].closest('.field').hidden) {
-      showError(name, messageFor(e, catalogue));
+      if (!CARD_INPUTS.includes(name) || !fields) showError(name, messageFor(e, catalogue));
       first ??= name;
     }
   }
@@ -306,10 +298,9 @@ async function finish(outcome) {
 form.addEventListener('submit', async (event) => {
   event.preventDefault();
   clearErrors();
-  const fields = selectedToken ? ['cvv'] : ['number', 'expiry', 'cvv', 'name'];
-  const verdict = checkCard(fields);
-  if (!verdict.valid) {
-    // The live region says what is wrong first, in the shopper's language.
+  // Every card error shown next to its field; the live region says the first.
+  const verdict = fields?.check();
+  if (verdict && !verdict.valid) {
     const first = inputFor(verdict.errors[0].field);
     showStatus('fail', `${say('ui.fix_fields')} ${messageFor(verdict.errors[0], catalogue)}`, verdict.errors[0].kind);
     inputs[first].focus();

@@ -5,9 +5,11 @@
 //! - [`inspect`]: the as-you-type view ([`inspect_number`]);
 //! - [`expiry`]: `MM`, `YY`/`YYYY` and combined expiry fields;
 //! - [`cvv`] and [`name`]: the other fields;
+//! - [`edit`]: what a keystroke, paste, IME or autofill does to a card field;
 //! - [`validate`]: the whole card at once ([`validate_card`]).
 
 pub mod cvv;
+pub mod edit;
 pub mod expiry;
 pub mod inspect;
 pub mod name;

@@ -88,9 +88,9 @@ test('no ?lang: the browser languages choose (ms-MY → Malay); an unknown ?lang
     await page.goto(url);
     await page.waitForSelector('html[data-ready=true]');
     assert.equal(await page.getAttribute('html', 'lang'), 'ms', url);
-    await page.fill('#cvv', '12a');
+    await page.fill('#cvv', '12');
     await page.locator('#cvv').blur();
-    assert.equal(await page.textContent('#cvv-error'), messages.ms['cvv.invalid_characters']);
+    assert.equal(await page.textContent('#cvv-error'), messages.ms['cvv.invalid_length']);
     await context.close();
   }
 });

@@ -103,7 +103,7 @@ test('the tarball holds the package files and nothing else; the manifest is comp
   assert.deepEqual(files, [
     'CHANGELOG.md', 'LICENSE-APACHE', 'LICENSE-MIT', 'README.md',
     // The card entry (tests/pkg/card.test.mjs).
-    'card/card.d.ts', 'card/card.js', 'card/card_bg.wasm', 'card/package.json',
+    'card/card.d.ts', 'card/card.js', 'card/card_bg.wasm', 'card/fields.d.ts', 'card/package.json',
     'fallback.js', 'index.d.ts', 'index.js', 'integrity.json',
     ...['bn', 'en', 'gu', 'hi', 'kn', 'mr', 'ms', 'ta', 'te'].flatMap((l) => [`locales/${l}.d.ts`, `locales/${l}.js`]),
     'messages.d.ts', 'messages.js', 'node.d.ts', 'node.js', 'package.json',

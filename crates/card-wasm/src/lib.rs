@@ -1,5 +1,6 @@
 //! The card entry, `razorpay-checkout-wasm/card`: `validateCard`,
-//! `inspectNumber`, `cardNetwork` and `parseExpiry`, and nothing else.
+//! `inspectNumber`, `cardNetwork` and `parseExpiry`, and `bindCardFields`
+//! (the card fields' binding, src/wasm/fields.js, over the `x` export).
 //!
 //! No card rule here: the exports are thin raw-ABI shims over the main
 //! crate's card engine (`src/card`) and its text protocol (`src/wire.rs`,
@@ -35,7 +36,11 @@
 //!   index in `Network::ALL` (`wire::network_index`); JS passes a value
 //!   that is not a string as the empty one;
 //! - `e(ptr, cap, len, kind, now_kind, now)` parseExpiry (`kind` as for
-//!   `i`; `now_kind` 0 nullish, 1 a number, 2 another type).
+//!   `i`; `now_kind` 0 nullish, 1 a number, 2 another type);
+//! - `x(ptr, cap, value_len, data_len, field, input, start, end)` editField
+//!   (bindCardFields's one call, src/wasm/fields.js; not a public export):
+//!   the buffer holds the field's value then the edit's text; the answer is
+//!   [`wire::edit_field`]'s.
 //!
 //! ## Adding an export
 //!
@@ -219,6 +224,36 @@ mod exports {
                 wire::expiry(arg, &now_value, || now)
                     .map(|f| wire::encode_expiry(&f.expiry_month, &f.expiry_year)),
             )
+        })
+    }
+
+    /// editField, the card fields' edits (see the module comment).
+    ///
+    /// # Safety
+    /// As [`validate`].
+    #[export_name = "x"]
+    #[allow(clippy::too_many_arguments)]
+    pub unsafe extern "C" fn edit(
+        ptr: *mut u8,
+        cap: usize,
+        value_len: usize,
+        data_len: usize,
+        field: u32,
+        input_type: u32,
+        start: u32,
+        end: u32,
+    ) -> *const usize {
+        // SAFETY: the caller's contract.
+        let buf = unsafe { input(ptr, cap) };
+        scrubbed(|| {
+            out(wire::edit_field(
+                field,
+                input_type,
+                text(&buf, 0, value_len),
+                start,
+                end,
+                text(&buf, value_len, data_len),
+            ))
         })
     }
 }

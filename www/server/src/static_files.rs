@@ -114,17 +114,18 @@ pub fn resolve(root: &Path, url_path: &str, deny_first: &[&str]) -> Option<PathB
 pub const CSP: &str = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; \
     img-src 'self'; base-uri 'none'; frame-ancestors 'none'; require-trusted-types-for 'script'; trusted-types 'none'";
 
-/// The module's `.wasm`, the one file under `/pkg/` the pages fetch (the
-/// rest are scripts).
-const WASM_PATH: &str = "/pkg/razorpay_checkout_wasm_bg.wasm";
+/// The modules' `.wasm`s, the files under `/pkg/` the pages fetch (the
+/// rest are scripts): the main entry's, and the card entry's (the card
+/// fields' binding).
+const WASM_PATHS: [&str; 2] = ["/pkg/razorpay_checkout_wasm_bg.wasm", "/pkg/card/card_bg.wasm"];
 
-/// [`CSP`] with `connect-src` (only the backend's `/api/` and the `.wasm`,
+/// [`CSP`] with `connect-src` (only the backend's `/api/` and the `.wasm`s,
 /// at each of `origins`) and `form-action 'self' <gateway origin>` (the
 /// bank page the module may reach by a form POST).
 pub fn csp(origins: &[String], gateway_origin: &str) -> String {
     let connect: Vec<String> = origins
         .iter()
-        .flat_map(|o| [format!("{o}/api/"), format!("{o}{WASM_PATH}")])
+        .flat_map(|o| std::iter::once(format!("{o}/api/")).chain(WASM_PATHS.iter().map(move |p| format!("{o}{p}"))))
         .collect();
     let connect = if connect.is_empty() {
         "'self'".to_string()
@@ -309,8 +310,8 @@ mod tests {
         let policy = csp(&page_origins(public, &HeaderMap::new()), "https://api.razorpay.com");
         assert!(policy.starts_with(CSP), "{policy}");
         assert!(policy.ends_with(
-            "; connect-src https://shop.example/api/ https://shop.example/pkg/razorpay_checkout_wasm_bg.wasm; \
-             form-action 'self' https://api.razorpay.com"
+            "; connect-src https://shop.example/api/ https://shop.example/pkg/razorpay_checkout_wasm_bg.wasm \
+             https://shop.example/pkg/card/card_bg.wasm; form-action 'self' https://api.razorpay.com"
         ), "{policy}");
         assert!(csp(&[], "https://api.razorpay.com").contains("; connect-src 'self'; "));
     }

@@ -236,11 +236,11 @@ async fn the_demo_pages_send_a_strict_csp_and_have_no_inline_script() {
         assert_eq!(directive("base-uri"), "base-uri 'none'");
         assert_eq!(directive("require-trusted-types-for"), "require-trusted-types-for 'script'");
         assert_eq!(directive("trusted-types"), "trusted-types 'none'");
-        // Connections only to the backend's API and the module's .wasm, at the page's origin.
+        // Connections only to the backend's API and the modules' .wasm, at the page's origin.
         let origin = app.url("/").trim_end_matches('/').to_string();
         assert_eq!(
             directive("connect-src"),
-            format!("connect-src {origin}/api/ {origin}/pkg/razorpay_checkout_wasm_bg.wasm")
+            format!("connect-src {origin}/api/ {origin}/pkg/razorpay_checkout_wasm_bg.wasm {origin}/pkg/card/card_bg.wasm")
         );
         assert!(!csp.contains("unsafe-inline") && !csp.contains("'unsafe-eval'"), "{csp}");
         assert_eq!(r.headers()["x-content-type-options"], "nosniff");

@@ -1,6 +1,8 @@
 // A page that validates cards and never pays: only the card entry.
-import init, { cardNetwork, inspectNumber, parseExpiry, validateCard } from 'razorpay-checkout-wasm/card';
-import type { CardValidation, ExpiryFields, NetworkName, NumberInspection, RazorpayCheckoutError } from 'razorpay-checkout-wasm/card';
+import init, { bindCardFields, cardNetwork, inspectNumber, parseExpiry, validateCard } from 'razorpay-checkout-wasm/card';
+import type {
+  CardFields, CardFieldsState, CardInput, CardValidation, ExpiryFields, NetworkName, NumberInspection, RazorpayCheckoutError,
+} from 'razorpay-checkout-wasm/card';
 
 export async function start(): Promise<void> {
   await init();
@@ -17,4 +19,23 @@ export async function start(): Promise<void> {
     console.log(error.kind, error.field);
   }
   console.log(state, network, result.valid, result.card?.number, first, view.formatted, view.lengths.length);
+}
+
+// The card fields' binding: the page's own inputs.
+export function bind(form: HTMLFormElement, badge: HTMLElement): CardFields {
+  const input = (name: string) => form.elements.namedItem(name) as HTMLInputElement;
+  const fields = bindCardFields({
+    number: input('number'), month: input('month'), year: input('year'), cvv: input('cvv'),
+    errors: { number: badge }, live: badge, advance: false, optional: ' (optional)',
+    message: (error) => `${error.field ?? ''}: ${error.kind ?? ''}`,
+    onChange: (s: CardFieldsState) => { badge.textContent = s.network ?? ''; },
+  });
+  const now: CardFieldsState = fields.state;
+  const complete: boolean = now.complete && now.valid;
+  const card: CardInput = fields.card();
+  fields.showErrors([{ field: 'payment.card.number', kind: 'failed_luhn', description: 'x' }]);
+  fields.saved({ network: 'American Express' });
+  fields.saved(null);
+  console.log(complete, card.number, fields.check().errors[0]?.kind);
+  return fields;
 }
