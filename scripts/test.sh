@@ -25,6 +25,9 @@ scripts/pg.sh stop "$pg_tmp/pg"
 rm -rf "$pg_tmp"
 trap - EXIT
 
+echo "== cargo fmt --check (the workspace: the crate, www/server, crates/*)"
+cargo fmt --all --check
+
 echo "== clippy, warnings denied (the crate denies unwrap, expect, panic and indexing outside tests)"
 cargo clippy --workspace --all-targets --quiet -- -D warnings
 cargo clippy --target wasm32-unknown-unknown --lib --tests --quiet -- -D warnings

@@ -128,8 +128,18 @@ impl ErrorKind {
             ErrorKind::PaymentInProgress => (BAD, "payment_in_progress", "internal", INIT),
             ErrorKind::InvalidConfiguration => (BAD, "invalid_configuration", "business", INIT),
             ErrorKind::InvalidState => (BAD, "invalid_state", "internal", INIT),
-            ErrorKind::UnsafeUrl => ("SERVER_ERROR", "unsafe_next_action_url", "gateway", "payment_authentication"),
-            ErrorKind::UnsupportedAction => ("SERVER_ERROR", "unsupported_next_action", "gateway", "payment_authentication"),
+            ErrorKind::UnsafeUrl => (
+                "SERVER_ERROR",
+                "unsafe_next_action_url",
+                "gateway",
+                "payment_authentication",
+            ),
+            ErrorKind::UnsupportedAction => (
+                "SERVER_ERROR",
+                "unsupported_next_action",
+                "gateway",
+                "payment_authentication",
+            ),
             ErrorKind::Timeout => ("NETWORK_ERROR", "request_timed_out", "network", INIT),
             ErrorKind::Network => ("NETWORK_ERROR", "network_failure", "network", INIT),
             ErrorKind::InvalidResponse => ("SERVER_ERROR", "invalid_response", "merchant", INIT),
@@ -236,7 +246,11 @@ impl Error {
     /// `The <field> is required` — Razorpay's wording.
     pub fn required(field: impl Into<Cow<'static, str>>) -> Error {
         let field = field.into();
-        Error::new(ErrorKind::Required, concat(&["The ", leaf(&field), " is required"])).with_field(field)
+        Error::new(
+            ErrorKind::Required,
+            concat(&["The ", leaf(&field), " is required"]),
+        )
+        .with_field(field)
     }
 
     /// A validation error on `field`.
@@ -317,7 +331,10 @@ impl Error {
     }
     /// Razorpay's `source`.
     pub fn source(&self) -> &str {
-        self.inner.source.as_deref().unwrap_or_else(|| self.inner.kind.defaults().2)
+        self.inner
+            .source
+            .as_deref()
+            .unwrap_or_else(|| self.inner.kind.defaults().2)
     }
     /// Razorpay's `step`.
     pub fn step(&self) -> &str {
@@ -341,7 +358,12 @@ impl Error {
     pub fn overrides(&self) -> [Option<&str>; 4] {
         let i = &self.inner;
         #[cfg(feature = "checkout")]
-        return [i.source.as_deref(), i.step.as_deref(), i.code.as_deref(), i.reason.as_deref()];
+        return [
+            i.source.as_deref(),
+            i.step.as_deref(),
+            i.code.as_deref(),
+            i.reason.as_deref(),
+        ];
         #[cfg(not(feature = "checkout"))]
         return [i.source.as_deref(), None, None, None];
     }
@@ -510,7 +532,11 @@ mod tests {
 
     #[test]
     fn serializes_as_a_razorpay_error_object() {
-        let e = Error::invalid(ErrorKind::InvalidLength, "cvv", "The cvv must be between 3 and 4 digits");
+        let e = Error::invalid(
+            ErrorKind::InvalidLength,
+            "cvv",
+            "The cvv must be between 3 and 4 digits",
+        );
         let v = serde_json::to_value(&e).unwrap();
         assert_eq!(
             v,
@@ -540,7 +566,8 @@ mod tests {
             e.write_json(&mut text);
             let hand: serde_json::Value = serde_json::from_str(&text).unwrap();
             assert_eq!(hand, serde_json::to_value(&e).unwrap(), "{text}");
-            let list: serde_json::Value = serde_json::from_str(&Error::list_json(&[e.clone(), e.clone()])).unwrap();
+            let list: serde_json::Value =
+                serde_json::from_str(&Error::list_json(&[e.clone(), e.clone()])).unwrap();
             assert_eq!(list, serde_json::to_value([&e, &e]).unwrap());
         }
         assert_eq!(Error::list_json(&[]), "[]");
@@ -550,10 +577,28 @@ mod tests {
     fn every_kind_has_a_distinct_word() {
         use ErrorKind::*;
         let all = [
-            Required, InvalidType, InvalidCharacters, InvalidLength, FailedLuhn, InvalidMonth,
-            InvalidYear, InvalidFormat, Expired, TooFarAhead, InvalidValue, TooMany, NotSupported,
-            PaymentInProgress, InvalidConfiguration, UnsafeUrl, UnsupportedAction, Timeout,
-            Network, InvalidResponse, Gateway, InvalidState,
+            Required,
+            InvalidType,
+            InvalidCharacters,
+            InvalidLength,
+            FailedLuhn,
+            InvalidMonth,
+            InvalidYear,
+            InvalidFormat,
+            Expired,
+            TooFarAhead,
+            InvalidValue,
+            TooMany,
+            NotSupported,
+            PaymentInProgress,
+            InvalidConfiguration,
+            UnsafeUrl,
+            UnsupportedAction,
+            Timeout,
+            Network,
+            InvalidResponse,
+            Gateway,
+            InvalidState,
         ];
         let mut words: Vec<_> = all.iter().map(|k| k.as_str()).collect();
         words.sort();

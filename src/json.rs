@@ -53,7 +53,10 @@ impl ser::Error for JsonError {
 /// # Errors
 /// [`JsonError`] for a non-finite number, a non-string map key or bytes.
 pub fn to_json<T: Serialize + ?Sized>(value: &T, float: FloatWriter) -> Result<String, JsonError> {
-    let mut w = Writer { out: String::with_capacity(256), float };
+    let mut w = Writer {
+        out: String::with_capacity(256),
+        float,
+    };
     value.serialize(&mut w)?;
     Ok(w.out)
 }
@@ -160,7 +163,11 @@ impl Compound<'_> {
 
 fn open(w: &mut Writer, open: char, close: char) -> Compound<'_> {
     w.out.push(open);
-    Compound { w, first: true, close }
+    Compound {
+        w,
+        first: true,
+        close,
+    }
 }
 
 impl<'a> ser::Serializer for &'a mut Writer {
@@ -241,11 +248,20 @@ impl<'a> ser::Serializer for &'a mut Writer {
     fn serialize_unit_struct(self, _: &'static str) -> Result<(), JsonError> {
         self.serialize_unit()
     }
-    fn serialize_unit_variant(self, _: &'static str, _: u32, variant: &'static str) -> Result<(), JsonError> {
+    fn serialize_unit_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        variant: &'static str,
+    ) -> Result<(), JsonError> {
         self.string(variant);
         Ok(())
     }
-    fn serialize_newtype_struct<T: Serialize + ?Sized>(self, _: &'static str, value: &T) -> Result<(), JsonError> {
+    fn serialize_newtype_struct<T: Serialize + ?Sized>(
+        self,
+        _: &'static str,
+        value: &T,
+    ) -> Result<(), JsonError> {
         value.serialize(self)
     }
     fn serialize_newtype_variant<T: Serialize + ?Sized>(
@@ -355,7 +371,11 @@ impl ser::SerializeMap for Compound<'_> {
 impl ser::SerializeStruct for Compound<'_> {
     type Ok = ();
     type Error = JsonError;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) -> Result<(), JsonError> {
+    fn serialize_field<T: Serialize + ?Sized>(
+        &mut self,
+        key: &'static str,
+        value: &T,
+    ) -> Result<(), JsonError> {
         self.comma();
         self.w.string(key);
         self.w.out.push(':');
@@ -385,11 +405,20 @@ impl ser::Serializer for KeyWriter<'_> {
         self.0.string(v);
         Ok(())
     }
-    fn serialize_unit_variant(self, _: &'static str, _: u32, variant: &'static str) -> Result<(), JsonError> {
+    fn serialize_unit_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        variant: &'static str,
+    ) -> Result<(), JsonError> {
         self.0.string(variant);
         Ok(())
     }
-    fn serialize_newtype_struct<T: Serialize + ?Sized>(self, _: &'static str, value: &T) -> Result<(), JsonError> {
+    fn serialize_newtype_struct<T: Serialize + ?Sized>(
+        self,
+        _: &'static str,
+        value: &T,
+    ) -> Result<(), JsonError> {
         value.serialize(self)
     }
     fn serialize_bool(self, _: bool) -> Result<(), JsonError> {
@@ -458,7 +487,11 @@ impl ser::Serializer for KeyWriter<'_> {
     fn serialize_tuple(self, _: usize) -> Result<Self::SerializeTuple, JsonError> {
         Err(JsonError)
     }
-    fn serialize_tuple_struct(self, _: &'static str, _: usize) -> Result<Self::SerializeTupleStruct, JsonError> {
+    fn serialize_tuple_struct(
+        self,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeTupleStruct, JsonError> {
         Err(JsonError)
     }
     fn serialize_tuple_variant(
@@ -473,7 +506,11 @@ impl ser::Serializer for KeyWriter<'_> {
     fn serialize_map(self, _: Option<usize>) -> Result<Self::SerializeMap, JsonError> {
         Err(JsonError)
     }
-    fn serialize_struct(self, _: &'static str, _: usize) -> Result<Self::SerializeStruct, JsonError> {
+    fn serialize_struct(
+        self,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeStruct, JsonError> {
         Err(JsonError)
     }
     fn serialize_struct_variant(
@@ -520,7 +557,10 @@ mod tests {
     fn integral_floats_are_integers_and_others_use_the_callers_formatter() {
         assert_eq!(to_json(&100.0_f64, std_float).unwrap(), "100");
         assert_eq!(to_json(&-330.0_f64, std_float).unwrap(), "-330");
-        assert_eq!(to_json(&0.5_f64, |_, out| out.push_str("HALF")).unwrap(), "HALF");
+        assert_eq!(
+            to_json(&0.5_f64, |_, out| out.push_str("HALF")).unwrap(),
+            "HALF"
+        );
         assert_eq!(to_json(&f64::NAN, std_float), Err(JsonError));
         assert_eq!(to_json(&f64::INFINITY, std_float), Err(JsonError));
     }
@@ -549,7 +589,12 @@ mod tests {
         same_as_serde_json(&S {
             kind: Kind::UnitVariant,
             skipped: None,
-            outcomes: vec![Outcome::Paid { payment_id: "pay_1".into() }, Outcome::Redirecting { url: None }],
+            outcomes: vec![
+                Outcome::Paid {
+                    payment_id: "pay_1".into(),
+                },
+                Outcome::Redirecting { url: None },
+            ],
             map: [("a".to_owned(), 1)].into_iter().collect(),
         });
     }

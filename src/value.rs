@@ -101,12 +101,18 @@ fn decimal(mut n: u64) -> String {
         }
     }
     digits.reverse();
-    crate::card::utf8(&digits).map(str::to_owned).unwrap_or_default()
+    crate::card::utf8(&digits)
+        .map(str::to_owned)
+        .unwrap_or_default()
 }
 
 /// `The <field> must be <what>` as an [`ErrorKind::InvalidType`] error.
 pub(crate) fn type_error(field: &'static str, what: &str) -> Error {
-    Error::invalid(ErrorKind::InvalidType, field, concat(&["The ", crate::error::leaf(field), " must be ", what]))
+    Error::invalid(
+        ErrorKind::InvalidType,
+        field,
+        concat(&["The ", crate::error::leaf(field), " must be ", what]),
+    )
 }
 
 impl<'de> Deserialize<'de> for Loose {
@@ -133,7 +139,9 @@ impl<'de> Visitor<'de> for LooseVisitor {
         Ok(Loose::Int(v))
     }
     fn visit_u64<E: de::Error>(self, v: u64) -> Result<Loose, E> {
-        Ok(i64::try_from(v).map(Loose::Int).unwrap_or(Loose::Float(v as f64)))
+        Ok(i64::try_from(v)
+            .map(Loose::Int)
+            .unwrap_or(Loose::Float(v as f64)))
     }
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<Loose, E> {
         if v.fract() == 0.0 && v.abs() <= SAFE_INT {
@@ -190,10 +198,19 @@ mod tests {
 
     #[test]
     fn text_refuses_non_strings() {
-        assert_eq!(Loose::Int(4).text("cvv").unwrap_err().kind(), ErrorKind::InvalidType);
+        assert_eq!(
+            Loose::Int(4).text("cvv").unwrap_err().kind(),
+            ErrorKind::InvalidType
+        );
         assert_eq!(Loose::Null.text("cvv").unwrap(), None);
         assert_eq!(Loose::from("  ").text("cvv").unwrap(), None);
-        assert_eq!(Loose::Int(7).text_or_int("expiry_month").unwrap().as_deref(), Some("7"));
+        assert_eq!(
+            Loose::Int(7)
+                .text_or_int("expiry_month")
+                .unwrap()
+                .as_deref(),
+            Some("7")
+        );
         assert!(Loose::Int(-7).text_or_int("expiry_month").is_err());
     }
 

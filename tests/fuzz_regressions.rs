@@ -18,14 +18,20 @@ fn files(dir: &Path) -> Vec<PathBuf> {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return Vec::new();
     };
-    let mut files: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.is_file()).collect();
+    let mut files: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_file())
+        .collect();
     files.sort();
     files
 }
 
 /// Replays every file under `fuzz/<kind>/<target>/`; returns how many.
 fn replay(kind: &str, target: &str) -> usize {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz").join(kind).join(target);
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fuzz")
+        .join(kind)
+        .join(target);
     let files = files(&dir);
     let mut failed = Vec::new();
     for path in &files {
@@ -34,7 +40,11 @@ fn replay(kind: &str, target: &str) -> usize {
             failed.push(path.display().to_string());
         }
     }
-    assert!(failed.is_empty(), "{target}: {} input(s) fail: {failed:#?}", failed.len());
+    assert!(
+        failed.is_empty(),
+        "{target}: {} input(s) fail: {failed:#?}",
+        failed.len()
+    );
     files.len()
 }
 
@@ -80,7 +90,23 @@ fn found_bugs_stay_fixed() {
     // card_number: `Inspection`'s derived Debug showed the whole number.
     assert!(!format!("{:?}", inspect_number("5085 0000 0000 0000")).contains("5085"));
     // expiry: `Expiry::check` overflowed on a far year or a month 0.
-    let now = YearMonth { year: 2026, month: 11 };
-    assert!(Expiry { month: 0, year: u32::MAX }.check(now).is_err());
-    assert!(Expiry { month: 12, year: 2030 }.check(YearMonth { year: u32::MAX, month: 0 }).is_err());
+    let now = YearMonth {
+        year: 2026,
+        month: 11,
+    };
+    assert!(Expiry {
+        month: 0,
+        year: u32::MAX
+    }
+    .check(now)
+    .is_err());
+    assert!(Expiry {
+        month: 12,
+        year: 2030
+    }
+    .check(YearMonth {
+        year: u32::MAX,
+        month: 0
+    })
+    .is_err());
 }

@@ -3,8 +3,8 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use razorpay_checkout_wasm::card::{
-    check_cvv, check_name, inspect_number, parse_combined, parse_month, parse_year, validate_card, CardInput, Network,
-    NumberState, ValidateOptions, YearMonth,
+    check_cvv, check_name, inspect_number, parse_combined, parse_month, parse_year, validate_card,
+    CardInput, Network, NumberState, ValidateOptions, YearMonth,
 };
 use razorpay_checkout_wasm::value::Loose;
 
@@ -22,8 +22,9 @@ impl Rng {
     }
     fn text(&mut self) -> String {
         const PIECES: &[&str] = &[
-            "0", "1", "2", "3", "4", "5", "6", "7", "8", "9", " ", "-", "/", ".", "a", "Z", "\u{a0}", "\t", "é", "१",
-            "４", "\u{200b}", "\0", "🙂", "'", "  ", "65", "4100", "12", "2030", "\u{202e}",
+            "0", "1", "2", "3", "4", "5", "6", "7", "8", "9", " ", "-", "/", ".", "a", "Z",
+            "\u{a0}", "\t", "é", "१", "４", "\u{200b}", "\0", "🙂", "'", "  ", "65", "4100", "12",
+            "2030", "\u{202e}",
         ];
         let len = match self.below(10) {
             0 => self.below(400),
@@ -47,7 +48,10 @@ impl Rng {
 #[test]
 fn no_parser_panics_on_random_input() {
     let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
-    let now = YearMonth { year: 2026, month: 11 };
+    let now = YearMonth {
+        year: 2026,
+        month: 11,
+    };
     for i in 0..60_000 {
         let t = rng.text();
         let inspection = inspect_number(&t);
@@ -80,7 +84,16 @@ fn no_parser_panics_on_random_input() {
 
 #[test]
 fn extreme_clocks_do_not_panic() {
-    for ms in [f64::MIN, -1.0, 0.0, 1e20, f64::MAX, f64::INFINITY, f64::NAN, 253_402_300_799_999.0] {
+    for ms in [
+        f64::MIN,
+        -1.0,
+        0.0,
+        1e20,
+        f64::MAX,
+        f64::INFINITY,
+        f64::NAN,
+        253_402_300_799_999.0,
+    ] {
         let ym = YearMonth::earliest_at(ms);
         assert!((1..=12).contains(&ym.month));
         let _ = parse_combined("12/99", ym);

@@ -3,7 +3,9 @@
 #![cfg(target_arch = "wasm32")]
 
 use js_sys::{Reflect, JSON};
-use razorpay_checkout_wasm::wasm::card::{card_network_js, inspect_number_js, parse_expiry_js, validate_card_js};
+use razorpay_checkout_wasm::wasm::card::{
+    card_network_js, inspect_number_js, parse_expiry_js, validate_card_js,
+};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
 
@@ -46,8 +48,14 @@ fn razorpay_test_cards_validate_with_their_network() {
         let v = validate_card_js(card, opts("")).unwrap();
         assert_eq!(get(&v, "valid"), JsValue::TRUE, "{number}");
         assert_eq!(get(&v, "network").as_string().as_deref(), Some(network));
-        assert_eq!(get(&v, "card.number").as_string(), Some(number.replace(' ', "")));
-        assert_eq!(get(&v, "card.expiry_year").as_string().as_deref(), Some("30"));
+        assert_eq!(
+            get(&v, "card.number").as_string(),
+            Some(number.replace(' ', ""))
+        );
+        assert_eq!(
+            get(&v, "card.expiry_year").as_string().as_deref(),
+            Some("30")
+        );
         assert_eq!(get(&v, "errors.length").as_f64(), Some(0.0));
     }
 }
@@ -58,11 +66,17 @@ fn tokenised_card_without_cvv_is_valid_and_has_no_cvv_key() {
         let v = validate_card_js(json(card), opts(r#", "tokenised": true"#)).unwrap();
         assert_eq!(get(&v, "valid"), JsValue::TRUE, "{card}");
         let c = get(&v, "card");
-        assert!(!Reflect::has(&c, &"cvv".into()).unwrap(), "{card}: a cvv key was sent");
+        assert!(
+            !Reflect::has(&c, &"cvv".into()).unwrap(),
+            "{card}: a cvv key was sent"
+        );
     }
     let v = validate_card_js(json(r#"{"cvv":"12"}"#), opts(r#", "tokenised": true"#)).unwrap();
     assert_eq!(get(&v, "valid"), JsValue::FALSE);
-    assert_eq!(get(&v, "errors.0.field").as_string().as_deref(), Some("cvv"));
+    assert_eq!(
+        get(&v, "errors.0.field").as_string().as_deref(),
+        Some("cvv")
+    );
     assert_eq!(
         get(&v, "errors.0.description").as_string().as_deref(),
         Some("The cvv must be between 3 and 4 digits")
@@ -71,18 +85,42 @@ fn tokenised_card_without_cvv_is_valid_and_has_no_cvv_key() {
 
 #[wasm_bindgen_test]
 fn errors_are_razorpay_shaped() {
-    let v = validate_card_js(json(r#"{"number":"4100280000001008","expiry":"13/30","cvv":"12a"}"#), opts("")).unwrap();
+    let v = validate_card_js(
+        json(r#"{"number":"4100280000001008","expiry":"13/30","cvv":"12a"}"#),
+        opts(""),
+    )
+    .unwrap();
     assert_eq!(get(&v, "valid"), JsValue::FALSE);
     assert!(get(&v, "card").is_null());
     assert_eq!(get(&v, "network").as_string().as_deref(), Some("Visa"));
     let fields: Vec<String> = js_sys::Array::from(&get(&v, "errors"))
         .iter()
-        .map(|e| format!("{}:{}", get(&e, "field").as_string().unwrap(), get(&e, "kind").as_string().unwrap()))
+        .map(|e| {
+            format!(
+                "{}:{}",
+                get(&e, "field").as_string().unwrap(),
+                get(&e, "kind").as_string().unwrap()
+            )
+        })
         .collect();
-    assert_eq!(fields, ["number:failed_luhn", "expiry_month:invalid_month", "cvv:invalid_characters", "name:required"]);
+    assert_eq!(
+        fields,
+        [
+            "number:failed_luhn",
+            "expiry_month:invalid_month",
+            "cvv:invalid_characters",
+            "name:required"
+        ]
+    );
     let e = get(&v, "errors.0");
-    assert_eq!(get(&e, "code").as_string().as_deref(), Some("BAD_REQUEST_ERROR"));
-    assert_eq!(get(&e, "reason").as_string().as_deref(), Some("input_validation_failed"));
+    assert_eq!(
+        get(&e, "code").as_string().as_deref(),
+        Some("BAD_REQUEST_ERROR")
+    );
+    assert_eq!(
+        get(&e, "reason").as_string().as_deref(),
+        Some("input_validation_failed")
+    );
 }
 
 #[wasm_bindgen_test]
@@ -93,7 +131,9 @@ fn any_js_type_gets_a_verdict_or_a_typed_error_never_a_panic() {
         JsValue::from_str("4100280000001007"),
         JsValue::TRUE,
         js_sys::Array::new().into(),
-        json(&format!(r#"{{"number":"{long}","cvv":{{}},"name":[1],"expiry_month":-1,"expiry_year":1e300}}"#)),
+        json(&format!(
+            r#"{{"number":"{long}","cvv":{{}},"name":[1],"expiry_month":-1,"expiry_year":1e300}}"#
+        )),
         json(r#"{"number":4100280000001007,"expiry_month":12,"expiry_year":2030,"cvv":123}"#),
         JsValue::NULL,
         JsValue::UNDEFINED,
@@ -104,7 +144,10 @@ fn any_js_type_gets_a_verdict_or_a_typed_error_never_a_panic() {
             Ok(v) => assert_eq!(get(&v, "valid"), JsValue::FALSE),
             Err(e) => {
                 assert!(e.is_instance_of::<js_sys::Error>());
-                assert_eq!(get(&e, "name").as_string().as_deref(), Some("RazorpayCheckoutError"));
+                assert_eq!(
+                    get(&e, "name").as_string().as_deref(),
+                    Some("RazorpayCheckoutError")
+                );
                 assert_eq!(get(&e, "kind").as_string().as_deref(), Some("invalid_type"));
             }
         }
@@ -115,7 +158,10 @@ fn any_js_type_gets_a_verdict_or_a_typed_error_never_a_panic() {
     }
     // Wrongly typed options are thrown, not ignored.
     let e = validate_card_js(json("{}"), Some(json(r#"{"tokenised":"yes"}"#))).unwrap_err();
-    assert_eq!(get(&e, "field").as_string().as_deref(), Some("options.tokenised"));
+    assert_eq!(
+        get(&e, "field").as_string().as_deref(),
+        Some("options.tokenised")
+    );
 }
 
 #[wasm_bindgen_test]
@@ -123,14 +169,23 @@ fn inspect_and_network_while_typing() {
     let i = inspect_number_js("6527 6589 0000 100".into());
     assert_eq!(get(&i, "network").as_string().as_deref(), Some("RuPay"));
     assert_eq!(get(&i, "state").as_string().as_deref(), Some("incomplete"));
-    assert_eq!(get(&i, "formatted").as_string().as_deref(), Some("6527 6589 0000 100"));
+    assert_eq!(
+        get(&i, "formatted").as_string().as_deref(),
+        Some("6527 6589 0000 100")
+    );
     assert_eq!(get(&i, "cvv_length").as_f64(), Some(3.0));
     let i = inspect_number_js("340256000401007".into());
     assert_eq!(get(&i, "state").as_string().as_deref(), Some("complete"));
-    assert_eq!(get(&i, "formatted").as_string().as_deref(), Some("3402 560004 01007"));
+    assert_eq!(
+        get(&i, "formatted").as_string().as_deref(),
+        Some("3402 560004 01007")
+    );
     assert_eq!(get(&i, "lengths.0").as_f64(), Some(15.0));
     assert!(get(&inspect_number_js("65".into()), "network").is_null());
-    assert_eq!(card_network_js("5085".into()).as_string().as_deref(), Some("RuPay"));
+    assert_eq!(
+        card_network_js("5085".into()).as_string().as_deref(),
+        Some("RuPay")
+    );
     assert!(card_network_js("5".into()).is_null());
 }
 
@@ -139,14 +194,22 @@ fn parse_expiry_returns_mm_yy_or_throws_typed() {
     let v = parse_expiry_js("1 / 2030".into(), Some(NOW.into())).unwrap();
     assert_eq!(get(&v, "expiry_month").as_string().as_deref(), Some("01"));
     assert_eq!(get(&v, "expiry_year").as_string().as_deref(), Some("30"));
-    for (text, kind) in [("10/26", "expired"), ("13/30", "invalid_month"), ("1230x", "invalid_format"), ("12/47", "too_far_ahead")] {
+    for (text, kind) in [
+        ("10/26", "expired"),
+        ("13/30", "invalid_month"),
+        ("1230x", "invalid_format"),
+        ("12/47", "too_far_ahead"),
+    ] {
         let e = parse_expiry_js(text.into(), Some(NOW.into())).unwrap_err();
         assert_eq!(get(&e, "kind").as_string().as_deref(), Some(kind), "{text}");
         assert!(e.is_instance_of::<js_sys::Error>());
     }
     // Without `now`, the browser's clock: a 2099 expiry is too far ahead today.
     let e = parse_expiry_js("12/2099".into(), None).unwrap_err();
-    assert_eq!(get(&e, "kind").as_string().as_deref(), Some("too_far_ahead"));
+    assert_eq!(
+        get(&e, "kind").as_string().as_deref(),
+        Some("too_far_ahead")
+    );
 }
 
 /// `inspectNumber` builds its object on the JS side (src/wasm/shapes.js)
@@ -156,16 +219,35 @@ fn parse_expiry_returns_mm_yy_or_throws_typed() {
 fn inspect_number_object_equals_the_pure_inspection_for_every_network() {
     use razorpay_checkout_wasm::card::inspect_number;
     let numbers = [
-        "4100 2800 0000 1007", "5500670000001002", "2221000000000009", "340256000401007",
-        "36082800091007", "6527658900001005", "5085000000000006", "6759649826438453",
-        "3530111333300000", "6200000000000005", "2030400000000009", "6011111111111117",
-        "9999999999999995", "4111111111111111111", "1234 5678", "4100-2800", "41x", "",
+        "4100 2800 0000 1007",
+        "5500670000001002",
+        "2221000000000009",
+        "340256000401007",
+        "36082800091007",
+        "6527658900001005",
+        "5085000000000006",
+        "6759649826438453",
+        "3530111333300000",
+        "6200000000000005",
+        "2030400000000009",
+        "6011111111111117",
+        "9999999999999995",
+        "4111111111111111111",
+        "1234 5678",
+        "4100-2800",
+        "41x",
+        "",
     ];
     let mut seen = std::collections::BTreeSet::new();
     for number in numbers {
         for end in 0..=number.len() {
-            let Some(prefix) = number.get(..end) else { continue };
-            let ours = JSON::stringify(&inspect_number_js(prefix.into())).unwrap().as_string().unwrap();
+            let Some(prefix) = number.get(..end) else {
+                continue;
+            };
+            let ours = JSON::stringify(&inspect_number_js(prefix.into()))
+                .unwrap()
+                .as_string()
+                .unwrap();
             let pure = serde_json::to_string(&inspect_number(prefix)).unwrap();
             assert_eq!(ours, pure, "{prefix:?}");
             if let Some(n) = get(&inspect_number_js(prefix.into()), "network").as_string() {
@@ -173,8 +255,10 @@ fn inspect_number_object_equals_the_pure_inspection_for_every_network() {
             }
         }
     }
-    let all: std::collections::BTreeSet<String> =
-        razorpay_checkout_wasm::card::Network::ALL.iter().map(|n| n.as_str().to_owned()).collect();
+    let all: std::collections::BTreeSet<String> = razorpay_checkout_wasm::card::Network::ALL
+        .iter()
+        .map(|n| n.as_str().to_owned())
+        .collect();
     assert_eq!(seen, all, "every network appears");
 }
 
@@ -204,18 +288,34 @@ fn validate_card_object_equals_the_pure_validation_for_every_input_type() {
             let ours = validate_card_js(json(card), Some(options)).unwrap();
             let ours = JSON::stringify(&ours).unwrap().as_string().unwrap();
             let input: CardInput = serde_json::from_str(card).unwrap();
-            let pure = validate_card(&input, &ValidateOptions { tokenised, now_ms: NOW, network: None });
-            assert_eq!(ours, serde_json::to_string(&pure).unwrap(), "{card} tokenised={tokenised}");
+            let pure = validate_card(
+                &input,
+                &ValidateOptions {
+                    tokenised,
+                    now_ms: NOW,
+                    network: None,
+                },
+            );
+            assert_eq!(
+                ours,
+                serde_json::to_string(&pure).unwrap(),
+                "{card} tokenised={tokenised}"
+            );
         }
     }
     // Not a plain object: decoded as before (a string is not a card).
     let err = validate_card_js(json("\"4111\""), None).unwrap_err();
-    assert_eq!(get(&err, "kind").as_string().as_deref(), Some("invalid_type"));
+    assert_eq!(
+        get(&err, "kind").as_string().as_deref(),
+        Some("invalid_type")
+    );
     assert_eq!(get(&err, "field").as_string().as_deref(), Some("card"));
 }
 
 fn js(body: &str) -> JsValue {
-    js_sys::Function::new_no_args(body).call0(&JsValue::NULL).unwrap()
+    js_sys::Function::new_no_args(body)
+        .call0(&JsValue::NULL)
+        .unwrap()
 }
 
 fn stringify(v: &JsValue) -> String {
@@ -229,7 +329,11 @@ fn stringify(v: &JsValue) -> String {
 #[wasm_bindgen_test]
 fn values_json_cannot_carry_get_the_same_verdicts() {
     let rest = "expiry: '12/30', cvv: '123', name: 'A B'";
-    let with = |field: &str| js(&format!("return {{ number: '4100280000001007', {rest}, {field} }};"));
+    let with = |field: &str| {
+        js(&format!(
+            "return {{ number: '4100280000001007', {rest}, {field} }};"
+        ))
+    };
     let o = opts("");
     let same = |a: JsValue, b: JsValue| {
         let a = validate_card_js(a, o.clone()).unwrap();
@@ -240,19 +344,42 @@ fn values_json_cannot_carry_get_the_same_verdicts() {
     same(with("cvv: NaN"), with("cvv: 1.5"));
     same(with("name: -Infinity"), with("name: 1.5"));
     same(with("cvv: [1, { a: 2 }]"), with("cvv: {}"));
-    for field in ["cvv: Symbol('x')", "cvv: 10n", "name: function () {}", "get number() { throw new Error('boom'); }"] {
+    for field in [
+        "cvv: Symbol('x')",
+        "cvv: 10n",
+        "name: function () {}",
+        "get number() { throw new Error('boom'); }",
+    ] {
         let err = validate_card_js(with(field), o.clone()).unwrap_err();
-        assert_eq!(get(&err, "name").as_string().as_deref(), Some("RazorpayCheckoutError"), "{field}");
-        assert_eq!(get(&err, "kind").as_string().as_deref(), Some("invalid_type"), "{field}");
-        assert_eq!(get(&err, "field").as_string().as_deref(), Some("card"), "{field}");
+        assert_eq!(
+            get(&err, "name").as_string().as_deref(),
+            Some("RazorpayCheckoutError"),
+            "{field}"
+        );
+        assert_eq!(
+            get(&err, "kind").as_string().as_deref(),
+            Some("invalid_type"),
+            "{field}"
+        );
+        assert_eq!(
+            get(&err, "field").as_string().as_deref(),
+            Some("card"),
+            "{field}"
+        );
     }
     // A nested object is a wrong type for its field; it is not walked, so
     // a getter inside it that would throw never runs.
     let nested_throw = with("expiry_month: { get x() { throw new Error('boom'); } }");
     let v = validate_card_js(nested_throw, o).unwrap();
     assert_eq!(get(&v, "valid"), JsValue::FALSE);
-    assert_eq!(get(&v, "errors.0.field").as_string().as_deref(), Some("expiry_month"));
-    assert_eq!(get(&v, "errors.0.kind").as_string().as_deref(), Some("invalid_type"));
+    assert_eq!(
+        get(&v, "errors.0.field").as_string().as_deref(),
+        Some("expiry_month")
+    );
+    assert_eq!(
+        get(&v, "errors.0.kind").as_string().as_deref(),
+        Some("invalid_type")
+    );
 }
 
 /// A page that patched the prototypes (a setter on Object.prototype, a
@@ -263,7 +390,9 @@ fn patched_prototypes_neither_see_the_card_nor_break_the_module() {
     js("globalThis.__seen = []; Object.defineProperty(Object.prototype, 'number', \
         { set(v) { globalThis.__seen.push(v); throw new Error('setter'); }, get() { return undefined; }, configurable: true }); \
         globalThis.__push = Array.prototype.push; Array.prototype.push = function () { throw new Error('push'); };");
-    let card = json(r#"{"number": "4100 2800 0000 1007", "expiry": "12/30", "cvv": "123", "name": "A B"}"#);
+    let card = json(
+        r#"{"number": "4100 2800 0000 1007", "expiry": "12/30", "cvv": "123", "name": "A B"}"#,
+    );
     let mut last = JsValue::NULL;
     for _ in 0..3000 {
         last = validate_card_js(card.clone(), opts("")).unwrap();
@@ -274,6 +403,14 @@ fn patched_prototypes_neither_see_the_card_nor_break_the_module() {
     assert_eq!(get(&last, "valid"), JsValue::TRUE);
     let card_obj: js_sys::Object = get(&last, "card").unchecked_into();
     let own = js_sys::Reflect::get_own_property_descriptor(&card_obj, &"number".into()).unwrap();
-    assert_eq!(get(&own, "value").as_string().as_deref(), Some("4100280000001007"), "an own property");
-    assert_eq!(js("return globalThis.__seen.length;").as_f64(), Some(0.0), "no setter saw the card");
+    assert_eq!(
+        get(&own, "value").as_string().as_deref(),
+        Some("4100280000001007"),
+        "an own property"
+    );
+    assert_eq!(
+        js("return globalThis.__seen.length;").as_f64(),
+        Some(0.0),
+        "no setter saw the card"
+    );
 }

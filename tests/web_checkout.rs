@@ -63,12 +63,18 @@ fn request() -> JsValue {
 }
 
 async fn recorded() -> JsValue {
-    let r = gloo_net::http::Request::get(&format!("{MOCK}/requests")).send().await.unwrap();
+    let r = gloo_net::http::Request::get(&format!("{MOCK}/requests"))
+        .send()
+        .await
+        .unwrap();
     JSON::parse(&r.text().await.unwrap()).unwrap()
 }
 
 async fn clear() {
-    gloo_net::http::Request::get(&format!("{MOCK}/clear")).send().await.unwrap();
+    gloo_net::http::Request::get(&format!("{MOCK}/clear"))
+        .send()
+        .await
+        .unwrap();
 }
 
 /// What the async exports return: a `Promise`, or (since they may throw
@@ -95,33 +101,74 @@ async fn settle(p: impl IntoPromise) -> Result<JsValue, JsValue> {
 
 /// What reached the foreign origin (the mock's second listener).
 async fn foreign() -> JsValue {
-    let r = gloo_net::http::Request::get(&format!("{MOCK}/foreign")).send().await.unwrap();
+    let r = gloo_net::http::Request::get(&format!("{MOCK}/foreign"))
+        .send()
+        .await
+        .unwrap();
     JSON::parse(&r.text().await.unwrap()).unwrap()
 }
 
 /// A refused redirect: a RazorpayCheckoutError saying so, not a bare TypeError.
 fn assert_redirect_refused(err: &JsValue, what: &str) {
     assert!(err.is_instance_of::<js_sys::Error>(), "{what}: {err:?}");
-    assert_eq!(s(err, "name").as_deref(), Some("RazorpayCheckoutError"), "{what}: {err:?}");
-    assert_eq!(s(err, "kind").as_deref(), Some("invalid_response"), "{what}: {err:?}");
-    assert!(s(err, "description").is_some_and(|d| d.contains("redirect")), "{what}: {:?}", s(err, "description"));
+    assert_eq!(
+        s(err, "name").as_deref(),
+        Some("RazorpayCheckoutError"),
+        "{what}: {err:?}"
+    );
+    assert_eq!(
+        s(err, "kind").as_deref(),
+        Some("invalid_response"),
+        "{what}: {err:?}"
+    );
+    assert!(
+        s(err, "description").is_some_and(|d| d.contains("redirect")),
+        "{what}: {:?}",
+        s(err, "description")
+    );
 }
 
 #[wasm_bindgen_test]
 fn collect_browser_matches_what_js_reports() {
     let b = collect_browser();
     let screen = Reflect::get(&js_sys::global(), &"screen".into()).unwrap();
-    assert_eq!(get(&b, "screen_width").as_f64(), get(&screen, "width").as_f64());
-    assert_eq!(get(&b, "screen_height").as_f64(), get(&screen, "height").as_f64());
-    assert_eq!(get(&b, "timezone_offset").as_f64(), Some(js_sys::Date::new_0().get_timezone_offset()));
+    assert_eq!(
+        get(&b, "screen_width").as_f64(),
+        get(&screen, "width").as_f64()
+    );
+    assert_eq!(
+        get(&b, "screen_height").as_f64(),
+        get(&screen, "height").as_f64()
+    );
+    assert_eq!(
+        get(&b, "timezone_offset").as_f64(),
+        Some(js_sys::Date::new_0().get_timezone_offset())
+    );
     assert_eq!(get(&b, "javascript_enabled"), JsValue::TRUE);
     assert_eq!(get(&b, "java_enabled"), JsValue::FALSE);
     let reported = get(&screen, "colorDepth").as_f64().unwrap();
     let allowed = [1.0, 4.0, 8.0, 15.0, 16.0, 24.0, 32.0, 48.0];
-    let want = allowed.iter().copied().filter(|d| *d <= reported).fold(1.0, f64::max);
+    let want = allowed
+        .iter()
+        .copied()
+        .filter(|d| *d <= reported)
+        .fold(1.0, f64::max);
     assert_eq!(get(&b, "color_depth").as_f64(), Some(want));
-    let keys: Vec<String> = js_sys::Object::keys(b.unchecked_ref::<js_sys::Object>()).iter().map(|k| k.as_string().unwrap()).collect();
-    assert_eq!(keys, ["java_enabled", "javascript_enabled", "timezone_offset", "color_depth", "screen_width", "screen_height"]);
+    let keys: Vec<String> = js_sys::Object::keys(b.unchecked_ref::<js_sys::Object>())
+        .iter()
+        .map(|k| k.as_string().unwrap())
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            "java_enabled",
+            "javascript_enabled",
+            "timezone_offset",
+            "color_depth",
+            "screen_width",
+            "screen_height"
+        ]
+    );
 }
 
 #[wasm_bindgen_test]
@@ -133,23 +180,39 @@ async fn a_typed_card_becomes_the_documented_request_posted_once_then_redirects(
     assert_eq!(s(&outcome, "status").as_deref(), Some("redirecting"));
     let bank = "https://api.razorpay.com/v1/payments/pay_FVmAstJWfsD3SO/authorize";
     assert_eq!(s(&outcome, "url").as_deref(), Some(bank));
-    assert_eq!(s(&outcome, "payment_id").as_deref(), Some("pay_QqsMa9GhrUxvtx"));
-    assert_eq!(s(&outcome, "order_id").as_deref(), Some("order_QqsMZ12p7MytBA"));
+    assert_eq!(
+        s(&outcome, "payment_id").as_deref(),
+        Some("pay_QqsMa9GhrUxvtx")
+    );
+    assert_eq!(
+        s(&outcome, "order_id").as_deref(),
+        Some("order_QqsMZ12p7MytBA")
+    );
     assert_eq!(navigations.length(), 1);
     assert_eq!(s(&navigations.get(0), "0").as_deref(), Some(bank));
     assert_eq!(c.state(), "redirecting");
 
     let log = recorded().await;
-    assert_eq!(get(&log, "length").as_f64(), Some(1.0), "posted exactly once");
+    assert_eq!(
+        get(&log, "length").as_f64(),
+        Some(1.0),
+        "posted exactly once"
+    );
     let sent = get(&log, "0");
     assert_eq!(s(&sent, "method").as_deref(), Some("POST"));
     assert!(s(&sent, "headers.idempotency-key").is_some_and(|k| k.len() >= 32));
-    assert_eq!(s(&sent, "headers.content-type").as_deref(), Some("application/json"));
+    assert_eq!(
+        s(&sent, "headers.content-type").as_deref(),
+        Some("application/json")
+    );
     // Field for field, the Composite Order API's documented shape (no ip:
     // the backend adds it).
     let body = get(&sent, "body");
     let expected_href = web_sys::window().unwrap().location().href().unwrap();
-    let browser = JSON::stringify(&collect_browser()).unwrap().as_string().unwrap();
+    let browser = JSON::stringify(&collect_browser())
+        .unwrap()
+        .as_string()
+        .unwrap();
     let expected = json(&format!(
         r#"{{"amount":100,"currency":"INR","customer_id":"cust_KhOZydVZbcThjW",
         "notes":{{"key1":"notes debugging 1","key2":"notes debugging 2"}},
@@ -177,34 +240,71 @@ async fn the_browser_refuses_what_the_backend_refuses_before_any_request() {
     // (the change, the field refused, its kind)
     type Change = fn(&JsValue);
     let cases: [(Change, &str, &str); 4] = [
-        (|r| set(&get(r, "payment.card"), "pin", "1234".into()), "payment.card.pin", "not_supported"),
-        (|r| set(r, "reciept", "r-1".into()), "reciept", "not_supported"),
+        (
+            |r| set(&get(r, "payment.card"), "pin", "1234".into()),
+            "payment.card.pin",
+            "not_supported",
+        ),
+        (
+            |r| set(r, "reciept", "r-1".into()),
+            "reciept",
+            "not_supported",
+        ),
         (|r| set(r, "amount", "100".into()), "amount", "invalid_type"),
-        (|r| set(&get(r, "payment"), "contact", 9_000_090_000.0.into()), "payment.contact", "invalid_type"),
+        (
+            |r| set(&get(r, "payment"), "contact", 9_000_090_000.0.into()),
+            "payment.contact",
+            "invalid_type",
+        ),
     ];
     for (change, field, kind) in cases {
         let bad = request();
         change(&bad);
         let err = settle(c.pay(bad, None)).await.unwrap_err();
-        assert_eq!(s(&err, "field").as_deref(), Some(field), "{field}: {:?}", s(&err, "description"));
+        assert_eq!(
+            s(&err, "field").as_deref(),
+            Some(field),
+            "{field}: {:?}",
+            s(&err, "description")
+        );
         assert_eq!(s(&err, "kind").as_deref(), Some(kind), "{field}");
-        assert_eq!(s(&get(&err, "errors.0"), "field").as_deref(), Some(field), "{field}");
+        assert_eq!(
+            s(&get(&err, "errors.0"), "field").as_deref(),
+            Some(field),
+            "{field}"
+        );
     }
-    let err = settle(c.pay(request(), Some(json(r#"{"netwrk": "Visa"}"#)))).await.unwrap_err();
+    let err = settle(c.pay(request(), Some(json(r#"{"netwrk": "Visa"}"#))))
+        .await
+        .unwrap_err();
     assert_eq!(s(&err, "field").as_deref(), Some("netwrk"));
-    assert_eq!(get(&recorded().await, "length").as_f64(), Some(0.0), "nothing was posted");
+    assert_eq!(
+        get(&recorded().await, "length").as_f64(),
+        Some(0.0),
+        "nothing was posted"
+    );
     // A misspelt option is refused by name; one holding `undefined` is not there.
-    let opts = json(&format!(r#"{{"endpoint": "{MOCK}/checkout/documented", "allowedHost": ["api.razorpay.com"]}}"#));
+    let opts = json(&format!(
+        r#"{{"endpoint": "{MOCK}/checkout/documented", "allowedHost": ["api.razorpay.com"]}}"#
+    ));
     let err = Checkout::new(opts).err().unwrap();
     assert_eq!(s(&err, "kind").as_deref(), Some("invalid_configuration"));
     assert_eq!(s(&err, "field").as_deref(), Some("allowedHost"));
-    assert_eq!(s(&err, "description").as_deref(), Some("allowedHost is not an option of Checkout: did you mean allowedHosts?"));
+    assert_eq!(
+        s(&err, "description").as_deref(),
+        Some("allowedHost is not an option of Checkout: did you mean allowedHosts?")
+    );
     let opts = json(&format!(r#"{{"endpoint": "{MOCK}/checkout/documented"}}"#));
     Reflect::set(&opts, &"allowedHost".into(), &JsValue::UNDEFINED).unwrap();
     assert!(Checkout::new(opts).is_ok());
     // A card key holding `undefined` is not there either (JSON.stringify drops it).
     let fine = request();
-    Reflect::set(&get(&fine, "payment.card"), &"pin".into(), &JsValue::UNDEFINED).unwrap();
+    Reflect::set(
+        &get(&fine, "payment.card"),
+        &"pin".into(),
+        &JsValue::UNDEFINED,
+    )
+    .unwrap();
     Reflect::set(&fine, &"receipt".into(), &JsValue::UNDEFINED).unwrap();
     assert!(settle(c.pay(fine, None)).await.is_ok());
     assert_eq!(get(&recorded().await, "length").as_f64(), Some(1.0));
@@ -240,13 +340,19 @@ async fn otp_flow_wrong_otp_resend_then_right_otp() {
     assert_eq!(s(&resent, "status").as_deref(), Some("awaiting_otp"));
     let paid = settle(c.submit_otp("123456".into())).await.unwrap();
     assert_eq!(s(&paid, "status").as_deref(), Some("paid"));
-    assert_eq!(s(&paid, "razorpay_order_id").as_deref(), Some("order_QqsMZ12p7MytBA"));
+    assert_eq!(
+        s(&paid, "razorpay_order_id").as_deref(),
+        Some("order_QqsMZ12p7MytBA")
+    );
     assert!(s(&paid, "razorpay_signature").is_some());
     assert_eq!(c.state(), "paid");
     assert_eq!(navigations.length(), 0);
 
     let log = recorded().await;
-    let paths: Vec<String> = Array::from(&log).iter().map(|r| s(&r, "path").unwrap()).collect();
+    let paths: Vec<String> = Array::from(&log)
+        .iter()
+        .map(|r| s(&r, "path").unwrap())
+        .collect();
     assert_eq!(
         paths,
         [
@@ -263,8 +369,14 @@ async fn otp_flow_wrong_otp_resend_then_right_otp() {
         Some("https://api.razorpay.com/v1/payments/pay_FVmAstJWfsD3SO/otp/submit")
     );
     let seen: Vec<String> = states.iter().map(|v| v.as_string().unwrap()).collect();
-    assert!(seen.starts_with(&["validating".into(), "posting".into()]), "{seen:?}");
-    assert!(seen.contains(&"awaiting_otp".into()) && seen.last().map(String::as_str) == Some("paid"), "{seen:?}");
+    assert!(
+        seen.starts_with(&["validating".into(), "posting".into()]),
+        "{seen:?}"
+    );
+    assert!(
+        seen.contains(&"awaiting_otp".into()) && seen.last().map(String::as_str) == Some("paid"),
+        "{seen:?}"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -288,14 +400,21 @@ async fn invalid_input_sends_nothing_and_lists_every_error() {
     let states = Array::new();
     let watched = {
         let opts = json(&format!(r#"{{"endpoint": "{MOCK}/checkout/documented"}}"#));
-        let progress = Function::new_with_args("e", "this.push([e.state, e.error && e.error.field])").bind0(&states);
+        let progress =
+            Function::new_with_args("e", "this.push([e.state, e.error && e.error.field])")
+                .bind0(&states);
         Reflect::set(&opts, &"onProgress".into(), &progress).unwrap();
         Checkout::new(opts).unwrap()
     };
     assert_eq!(watched.state(), "idle");
-    assert!(settle(watched.pay(json(r#"{"amount": 100}"#), None)).await.is_err());
+    assert!(settle(watched.pay(json(r#"{"amount": 100}"#), None))
+        .await
+        .is_err());
     assert_eq!(watched.state(), "failed");
-    let seen: Vec<String> = states.iter().map(|v| JSON::stringify(&v).unwrap().as_string().unwrap()).collect();
+    let seen: Vec<String> = states
+        .iter()
+        .map(|v| JSON::stringify(&v).unwrap().as_string().unwrap())
+        .collect();
     assert_eq!(seen, [r#"["validating",null]"#, r#"["failed","currency"]"#]);
     let bad = json(
         r#"{"amount": -5, "currency": "inr", "payment": {"email": "nope", "contact": "12",
@@ -303,12 +422,27 @@ async fn invalid_input_sends_nothing_and_lists_every_error() {
     );
     let err = settle(c.pay(bad, None)).await.unwrap_err();
     assert_eq!(s(&err, "code").as_deref(), Some("BAD_REQUEST_ERROR"));
-    let fields: Vec<String> = Array::from(&get(&err, "errors")).iter().filter_map(|e| s(&e, "field")).collect();
-    for f in ["amount", "currency", "payment.email", "payment.contact", "number", "cvv", "name"] {
+    let fields: Vec<String> = Array::from(&get(&err, "errors"))
+        .iter()
+        .filter_map(|e| s(&e, "field"))
+        .collect();
+    for f in [
+        "amount",
+        "currency",
+        "payment.email",
+        "payment.contact",
+        "number",
+        "cvv",
+        "name",
+    ] {
         assert!(fields.iter().any(|x| x == f), "{f} missing from {fields:?}");
     }
     assert_eq!(get(&recorded().await, "length").as_f64(), Some(0.0));
-    assert_eq!(c.state(), "failed", "refused input fails the checkout (a corrected pay() starts again)");
+    assert_eq!(
+        c.state(),
+        "failed",
+        "refused input fails the checkout (a corrected pay() starts again)"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -334,19 +468,32 @@ async fn every_broken_or_hostile_answer_is_a_typed_error_and_nothing_navigates()
         let c = checkout(scenario, "", &nav);
         let err = settle(c.pay(request(), None)).await.expect_err(scenario);
         assert!(err.is_instance_of::<js_sys::Error>(), "{scenario}");
-        assert_eq!(s(&err, "kind").as_deref(), Some(kind), "{scenario}: {:?}", s(&err, "description"));
+        assert_eq!(
+            s(&err, "kind").as_deref(),
+            Some(kind),
+            "{scenario}: {:?}",
+            s(&err, "description")
+        );
         assert!(s(&err, "description").is_some_and(|d| !d.is_empty()));
         assert_eq!(navigations.length(), 0, "{scenario} navigated");
         assert_eq!(c.state(), "failed", "{scenario}");
     }
     // The gateway's own error object arrives field for field.
     let (nav, _) = recorder();
-    let err = settle(checkout("gateway_error", "", &nav).pay(request(), None)).await.unwrap_err();
-    assert_eq!(s(&err, "description").as_deref(), Some("The cvv must be between 3 and 4 digits"));
+    let err = settle(checkout("gateway_error", "", &nav).pay(request(), None))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        s(&err, "description").as_deref(),
+        Some("The cvv must be between 3 and 4 digits")
+    );
     assert_eq!(s(&err, "field").as_deref(), Some("cvv"));
     assert_eq!(s(&err, "source").as_deref(), Some("business"));
     assert_eq!(s(&err, "step").as_deref(), Some("payment_initiation"));
-    assert_eq!(s(&err, "reason").as_deref(), Some("input_validation_failed"));
+    assert_eq!(
+        s(&err, "reason").as_deref(),
+        Some("input_validation_failed")
+    );
     assert_eq!(get(&err, "status").as_f64(), Some(400.0));
 }
 
@@ -385,18 +532,32 @@ fn unsafe_endpoints_are_refused_at_construction() {
     ] {
         let opts = json(&format!(r#"{{"endpoint": "{endpoint}"}}"#));
         let err = Checkout::new(opts).err().expect(endpoint);
-        assert_eq!(s(&err, "kind").as_deref(), Some("invalid_configuration"), "{endpoint}");
+        assert_eq!(
+            s(&err, "kind").as_deref(),
+            Some("invalid_configuration"),
+            "{endpoint}"
+        );
     }
     assert!(Checkout::new(JsValue::UNDEFINED).is_err());
     // An empty endpoint would post to the page itself.
     let err = Checkout::new(json(r#"{"endpoint": ""}"#)).err().unwrap();
     assert_eq!(s(&err, "field").as_deref(), Some("endpoint"));
-    let err = Checkout::new(json(r#"{"endpoint": "/api/checkout", "otpEndpoint": ""}"#)).err().unwrap();
+    let err = Checkout::new(json(r#"{"endpoint": "/api/checkout", "otpEndpoint": ""}"#))
+        .err()
+        .unwrap();
     assert_eq!(s(&err, "field").as_deref(), Some("otpEndpoint"));
     // A new checkout is idle: nothing has happened yet.
-    assert_eq!(Checkout::new(json(r#"{"endpoint": "/api/checkout"}"#)).unwrap().state(), "idle");
+    assert_eq!(
+        Checkout::new(json(r#"{"endpoint": "/api/checkout"}"#))
+            .unwrap()
+            .state(),
+        "idle"
+    );
     assert!(Checkout::new(json(r#"{"endpoint": "/api/checkout"}"#)).is_ok());
-    assert!(Checkout::new(json(r#"{"endpoint": "https://merchant.example/api/checkout"}"#)).is_ok());
+    assert!(Checkout::new(json(
+        r#"{"endpoint": "https://merchant.example/api/checkout"}"#
+    ))
+    .is_ok());
 }
 
 #[wasm_bindgen_test]
@@ -408,15 +569,26 @@ fn parse_order_response_reads_the_documented_answer_and_refuses_hostile_ones() {
     assert_eq!(s(&o, "next.0.action").as_deref(), Some("redirect"));
     assert_eq!(s(&o, "next.1.action").as_deref(), Some("otp_generate"));
     let same = parse_order_response_js(json(documented), None).unwrap();
-    assert_eq!(JSON::stringify(&same).unwrap(), JSON::stringify(&o).unwrap());
+    assert_eq!(
+        JSON::stringify(&same).unwrap(),
+        JSON::stringify(&o).unwrap()
+    );
     let hostile = r#"{"payment_workflow": {"razorpay_payment_id": "pay_x", "next": [{"action": "redirect", "url": "javascript:alert(1)"}]}}"#;
     let e = parse_order_response_js(hostile.into(), None).unwrap_err();
     assert_eq!(s(&e, "kind").as_deref(), Some("unsafe_url"));
-    let e = parse_order_response_js(r#"{"error": {"code": "BAD_REQUEST_ERROR", "description": "Bad"}}"#.into(), Some(json(r#"{"status": 400}"#))).unwrap_err();
+    let e = parse_order_response_js(
+        r#"{"error": {"code": "BAD_REQUEST_ERROR", "description": "Bad"}}"#.into(),
+        Some(json(r#"{"status": 400}"#)),
+    )
+    .unwrap_err();
     assert_eq!(s(&e, "kind").as_deref(), Some("gateway_error"));
     for junk in ["", "<html>", "[]", "42"] {
         let e = parse_order_response_js(junk.into(), None).unwrap_err();
-        assert_eq!(s(&e, "kind").as_deref(), Some("invalid_response"), "{junk:?}");
+        assert_eq!(
+            s(&e, "kind").as_deref(),
+            Some("invalid_response"),
+            "{junk:?}"
+        );
     }
     // Its options: a misspelt one or a wrong type is refused, never read as the default.
     for (options, field) in [
@@ -426,10 +598,20 @@ fn parse_order_response_reads_the_documented_answer_and_refuses_hostile_ones() {
         (r#"{"allowLoopbackHttp": 1}"#, "allowLoopbackHttp"),
     ] {
         let e = parse_order_response_js(documented.into(), Some(json(options))).unwrap_err();
-        assert_eq!(s(&e, "kind").as_deref(), Some("invalid_configuration"), "{options}");
+        assert_eq!(
+            s(&e, "kind").as_deref(),
+            Some("invalid_configuration"),
+            "{options}"
+        );
         assert_eq!(s(&e, "field").as_deref(), Some(field), "{options}");
     }
-    assert!(parse_order_response_js(documented.into(), Some(json(r#"{"status": 200, "allowedHosts": ["api.razorpay.com"]}"#))).is_ok());
+    assert!(parse_order_response_js(
+        documented.into(),
+        Some(json(
+            r#"{"status": 200, "allowedHosts": ["api.razorpay.com"]}"#
+        ))
+    )
+    .is_ok());
 }
 
 #[wasm_bindgen_test]
@@ -448,7 +630,12 @@ async fn a_redirect_from_the_endpoint_is_never_followed_and_nothing_reaches_the_
     // GET, no re-POSTed card) reached the origin the Location named.
     assert_eq!(get(&recorded().await, "length").as_f64(), Some(5.0));
     let stolen = foreign().await;
-    assert_eq!(get(&stolen, "length").as_f64(), Some(0.0), "{:?}", JSON::stringify(&stolen));
+    assert_eq!(
+        get(&stolen, "length").as_f64(),
+        Some(0.0),
+        "{:?}",
+        JSON::stringify(&stolen)
+    );
 }
 
 #[wasm_bindgen_test]
@@ -457,19 +644,37 @@ async fn the_otp_calls_never_follow_a_redirect_either() {
     let (nav, _) = recorder();
     // OTP generate answered 307.
     let c = checkout("otp_redirect_generate", "", &nav);
-    assert_redirect_refused(&settle(c.pay(request(), None)).await.unwrap_err(), "otp generate");
+    assert_redirect_refused(
+        &settle(c.pay(request(), None)).await.unwrap_err(),
+        "otp generate",
+    );
     // OTP submit answered 307.
     let c = checkout("otp_redirect", "", &nav);
     let outcome = settle(c.pay(request(), None)).await.unwrap();
     assert_eq!(s(&outcome, "status").as_deref(), Some("awaiting_otp"));
-    assert_redirect_refused(&settle(c.submit_otp("123456".into())).await.unwrap_err(), "otp submit");
+    assert_redirect_refused(
+        &settle(c.submit_otp("123456".into())).await.unwrap_err(),
+        "otp submit",
+    );
     // OTP resend answered 308.
     let c = checkout("otp_redirect", "", &nav);
     let outcome = settle(c.pay(request(), None)).await.unwrap();
     assert_eq!(s(&outcome, "status").as_deref(), Some("awaiting_otp"));
     assert_redirect_refused(&settle(c.resend_otp()).await.unwrap_err(), "otp resend");
-    let paths: Vec<String> = Array::from(&recorded().await).iter().map(|r| s(&r, "path").unwrap()).collect();
-    assert!(paths.iter().any(|p| p.ends_with("/otp/submit")) && paths.iter().any(|p| p.ends_with("/otp/resend")), "{paths:?}");
+    let paths: Vec<String> = Array::from(&recorded().await)
+        .iter()
+        .map(|r| s(&r, "path").unwrap())
+        .collect();
+    assert!(
+        paths.iter().any(|p| p.ends_with("/otp/submit"))
+            && paths.iter().any(|p| p.ends_with("/otp/resend")),
+        "{paths:?}"
+    );
     let stolen = foreign().await;
-    assert_eq!(get(&stolen, "length").as_f64(), Some(0.0), "{:?}", JSON::stringify(&stolen));
+    assert_eq!(
+        get(&stolen, "length").as_f64(),
+        Some(0.0),
+        "{:?}",
+        JSON::stringify(&stolen)
+    );
 }

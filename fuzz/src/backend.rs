@@ -129,13 +129,30 @@ impl Backend {
     /// shopper, carts, an order and its OTP URLs).
     fn make_seeds(&mut self) {
         let shopper = json!({ "name": "Gaurav Kumar", "email": "gaurav.kumar@example.com", "contact": "9876543210" });
-        let signed_in = self.post_raw(Self::route("/api/customers"), &shopper.to_string(), None, "application/json");
-        assert_eq!(signed_in.0.status, 200, "{}", String::from_utf8_lossy(&signed_in.0.body));
+        let signed_in = self.post_raw(
+            Self::route("/api/customers"),
+            &shopper.to_string(),
+            None,
+            "application/json",
+        );
+        assert_eq!(
+            signed_in.0.status,
+            200,
+            "{}",
+            String::from_utf8_lossy(&signed_in.0.body)
+        );
         self.cookie = signed_in.1.expect("a session cookie");
         let cust: Value = serde_json::from_slice(&signed_in.0.body).expect("JSON");
         let cust = cust["id"].as_str().expect("a customer id").to_string();
         let cart = |b: &Backend| -> String {
-            let a = b.post_raw(Self::route("/api/carts"), r#"{"product":"tea_monthly"}"#, None, "application/json").0;
+            let a = b
+                .post_raw(
+                    Self::route("/api/carts"),
+                    r#"{"product":"tea_monthly"}"#,
+                    None,
+                    "application/json",
+                )
+                .0;
             let v: Value = serde_json::from_slice(&a.body).expect("JSON");
             v["id"].as_str().expect("a cart id").to_string()
         };
@@ -166,10 +183,20 @@ impl Backend {
                 .to_string()
         };
         let otp_generate = next("otp_generate");
-        let pid = placed["payment_workflow"]["razorpay_payment_id"].as_str().unwrap_or("pay_AAAAAAAAAAAAAA").to_string();
-        let otp_base = otp_generate.split("/otp_generate").next().unwrap_or_default().to_string();
+        let pid = placed["payment_workflow"]["razorpay_payment_id"]
+            .as_str()
+            .unwrap_or("pay_AAAAAAAAAAAAAA")
+            .to_string();
+        let otp_base = otp_generate
+            .split("/otp_generate")
+            .next()
+            .unwrap_or_default()
+            .to_string();
         let mut seeds = vec![
-            (Self::route("/api/carts"), json!({ "product": "tea_monthly" })),
+            (
+                Self::route("/api/carts"),
+                json!({ "product": "tea_monthly" }),
+            ),
             (Self::route("/api/carts"), json!({ "product": "gift_box" })),
             (checkout, first),
             (checkout, order(cart(self), "5500-6700-0000-1002")),
@@ -215,7 +242,13 @@ impl Backend {
 
     /// Sends `body` to `ROUTES[route]`; answers the answer and its
     /// `Set-Cookie` value (name=value), if any.
-    fn post_raw(&self, route: usize, body: &str, cookie: Option<&str>, content_type: &str) -> (Answer, Option<String>) {
+    fn post_raw(
+        &self,
+        route: usize,
+        body: &str,
+        cookie: Option<&str>,
+        content_type: &str,
+    ) -> (Answer, Option<String>) {
         let key = {
             let mut n = self.counter.lock().unwrap_or_else(|p| p.into_inner());
             *n += 1;
@@ -251,7 +284,14 @@ impl Backend {
                 .await
                 .map(|b| b.to_vec())
                 .unwrap_or_default();
-            (Answer { status, location, body }, cookie)
+            (
+                Answer {
+                    status,
+                    location,
+                    body,
+                },
+                cookie,
+            )
         })
     }
 
@@ -265,7 +305,8 @@ impl Backend {
             "application/json"
         };
         let cookie = signed_in.then_some(self.cookie.as_str());
-        self.post_raw(route, &String::from_utf8_lossy(body), cookie, content_type).0
+        self.post_raw(route, &String::from_utf8_lossy(body), cookie, content_type)
+            .0
     }
 
     /// The fuzz entry point: `data[0]` picks the route, bit 0 of `data[1]`
@@ -323,8 +364,16 @@ pub fn check(route: &str, body: &[u8], answer: &Answer) -> Result<(), String> {
     }
     if let Some(digits) = card_digits(body) {
         let text = String::from_utf8_lossy(&answer.body);
-        let squeezed: String = text.chars().filter(|c| !matches!(c, ' ' | '-' | '\u{a0}')).collect();
-        if squeezed.contains(&digits) || answer.location.as_deref().is_some_and(|l| l.contains(&digits)) {
+        let squeezed: String = text
+            .chars()
+            .filter(|c| !matches!(c, ' ' | '-' | '\u{a0}'))
+            .collect();
+        if squeezed.contains(&digits)
+            || answer
+                .location
+                .as_deref()
+                .is_some_and(|l| l.contains(&digits))
+        {
             return Err("the card number came back".into());
         }
     }
@@ -469,7 +518,17 @@ pub fn mutate(rng: &mut Rng, seed: &Value) -> Vec<u8> {
             }
             3 => {
                 if let Some(Value::Object(m)) = node(&mut v, parent_path) {
-                    let key = ["foo", "ip", "callback_url", "customer_id", "amount", "token", "save", "__proto__", ""][rng.below(9)];
+                    let key = [
+                        "foo",
+                        "ip",
+                        "callback_url",
+                        "customer_id",
+                        "amount",
+                        "token",
+                        "save",
+                        "__proto__",
+                        "",
+                    ][rng.below(9)];
                     m.insert(key.to_string(), odd_value(rng));
                 }
             }
@@ -481,7 +540,10 @@ pub fn mutate(rng: &mut Rng, seed: &Value) -> Vec<u8> {
             _ => {
                 if let Some(Value::String(s)) = node(&mut v, &path) {
                     let cut = rng.below(s.len() + 1);
-                    let cut = (0..=cut).rev().find(|i| s.is_char_boundary(*i)).unwrap_or(0);
+                    let cut = (0..=cut)
+                        .rev()
+                        .find(|i| s.is_char_boundary(*i))
+                        .unwrap_or(0);
                     s.truncate(cut);
                 }
             }
@@ -494,7 +556,16 @@ pub fn mutate(rng: &mut Rng, seed: &Value) -> Vec<u8> {
             0 => bytes.truncate(at),
             1 => bytes[at] ^= 1 << rng.below(8),
             _ => {
-                let junk: &[u8] = [&b"{"[..], b"}", b"\"", b"\\", b",", b"\xff", b"\0", b"[[[[[[[["][rng.below(8)];
+                let junk: &[u8] = [
+                    &b"{"[..],
+                    b"}",
+                    b"\"",
+                    b"\\",
+                    b",",
+                    b"\xff",
+                    b"\0",
+                    b"[[[[[[[[",
+                ][rng.below(8)];
                 bytes.splice(at..at, junk.iter().copied());
             }
         }
@@ -510,7 +581,9 @@ pub fn as_form(bytes: &[u8]) -> Vec<u8> {
                 .into_iter()
                 .map(|(k, v)| (k, v.as_str().map_or_else(|| v.to_string(), str::to_string)))
                 .collect();
-            serde_urlencoded::to_string(pairs).unwrap_or_default().into_bytes()
+            serde_urlencoded::to_string(pairs)
+                .unwrap_or_default()
+                .into_bytes()
         }
         Err(_) => bytes.to_vec(),
     }

@@ -25,14 +25,15 @@
 #![allow(dead_code)]
 
 use razorpay_checkout_wasm::card::{
-    check_cvv, detect, format_digits, inspect_number, luhn, network_of, parse_combined, parse_month, parse_year,
-    validate_card, CardInput, CardNumber, CardValidation, Detection, Expiry, Network, NumberState, ValidateOptions,
-    YearMonth,
+    check_cvv, detect, format_digits, inspect_number, luhn, network_of, parse_combined,
+    parse_month, parse_year, validate_card, CardInput, CardNumber, CardValidation, Detection,
+    Expiry, Network, NumberState, ValidateOptions, YearMonth,
 };
 use razorpay_checkout_wasm::checkout::{
-    build_order_request, check_next_url, offered_actions, parse_order_response, parse_otp_generate, parse_otp_submit,
-    resend_offered, retry_offered, Body, BrowserInfo, BuildContext, CheckedUrl, CheckoutInput, Flow, FlowOptions,
-    OrderRequest, Progress, RawBrowser, Step, UrlPolicy, AuthPreference,
+    build_order_request, check_next_url, offered_actions, parse_order_response, parse_otp_generate,
+    parse_otp_submit, resend_offered, retry_offered, AuthPreference, Body, BrowserInfo,
+    BuildContext, CheckedUrl, CheckoutInput, Flow, FlowOptions, OrderRequest, Progress, RawBrowser,
+    Step, UrlPolicy,
 };
 use razorpay_checkout_wasm::value::Loose;
 use razorpay_checkout_wasm::{Error, ErrorKind};
@@ -113,8 +114,15 @@ fn digits_of(s: &str) -> String {
 /// A validated card number: digits only, 12–19 of them, Luhn-valid when
 /// `luhn_checked`.
 fn assert_card_number(n: &str, luhn_checked: bool) {
-    assert!((12..=19).contains(&n.len()), "card number of {} digits accepted", n.len());
-    assert!(n.bytes().all(|b| b.is_ascii_digit()), "card number with a non-digit accepted");
+    assert!(
+        (12..=19).contains(&n.len()),
+        "card number of {} digits accepted",
+        n.len()
+    );
+    assert!(
+        n.bytes().all(|b| b.is_ascii_digit()),
+        "card number with a non-digit accepted"
+    );
     if luhn_checked {
         assert!(luhn(n.as_bytes()), "card number failing Luhn accepted");
     }
@@ -128,7 +136,10 @@ fn assert_masked(text: &str, number: &str, what: &str) {
 }
 
 fn assert_two_digits(s: &str, what: &str) {
-    assert!(s.len() == 2 && s.bytes().all(|b| b.is_ascii_digit()), "{what} is not two digits: {s:?}");
+    assert!(
+        s.len() == 2 && s.bytes().all(|b| b.is_ascii_digit()),
+        "{what} is not two digits: {s:?}"
+    );
 }
 
 /// Serialising must work and give JSON that parses back.
@@ -148,7 +159,10 @@ fn month_index(y: u32, m: u32) -> i64 {
 }
 
 fn is_card_field(field: Option<&str>) -> bool {
-    matches!(field, Some("number" | "cvv" | "expiry_month" | "expiry_year" | "name"))
+    matches!(
+        field,
+        Some("number" | "cvv" | "expiry_month" | "expiry_year" | "name")
+    )
 }
 
 // ---------------------------------------------------------------- 1. number
@@ -173,20 +187,32 @@ pub fn run_card_number(data: &[u8]) {
     let parsed = CardNumber::parse(s);
     let inspection = inspect_number(s);
     let digits = digits_of(s);
-    let only_digits_and_separators = s.chars().all(|c| c.is_ascii_digit() || matches!(c, ' ' | '-' | '\t' | '\u{a0}' | '\u{2007}' | '\u{202f}'));
+    let only_digits_and_separators = s.chars().all(|c| {
+        c.is_ascii_digit() || matches!(c, ' ' | '-' | '\t' | '\u{a0}' | '\u{2007}' | '\u{202f}')
+    });
 
     match &parsed {
         Ok(n) => {
             assert_card_number(n.as_str(), false);
             assert_eq!(n.as_str(), digits, "parse changed the digits");
-            assert!(only_digits_and_separators, "parse accepted a character that is not a digit or separator");
+            assert!(
+                only_digits_and_separators,
+                "parse accepted a character that is not a digit or separator"
+            );
             assert_eq!(n.last4(), &digits[digits.len() - 4..]);
-            assert_masked(&format!("{n:?} {:?}", n.digits()), n.as_str(), "CardNumber Debug");
+            assert_masked(
+                &format!("{n:?} {:?}", n.digits()),
+                n.as_str(),
+                "CardNumber Debug",
+            );
             let d = n.digits();
             for k in 0..=20 {
                 let v = d.prefix_value(k);
                 if k <= 9 {
-                    let want: u32 = digits.get(..k.min(digits.len())).and_then(|p| p.parse().ok()).unwrap_or(0);
+                    let want: u32 = digits
+                        .get(..k.min(digits.len()))
+                        .and_then(|p| p.parse().ok())
+                        .unwrap_or(0);
                     assert_eq!(v, want, "prefix_value({k})");
                 }
             }
@@ -196,13 +222,19 @@ pub fn run_card_number(data: &[u8]) {
         Err(e) => {
             assert_eq!(e.field(), Some("number"));
             assert!(
-                matches!(e.kind(), ErrorKind::Required | ErrorKind::InvalidCharacters | ErrorKind::InvalidLength),
+                matches!(
+                    e.kind(),
+                    ErrorKind::Required | ErrorKind::InvalidCharacters | ErrorKind::InvalidLength
+                ),
                 "unexpected kind {:?}",
                 e.kind()
             );
             assert_masked(&format!("{e:?} {e}"), &digits, "number error");
             if only_digits_and_separators {
-                assert!(digits.len() < 12 || digits.len() > 19, "well-formed number refused");
+                assert!(
+                    digits.len() < 12 || digits.len() > 19,
+                    "well-formed number refused"
+                );
             }
         }
     }
@@ -212,28 +244,49 @@ pub fn run_card_number(data: &[u8]) {
     if only_digits_and_separators && len <= 19 {
         let f = &inspection.formatted;
         assert_eq!(f.replace(' ', ""), digits, "formatted digits differ");
-        assert!(!f.starts_with(' ') && !f.ends_with(' ') && !f.contains("  "), "bad grouping {f:?}");
+        assert!(
+            !f.starts_with(' ') && !f.ends_with(' ') && !f.contains("  "),
+            "bad grouping {f:?}"
+        );
         if let Some(net) = inspection.network {
-            assert_eq!(network_of(digits.as_bytes()), net, "inspect and network_of disagree");
+            assert_eq!(
+                network_of(digits.as_bytes()),
+                net,
+                "inspect and network_of disagree"
+            );
             assert_eq!(inspection.cvv_length, net.cvv_length());
             assert_eq!(inspection.lengths, net.lengths());
         } else {
             assert_eq!(detect(digits.as_bytes()), Detection::Undecided);
         }
     } else {
-        assert_eq!(inspection.state, NumberState::Invalid, "unparseable number not invalid");
+        assert_eq!(
+            inspection.state,
+            NumberState::Invalid,
+            "unparseable number not invalid"
+        );
         assert!(inspection.formatted.is_empty());
     }
     if inspection.state == NumberState::Complete {
         assert!(parsed.is_ok(), "complete number does not parse");
         assert_card_number(&digits, true);
         let net = inspection.network.unwrap_or(Network::Unknown);
-        assert!(net.lengths().contains(&(len as u8)), "complete number of a wrong length");
+        assert!(
+            net.lengths().contains(&(len as u8)),
+            "complete number of a wrong length"
+        );
     }
-    assert_masked(&format!("{inspection:?}").replace(' ', ""), &digits, "Inspection Debug (ungrouped)");
+    assert_masked(
+        &format!("{inspection:?}").replace(' ', ""),
+        &digits,
+        "Inspection Debug (ungrouped)",
+    );
 
     // The whole-card validator agrees with the inspection about the number.
-    let input = CardInput { number: Loose::Str(s.to_owned()), ..CardInput::default() };
+    let input = CardInput {
+        number: Loose::Str(s.to_owned()),
+        ..CardInput::default()
+    };
     let v = validate_card(&input, &ValidateOptions::at(NOW_MS));
     let number_ok = !v.errors.iter().any(|e| e.field() == Some("number"));
     assert_eq!(
@@ -252,8 +305,16 @@ fn check_validation(v: &CardValidation, typed_digits: &str) {
     let debug = format!("{v:?}");
     assert_masked(&debug, typed_digits, "CardValidation Debug");
     for e in &v.errors {
-        assert!(is_card_field(e.field()), "card error on field {:?}", e.field());
-        assert!(e.kind().is_validation(), "card error of kind {:?}", e.kind());
+        assert!(
+            is_card_field(e.field()),
+            "card error on field {:?}",
+            e.field()
+        );
+        assert!(
+            e.kind().is_validation(),
+            "card error of kind {:?}",
+            e.kind()
+        );
         assert_masked(&format!("{e:?}"), typed_digits, "card error");
     }
     if let Some(last4) = &v.last4 {
@@ -271,8 +332,14 @@ fn check_card(card: &razorpay_checkout_wasm::card::Card) {
         assert_masked(&format!("{card:?}"), n.as_str(), "Card Debug");
     }
     if let Some(cvv) = &card.cvv {
-        assert!((3..=4).contains(&cvv.len()) && cvv.bytes().all(|b| b.is_ascii_digit()), "bad CVV in card");
-        assert!(format!("{card:?}").contains("cvv: Some(\"***\")"), "Card Debug shows the CVV");
+        assert!(
+            (3..=4).contains(&cvv.len()) && cvv.bytes().all(|b| b.is_ascii_digit()),
+            "bad CVV in card"
+        );
+        assert!(
+            format!("{card:?}").contains("cvv: Some(\"***\")"),
+            "Card Debug shows the CVV"
+        );
     }
     assert_eq!(card.expiry_month.is_some(), card.expiry_year.is_some());
     if let (Some(m), Some(y)) = (&card.expiry_month, &card.expiry_year) {
@@ -281,7 +348,10 @@ fn check_card(card: &razorpay_checkout_wasm::card::Card) {
         assert!(("01"..="12").contains(&m.as_str()), "month {m}");
     }
     if let Some(name) = &card.name {
-        assert!(!name.trim().is_empty() && name.trim() == name, "bad name {name:?}");
+        assert!(
+            !name.trim().is_empty() && name.trim() == name,
+            "bad name {name:?}"
+        );
     }
 }
 
@@ -304,8 +374,20 @@ pub fn run_expiry(data: &[u8]) {
             let ms = f64::from_bits(r.uint::<8>());
             (YearMonth::earliest_at(ms), Some(ms))
         }
-        2 => (YearMonth { year: r.uint::<4>() as u32, month: r.uint::<4>() as u32 }, None),
-        _ => (YearMonth { year: r.uint::<4>() as u32, month: 1 + r.below(12) as u32 }, None),
+        2 => (
+            YearMonth {
+                year: r.uint::<4>() as u32,
+                month: r.uint::<4>() as u32,
+            },
+            None,
+        ),
+        _ => (
+            YearMonth {
+                year: r.uint::<4>() as u32,
+                month: 1 + r.below(12) as u32,
+            },
+            None,
+        ),
     };
     let sane_now = now.year <= 9999 && (1..=12).contains(&now.month);
     if let Some(ms) = now_ms {
@@ -319,7 +401,10 @@ pub fn run_expiry(data: &[u8]) {
         Ok(m) => {
             assert!((1..=12).contains(&m), "month {m}");
             let t = m_text.trim();
-            assert!(t.len() <= 2 && t.bytes().all(|b| b.is_ascii_digit()), "month accepted from {t:?}");
+            assert!(
+                t.len() <= 2 && t.bytes().all(|b| b.is_ascii_digit()),
+                "month accepted from {t:?}"
+            );
         }
         Err(e) => assert_eq!(e.field(), Some("expiry_month")),
     }
@@ -329,7 +414,10 @@ pub fn run_expiry(data: &[u8]) {
     match &year {
         Ok(y) => {
             let t = y_text.trim();
-            assert!((t.len() == 2 || t.len() == 4) && t.bytes().all(|b| b.is_ascii_digit()), "year accepted from {t:?}");
+            assert!(
+                (t.len() == 2 || t.len() == 4) && t.bytes().all(|b| b.is_ascii_digit()),
+                "year accepted from {t:?}"
+            );
             let typed: u32 = t.parse().unwrap_or(u32::MAX);
             if t.len() == 4 {
                 assert_eq!(*y, typed);
@@ -337,7 +425,10 @@ pub fn run_expiry(data: &[u8]) {
                 if sane_now && now.year >= 100 {
                     assert_eq!(y % 100, typed, "two-digit year {t} became {y}");
                     let (lo, hi) = (i64::from(now.year) - 50, i64::from(now.year) + 49);
-                    assert!((lo..=hi).contains(&i64::from(*y)), "{t} at {now:?} became {y}");
+                    assert!(
+                        (lo..=hi).contains(&i64::from(*y)),
+                        "{t} at {now:?} became {y}"
+                    );
                 }
             }
         }
@@ -352,7 +443,10 @@ pub fn run_expiry(data: &[u8]) {
     }
     // Any expiry at all (the struct's fields are public).
     let mut r2 = Reader::new(data);
-    let raw = Expiry { month: r2.uint::<4>() as u32, year: r2.uint::<4>() as u32 };
+    let raw = Expiry {
+        month: r2.uint::<4>() as u32,
+        year: r2.uint::<4>() as u32,
+    };
     let _ = raw.check(now);
     let f = raw.fields();
     assert_two_digits(&f.expiry_month, "fields().expiry_month");
@@ -361,11 +455,22 @@ pub fn run_expiry(data: &[u8]) {
     // validate_card agrees with the parsers.
     if let Some(ms) = now_ms {
         let opts = ValidateOptions::at(ms);
-        let input = CardInput { expiry: Loose::Str(text.clone()), ..CardInput::default() };
+        let input = CardInput {
+            expiry: Loose::Str(text.clone()),
+            ..CardInput::default()
+        };
         let v = validate_card(&input, &opts);
-        let expiry_errors = v.errors.iter().filter(|e| matches!(e.field(), Some("expiry_month" | "expiry_year"))).count();
+        let expiry_errors = v
+            .errors
+            .iter()
+            .filter(|e| matches!(e.field(), Some("expiry_month" | "expiry_year")))
+            .count();
         let direct = combined.and_then(|e| e.check(now));
-        assert_eq!(expiry_errors == 0, direct.is_ok(), "validate_card and parse_combined disagree");
+        assert_eq!(
+            expiry_errors == 0,
+            direct.is_ok(),
+            "validate_card and parse_combined disagree"
+        );
         check_validation(&v, "");
 
         let input = CardInput {
@@ -387,13 +492,23 @@ fn check_expiry(e: Expiry, now: YearMonth, sane_now: bool) {
         Ok(c) => {
             assert_eq!(c, e);
             if sane_now {
-                let (this, then) = (month_index(e.year, e.month), month_index(now.year, now.month));
+                let (this, then) = (
+                    month_index(e.year, e.month),
+                    month_index(now.year, now.month),
+                );
                 assert!(this >= then, "expired card accepted: {e:?} at {now:?}");
-                assert!(this <= then + 240, "card too far ahead accepted: {e:?} at {now:?}");
+                assert!(
+                    this <= then + 240,
+                    "card too far ahead accepted: {e:?} at {now:?}"
+                );
             }
         }
         Err(err) => {
-            assert!(matches!(err.kind(), ErrorKind::Expired | ErrorKind::TooFarAhead), "{:?}", err.kind());
+            assert!(
+                matches!(err.kind(), ErrorKind::Expired | ErrorKind::TooFarAhead),
+                "{:?}",
+                err.kind()
+            );
             assert!(matches!(err.field(), Some("expiry_month" | "expiry_year")));
         }
     }
@@ -415,15 +530,25 @@ pub fn run_cvv(data: &[u8]) {
     match check_cvv(&text, net) {
         Ok(t) => {
             assert_eq!(t, text.trim());
-            assert!(t.bytes().all(|b| b.is_ascii_digit()), "CVV with a non-digit accepted");
+            assert!(
+                t.bytes().all(|b| b.is_ascii_digit()),
+                "CVV with a non-digit accepted"
+            );
             match net.cvv_length() {
                 Some(n) => assert_eq!(t.len(), n, "{net} CVV of {} digits accepted", t.len()),
-                None => assert!(t.len() == 3 || t.len() == 4, "CVV of {} digits accepted", t.len()),
+                None => assert!(
+                    t.len() == 3 || t.len() == 4,
+                    "CVV of {} digits accepted",
+                    t.len()
+                ),
             }
         }
         Err(e) => {
             assert_eq!(e.field(), Some("cvv"));
-            assert!(matches!(e.kind(), ErrorKind::InvalidCharacters | ErrorKind::InvalidLength));
+            assert!(matches!(
+                e.kind(),
+                ErrorKind::InvalidCharacters | ErrorKind::InvalidLength
+            ));
         }
     }
 
@@ -431,32 +556,67 @@ pub fn run_cvv(data: &[u8]) {
     let cvv = if flags & 4 != 0 {
         Loose::Absent
     } else if flags & 2 != 0 {
-        text.trim().parse::<i64>().map_or(Loose::Str(text.clone()), Loose::Int)
+        text.trim()
+            .parse::<i64>()
+            .map_or(Loose::Str(text.clone()), Loose::Int)
     } else {
         Loose::Str(text.clone())
     };
     let with_card = flags & 8 != 0;
     let (number, name) = if with_card {
-        (Loose::from("4100 2800 0000 1007"), Loose::from("Gaurav Kumar"))
+        (
+            Loose::from("4100 2800 0000 1007"),
+            Loose::from("Gaurav Kumar"),
+        )
     } else {
         (Loose::Absent, Loose::Absent)
     };
-    let expiry = if with_card { Loose::from("12/30") } else { Loose::Absent };
-    let input = CardInput { number, expiry, cvv: cvv.clone(), name, ..CardInput::default() };
-    let options = ValidateOptions { tokenised, now_ms: NOW_MS, network };
+    let expiry = if with_card {
+        Loose::from("12/30")
+    } else {
+        Loose::Absent
+    };
+    let input = CardInput {
+        number,
+        expiry,
+        cvv: cvv.clone(),
+        name,
+        ..CardInput::default()
+    };
+    let options = ValidateOptions {
+        tokenised,
+        now_ms: NOW_MS,
+        network,
+    };
     let v = validate_card(&input, &options);
     check_validation(&v, if with_card { "4100280000001007" } else { "" });
-    let cvv_errors: Vec<&Error> = v.errors.iter().filter(|e| e.field() == Some("cvv")).collect();
+    let cvv_errors: Vec<&Error> = v
+        .errors
+        .iter()
+        .filter(|e| e.field() == Some("cvv"))
+        .collect();
     // The network the validator used for the CVV: the number's, else the option's.
     let used = if with_card { Network::Visa } else { net };
     match &cvv {
         Loose::Str(s) if !s.trim().is_empty() => {
-            assert_eq!(cvv_errors.is_empty(), check_cvv(s, used).is_ok(), "validate_card and check_cvv disagree");
+            assert_eq!(
+                cvv_errors.is_empty(),
+                check_cvv(s, used).is_ok(),
+                "validate_card and check_cvv disagree"
+            );
         }
         Loose::Absent => {
-            assert_eq!(cvv_errors.is_empty(), tokenised, "a missing CVV: error iff not tokenised");
+            assert_eq!(
+                cvv_errors.is_empty(),
+                tokenised,
+                "a missing CVV: error iff not tokenised"
+            );
         }
-        Loose::Int(_) => assert_eq!(cvv_errors.len(), 1, "a numeric CVV must be refused (leading zeros)"),
+        Loose::Int(_) => assert_eq!(
+            cvv_errors.len(),
+            1,
+            "a numeric CVV must be refused (leading zeros)"
+        ),
         _ => {}
     }
     if let Some(card) = &v.card {
@@ -484,7 +644,11 @@ pub fn run_order_request(data: &[u8]) {
     let mut r = Reader::new(data);
     let mode = r.byte();
     let ctx_flags = r.byte();
-    let now_ms = if ctx_flags & 8 != 0 { f64::from_bits(r.uint::<8>()) } else { NOW_MS };
+    let now_ms = if ctx_flags & 8 != 0 {
+        f64::from_bits(r.uint::<8>())
+    } else {
+        NOW_MS
+    };
     let input: CheckoutInput = if mode % 2 == 0 {
         let bytes = r.rest();
         let Ok(value) = serde_json::from_slice::<serde_json::Value>(bytes) else {
@@ -494,14 +658,20 @@ pub fn run_order_request(data: &[u8]) {
         // unless it repeats a key, which serde's derive refuses.
         if let Err(e) = serde_json::from_slice::<CheckoutInput>(bytes) {
             let why = e.to_string();
-            assert!(!value.is_object() || why.contains("duplicate field"), "a JSON object failed to decode: {why}");
+            assert!(
+                !value.is_object() || why.contains("duplicate field"),
+                "a JSON object failed to decode: {why}"
+            );
         }
         // From a parsed value (the browser edge's path: no duplicates):
         // every object decodes.
         match serde_json::from_value::<CheckoutInput>(value.clone()) {
             Ok(i) => i,
             Err(e) => {
-                assert!(!value.is_object(), "a JSON object failed to decode as CheckoutInput: {e}");
+                assert!(
+                    !value.is_object(),
+                    "a JSON object failed to decode as CheckoutInput: {e}"
+                );
                 return;
             }
         }
@@ -527,9 +697,17 @@ pub fn run_order_request(data: &[u8]) {
             saved_card_network,
         }
     } else {
-        BuildContext { saved_card_network, ..BuildContext::server(now_ms) }
+        BuildContext {
+            saved_card_network,
+            ..BuildContext::server(now_ms)
+        }
     };
-    let typed_number = match input.payment.get().and_then(|p| p.card.get()).map(|c| &c.number) {
+    let typed_number = match input
+        .payment
+        .get()
+        .and_then(|p| p.card.get())
+        .map(|c| &c.number)
+    {
         Some(Loose::Str(s)) => digits_of(s),
         _ => String::new(),
     };
@@ -538,8 +716,15 @@ pub fn run_order_request(data: &[u8]) {
         Err(errors) => {
             assert!(!errors.is_empty(), "failed without an error");
             for e in &errors {
-                assert!(e.kind().is_validation(), "a validation error of kind {:?}", e.kind());
-                assert!(e.field().is_some_and(|f| !f.is_empty()), "an error without a field: {e:?}");
+                assert!(
+                    e.kind().is_validation(),
+                    "a validation error of kind {:?}",
+                    e.kind()
+                );
+                assert!(
+                    e.field().is_some_and(|f| !f.is_empty()),
+                    "an error without a field: {e:?}"
+                );
                 if is_card_field(e.field()) {
                     assert_masked(&format!("{e:?} {e}"), &typed_number, "card error");
                 }
@@ -550,17 +735,32 @@ pub fn run_order_request(data: &[u8]) {
 }
 
 fn check_order_request(req: &OrderRequest, input: &CheckoutInput, ctx: &BuildContext) {
-    assert!(req.amount >= 1 && req.amount <= 1 << 53, "amount {}", req.amount);
+    assert!(
+        req.amount >= 1 && req.amount <= 1 << 53,
+        "amount {}",
+        req.amount
+    );
     assert_eq!(req.amount, req.payment.amount);
-    assert!(req.currency.len() == 3 && req.currency.bytes().all(|b| b.is_ascii_uppercase()), "currency {}", req.currency);
+    assert!(
+        req.currency.len() == 3 && req.currency.bytes().all(|b| b.is_ascii_uppercase()),
+        "currency {}",
+        req.currency
+    );
     if let Some(receipt) = &req.receipt {
         assert!(receipt.chars().count() <= 40);
     }
     for notes in [&req.notes, &req.payment.notes].into_iter().flatten() {
-        assert!(!notes.0.is_empty() && notes.0.len() <= 15, "{} notes", notes.0.len());
+        assert!(
+            !notes.0.is_empty() && notes.0.len() <= 15,
+            "{} notes",
+            notes.0.len()
+        );
     }
     let p = &req.payment;
-    assert!(!p.email.is_empty() && p.email.chars().count() <= 254 && p.email.contains('@'), "email");
+    assert!(
+        !p.email.is_empty() && p.email.chars().count() <= 254 && p.email.contains('@'),
+        "email"
+    );
     assert!(!p.contact.is_empty(), "contact");
     if let (Some(a), Some(b)) = (&req.customer_id, &p.customer_id) {
         assert_eq!(a, b);
@@ -582,14 +782,21 @@ fn check_order_request(req: &OrderRequest, input: &CheckoutInput, ctx: &BuildCon
     assert!(p.recurring.is_none_or(|r| r <= 1) && p.save.is_none_or(|s| s <= 1));
     if p.token.is_none() {
         let card = p.card.as_ref();
-        assert!(card.is_some_and(|c| c.number.is_some() && c.cvv.is_some()), "a new card without number or CVV");
+        assert!(
+            card.is_some_and(|c| c.number.is_some() && c.cvv.is_some()),
+            "a new card without number or CVV"
+        );
     }
     if let Some(card) = &p.card {
         check_card(card);
         if let Some(n) = &card.number {
             // The merchant's own fields (notes, receipt) may repeat digits,
             // so only the card's part of the Debug output is judged.
-            assert_masked(&format!("{:?}", p.card), n.as_str(), "OrderRequest card Debug");
+            assert_masked(
+                &format!("{:?}", p.card),
+                n.as_str(),
+                "OrderRequest card Debug",
+            );
             assert_masked(&format!("{input:?}"), n.as_str(), "CheckoutInput Debug");
         }
     }
@@ -599,9 +806,13 @@ fn check_order_request(req: &OrderRequest, input: &CheckoutInput, ctx: &BuildCon
     assert!(!p.referer.contains('#'), "referer keeps its fragment");
     let json = assert_serialises(req, "OrderRequest");
     assert!(json.pointer("/payment/ip").is_none(), "ip is sent");
-    assert_eq!(json.pointer("/payment/method").and_then(|m| m.as_str()), Some("card"));
     assert_eq!(
-        json.pointer("/payment/authentication/authentication_channel").and_then(|m| m.as_str()),
+        json.pointer("/payment/method").and_then(|m| m.as_str()),
+        Some("card")
+    );
+    assert_eq!(
+        json.pointer("/payment/authentication/authentication_channel")
+            .and_then(|m| m.as_str()),
         Some("browser")
     );
 }
@@ -622,29 +833,53 @@ pub fn gen_checkout(r: &mut Reader<'_>) -> serde_json::Value {
         "4111111111111111",
         "4100-2800-0000-1008",
     ];
-    put(r, &mut card, "number", |r| Value::from(CARDS[r.below(CARDS.len())]));
+    put(r, &mut card, "number", |r| {
+        Value::from(CARDS[r.below(CARDS.len())])
+    });
     if r.byte() % 2 == 0 {
-        put(r, &mut card, "expiry_month", |r| Value::from(format!("{:02}", r.below(14))));
+        put(r, &mut card, "expiry_month", |r| {
+            Value::from(format!("{:02}", r.below(14)))
+        });
         put(r, &mut card, "expiry_year", |r| match r.below(3) {
             0 => Value::from(format!("{}", 2020 + r.below(40))),
             1 => Value::from(20 + r.below(40)),
             _ => Value::from(format!("{:02}", r.below(100))),
         });
     } else {
-        put(r, &mut card, "expiry", |r| Value::from(format!("{}/{}", 1 + r.below(12), 20 + r.below(40))));
+        put(r, &mut card, "expiry", |r| {
+            Value::from(format!("{}/{}", 1 + r.below(12), 20 + r.below(40)))
+        });
     }
-    put(r, &mut card, "cvv", |r| Value::from(["123", "1234", "12", "", " 007 "][r.below(5)]));
-    put(r, &mut card, "name", |r| Value::from(["Gaurav Kumar", "", "A", "Ünïcode Náme", "x\u{0}y"][r.below(5)]));
+    put(r, &mut card, "cvv", |r| {
+        Value::from(["123", "1234", "12", "", " 007 "][r.below(5)])
+    });
+    put(r, &mut card, "name", |r| {
+        Value::from(["Gaurav Kumar", "", "A", "Ünïcode Náme", "x\u{0}y"][r.below(5)])
+    });
 
     let mut payment = Map::new();
-    put(r, &mut payment, "email", |r| Value::from(["gaurav.kumar@example.com", "no-at", "", "a@b.co"][r.below(4)]));
-    put(r, &mut payment, "contact", |r| Value::from(["9876543210", "+91 98765-43210", "abc", ""][r.below(4)]));
+    put(r, &mut payment, "email", |r| {
+        Value::from(["gaurav.kumar@example.com", "no-at", "", "a@b.co"][r.below(4)])
+    });
+    put(r, &mut payment, "contact", |r| {
+        Value::from(["9876543210", "+91 98765-43210", "abc", ""][r.below(4)])
+    });
     put(r, &mut payment, "amount", amount);
-    put(r, &mut payment, "method", |r| Value::from(["card", "upi", "CARD"][r.below(3)]));
-    put(r, &mut payment, "recurring", |r| [json!(1), json!(0), json!("1"), json!(true), json!(2)][r.below(5)].clone());
-    put(r, &mut payment, "token", |r| Value::from(["token_4lsdksD31GaZ09", "", "card_x"][r.below(3)]));
-    put(r, &mut payment, "save", |r| [json!(1), json!(0), json!(false), json!("yes")][r.below(4)].clone());
-    put(r, &mut payment, "customer_id", |r| Value::from(["cust_4lsdkfldlteskf", "cust_", "cust_x!"][r.below(3)]));
+    put(r, &mut payment, "method", |r| {
+        Value::from(["card", "upi", "CARD"][r.below(3)])
+    });
+    put(r, &mut payment, "recurring", |r| {
+        [json!(1), json!(0), json!("1"), json!(true), json!(2)][r.below(5)].clone()
+    });
+    put(r, &mut payment, "token", |r| {
+        Value::from(["token_4lsdksD31GaZ09", "", "card_x"][r.below(3)])
+    });
+    put(r, &mut payment, "save", |r| {
+        [json!(1), json!(0), json!(false), json!("yes")][r.below(4)].clone()
+    });
+    put(r, &mut payment, "customer_id", |r| {
+        Value::from(["cust_4lsdkfldlteskf", "cust_", "cust_x!"][r.below(3)])
+    });
     put(r, &mut payment, "card", |_| Value::Object(card.clone()));
     put(r, &mut payment, "authentication", |r| {
         let channel = ["browser", "app"][r.below(2)];
@@ -657,20 +892,42 @@ pub fn gen_checkout(r: &mut Reader<'_>) -> serde_json::Value {
                "color_depth": depth, "screen_width": width, "screen_height": height})
     });
     put(r, &mut payment, "referer", |r| {
-        Value::from(["https://shop.example/pay", "javascript:alert(1)", "/relative", "http://x.test/#f"][r.below(4)])
+        Value::from(
+            [
+                "https://shop.example/pay",
+                "javascript:alert(1)",
+                "/relative",
+                "http://x.test/#f",
+            ][r.below(4)],
+        )
     });
-    put(r, &mut payment, "callback_url", |r| Value::from(["https://shop.example/cb", "ftp://x", ""][r.below(3)]));
+    put(r, &mut payment, "callback_url", |r| {
+        Value::from(["https://shop.example/cb", "ftp://x", ""][r.below(3)])
+    });
     put(r, &mut payment, "notes", notes);
 
     let mut order = Map::new();
     put(r, &mut order, "amount", amount);
-    put(r, &mut order, "currency", |r| Value::from(["INR", "MYR", "inr", "RUPEES", ""][r.below(5)]));
-    put(r, &mut order, "receipt", |r| Value::from(["rcpt_1", "", &"r".repeat(41)][r.below(3)]));
-    put(r, &mut order, "customer_id", |r| Value::from(["cust_4lsdkfldlteskf", "cust_Other1"][r.below(2)]));
+    put(r, &mut order, "currency", |r| {
+        Value::from(["INR", "MYR", "inr", "RUPEES", ""][r.below(5)])
+    });
+    put(r, &mut order, "receipt", |r| {
+        Value::from(["rcpt_1", "", &"r".repeat(41)][r.below(3)])
+    });
+    put(r, &mut order, "customer_id", |r| {
+        Value::from(["cust_4lsdkfldlteskf", "cust_Other1"][r.below(2)])
+    });
     put(r, &mut order, "notes", notes);
     put(r, &mut order, "token", |r| {
-        let max_amount = [json!(1500), json!(499), json!(100_000_001), json!("1500")][r.below(4)].clone();
-        let expire_at = [json!(2_000_000_000i64), json!(1), json!(4_102_444_800_000i64), json!(-5)][r.below(4)].clone();
+        let max_amount =
+            [json!(1500), json!(499), json!(100_000_001), json!("1500")][r.below(4)].clone();
+        let expire_at = [
+            json!(2_000_000_000i64),
+            json!(1),
+            json!(4_102_444_800_000i64),
+            json!(-5),
+        ][r.below(4)]
+        .clone();
         let frequency = ["as_presented", "monthly", "weekly"][r.below(3)];
         json!({"max_amount": max_amount, "expire_at": expire_at, "frequency": frequency})
     });
@@ -680,7 +937,12 @@ pub fn gen_checkout(r: &mut Reader<'_>) -> serde_json::Value {
 
 /// Sets `key` to `make(r)` most of the time, else to a hostile value, or
 /// leaves it out.
-fn put(r: &mut Reader<'_>, map: &mut serde_json::Map<String, serde_json::Value>, key: &str, make: impl FnOnce(&mut Reader<'_>) -> serde_json::Value) {
+fn put(
+    r: &mut Reader<'_>,
+    map: &mut serde_json::Map<String, serde_json::Value>,
+    key: &str,
+    make: impl FnOnce(&mut Reader<'_>) -> serde_json::Value,
+) {
     use serde_json::{json, Value};
     let v = match r.byte() {
         0..=175 => make(r),
@@ -766,17 +1028,28 @@ fn check_parsers(status: u16, bytes: &[u8], body: &Body) {
     };
     if has_error_object {
         let json = serde_json::from_slice::<serde_json::Value>(bytes).ok();
-        assert!(json.as_ref().and_then(|v| v.get("error")).is_some_and(serde_json::Value::is_object));
+        assert!(json
+            .as_ref()
+            .and_then(|v| v.get("error"))
+            .is_some_and(serde_json::Value::is_object));
     }
     let ok_status = (200..300).contains(&status);
     let order = parse_order_response(status, body.clone());
     let generate = parse_otp_generate(status, body.clone());
     let submit = parse_otp_submit(status, body.clone());
-    let errors = [order.as_ref().err(), generate.as_ref().err(), submit.as_ref().err()];
+    let errors = [
+        order.as_ref().err(),
+        generate.as_ref().err(),
+        submit.as_ref().err(),
+    ];
     for e in errors.into_iter().flatten() {
         assert_eq!(e.status(), Some(status), "an error without its HTTP status");
         if has_error_object {
-            assert_eq!(e.kind(), ErrorKind::Gateway, "an error object not reported as a gateway error");
+            assert_eq!(
+                e.kind(),
+                ErrorKind::Gateway,
+                "an error object not reported as a gateway error"
+            );
         } else {
             assert_eq!(e.kind(), ErrorKind::InvalidResponse);
         }
@@ -804,10 +1077,17 @@ fn check_parsers(status: u16, bytes: &[u8], body: &Body) {
 /// Every URL a step carries passed the policy, and re-checks the same.
 fn check_step(step: &Step, policy: &UrlPolicy) {
     let urls: Vec<&CheckedUrl> = match step {
-        Step::Navigate { url, .. } | Step::GenerateOtp { url } | Step::SubmitOtp { url, .. } | Step::ResendOtp { url } => {
+        Step::Navigate { url, .. }
+        | Step::GenerateOtp { url }
+        | Step::SubmitOtp { url, .. }
+        | Step::ResendOtp { url } => {
             vec![url]
         }
-        Step::AwaitOtp { submit_url, resend_url, .. } => std::iter::once(submit_url).chain(resend_url).collect(),
+        Step::AwaitOtp {
+            submit_url,
+            resend_url,
+            ..
+        } => std::iter::once(submit_url).chain(resend_url).collect(),
         _ => Vec::new(),
     };
     for u in urls {
@@ -829,12 +1109,26 @@ fn check_step(step: &Step, policy: &UrlPolicy) {
 pub fn run_gateway_response(data: &[u8]) {
     let mut r = Reader::new(data);
     let options = r.byte();
-    let policy = if options & 2 != 0 { local_policy() } else { UrlPolicy::default() };
-    let preference = if options & 1 != 0 { AuthPreference::Redirect } else { AuthPreference::Otp };
-    let mut flow = Flow::new(FlowOptions { policy: policy.clone(), preference });
+    let policy = if options & 2 != 0 {
+        local_policy()
+    } else {
+        UrlPolicy::default()
+    };
+    let preference = if options & 1 != 0 {
+        AuthPreference::Redirect
+    } else {
+        AuthPreference::Otp
+    };
+    let mut flow = Flow::new(FlowOptions {
+        policy: policy.clone(),
+        preference,
+    });
     let input = valid_checkout_input();
     let ctx = BuildContext::server(NOW_MS);
-    assert!(flow.start(&input, &ctx).is_ok(), "the valid input is refused");
+    assert!(
+        flow.start(&input, &ctx).is_ok(),
+        "the valid input is refused"
+    );
 
     for (i, record) in r.rest().split(|b| *b == 0).enumerate() {
         if i >= 64 {
@@ -844,7 +1138,9 @@ pub fn run_gateway_response(data: &[u8]) {
         let kind = rr.byte();
         let status_bytes = rr.take(3);
         let status = if status_bytes.len() == 3 && status_bytes.iter().all(u8::is_ascii_digit) {
-            status_bytes.iter().fold(0u16, |acc, b| acc * 10 + u16::from(b - b'0'))
+            status_bytes
+                .iter()
+                .fold(0u16, |acc, b| acc * 10 + u16::from(b - b'0'))
         } else {
             let mut s = [0u8; 3];
             s.iter_mut().zip(status_bytes).for_each(|(d, b)| *d = *b);
@@ -867,7 +1163,10 @@ pub fn run_gateway_response(data: &[u8]) {
             b'n' => flow.on_otp_resent(parse_otp_generate(status, body_of(body))),
             b't' => match flow.start(&input, &ctx) {
                 Ok(_) => {
-                    assert!(matches!(before, Progress::Validating | Progress::Failed), "started from {before:?}");
+                    assert!(
+                        matches!(before, Progress::Validating | Progress::Failed),
+                        "started from {before:?}"
+                    );
                     continue;
                 }
                 Err(_) => {
@@ -880,10 +1179,12 @@ pub fn run_gateway_response(data: &[u8]) {
                 _ => flow.on_otp_submitted(Err(transport())),
             },
             k => match (k % 4, flow.progress()) {
-                (_, Progress::Posting) => match flow.on_order_response(parse_order_response(status, body_of(body))) {
-                    Err(_) => flow.on_otp_generated(parse_otp_generate(status, body_of(body))),
-                    ok => ok,
-                },
+                (_, Progress::Posting) => {
+                    match flow.on_order_response(parse_order_response(status, body_of(body))) {
+                        Err(_) => flow.on_otp_generated(parse_otp_generate(status, body_of(body))),
+                        ok => ok,
+                    }
+                }
                 (0, _) => flow.submit_otp("123456"),
                 (1, _) => flow.on_otp_submitted(parse_otp_submit(status, body_of(body))),
                 (2, _) => flow.resend_otp(),
@@ -940,11 +1241,25 @@ pub fn next_url_input(data: &[u8]) -> (UrlPolicy, bool, String) {
     match flags & 3 {
         0 => (UrlPolicy::default(), true, text),
         1 => (local_policy(), true, text),
-        2 => (UrlPolicy { allow_loopback_http: true, ..UrlPolicy::default() }, true, text),
+        2 => (
+            UrlPolicy {
+                allow_loopback_http: true,
+                ..UrlPolicy::default()
+            },
+            true,
+            text,
+        ),
         _ => {
             let (hosts, url) = text.split_once('\n').unwrap_or(("", &text));
             let allowed_hosts = hosts.split(',').map(str::to_owned).collect();
-            (UrlPolicy { allowed_hosts, allow_loopback_http: flags & 4 != 0 }, false, url.to_owned())
+            (
+                UrlPolicy {
+                    allowed_hosts,
+                    allow_loopback_http: flags & 4 != 0,
+                },
+                false,
+                url.to_owned(),
+            )
         }
     }
 }
@@ -981,19 +1296,31 @@ pub fn check_accepted_url(c: &CheckedUrl, policy: &UrlPolicy) {
         rest
     } else if let Some(rest) = lower.strip_prefix("http://") {
         assert!(!c.is_https());
-        assert!(policy.allow_loopback_http, "http accepted without allow_loopback_http: {url}");
+        assert!(
+            policy.allow_loopback_http,
+            "http accepted without allow_loopback_http: {url}"
+        );
         let h = c.host();
         let loopback = h == "localhost" || h == "[::1]" || h.starts_with("127.");
-        assert!(loopback, "http accepted for a host that is not loopback: {url}");
+        assert!(
+            loopback,
+            "http accepted for a host that is not loopback: {url}"
+        );
         rest
     } else {
         panic!("a URL that is neither https nor http accepted: {url:?}");
     };
     let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
-    assert!(!authority.contains('@') && !authority.contains('%'), "user info or escapes in the host: {url}");
+    assert!(
+        !authority.contains('@') && !authority.contains('%'),
+        "user info or escapes in the host: {url}"
+    );
     let host = c.host();
     assert_eq!(host, host.to_ascii_lowercase());
-    assert!(authority.starts_with(host), "host {host} is not the URL's authority {authority}");
+    assert!(
+        authority.starts_with(host),
+        "host {host} is not the URL's authority {authority}"
+    );
     let default_port = if c.is_https() { 443 } else { 80 };
     let port = c.port().unwrap_or(default_port);
     let allowed = policy.allowed_hosts.iter().any(|entry| {
@@ -1010,7 +1337,11 @@ pub fn check_accepted_url(c: &CheckedUrl, policy: &UrlPolicy) {
         };
         h == host && p.map_or(c.port().is_none(), |p| p == port)
     });
-    assert!(allowed, "host {host} port {port} is not in the allowlist {:?}", policy.allowed_hosts);
+    assert!(
+        allowed,
+        "host {host} port {port} is not in the allowlist {:?}",
+        policy.allowed_hosts
+    );
     // Accepted again, identically.
     match check_next_url(url, policy) {
         Ok(again) => assert!(again == *c),
@@ -1037,4 +1368,11 @@ pub fn run(target: &str, data: &[u8]) {
 }
 
 /// The targets' names.
-pub const TARGETS: [&str; 6] = ["card_number", "expiry", "cvv", "order_request", "gateway_response", "next_url"];
+pub const TARGETS: [&str; 6] = [
+    "card_number",
+    "expiry",
+    "cvv",
+    "order_request",
+    "gateway_response",
+    "next_url",
+];

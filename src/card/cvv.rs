@@ -21,7 +21,11 @@ use crate::error::{Error, ErrorKind};
 pub fn check_cvv(text: &str, network: Network) -> Result<&str, Error> {
     let t = super::trim(text);
     if !t.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(Error::invalid(ErrorKind::InvalidCharacters, "cvv", "The cvv may contain only digits"));
+        return Err(Error::invalid(
+            ErrorKind::InvalidCharacters,
+            "cvv",
+            "The cvv may contain only digits",
+        ));
     }
     let ok = match network.cvv_length() {
         Some(n) => t.len() == n,
@@ -60,7 +64,11 @@ mod tests {
             ("", Visa, Some(ErrorKind::InvalidLength)),
         ];
         for (cvv, network, want) in table {
-            assert_eq!(check_cvv(cvv, *network).err().map(|e| e.kind()), *want, "{cvv} {network}");
+            assert_eq!(
+                check_cvv(cvv, *network).err().map(|e| e.kind()),
+                *want,
+                "{cvv} {network}"
+            );
         }
     }
 }

@@ -29,7 +29,11 @@ impl YearMonth {
     pub fn earliest_at(ms: f64) -> YearMonth {
         /// 9999-12-31T23:59:59.999Z
         const MAX_MS: f64 = 253_402_300_799_999.0;
-        let ms = if ms.is_finite() && ms > 0.0 { ms.min(MAX_MS) } else { 0.0 };
+        let ms = if ms.is_finite() && ms > 0.0 {
+            ms.min(MAX_MS)
+        } else {
+            0.0
+        };
         let days = ((ms - 12.0 * 3_600_000.0) / 86_400_000.0).floor() as i64;
         civil_from_days(days)
     }
@@ -52,7 +56,10 @@ fn civil_from_days(z: i64) -> YearMonth {
     let mp = (5 * doy + 2) / 153;
     let m = if mp < 10 { mp + 3 } else { mp - 9 };
     let y = if m <= 2 { y + 1 } else { y };
-    YearMonth { year: y.clamp(0, 9999) as u32, month: m as u32 }
+    YearMonth {
+        year: y.clamp(0, 9999) as u32,
+        month: m as u32,
+    }
 }
 
 /// A parsed expiry: month 1–12 and a four-digit year.
@@ -84,7 +91,10 @@ fn two_digits(n: u32) -> String {
 impl Expiry {
     /// `MM` and `YY` for the payload.
     pub fn fields(self) -> ExpiryFields {
-        ExpiryFields { expiry_month: two_digits(self.month), expiry_year: two_digits(self.year) }
+        ExpiryFields {
+            expiry_month: two_digits(self.month),
+            expiry_year: two_digits(self.year),
+        }
     }
 
     /// Checks the expiry against the clock.
@@ -94,10 +104,21 @@ impl Expiry {
     /// before the current month; `too_far_ahead` on `expiry_year` beyond
     /// [`MAX_YEARS_AHEAD`] years.
     pub fn check(self, now: YearMonth) -> Result<Expiry, Error> {
-        let this = YearMonth { year: self.year, month: self.month };
+        let this = YearMonth {
+            year: self.year,
+            month: self.month,
+        };
         if this < now {
-            let field = if self.year == now.year { "expiry_month" } else { "expiry_year" };
-            return Err(Error::invalid(ErrorKind::Expired, field, "The card has expired"));
+            let field = if self.year == now.year {
+                "expiry_month"
+            } else {
+                "expiry_year"
+            };
+            return Err(Error::invalid(
+                ErrorKind::Expired,
+                field,
+                "The card has expired",
+            ));
         }
         if this.index() > now.index() + u64::from(MAX_YEARS_AHEAD * 12) {
             return Err(Error::invalid(
@@ -115,7 +136,9 @@ fn all_digits(s: &str) -> bool {
 }
 
 fn number(s: &str) -> u32 {
-    s.bytes().fold(0, |acc, b| acc.saturating_mul(10).saturating_add(u32::from(b - b'0')))
+    s.bytes().fold(0, |acc, b| {
+        acc.saturating_mul(10).saturating_add(u32::from(b - b'0'))
+    })
 }
 
 /// Parses a month: `1`–`12` or `01`–`12`.
@@ -127,11 +150,19 @@ pub fn parse_month(text: &str) -> Result<u32, Error> {
     if t.is_empty() {
         return Err(Error::required("expiry_month"));
     }
-    let m = if t.len() <= 2 && all_digits(t) { number(t) } else { 0 };
+    let m = if t.len() <= 2 && all_digits(t) {
+        number(t)
+    } else {
+        0
+    };
     if (1..=12).contains(&m) {
         Ok(m)
     } else {
-        Err(Error::invalid(ErrorKind::InvalidMonth, "expiry_month", "The expiry_month must be between 01 and 12"))
+        Err(Error::invalid(
+            ErrorKind::InvalidMonth,
+            "expiry_month",
+            "The expiry_month must be between 01 and 12",
+        ))
     }
 }
 
@@ -149,7 +180,11 @@ pub fn parse_year(text: &str, now: YearMonth) -> Result<u32, Error> {
         return Err(Error::required("expiry_year"));
     }
     if !all_digits(t) || !(t.len() == 2 || t.len() == 4) {
-        return Err(Error::invalid(ErrorKind::InvalidYear, "expiry_year", "The expiry_year must be in YY or YYYY format"));
+        return Err(Error::invalid(
+            ErrorKind::InvalidYear,
+            "expiry_year",
+            "The expiry_year must be in YY or YYYY format",
+        ));
     }
     let y = number(t);
     if t.len() == 4 {
@@ -198,7 +233,10 @@ pub fn parse_combined(text: &str, now: YearMonth) -> Result<Expiry, Error> {
             "The expiry must be in MM/YY or MM/YYYY format",
         ));
     }
-    Ok(Expiry { month: parse_month(m)?, year: parse_year(y, now)? })
+    Ok(Expiry {
+        month: parse_month(m)?,
+        year: parse_year(y, now)?,
+    })
 }
 
 #[cfg(test)]
@@ -230,7 +268,11 @@ mod tests {
             assert_eq!(parse_month(t).unwrap(), m, "{t}");
         }
         for t in ["0", "00", "13", "001", "1a", "-1", "١"] {
-            assert_eq!(parse_month(t).unwrap_err().kind(), ErrorKind::InvalidMonth, "{t}");
+            assert_eq!(
+                parse_month(t).unwrap_err().kind(),
+                ErrorKind::InvalidMonth,
+                "{t}"
+            );
         }
         assert_eq!(parse_month("").unwrap_err().kind(), ErrorKind::Required);
     }
@@ -238,11 +280,24 @@ mod tests {
     #[test]
     fn years() {
         let now = ym(2026, 11);
-        for (t, y) in [("30", 2030), ("2030", 2030), ("26", 2026), ("06", 2006), ("05", 2105), ("76", 2076), ("99", 2099), ("00", 2100)] {
+        for (t, y) in [
+            ("30", 2030),
+            ("2030", 2030),
+            ("26", 2026),
+            ("06", 2006),
+            ("05", 2105),
+            ("76", 2076),
+            ("99", 2099),
+            ("00", 2100),
+        ] {
             assert_eq!(parse_year(t, now).unwrap(), y, "{t}");
         }
         for t in ["3", "203", "20300", "2a"] {
-            assert_eq!(parse_year(t, now).unwrap_err().kind(), ErrorKind::InvalidYear, "{t}");
+            assert_eq!(
+                parse_year(t, now).unwrap_err().kind(),
+                ErrorKind::InvalidYear,
+                "{t}"
+            );
         }
         // Near a century end, 01 is the next century.
         assert_eq!(parse_year("01", ym(2095, 1)).unwrap(), 2101);
@@ -251,16 +306,34 @@ mod tests {
     #[test]
     fn combined_shapes() {
         let now = ym(2026, 11);
-        for t in ["12/30", "12 / 2030", "12-30", "1230", "122030", "12/2030", " 12 /30 "] {
+        for t in [
+            "12/30",
+            "12 / 2030",
+            "12-30",
+            "1230",
+            "122030",
+            "12/2030",
+            " 12 /30 ",
+        ] {
             let e = parse_combined(t, now).unwrap();
             assert_eq!((e.month, e.year), (12, 2030), "{t}");
         }
         assert_eq!(parse_combined("1/30", now).unwrap().month, 1);
         for t in ["12", "12/", "/30", "12/3a", "123", "12345", "ab/cd"] {
-            assert_eq!(parse_combined(t, now).unwrap_err().kind(), ErrorKind::InvalidFormat, "{t}");
+            assert_eq!(
+                parse_combined(t, now).unwrap_err().kind(),
+                ErrorKind::InvalidFormat,
+                "{t}"
+            );
         }
-        assert_eq!(parse_combined("13/30", now).unwrap_err().kind(), ErrorKind::InvalidMonth);
-        assert_eq!(parse_combined("12/301", now).unwrap_err().kind(), ErrorKind::InvalidYear);
+        assert_eq!(
+            parse_combined("13/30", now).unwrap_err().kind(),
+            ErrorKind::InvalidMonth
+        );
+        assert_eq!(
+            parse_combined("12/301", now).unwrap_err().kind(),
+            ErrorKind::InvalidYear
+        );
     }
 
     #[test]
@@ -277,7 +350,13 @@ mod tests {
             (ym(2026, 11), 1, 2099, Some(ErrorKind::TooFarAhead)),
         ];
         for (now, m, y, want) in table {
-            let got = Expiry { month: *m, year: *y }.check(*now).err().map(|e| e.kind());
+            let got = Expiry {
+                month: *m,
+                year: *y,
+            }
+            .check(*now)
+            .err()
+            .map(|e| e.kind());
             assert_eq!(got, *want, "{m}/{y} at {now:?}");
         }
     }
@@ -287,10 +366,13 @@ mod tests {
         let now = ym(2026, 11);
         // Every refusal here is on `expiry_year`.
         let verdict = |text: &str| {
-            parse_combined(text, now).and_then(|e| e.check(now)).err().map(|e| {
-                assert_eq!(e.field(), Some("expiry_year"), "{text}");
-                e.kind()
-            })
+            parse_combined(text, now)
+                .and_then(|e| e.check(now))
+                .err()
+                .map(|e| {
+                    assert_eq!(e.field(), Some("expiry_year"), "{text}");
+                    e.kind()
+                })
         };
         let (too_far, expired) = (Some(ErrorKind::TooFarAhead), Some(ErrorKind::Expired));
         let table: &[(&str, &str, Option<ErrorKind>)] = &[
@@ -313,16 +395,46 @@ mod tests {
         // Found by fuzz/ (expiry): `YearMonth` and `Expiry` have public
         // fields; extreme values overflowed `index` and `parse_year`.
         let far = ym(u32::MAX, 12);
-        assert_eq!(Expiry { month: 1, year: 2030 }.check(far).unwrap_err().kind(), ErrorKind::Expired);
-        assert_eq!(Expiry { month: 12, year: u32::MAX }.check(ym(2026, 11)).unwrap_err().kind(), ErrorKind::TooFarAhead);
-        assert!(Expiry { month: 0, year: 2030 }.check(ym(2026, 0)).is_ok());
+        assert_eq!(
+            Expiry {
+                month: 1,
+                year: 2030
+            }
+            .check(far)
+            .unwrap_err()
+            .kind(),
+            ErrorKind::Expired
+        );
+        assert_eq!(
+            Expiry {
+                month: 12,
+                year: u32::MAX
+            }
+            .check(ym(2026, 11))
+            .unwrap_err()
+            .kind(),
+            ErrorKind::TooFarAhead
+        );
+        assert!(Expiry {
+            month: 0,
+            year: 2030
+        }
+        .check(ym(2026, 0))
+        .is_ok());
         assert!(parse_year("99", far).is_ok());
         assert!(parse_year("99", ym(0, 1)).is_ok());
     }
 
     #[test]
     fn payload_format_is_mm_yy() {
-        let f = Expiry { month: 3, year: 2030 }.fields();
-        assert_eq!((f.expiry_month.as_str(), f.expiry_year.as_str()), ("03", "30"));
+        let f = Expiry {
+            month: 3,
+            year: 2030,
+        }
+        .fields();
+        assert_eq!(
+            (f.expiry_month.as_str(), f.expiry_year.as_str()),
+            ("03", "30")
+        );
     }
 }

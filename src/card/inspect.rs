@@ -42,7 +42,11 @@ pub struct Inspection {
 impl fmt::Debug for Inspection {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // `formatted` is the card number: mask it as `CardNumber` does.
-        let digits: Vec<char> = self.formatted.chars().filter(char::is_ascii_digit).collect();
+        let digits: Vec<char> = self
+            .formatted
+            .chars()
+            .filter(char::is_ascii_digit)
+            .collect();
         let last4: String = digits.iter().skip(digits.len().saturating_sub(4)).collect();
         f.debug_struct("Inspection")
             .field("network", &self.network)
@@ -82,13 +86,14 @@ pub fn inspect_number(input: &str) -> Inspection {
         None => (ANY_LENGTH, MAX_DIGITS),
     };
     let len = bytes.len();
-    let state = if len >= MIN_DIGITS && lengths.iter().any(|&l| usize::from(l) == len) && luhn(bytes) {
-        NumberState::Complete
-    } else if len < max {
-        NumberState::Incomplete
-    } else {
-        NumberState::Invalid
-    };
+    let state =
+        if len >= MIN_DIGITS && lengths.iter().any(|&l| usize::from(l) == len) && luhn(bytes) {
+            NumberState::Complete
+        } else if len < max {
+            NumberState::Incomplete
+        } else {
+            NumberState::Invalid
+        };
     Inspection {
         network,
         state,
@@ -131,7 +136,10 @@ mod tests {
         // Found by fuzz/ (card_number): the derived Debug showed `formatted`.
         let shown = format!("{:?}", inspect_number("4100 2800 0000 1007"));
         assert!(!shown.replace(' ', "").contains("41002800"), "{shown}");
-        assert!(shown.contains("\"**** 1007\"") && shown.contains("Complete"), "{shown}");
+        assert!(
+            shown.contains("\"**** 1007\"") && shown.contains("Complete"),
+            "{shown}"
+        );
     }
 
     #[test]
@@ -140,16 +148,61 @@ mod tests {
             ("", None, Incomplete, ""),
             ("4", Some(Network::Visa), Incomplete, "4"),
             ("41002", Some(Network::Visa), Incomplete, "4100 2"),
-            ("4100280000001007", Some(Network::Visa), Complete, "4100 2800 0000 1007"),
+            (
+                "4100280000001007",
+                Some(Network::Visa),
+                Complete,
+                "4100 2800 0000 1007",
+            ),
             // 16 digits failing Luhn: a 19-digit Visa is still possible.
-            ("4100280000001008", Some(Network::Visa), Incomplete, "4100 2800 0000 1008"),
-            ("4100280000001008000", Some(Network::Visa), Invalid, "4100 2800 0000 1008 000"),
-            ("5500670000001002", Some(Network::MasterCard), Complete, "5500 6700 0000 1002"),
-            ("5500670000001003", Some(Network::MasterCard), Invalid, "5500 6700 0000 1003"),
-            ("55006700000010021", Some(Network::MasterCard), Invalid, "5500 6700 0000 1002 1"),
-            ("6527 6589 0000 1005", Some(Network::RuPay), Complete, "6527 6589 0000 1005"),
-            ("340256000401007", Some(Network::AmericanExpress), Complete, "3402 560004 01007"),
-            ("36082800091007", Some(Network::DinersClub), Complete, "3608 280009 1007"),
+            (
+                "4100280000001008",
+                Some(Network::Visa),
+                Incomplete,
+                "4100 2800 0000 1008",
+            ),
+            (
+                "4100280000001008000",
+                Some(Network::Visa),
+                Invalid,
+                "4100 2800 0000 1008 000",
+            ),
+            (
+                "5500670000001002",
+                Some(Network::MasterCard),
+                Complete,
+                "5500 6700 0000 1002",
+            ),
+            (
+                "5500670000001003",
+                Some(Network::MasterCard),
+                Invalid,
+                "5500 6700 0000 1003",
+            ),
+            (
+                "55006700000010021",
+                Some(Network::MasterCard),
+                Invalid,
+                "5500 6700 0000 1002 1",
+            ),
+            (
+                "6527 6589 0000 1005",
+                Some(Network::RuPay),
+                Complete,
+                "6527 6589 0000 1005",
+            ),
+            (
+                "340256000401007",
+                Some(Network::AmericanExpress),
+                Complete,
+                "3402 560004 01007",
+            ),
+            (
+                "36082800091007",
+                Some(Network::DinersClub),
+                Complete,
+                "3608 280009 1007",
+            ),
             ("3608", Some(Network::DinersClub), Incomplete, "3608"),
             ("65", None, Incomplete, "65"),
             ("4100 28ab", None, Invalid, ""),
@@ -164,7 +217,12 @@ mod tests {
 
     #[test]
     fn every_prefix_of_a_valid_number_is_incomplete() {
-        for n in ["4100280000001007", "6527658900001005", "340256000401007", "36082800091007"] {
+        for n in [
+            "4100280000001007",
+            "6527658900001005",
+            "340256000401007",
+            "36082800091007",
+        ] {
             for end in 0..n.len() {
                 assert_eq!(inspect_number(&n[..end]).state, Incomplete, "{}", &n[..end]);
             }

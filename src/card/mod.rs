@@ -101,7 +101,8 @@ fn utf8_small(bytes: &[u8]) -> Option<&str> {
 mod tests {
     #[test]
     fn utf8_is_std_from_utf8() {
-        let same = |b: &[u8]| assert_eq!(super::utf8_small(b), std::str::from_utf8(b).ok(), "{b:x?}");
+        let same =
+            |b: &[u8]| assert_eq!(super::utf8_small(b), std::str::from_utf8(b).ok(), "{b:x?}");
         for a in 0..=255u8 {
             same(&[a]);
             for b in 0..=255u8 {
@@ -123,7 +124,15 @@ mod tests {
                 }
             }
         }
-        for text in ["", "Gaurav Kumar", "गौरव कुमार", "Ngô Bảo Châu", "A😀B", "\u{10ffff}", "\u{feff}x"] {
+        for text in [
+            "",
+            "Gaurav Kumar",
+            "गौरव कुमार",
+            "Ngô Bảo Châu",
+            "A😀B",
+            "\u{10ffff}",
+            "\u{feff}x",
+        ] {
             same(text.as_bytes());
             same(&text.as_bytes()[..text.len().saturating_sub(1)]);
         }
@@ -131,7 +140,17 @@ mod tests {
 
     #[test]
     fn trim_is_str_trim() {
-        for t in ["", " ", "a", " a ", "\u{a0}12\u{3000}", "\t\n x y \u{2028}", "é ", " \u{85}ü\u{feff}", "\u{200b}a"] {
+        for t in [
+            "",
+            " ",
+            "a",
+            " a ",
+            "\u{a0}12\u{3000}",
+            "\t\n x y \u{2028}",
+            "é ",
+            " \u{85}ü\u{feff}",
+            "\u{200b}a",
+        ] {
             assert_eq!(super::trim_small(t), t.trim(), "{t:?}");
         }
     }

@@ -55,7 +55,11 @@ pub fn check_name(text: &str) -> Result<String, Error> {
         ));
     }
     if letters == 0 {
-        return Err(Error::invalid(ErrorKind::InvalidFormat, "name", "The name must contain letters"));
+        return Err(Error::invalid(
+            ErrorKind::InvalidFormat,
+            "name",
+            "The name must contain letters",
+        ));
     }
     Ok(out)
 }
@@ -110,11 +114,23 @@ mod tests {
     #[test]
     fn name_table() {
         assert_eq!(check_name("  Gaurav   Kumar ").unwrap(), "Gaurav Kumar");
-        assert_eq!(check_name("Anne-Marie O'Neil Jr.").unwrap(), "Anne-Marie O'Neil Jr.");
+        assert_eq!(
+            check_name("Anne-Marie O'Neil Jr.").unwrap(),
+            "Anne-Marie O'Neil Jr."
+        );
         assert_eq!(check_name("गौरव कुमार").unwrap(), "गौरव कुमार");
-        assert_eq!(check_name("Gaurav 2").unwrap_err().kind(), ErrorKind::InvalidCharacters);
-        assert_eq!(check_name("<script>").unwrap_err().kind(), ErrorKind::InvalidCharacters);
-        assert_eq!(check_name("...").unwrap_err().kind(), ErrorKind::InvalidFormat);
+        assert_eq!(
+            check_name("Gaurav 2").unwrap_err().kind(),
+            ErrorKind::InvalidCharacters
+        );
+        assert_eq!(
+            check_name("<script>").unwrap_err().kind(),
+            ErrorKind::InvalidCharacters
+        );
+        assert_eq!(
+            check_name("...").unwrap_err().kind(),
+            ErrorKind::InvalidFormat
+        );
         let long = "A".repeat(51);
         let e = check_name(&long).unwrap_err();
         assert_eq!(e.kind(), ErrorKind::InvalidLength);
@@ -160,8 +176,10 @@ mod tests {
         let alphabet = ['A', 'é', ' ', '\u{a0}', '\t', '1', '.', '-', 'क'];
         let mut inputs = vec![String::new()];
         for _ in 0..5 {
-            let longer: Vec<String> =
-                inputs.iter().flat_map(|s| alphabet.iter().map(move |c| format!("{s}{c}"))).collect();
+            let longer: Vec<String> = inputs
+                .iter()
+                .flat_map(|s| alphabet.iter().map(move |c| format!("{s}{c}")))
+                .collect();
             inputs.extend(longer);
         }
         inputs.sort();
@@ -174,7 +192,11 @@ mod tests {
         }
         for text in &inputs {
             let (got, want) = (check_name(text), word_by_word(text));
-            assert_eq!(got.as_ref().map_err(Error::kind), want.as_ref().map_err(Error::kind), "{text:?}");
+            assert_eq!(
+                got.as_ref().map_err(Error::kind),
+                want.as_ref().map_err(Error::kind),
+                "{text:?}"
+            );
         }
     }
 

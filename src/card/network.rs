@@ -67,7 +67,9 @@ impl Network {
     /// Parses a wire name (case-insensitive, so `"Mastercard"` and `"RUPAY"`
     /// from other sources are understood).
     pub fn from_name(name: &str) -> Option<Network> {
-        Network::ALL.into_iter().find(|n| n.as_str().eq_ignore_ascii_case(super::trim(name)))
+        Network::ALL
+            .into_iter()
+            .find(|n| n.as_str().eq_ignore_ascii_case(super::trim(name)))
     }
 
     /// The numbers of digits a card of this network may have.
@@ -137,7 +139,12 @@ pub struct IinRange {
 }
 
 const fn r(lo: u32, hi: u32, digits: u8, network: Network) -> IinRange {
-    IinRange { lo, hi, digits, network }
+    IinRange {
+        lo,
+        hi,
+        digits,
+        network,
+    }
 }
 
 use Network::*;
@@ -233,7 +240,10 @@ pub fn detect(digits: &[u8]) -> Detection {
 }
 
 fn prefix(digits: &[u8], n: usize) -> u64 {
-    digits.iter().take(n).fold(0, |acc, b| acc * 10 + u64::from(b.wrapping_sub(b'0') % 10))
+    digits
+        .iter()
+        .take(n)
+        .fold(0, |acc, b| acc * 10 + u64::from(b.wrapping_sub(b'0') % 10))
 }
 
 /// The network of a whole number (at least six digits tell it for sure).
@@ -301,7 +311,11 @@ mod tests {
             ("203041", Unknown),
         ];
         for (p, want) in table {
-            assert_eq!(network_of(pad(p.parse().unwrap(), 6).as_bytes()), *want, "{p}");
+            assert_eq!(
+                network_of(pad(p.parse().unwrap(), 6).as_bytes()),
+                *want,
+                "{p}"
+            );
         }
     }
 

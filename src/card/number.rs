@@ -39,7 +39,10 @@ pub enum Scan {
 /// Runs in one pass and stops copying at [`MAX_DIGITS`], so a 10 000
 /// character paste costs one scan and no allocation.
 pub fn scan(input: &str) -> Scan {
-    let mut d = Digits { buf: [0; MAX_DIGITS], len: 0 };
+    let mut d = Digits {
+        buf: [0; MAX_DIGITS],
+        len: 0,
+    };
     let mut too_long = false;
     for c in input.chars() {
         if c.is_ascii_digit() {
@@ -87,10 +90,10 @@ impl Digits {
     /// The first `n` digits as a number (fewer when shorter), saturating
     /// at `u32::MAX` (ten digits or more can overflow).
     pub fn prefix_value(&self, n: usize) -> u32 {
-        self.as_bytes()
-            .iter()
-            .take(n)
-            .fold(0u32, |acc, b| acc.saturating_mul(10).saturating_add(u32::from(b.wrapping_sub(b'0'))))
+        self.as_bytes().iter().take(n).fold(0u32, |acc, b| {
+            acc.saturating_mul(10)
+                .saturating_add(u32::from(b.wrapping_sub(b'0')))
+        })
     }
 }
 
@@ -187,7 +190,11 @@ impl CardNumber {
 }
 
 pub(crate) fn length_error() -> Error {
-    Error::invalid(ErrorKind::InvalidLength, "number", "The number must be between 12 and 19 digits")
+    Error::invalid(
+        ErrorKind::InvalidLength,
+        "number",
+        "The number must be between 12 and 19 digits",
+    )
 }
 
 impl fmt::Debug for CardNumber {
@@ -246,7 +253,10 @@ mod tests {
             ("   ", ErrorKind::Required),
             ("4100 2800 0000 100a", ErrorKind::InvalidCharacters),
             ("4100.2800.0000.1007", ErrorKind::InvalidCharacters),
-            ("４１００２８００００００１００７", ErrorKind::InvalidCharacters),
+            (
+                "４１００２８００００００１００７",
+                ErrorKind::InvalidCharacters,
+            ),
             ("12345678901", ErrorKind::InvalidLength),
             ("12345678901234567890", ErrorKind::InvalidLength),
         ];
@@ -256,7 +266,10 @@ mod tests {
             assert_eq!(e.field(), Some("number"));
         }
         let huge = "4".repeat(10_000);
-        assert_eq!(CardNumber::parse(&huge).unwrap_err().kind(), ErrorKind::InvalidLength);
+        assert_eq!(
+            CardNumber::parse(&huge).unwrap_err().kind(),
+            ErrorKind::InvalidLength
+        );
     }
 
     #[test]

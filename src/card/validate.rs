@@ -55,7 +55,11 @@ pub struct ValidateOptions {
 impl ValidateOptions {
     /// A new card at time `now_ms`.
     pub fn at(now_ms: f64) -> ValidateOptions {
-        ValidateOptions { tokenised: false, now_ms, network: None }
+        ValidateOptions {
+            tokenised: false,
+            now_ms,
+            network: None,
+        }
     }
 }
 
@@ -153,31 +157,41 @@ pub fn validate_card(input: &CardInput, options: &ValidateOptions) -> CardValida
     // Number.
     let mut network = options.network;
     let mut last4 = None;
-    let number = match text_field(&input.number, "number", tokenised, &mut errors).map(CardNumber::parse) {
-        None => None,
-        Some(Ok(n)) => {
-            let net = network_of(n.digits().as_bytes());
-            network = Some(net);
-            last4 = Some(n.last4().to_owned());
-            number_rules(&n, net).map_err(|e| errors.push(e)).ok().map(|()| n)
-        }
-        Some(Err(e)) => {
-            errors.push(e);
-            None
-        }
-    };
+    let number =
+        match text_field(&input.number, "number", tokenised, &mut errors).map(CardNumber::parse) {
+            None => None,
+            Some(Ok(n)) => {
+                let net = network_of(n.digits().as_bytes());
+                network = Some(net);
+                last4 = Some(n.last4().to_owned());
+                number_rules(&n, net)
+                    .map_err(|e| errors.push(e))
+                    .ok()
+                    .map(|()| n)
+            }
+            Some(Err(e)) => {
+                errors.push(e);
+                None
+            }
+        };
 
     // Expiry.
-    let expiry = expiry(input, now, tokenised).map_err(|e| errors.extend(e)).ok().flatten();
+    let expiry = expiry(input, now, tokenised)
+        .map_err(|e| errors.extend(e))
+        .ok()
+        .flatten();
 
     // CVV.
     let cvv = text_field(&input.cvv, "cvv", tokenised, &mut errors).and_then(|text| {
-        check_cvv(text, network.unwrap_or(Network::Unknown)).map(str::to_owned).map_err(|e| errors.push(e)).ok()
+        check_cvv(text, network.unwrap_or(Network::Unknown))
+            .map(str::to_owned)
+            .map_err(|e| errors.push(e))
+            .ok()
     });
 
     // Name.
-    let name =
-        text_field(&input.name, "name", tokenised, &mut errors).and_then(|text| check_name(text).map_err(|e| errors.push(e)).ok());
+    let name = text_field(&input.name, "name", tokenised, &mut errors)
+        .and_then(|text| check_name(text).map_err(|e| errors.push(e)).ok());
 
     let valid = errors.is_empty();
     let card = valid.then(|| {
@@ -186,16 +200,33 @@ pub fn validate_card(input: &CardInput, options: &ValidateOptions) -> CardValida
             Some(f) => (Some(f.expiry_month), Some(f.expiry_year)),
             None => (None, None),
         };
-        Card { name, number, cvv, expiry_month, expiry_year }
+        Card {
+            name,
+            number,
+            cvv,
+            expiry_month,
+            expiry_year,
+        }
     });
-    CardValidation { valid, network, last4, card, errors }
+    CardValidation {
+        valid,
+        network,
+        last4,
+        card,
+        errors,
+    }
 }
 
 /// A field that must be a string: `None` when it is absent (an error
 /// unless the card is tokenised) or of the wrong type (an error), the
 /// error pushed onto `errors`.
 #[inline(never)]
-fn text_field<'a>(value: &'a Loose, field: &'static str, tokenised: bool, errors: &mut Vec<Error>) -> Option<&'a str> {
+fn text_field<'a>(
+    value: &'a Loose,
+    field: &'static str,
+    tokenised: bool,
+    errors: &mut Vec<Error>,
+) -> Option<&'a str> {
     match value.text(field) {
         Ok(Some(text)) => Some(text),
         Ok(None) if tokenised => None,
@@ -215,10 +246,18 @@ fn number_rules(n: &CardNumber, network: Network) -> Result<(), Error> {
     let len = n.as_str().len();
     // (`iter().any`, not `contains`: the slice search costs 0.3 KB.)
     if !network.lengths().iter().any(|&l| usize::from(l) == len) {
-        return Err(Error::invalid(ErrorKind::InvalidLength, "number", length_description(network)));
+        return Err(Error::invalid(
+            ErrorKind::InvalidLength,
+            "number",
+            length_description(network),
+        ));
     }
     if !super::number::luhn(n.digits().as_bytes()) {
-        return Err(Error::invalid(ErrorKind::FailedLuhn, "number", "The number is invalid"));
+        return Err(Error::invalid(
+            ErrorKind::FailedLuhn,
+            "number",
+            "The number is invalid",
+        ));
     }
     Ok(())
 }
@@ -240,13 +279,23 @@ fn length_description(network: Network) -> &'static str {
 
 /// Month and year from the separate fields, or from the combined one.
 /// `Ok(None)` when a tokenised card has no expiry.
-fn expiry(input: &CardInput, now: YearMonth, tokenised: bool) -> Result<Option<Expiry>, Vec<Error>> {
+fn expiry(
+    input: &CardInput,
+    now: YearMonth,
+    tokenised: bool,
+) -> Result<Option<Expiry>, Vec<Error>> {
     let separate = !input.expiry_month.is_blank() || !input.expiry_year.is_blank();
     if !separate {
         return match input.expiry.text("expiry_month") {
             Ok(None) if tokenised => Ok(None),
-            Ok(None) => Err(vec![Error::required("expiry_month"), Error::required("expiry_year")]),
-            Ok(Some(t)) => parse_combined(t, now).and_then(|e| e.check(now)).map(Some).map_err(|e| vec![e]),
+            Ok(None) => Err(vec![
+                Error::required("expiry_month"),
+                Error::required("expiry_year"),
+            ]),
+            Ok(Some(t)) => parse_combined(t, now)
+                .and_then(|e| e.check(now))
+                .map(Some)
+                .map_err(|e| vec![e]),
             Err(e) => Err(vec![e]),
         };
     }
@@ -259,7 +308,10 @@ fn expiry(input: &CardInput, now: YearMonth, tokenised: bool) -> Result<Option<E
         .text_or_int("expiry_year")
         .and_then(|t| parse_year(t.as_deref().unwrap_or(""), now));
     match (month, year) {
-        (Ok(month), Ok(year)) => Expiry { month, year }.check(now).map(Some).map_err(|e| vec![e]),
+        (Ok(month), Ok(year)) => Expiry { month, year }
+            .check(now)
+            .map(Some)
+            .map_err(|e| vec![e]),
         (m, y) => Err(m.err().into_iter().chain(y.err()).collect()),
     }
 }
@@ -283,7 +335,10 @@ mod tests {
     }
 
     fn kinds(v: &CardValidation) -> Vec<(&str, ErrorKind)> {
-        v.errors.iter().map(|e| (e.field().unwrap_or(""), e.kind())).collect()
+        v.errors
+            .iter()
+            .map(|e| (e.field().unwrap_or(""), e.kind()))
+            .collect()
     }
 
     /// Razorpay's published test cards (from the issue and the seed docs).
@@ -327,11 +382,20 @@ mod tests {
 
     #[test]
     fn published_test_cards_are_valid_with_the_right_network() {
-        let constructed: Vec<(String, Network)> =
-            CONSTRUCTED.iter().map(|(b, n)| (with_check_digit(b), *n)).collect();
-        let all = TEST_CARDS.iter().map(|(n, w)| (n.to_string(), *w)).chain(constructed);
+        let constructed: Vec<(String, Network)> = CONSTRUCTED
+            .iter()
+            .map(|(b, n)| (with_check_digit(b), *n))
+            .collect();
+        let all = TEST_CARDS
+            .iter()
+            .map(|(n, w)| (n.to_string(), *w))
+            .chain(constructed);
         for (number, network) in all {
-            let cvv = if network == Network::AmericanExpress { "1234" } else { "123" };
+            let cvv = if network == Network::AmericanExpress {
+                "1234"
+            } else {
+                "123"
+            };
             let v = validate_card(&card(&number, "12", "30", cvv), &ValidateOptions::at(NOW));
             assert!(v.valid, "{number}: {:?}", v.errors);
             assert_eq!(v.network, Some(network), "{number}");
@@ -344,7 +408,10 @@ mod tests {
 
     #[test]
     fn normalised_card_is_the_payload_shape() {
-        let v = validate_card(&card("4100-2800-0000-1007", "1", "2030", " 092 "), &ValidateOptions::at(NOW));
+        let v = validate_card(
+            &card("4100-2800-0000-1007", "1", "2030", " 092 "),
+            &ValidateOptions::at(NOW),
+        );
         let json = serde_json::to_value(v.card.unwrap()).unwrap();
         assert_eq!(
             json,
@@ -357,7 +424,13 @@ mod tests {
 
     #[test]
     fn all_errors_at_once_in_field_order() {
-        let input = CardInput { number: "4100 2800 0000 1008".into(), expiry_month: "13".into(), expiry_year: "3".into(), cvv: "12".into(), ..Default::default() };
+        let input = CardInput {
+            number: "4100 2800 0000 1008".into(),
+            expiry_month: "13".into(),
+            expiry_year: "3".into(),
+            cvv: "12".into(),
+            ..Default::default()
+        };
         let v = validate_card(&input, &ValidateOptions::at(NOW));
         assert!(!v.valid);
         assert!(v.card.is_none());
@@ -411,10 +484,17 @@ mod tests {
         ];
         for (number, want) in table {
             let v = validate_card(&card(number, "12", "30", "123"), &ValidateOptions::at(NOW));
-            let got = v.errors.iter().find(|e| e.field() == Some("number")).map(|e| e.kind());
+            let got = v
+                .errors
+                .iter()
+                .find(|e| e.field() == Some("number"))
+                .map(|e| e.kind());
             assert_eq!(got, *want, "{number}");
         }
-        let v = validate_card(&card("9000000000000001", "12", "30", "1234"), &ValidateOptions::at(NOW));
+        let v = validate_card(
+            &card("9000000000000001", "12", "30", "1234"),
+            &ValidateOptions::at(NOW),
+        );
         assert_eq!(v.network, Some(Network::Unknown));
         assert!(v.valid, "unknown network accepts a 4-digit CVV");
     }
@@ -431,7 +511,13 @@ mod tests {
         assert_eq!(kinds(&v), vec![("expiry_month", ErrorKind::Expired)]);
         input.expiry = Loose::Absent;
         let v = validate_card(&input, &ValidateOptions::at(NOW));
-        assert_eq!(kinds(&v), vec![("expiry_month", ErrorKind::Required), ("expiry_year", ErrorKind::Required)]);
+        assert_eq!(
+            kinds(&v),
+            vec![
+                ("expiry_month", ErrorKind::Required),
+                ("expiry_year", ErrorKind::Required)
+            ]
+        );
     }
 
     #[test]
@@ -454,23 +540,75 @@ mod tests {
 
     #[test]
     fn tokenised_cards_make_cvv_optional_but_still_check_it() {
-        let opts = ValidateOptions { tokenised: true, now_ms: NOW, network: Some(Network::Visa) };
-        for absent in [Loose::Absent, Loose::Null, Loose::from(""), Loose::from("  ")] {
-            let input = CardInput { cvv: absent, ..Default::default() };
+        let opts = ValidateOptions {
+            tokenised: true,
+            now_ms: NOW,
+            network: Some(Network::Visa),
+        };
+        for absent in [
+            Loose::Absent,
+            Loose::Null,
+            Loose::from(""),
+            Loose::from("  "),
+        ] {
+            let input = CardInput {
+                cvv: absent,
+                ..Default::default()
+            };
             let v = validate_card(&input, &opts);
             assert!(v.valid, "{:?}", v.errors);
             let json = serde_json::to_value(v.card.unwrap()).unwrap();
-            assert_eq!(json, serde_json::json!({}), "no cvv key at all, never a dummy");
+            assert_eq!(
+                json,
+                serde_json::json!({}),
+                "no cvv key at all, never a dummy"
+            );
         }
-        let v = validate_card(&CardInput { cvv: "12".into(), ..Default::default() }, &opts);
+        let v = validate_card(
+            &CardInput {
+                cvv: "12".into(),
+                ..Default::default()
+            },
+            &opts,
+        );
         assert_eq!(kinds(&v), vec![("cvv", ErrorKind::InvalidLength)]);
-        let v = validate_card(&CardInput { cvv: "123".into(), ..Default::default() }, &opts);
-        assert_eq!(serde_json::to_value(v.card.unwrap()).unwrap(), serde_json::json!({"cvv": "123"}));
+        let v = validate_card(
+            &CardInput {
+                cvv: "123".into(),
+                ..Default::default()
+            },
+            &opts,
+        );
+        assert_eq!(
+            serde_json::to_value(v.card.unwrap()).unwrap(),
+            serde_json::json!({"cvv": "123"})
+        );
         // Without a network, 3 or 4 digits.
-        let opts = ValidateOptions { network: None, ..opts };
-        assert!(validate_card(&CardInput { cvv: "1234".into(), ..Default::default() }, &opts).valid);
-        let v = validate_card(&CardInput { cvv: "12".into(), ..Default::default() }, &opts);
-        assert_eq!(v.errors[0].description(), "The cvv must be between 3 and 4 digits");
+        let opts = ValidateOptions {
+            network: None,
+            ..opts
+        };
+        assert!(
+            validate_card(
+                &CardInput {
+                    cvv: "1234".into(),
+                    ..Default::default()
+                },
+                &opts
+            )
+            .valid
+        );
+        let v = validate_card(
+            &CardInput {
+                cvv: "12".into(),
+                ..Default::default()
+            },
+            &opts,
+        );
+        assert_eq!(
+            v.errors[0].description(),
+            "The cvv must be between 3 and 4 digits"
+        );
     }
 
     #[test]
@@ -498,9 +636,15 @@ mod tests {
 
     #[test]
     fn debug_never_shows_the_number_or_cvv() {
-        let v = validate_card(&card("4100280000001007", "12", "30", "987"), &ValidateOptions::at(NOW));
+        let v = validate_card(
+            &card("4100280000001007", "12", "30", "987"),
+            &ValidateOptions::at(NOW),
+        );
         let shown = format!("{v:?}");
-        assert!(!shown.contains("4100280000001007") && !shown.contains("987"), "{shown}");
+        assert!(
+            !shown.contains("4100280000001007") && !shown.contains("987"),
+            "{shown}"
+        );
         assert!(shown.contains("1007"));
     }
 }

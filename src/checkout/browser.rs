@@ -91,7 +91,12 @@ fn integer_in(v: Option<f64>, lo: f64, hi: f64) -> Option<f64> {
 }
 
 fn timezone_offset(v: Option<f64>) -> i32 {
-    integer_in(v, f64::from(*TIMEZONE_OFFSETS.start()), f64::from(*TIMEZONE_OFFSETS.end())).map_or(0, |v| v as i32)
+    integer_in(
+        v,
+        f64::from(*TIMEZONE_OFFSETS.start()),
+        f64::from(*TIMEZONE_OFFSETS.end()),
+    )
+    .map_or(0, |v| v as i32)
 }
 
 fn screen(v: Option<f64>) -> u32 {
@@ -101,7 +106,12 @@ fn screen(v: Option<f64>) -> u32 {
 fn color_depth(v: Option<f64>) -> u32 {
     match v {
         // `NaN` fails both comparisons and falls through to the default.
-        Some(v) if v >= 1.0 => COLOR_DEPTHS.iter().rev().copied().find(|&d| f64::from(d) <= v).unwrap_or(DEFAULT_COLOR_DEPTH),
+        Some(v) if v >= 1.0 => COLOR_DEPTHS
+            .iter()
+            .rev()
+            .copied()
+            .find(|&d| f64::from(d) <= v)
+            .unwrap_or(DEFAULT_COLOR_DEPTH),
         _ => DEFAULT_COLOR_DEPTH,
     }
 }
@@ -124,7 +134,9 @@ pub struct Authentication {
 
 impl Authentication {
     /// `{ "authentication_channel": "browser" }`.
-    pub const BROWSER: Authentication = Authentication { authentication_channel: AuthenticationChannel::Browser };
+    pub const BROWSER: Authentication = Authentication {
+        authentication_channel: AuthenticationChannel::Browser,
+    };
 }
 
 /// The `referer` for a page URL: the URL without its `#fragment` (which
@@ -144,7 +156,11 @@ mod tests {
     use super::*;
 
     fn raw_depth(v: Option<f64>) -> u32 {
-        BrowserInfo::from_raw(RawBrowser { color_depth: v, ..Default::default() }).color_depth
+        BrowserInfo::from_raw(RawBrowser {
+            color_depth: v,
+            ..Default::default()
+        })
+        .color_depth
     }
 
     #[test]
@@ -196,7 +212,10 @@ mod tests {
             (None, 0),
         ];
         for (v, want) in table {
-            let b = BrowserInfo::from_raw(RawBrowser { timezone_offset: *v, ..Default::default() });
+            let b = BrowserInfo::from_raw(RawBrowser {
+                timezone_offset: *v,
+                ..Default::default()
+            });
             assert_eq!(b.timezone_offset, *want, "{v:?}");
         }
     }
@@ -216,7 +235,11 @@ mod tests {
             (None, 0),
         ];
         for (v, want) in table {
-            let b = BrowserInfo::from_raw(RawBrowser { screen_width: *v, screen_height: *v, ..Default::default() });
+            let b = BrowserInfo::from_raw(RawBrowser {
+                screen_width: *v,
+                screen_height: *v,
+                ..Default::default()
+            });
             assert_eq!((b.screen_width, b.screen_height), (*want, *want), "{v:?}");
         }
     }
@@ -249,7 +272,8 @@ mod tests {
         );
         let back: BrowserInfo = serde_json::from_str(&serde_json::to_string(&b).unwrap()).unwrap();
         assert_eq!(back, b);
-        let raw: RawBrowser = serde_json::from_str(r#"{"color_depth":30,"java_enabled":null}"#).unwrap();
+        let raw: RawBrowser =
+            serde_json::from_str(r#"{"color_depth":30,"java_enabled":null}"#).unwrap();
         assert_eq!(raw.color_depth, Some(30.0));
         assert_eq!(
             serde_json::to_string(&Authentication::BROWSER).unwrap(),
@@ -261,7 +285,10 @@ mod tests {
     fn referer_drops_only_the_fragment() {
         let table = [
             ("https://shop.example/pay", "https://shop.example/pay"),
-            ("https://shop.example/pay?a=1&b=2#frag", "https://shop.example/pay?a=1&b=2"),
+            (
+                "https://shop.example/pay?a=1&b=2#frag",
+                "https://shop.example/pay?a=1&b=2",
+            ),
             ("https://shop.example/#", "https://shop.example/"),
             ("https://shop.example/a#b#c", "https://shop.example/a"),
             ("", ""),

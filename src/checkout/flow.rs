@@ -24,7 +24,10 @@ use std::fmt;
 use serde::Serialize;
 
 use super::payload::{build_order_request, BuildContext, CheckoutInput, OrderRequest};
-use super::response::{offered_actions, retry_offered, Action, NextAction, OrderOutcome, OtpChallenge, OtpMetadata, PaymentSuccess};
+use super::response::{
+    offered_actions, retry_offered, Action, NextAction, OrderOutcome, OtpChallenge, OtpMetadata,
+    PaymentSuccess,
+};
 use super::url::{check_next_url, CheckedUrl, UrlPolicy};
 use crate::error::{concat, Error, ErrorKind};
 use crate::value::Loose;
@@ -243,7 +246,12 @@ pub struct Flow {
 impl Flow {
     /// A new checkout, in `validating`.
     pub fn new(options: FlowOptions) -> Flow {
-        Flow { options, state: State::Idle, payment_id: None, order_id: None }
+        Flow {
+            options,
+            state: State::Idle,
+            payment_id: None,
+            order_id: None,
+        }
     }
 
     /// Where the checkout stands.
@@ -279,11 +287,18 @@ impl Flow {
     /// `failed` (a corrected input may start again); [`ErrorKind::PaymentInProgress`] while a
     /// payment is under way; [`ErrorKind::InvalidState`] once it is over
     /// (redirecting, pending, paid).
-    pub fn start(&mut self, input: &CheckoutInput, ctx: &BuildContext) -> Result<OrderRequest, Vec<Error>> {
+    pub fn start(
+        &mut self,
+        input: &CheckoutInput,
+        ctx: &BuildContext,
+    ) -> Result<OrderRequest, Vec<Error>> {
         match self.state {
             State::Idle | State::Validating | State::Failed => {}
             State::Posting | State::GeneratingOtp { .. } | State::AwaitingOtp(..) => {
-                return Err(vec![Error::new(ErrorKind::PaymentInProgress, "A payment of this checkout is already in progress")])
+                return Err(vec![Error::new(
+                    ErrorKind::PaymentInProgress,
+                    "A payment of this checkout is already in progress",
+                )])
             }
             _ => return Err(vec![self.refused("start a payment")]),
         }
@@ -327,13 +342,18 @@ impl Flow {
             Err(e) => return Ok(self.fail(e)),
         };
         if let Some(submit) = find(&offered, &Action::OtpSubmit) {
-            let otp = OtpState { submit, resend: find(&offered, &Action::OtpResend), metadata: OtpMetadata::default() };
+            let otp = OtpState {
+                submit,
+                resend: find(&offered, &Action::OtpResend),
+                metadata: OtpMetadata::default(),
+            };
             return Ok(self.await_otp(otp, None));
         }
         let redirect = find(&offered, &Action::Redirect);
         let generate = find(&offered, &Action::OtpGenerate);
         match (self.options.preference, generate, redirect) {
-            (AuthPreference::Otp, Some(url), fallback) | (AuthPreference::Redirect, Some(url), fallback @ None) => {
+            (AuthPreference::Otp, Some(url), fallback)
+            | (AuthPreference::Redirect, Some(url), fallback @ None) => {
                 self.state = State::GeneratingOtp { fallback };
                 Ok(Step::GenerateOtp { url })
             }
@@ -341,7 +361,10 @@ impl Flow {
             (_, None, None) if outcome.next.is_empty() => match self.payment_id.clone() {
                 Some(payment_id) => {
                     self.state = State::Pending;
-                    Ok(Step::Done { payment_id, order_id: self.order_id.clone() })
+                    Ok(Step::Done {
+                        payment_id,
+                        order_id: self.order_id.clone(),
+                    })
                 }
                 None => Ok(self.fail(Error::new(
                     ErrorKind::InvalidResponse,
@@ -383,14 +406,19 @@ impl Flow {
             Err(e) => return Ok(self.fail(e)),
         };
         if let Some(submit) = find(&offered, &Action::OtpSubmit) {
-            let otp = OtpState { submit, resend: find(&offered, &Action::OtpResend), metadata: challenge.metadata };
+            let otp = OtpState {
+                submit,
+                resend: find(&offered, &Action::OtpResend),
+                metadata: challenge.metadata,
+            };
             return Ok(self.await_otp(otp, None));
         }
         match find(&offered, &Action::Redirect).or(fallback) {
             Some(url) => Ok(self.navigate(url)),
-            None if challenge.next.is_empty() => {
-                Ok(self.fail(Error::new(ErrorKind::InvalidResponse, "The OTP reply offers no next action")))
-            }
+            None if challenge.next.is_empty() => Ok(self.fail(Error::new(
+                ErrorKind::InvalidResponse,
+                "The OTP reply offers no next action",
+            ))),
             None => Ok(self.fail(unsupported(&challenge.next))),
         }
     }
@@ -414,7 +442,10 @@ impl Flow {
             return Err(Error::required("otp"));
         }
         self.set_busy(Busy::Submitting);
-        Ok(Step::SubmitOtp { url, otp: Otp(otp.to_owned()) })
+        Ok(Step::SubmitOtp {
+            url,
+            otp: Otp(otp.to_owned()),
+        })
     }
 
     /// [`Flow::submit_otp`] with the value a page passed: the OTP must be a
@@ -450,7 +481,10 @@ impl Flow {
     ///
     /// # Errors
     /// [`ErrorKind::InvalidState`] unless an OTP submit is under way.
-    pub fn on_otp_submitted(&mut self, reply: Result<PaymentSuccess, Error>) -> Result<Step, Error> {
+    pub fn on_otp_submitted(
+        &mut self,
+        reply: Result<PaymentSuccess, Error>,
+    ) -> Result<Step, Error> {
         let otp = match &self.state {
             State::AwaitingOtp(o, Busy::Submitting) => o.clone(),
             _ => return Err(self.refused("take an OTP submit reply")),
@@ -466,13 +500,18 @@ impl Flow {
             }
             Err(e) if retry_offered(&e) => {
                 let keep_resend = offered_actions(&e).contains(&Action::OtpResend);
-                let otp = OtpState { resend: if keep_resend { otp.resend } else { None }, ..otp };
+                let otp = OtpState {
+                    resend: if keep_resend { otp.resend } else { None },
+                    ..otp
+                };
                 Ok(self.await_otp(otp, Some(e)))
             }
             // No answer at all (the merchant server timed out or could not
             // be reached): the OTP may not have arrived, so the shopper may
             // send it again, with every URL kept.
-            Err(e) if matches!(e.kind(), ErrorKind::Timeout | ErrorKind::Network) => Ok(self.await_otp(otp, Some(e))),
+            Err(e) if matches!(e.kind(), ErrorKind::Timeout | ErrorKind::Network) => {
+                Ok(self.await_otp(otp, Some(e)))
+            }
             Err(e) => Ok(self.fail(e)),
         }
     }
@@ -486,9 +525,17 @@ impl Flow {
     /// resend is under way.
     pub fn resend_otp(&mut self) -> Result<Step, Error> {
         let url = match &self.state {
-            State::AwaitingOtp(OtpState { resend: Some(url), .. }, Busy::Idle) => url.clone(),
+            State::AwaitingOtp(
+                OtpState {
+                    resend: Some(url), ..
+                },
+                Busy::Idle,
+            ) => url.clone(),
             State::AwaitingOtp(_, Busy::Idle) => {
-                return Err(Error::new(ErrorKind::InvalidState, "No OTP resend is offered for this payment"))
+                return Err(Error::new(
+                    ErrorKind::InvalidState,
+                    "No OTP resend is offered for this payment",
+                ))
             }
             State::AwaitingOtp(..) => return Err(busy()),
             _ => return Err(self.refused("resend an OTP")),
@@ -518,7 +565,11 @@ impl Flow {
             Ok(o) => o,
             Err(e) => return Ok(self.fail(e)),
         };
-        let metadata = if challenge.metadata == OtpMetadata::default() { otp.metadata } else { challenge.metadata };
+        let metadata = if challenge.metadata == OtpMetadata::default() {
+            otp.metadata
+        } else {
+            challenge.metadata
+        };
         let otp = OtpState {
             submit: find(&offered, &Action::OtpSubmit).unwrap_or(otp.submit),
             resend: find(&offered, &Action::OtpResend).or(otp.resend),
@@ -555,7 +606,10 @@ impl Flow {
 
     fn navigate(&mut self, url: CheckedUrl) -> Step {
         self.state = State::Redirecting;
-        Step::Navigate { url, method: NavMethod::Get }
+        Step::Navigate {
+            url,
+            method: NavMethod::Get,
+        }
     }
 
     fn fail(&mut self, error: Error) -> Step {
@@ -575,17 +629,26 @@ impl Flow {
             State::GeneratingOtp { .. } => "generating the OTP",
             _ => self.progress().as_str(),
         };
-        Error::new(ErrorKind::InvalidState, concat(&["Cannot ", what, " while ", now]))
+        Error::new(
+            ErrorKind::InvalidState,
+            concat(&["Cannot ", what, " while ", now]),
+        )
     }
 }
 
 fn busy() -> Error {
-    Error::new(ErrorKind::PaymentInProgress, "An OTP submission or resend is already in progress")
+    Error::new(
+        ErrorKind::PaymentInProgress,
+        "An OTP submission or resend is already in progress",
+    )
 }
 
 /// The checked URL of the first `action` offered with one.
 fn find(offered: &[(Action, Option<CheckedUrl>)], action: &Action) -> Option<CheckedUrl> {
-    offered.iter().find(|(a, u)| a == action && u.is_some()).and_then(|(_, u)| u.clone())
+    offered
+        .iter()
+        .find(|(a, u)| a == action && u.is_some())
+        .and_then(|(_, u)| u.clone())
 }
 
 /// `None of the next actions offered (a, b) can be performed`, naming
@@ -594,13 +657,22 @@ fn unsupported(next: &[NextAction]) -> Error {
     let words: Vec<&str> = next
         .iter()
         .map(|n| n.action.as_str())
-        .filter(|w| !w.is_empty() && w.len() <= 40 && w.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_'))
+        .filter(|w| {
+            !w.is_empty()
+                && w.len() <= 40
+                && w.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+        })
         .take(5)
         .collect();
     let description = if words.is_empty() {
         "None of the next actions offered can be performed".to_owned()
     } else {
-        concat(&["None of the next actions offered (", &words.join(", "), ") can be performed"])
+        concat(&[
+            "None of the next actions offered (",
+            &words.join(", "),
+            ") can be performed",
+        ])
     };
     Error::new(ErrorKind::UnsupportedAction, description)
 }
@@ -617,7 +689,8 @@ mod tests {
     const OTP_GENERATE: &str = include_str!("../../tests/fixtures/otp_generate.json");
     const OTP_OK: &str = include_str!("../../tests/fixtures/otp_submit_success.json");
     const OTP_FAILED: &str = include_str!("../../tests/fixtures/otp_submit_failed.json");
-    const OTP_FAILED_FINAL: &str = include_str!("../../tests/fixtures/otp_submit_failed_final.json");
+    const OTP_FAILED_FINAL: &str =
+        include_str!("../../tests/fixtures/otp_submit_failed_final.json");
     const REDIRECT: &str = "https://api.razorpay.com/v1/payments/pay_FVmAstJWfsD3SO/authorize";
     const GENERATE: &str =
         "https://api.razorpay.com/v1/payments/pay_FVmAstJWfsD3SO/otp_generate?track_id=FVmAtLUe9XZSGM&key_id=<YOUR_KEY_ID>";
@@ -641,7 +714,10 @@ mod tests {
     }
 
     fn posting(preference: AuthPreference) -> Flow {
-        let mut f = Flow::new(FlowOptions { preference, ..FlowOptions::default() });
+        let mut f = Flow::new(FlowOptions {
+            preference,
+            ..FlowOptions::default()
+        });
         f.start(&input(), &ctx()).unwrap();
         assert_eq!(f.progress(), Progress::Posting);
         f
@@ -658,14 +734,18 @@ mod tests {
 
     fn generating() -> Flow {
         let mut f = posting(AuthPreference::Otp);
-        let step = f.on_order_response(parse_order_response(200, body(ORDER))).unwrap();
+        let step = f
+            .on_order_response(parse_order_response(200, body(ORDER)))
+            .unwrap();
         assert!(matches!(step, Step::GenerateOtp { .. }), "{step:?}");
         f
     }
 
     fn awaiting() -> Flow {
         let mut f = generating();
-        let step = f.on_otp_generated(parse_otp_generate(200, body(OTP_GENERATE))).unwrap();
+        let step = f
+            .on_otp_generated(parse_otp_generate(200, body(OTP_GENERATE)))
+            .unwrap();
         assert!(matches!(step, Step::AwaitOtp { .. }), "{step:?}");
         f
     }
@@ -684,25 +764,29 @@ mod tests {
 
     fn redirecting() -> Flow {
         let mut f = posting(AuthPreference::Redirect);
-        f.on_order_response(parse_order_response(200, body(ORDER))).unwrap();
+        f.on_order_response(parse_order_response(200, body(ORDER)))
+            .unwrap();
         f
     }
 
     fn pending() -> Flow {
         let mut f = posting(AuthPreference::Otp);
-        f.on_order_response(parse_order_response(200, body(ORDER_NO_NEXT))).unwrap();
+        f.on_order_response(parse_order_response(200, body(ORDER_NO_NEXT)))
+            .unwrap();
         f
     }
 
     fn paid() -> Flow {
         let mut f = submitting();
-        f.on_otp_submitted(parse_otp_submit(200, body(OTP_OK))).unwrap();
+        f.on_otp_submitted(parse_otp_submit(200, body(OTP_OK)))
+            .unwrap();
         f
     }
 
     fn failed() -> Flow {
         let mut f = posting(AuthPreference::Otp);
-        f.on_order_response(Err(Error::new(ErrorKind::Timeout, "timed out"))).unwrap();
+        f.on_order_response(Err(Error::new(ErrorKind::Timeout, "timed out")))
+            .unwrap();
         f
     }
 
@@ -734,35 +818,259 @@ mod tests {
         let evil = "https://api.razorpay.com.evil.com/x";
         let both = json!([{"action": "redirect", "url": REDIRECT}, {"action": "otp_generate", "url": GENERATE}]);
         #[allow(clippy::type_complexity)]
-        let table: Vec<(AuthPreference, serde_json::Value, Option<&str>, &str, Option<&str>, Progress, Option<ErrorKind>)> = vec![
-            (O, both.clone(), Some("pay_1"), "generate_otp", Some(GENERATE), Progress::Posting, None),
-            (R, both.clone(), Some("pay_1"), "navigate", Some(REDIRECT), Progress::Redirecting, None),
-            (O, json!([{"action": "redirect", "url": REDIRECT}]), Some("pay_1"), "navigate", Some(REDIRECT), Progress::Redirecting, None),
-            (R, json!([{"action": "otp_generate", "url": GENERATE}]), Some("pay_1"), "generate_otp", Some(GENERATE), Progress::Posting, None),
-            (O, json!([{"action": "otp_submit", "url": SUBMIT}, {"action": "otp_resend", "url": RESEND}]), Some("pay_1"), "await_otp", Some(SUBMIT), Progress::AwaitingOtp, None),
-            (R, json!([{"action": "otp_submit", "url": SUBMIT}]), Some("pay_1"), "await_otp", Some(SUBMIT), Progress::AwaitingOtp, None),
-            (O, json!(null), Some("pay_1"), "done", None, Progress::Pending, None),
-            (O, json!([]), Some("pay_1"), "done", None, Progress::Pending, None),
-            (O, json!([]), None, "failed", None, Progress::Failed, Some(ErrorKind::InvalidResponse)),
-            (O, json!(null), None, "failed", None, Progress::Failed, Some(ErrorKind::InvalidResponse)),
-            (O, json!([{"action": "upi_intent", "url": REDIRECT}]), Some("pay_1"), "failed", None, Progress::Failed, Some(ErrorKind::UnsupportedAction)),
-            (O, json!(["redirect"]), Some("pay_1"), "failed", None, Progress::Failed, Some(ErrorKind::UnsupportedAction)),
-            (O, json!([{"action": "otp_generate"}]), Some("pay_1"), "failed", None, Progress::Failed, Some(ErrorKind::UnsupportedAction)),
-            (O, json!([{"action": "otp_resend", "url": RESEND}]), Some("pay_1"), "failed", None, Progress::Failed, Some(ErrorKind::UnsupportedAction)),
+        let table: Vec<(
+            AuthPreference,
+            serde_json::Value,
+            Option<&str>,
+            &str,
+            Option<&str>,
+            Progress,
+            Option<ErrorKind>,
+        )> = vec![
+            (
+                O,
+                both.clone(),
+                Some("pay_1"),
+                "generate_otp",
+                Some(GENERATE),
+                Progress::Posting,
+                None,
+            ),
+            (
+                R,
+                both.clone(),
+                Some("pay_1"),
+                "navigate",
+                Some(REDIRECT),
+                Progress::Redirecting,
+                None,
+            ),
+            (
+                O,
+                json!([{"action": "redirect", "url": REDIRECT}]),
+                Some("pay_1"),
+                "navigate",
+                Some(REDIRECT),
+                Progress::Redirecting,
+                None,
+            ),
+            (
+                R,
+                json!([{"action": "otp_generate", "url": GENERATE}]),
+                Some("pay_1"),
+                "generate_otp",
+                Some(GENERATE),
+                Progress::Posting,
+                None,
+            ),
+            (
+                O,
+                json!([{"action": "otp_submit", "url": SUBMIT}, {"action": "otp_resend", "url": RESEND}]),
+                Some("pay_1"),
+                "await_otp",
+                Some(SUBMIT),
+                Progress::AwaitingOtp,
+                None,
+            ),
+            (
+                R,
+                json!([{"action": "otp_submit", "url": SUBMIT}]),
+                Some("pay_1"),
+                "await_otp",
+                Some(SUBMIT),
+                Progress::AwaitingOtp,
+                None,
+            ),
+            (
+                O,
+                json!(null),
+                Some("pay_1"),
+                "done",
+                None,
+                Progress::Pending,
+                None,
+            ),
+            (
+                O,
+                json!([]),
+                Some("pay_1"),
+                "done",
+                None,
+                Progress::Pending,
+                None,
+            ),
+            (
+                O,
+                json!([]),
+                None,
+                "failed",
+                None,
+                Progress::Failed,
+                Some(ErrorKind::InvalidResponse),
+            ),
+            (
+                O,
+                json!(null),
+                None,
+                "failed",
+                None,
+                Progress::Failed,
+                Some(ErrorKind::InvalidResponse),
+            ),
+            (
+                O,
+                json!([{"action": "upi_intent", "url": REDIRECT}]),
+                Some("pay_1"),
+                "failed",
+                None,
+                Progress::Failed,
+                Some(ErrorKind::UnsupportedAction),
+            ),
+            (
+                O,
+                json!(["redirect"]),
+                Some("pay_1"),
+                "failed",
+                None,
+                Progress::Failed,
+                Some(ErrorKind::UnsupportedAction),
+            ),
+            (
+                O,
+                json!([{"action": "otp_generate"}]),
+                Some("pay_1"),
+                "failed",
+                None,
+                Progress::Failed,
+                Some(ErrorKind::UnsupportedAction),
+            ),
+            (
+                O,
+                json!([{"action": "otp_resend", "url": RESEND}]),
+                Some("pay_1"),
+                "failed",
+                None,
+                Progress::Failed,
+                Some(ErrorKind::UnsupportedAction),
+            ),
             // Hostile URLs: any unsafe URL fails the reply, whatever is preferred.
-            (O, json!([{"action": "redirect", "url": evil}]), Some("pay_1"), "failed", None, Progress::Failed, Some(ErrorKind::UnsafeUrl)),
-            (R, json!([{"action": "redirect", "url": evil}, {"action": "otp_generate", "url": GENERATE}]), Some("pay_1"), "failed", None, Progress::Failed, Some(ErrorKind::UnsafeUrl)),
-            (O, json!([{"action": "redirect", "url": evil}, {"action": "otp_generate", "url": GENERATE}]), Some("pay_1"), "failed", None, Progress::Failed, Some(ErrorKind::UnsafeUrl)),
-            (O, json!([{"action": "redirect", "url": REDIRECT}, {"action": "unknown", "url": "javascript:alert(1)"}]), Some("pay_1"), "failed", None, Progress::Failed, Some(ErrorKind::UnsafeUrl)),
-            (O, json!([{"action": "redirect", "url": "javascript:alert(document.cookie)"}]), Some("pay_1"), "failed", None, Progress::Failed, Some(ErrorKind::UnsafeUrl)),
-            (O, json!([{"action": "redirect", "url": "data:text/html,<script>alert(1)</script>"}]), Some("pay_1"), "failed", None, Progress::Failed, Some(ErrorKind::UnsafeUrl)),
-            (O, json!([{"action": "redirect", "url": "/v1/payments/pay_1/authorize"}]), Some("pay_1"), "failed", None, Progress::Failed, Some(ErrorKind::UnsafeUrl)),
-            (O, json!([{"action": "redirect", "url": "//evil.com/"}]), Some("pay_1"), "failed", None, Progress::Failed, Some(ErrorKind::UnsafeUrl)),
-            (O, json!([{"action": "redirect", "url": "http://api.razorpay.com/v1/x"}]), Some("pay_1"), "failed", None, Progress::Failed, Some(ErrorKind::UnsafeUrl)),
-            (O, json!([{"action": "redirect", "url": "https://api.razorpay.com@evil.com/"}]), Some("pay_1"), "failed", None, Progress::Failed, Some(ErrorKind::UnsafeUrl)),
-            (O, json!([{"action": "redirect", "url": " https://api.razorpay.com/"}]), Some("pay_1"), "failed", None, Progress::Failed, Some(ErrorKind::UnsafeUrl)),
-            (O, json!([{"action": "otp_submit", "url": "https://evil.com/steal"}]), Some("pay_1"), "failed", None, Progress::Failed, Some(ErrorKind::UnsafeUrl)),
-            (O, json!([{"action": "otp_generate", "url": "https://api.razorpay.com:8443/x"}]), Some("pay_1"), "failed", None, Progress::Failed, Some(ErrorKind::UnsafeUrl)),
+            (
+                O,
+                json!([{"action": "redirect", "url": evil}]),
+                Some("pay_1"),
+                "failed",
+                None,
+                Progress::Failed,
+                Some(ErrorKind::UnsafeUrl),
+            ),
+            (
+                R,
+                json!([{"action": "redirect", "url": evil}, {"action": "otp_generate", "url": GENERATE}]),
+                Some("pay_1"),
+                "failed",
+                None,
+                Progress::Failed,
+                Some(ErrorKind::UnsafeUrl),
+            ),
+            (
+                O,
+                json!([{"action": "redirect", "url": evil}, {"action": "otp_generate", "url": GENERATE}]),
+                Some("pay_1"),
+                "failed",
+                None,
+                Progress::Failed,
+                Some(ErrorKind::UnsafeUrl),
+            ),
+            (
+                O,
+                json!([{"action": "redirect", "url": REDIRECT}, {"action": "unknown", "url": "javascript:alert(1)"}]),
+                Some("pay_1"),
+                "failed",
+                None,
+                Progress::Failed,
+                Some(ErrorKind::UnsafeUrl),
+            ),
+            (
+                O,
+                json!([{"action": "redirect", "url": "javascript:alert(document.cookie)"}]),
+                Some("pay_1"),
+                "failed",
+                None,
+                Progress::Failed,
+                Some(ErrorKind::UnsafeUrl),
+            ),
+            (
+                O,
+                json!([{"action": "redirect", "url": "data:text/html,<script>alert(1)</script>"}]),
+                Some("pay_1"),
+                "failed",
+                None,
+                Progress::Failed,
+                Some(ErrorKind::UnsafeUrl),
+            ),
+            (
+                O,
+                json!([{"action": "redirect", "url": "/v1/payments/pay_1/authorize"}]),
+                Some("pay_1"),
+                "failed",
+                None,
+                Progress::Failed,
+                Some(ErrorKind::UnsafeUrl),
+            ),
+            (
+                O,
+                json!([{"action": "redirect", "url": "//evil.com/"}]),
+                Some("pay_1"),
+                "failed",
+                None,
+                Progress::Failed,
+                Some(ErrorKind::UnsafeUrl),
+            ),
+            (
+                O,
+                json!([{"action": "redirect", "url": "http://api.razorpay.com/v1/x"}]),
+                Some("pay_1"),
+                "failed",
+                None,
+                Progress::Failed,
+                Some(ErrorKind::UnsafeUrl),
+            ),
+            (
+                O,
+                json!([{"action": "redirect", "url": "https://api.razorpay.com@evil.com/"}]),
+                Some("pay_1"),
+                "failed",
+                None,
+                Progress::Failed,
+                Some(ErrorKind::UnsafeUrl),
+            ),
+            (
+                O,
+                json!([{"action": "redirect", "url": " https://api.razorpay.com/"}]),
+                Some("pay_1"),
+                "failed",
+                None,
+                Progress::Failed,
+                Some(ErrorKind::UnsafeUrl),
+            ),
+            (
+                O,
+                json!([{"action": "otp_submit", "url": "https://evil.com/steal"}]),
+                Some("pay_1"),
+                "failed",
+                None,
+                Progress::Failed,
+                Some(ErrorKind::UnsafeUrl),
+            ),
+            (
+                O,
+                json!([{"action": "otp_generate", "url": "https://api.razorpay.com:8443/x"}]),
+                Some("pay_1"),
+                "failed",
+                None,
+                Progress::Failed,
+                Some(ErrorKind::UnsafeUrl),
+            ),
         ];
         for (pref, next, pay, kind, url, progress, err) in table {
             let mut f = posting(pref);
@@ -771,7 +1079,10 @@ mod tests {
             assert_eq!(f.progress(), progress, "{pref:?} {next}");
             assert_eq!(failed_kind(&step), err, "{pref:?} {next}");
             if kind == "failed" {
-                assert!(f.on_order_response(order(next.clone(), pay)).is_err(), "no second chance");
+                assert!(
+                    f.on_order_response(order(next.clone(), pay)).is_err(),
+                    "no second chance"
+                );
             }
         }
     }
@@ -782,17 +1093,25 @@ mod tests {
         assert_eq!(f.payment_id(), Some("pay_QqsMa9GhrUxvtx"));
         assert_eq!(f.order_id(), Some("order_QqsMZ12p7MytBA"));
         assert_eq!(f.progress(), Progress::Pending);
-        assert_eq!(f.submit_otp("1").unwrap_err().kind(), ErrorKind::InvalidState);
+        assert_eq!(
+            f.submit_otp("1").unwrap_err().kind(),
+            ErrorKind::InvalidState
+        );
 
         let mut f = posting(AuthPreference::Otp);
-        let gateway = parse_order_response(400, body(include_str!("../../tests/fixtures/error_bad_request.json")));
+        let gateway = parse_order_response(
+            400,
+            body(include_str!("../../tests/fixtures/error_bad_request.json")),
+        );
         let step = f.on_order_response(gateway).unwrap();
         assert_eq!(failed_kind(&step), Some(ErrorKind::Gateway));
         assert_eq!(f.progress(), Progress::Failed);
         // A failed checkout may start again.
         assert!(f.start(&input(), &ctx()).is_ok());
         assert_eq!(f.progress(), Progress::Posting);
-        let step = f.on_order_response(parse_order_response(200, body(""))).unwrap();
+        let step = f
+            .on_order_response(parse_order_response(200, body("")))
+            .unwrap();
         assert_eq!(failed_kind(&step), Some(ErrorKind::InvalidResponse));
     }
 
@@ -800,9 +1119,25 @@ mod tests {
     fn otp_round_trip_with_a_wrong_otp_first() {
         let mut f = generating();
         assert_eq!(f.progress(), Progress::Posting);
-        let step = f.on_otp_generated(parse_otp_generate(200, body(OTP_GENERATE))).unwrap();
-        let Step::AwaitOtp { submit_url, resend_url, metadata, error } = &step else { panic!("{step:?}") };
-        assert_eq!((submit_url.as_str(), resend_url.as_ref().map(CheckedUrl::as_str)), (SUBMIT, Some(RESEND)));
+        let step = f
+            .on_otp_generated(parse_otp_generate(200, body(OTP_GENERATE)))
+            .unwrap();
+        let Step::AwaitOtp {
+            submit_url,
+            resend_url,
+            metadata,
+            error,
+        } = &step
+        else {
+            panic!("{step:?}")
+        };
+        assert_eq!(
+            (
+                submit_url.as_str(),
+                resend_url.as_ref().map(CheckedUrl::as_str)
+            ),
+            (SUBMIT, Some(RESEND))
+        );
         assert_eq!(metadata.last4.as_deref(), Some("1111"));
         assert!(error.is_none());
         assert_eq!(f.progress(), Progress::AwaitingOtp);
@@ -815,18 +1150,48 @@ mod tests {
             assert_eq!(f.progress(), Progress::AwaitingOtp);
         }
         let step = f.submit_otp(" 000000 ").unwrap();
-        let Step::SubmitOtp { url, otp } = &step else { panic!("{step:?}") };
+        let Step::SubmitOtp { url, otp } = &step else {
+            panic!("{step:?}")
+        };
         assert_eq!((url.as_str(), otp.as_str()), (SUBMIT, "000000"));
-        assert!(!format!("{step:?}").contains("000000"), "the OTP never shows in Debug");
-        assert!(!serde_json::to_string(&step).unwrap().contains("000000"), "nor in JSON");
+        assert!(
+            !format!("{step:?}").contains("000000"),
+            "the OTP never shows in Debug"
+        );
+        assert!(
+            !serde_json::to_string(&step).unwrap().contains("000000"),
+            "nor in JSON"
+        );
         // No second submit (nor resend) while one is in flight.
-        assert_eq!(f.submit_otp("111111").unwrap_err().kind(), ErrorKind::PaymentInProgress);
-        assert_eq!(f.resend_otp().unwrap_err().kind(), ErrorKind::PaymentInProgress);
+        assert_eq!(
+            f.submit_otp("111111").unwrap_err().kind(),
+            ErrorKind::PaymentInProgress
+        );
+        assert_eq!(
+            f.resend_otp().unwrap_err().kind(),
+            ErrorKind::PaymentInProgress
+        );
 
         // Wrong OTP: retry offered, URLs kept from the generate step.
-        let step = f.on_otp_submitted(parse_otp_submit(400, body(OTP_FAILED))).unwrap();
-        let Step::AwaitOtp { submit_url, resend_url, metadata, error } = &step else { panic!("{step:?}") };
-        assert_eq!((submit_url.as_str(), resend_url.as_ref().map(CheckedUrl::as_str)), (SUBMIT, Some(RESEND)));
+        let step = f
+            .on_otp_submitted(parse_otp_submit(400, body(OTP_FAILED)))
+            .unwrap();
+        let Step::AwaitOtp {
+            submit_url,
+            resend_url,
+            metadata,
+            error,
+        } = &step
+        else {
+            panic!("{step:?}")
+        };
+        assert_eq!(
+            (
+                submit_url.as_str(),
+                resend_url.as_ref().map(CheckedUrl::as_str)
+            ),
+            (SUBMIT, Some(RESEND))
+        );
         assert_eq!(metadata.issuer.as_deref(), Some("HDFC"));
         assert_eq!(error.as_ref().map(Error::reason), Some("incorrect_otp"));
         assert_eq!(f.progress(), Progress::AwaitingOtp);
@@ -834,18 +1199,41 @@ mod tests {
         // No reply at all (timeout, network): still awaiting, every URL kept.
         for kind in [ErrorKind::Timeout, ErrorKind::Network] {
             f.submit_otp("123456").unwrap();
-            let step = f.on_otp_submitted(Err(Error::new(kind, "no reply"))).unwrap();
-            let Step::AwaitOtp { submit_url, resend_url, error, .. } = &step else { panic!("{step:?}") };
-            assert_eq!((submit_url.as_str(), resend_url.as_ref().map(CheckedUrl::as_str)), (SUBMIT, Some(RESEND)));
+            let step = f
+                .on_otp_submitted(Err(Error::new(kind, "no reply")))
+                .unwrap();
+            let Step::AwaitOtp {
+                submit_url,
+                resend_url,
+                error,
+                ..
+            } = &step
+            else {
+                panic!("{step:?}")
+            };
+            assert_eq!(
+                (
+                    submit_url.as_str(),
+                    resend_url.as_ref().map(CheckedUrl::as_str)
+                ),
+                (SUBMIT, Some(RESEND))
+            );
             assert_eq!(error.as_ref().map(Error::kind), Some(kind));
             assert_eq!(f.progress(), Progress::AwaitingOtp);
         }
 
         let step = f.submit_otp("123456").unwrap();
         assert_eq!(shape(&step), ("submit_otp", Some(SUBMIT)));
-        let step = f.on_otp_submitted(parse_otp_submit(200, body(OTP_OK))).unwrap();
-        let Step::Paid(success) = &step else { panic!("{step:?}") };
-        assert_eq!(success.razorpay_order_id.as_deref(), Some("order_QqsMZ12p7MytBA"));
+        let step = f
+            .on_otp_submitted(parse_otp_submit(200, body(OTP_OK)))
+            .unwrap();
+        let Step::Paid(success) = &step else {
+            panic!("{step:?}")
+        };
+        assert_eq!(
+            success.razorpay_order_id.as_deref(),
+            Some("order_QqsMZ12p7MytBA")
+        );
         assert_eq!(f.progress(), Progress::Paid);
         assert_eq!(f.order_id(), Some("order_QqsMZ12p7MytBA"));
         let json = serde_json::to_value(&step).unwrap();
@@ -858,19 +1246,44 @@ mod tests {
         let table: &[(&str, Progress, bool)] = &[
             // (reply, progress after, resend still offered)
             (OTP_FAILED, Progress::AwaitingOtp, true),
-            (r#"{"error": {"reason": "incorrect_otp"}, "next": ["otp_submit"]}"#, Progress::AwaitingOtp, false),
-            (r#"{"error": {"reason": "incorrect_otp"}, "next": [{"action": "otp_submit"}, {"action": "otp_resend"}]}"#, Progress::AwaitingOtp, true),
+            (
+                r#"{"error": {"reason": "incorrect_otp"}, "next": ["otp_submit"]}"#,
+                Progress::AwaitingOtp,
+                false,
+            ),
+            (
+                r#"{"error": {"reason": "incorrect_otp"}, "next": [{"action": "otp_submit"}, {"action": "otp_resend"}]}"#,
+                Progress::AwaitingOtp,
+                true,
+            ),
             (OTP_FAILED_FINAL, Progress::Failed, false),
-            (r#"{"error": {"reason": "x"}, "next": ["otp_resend"]}"#, Progress::Failed, false),
-            (r#"{"error": {"reason": "x"}, "next": []}"#, Progress::Failed, false),
+            (
+                r#"{"error": {"reason": "x"}, "next": ["otp_resend"]}"#,
+                Progress::Failed,
+                false,
+            ),
+            (
+                r#"{"error": {"reason": "x"}, "next": []}"#,
+                Progress::Failed,
+                false,
+            ),
             ("<html>", Progress::Failed, false),
         ];
         for (reply, progress, resend) in table {
             let mut f = submitting();
-            let step = f.on_otp_submitted(parse_otp_submit(400, body(reply))).unwrap();
+            let step = f
+                .on_otp_submitted(parse_otp_submit(400, body(reply)))
+                .unwrap();
             assert_eq!(f.progress(), *progress, "{reply}");
             if *progress == Progress::AwaitingOtp {
-                let Step::AwaitOtp { resend_url, submit_url, .. } = &step else { panic!("{step:?}") };
+                let Step::AwaitOtp {
+                    resend_url,
+                    submit_url,
+                    ..
+                } = &step
+                else {
+                    panic!("{step:?}")
+                };
                 assert_eq!(submit_url.as_str(), SUBMIT);
                 assert_eq!(resend_url.is_some(), *resend, "{reply}");
                 assert_eq!(f.resend_otp().is_ok(), *resend, "{reply}");
@@ -881,11 +1294,18 @@ mod tests {
         // A network failure while submitting keeps the payment awaiting
         // the OTP (it may never have arrived); any other failure ends it.
         let mut f = submitting();
-        let step = f.on_otp_submitted(Err(Error::new(ErrorKind::Network, "offline"))).unwrap();
-        assert!(matches!(step, Step::AwaitOtp { error: Some(_), .. }), "{step:?}");
+        let step = f
+            .on_otp_submitted(Err(Error::new(ErrorKind::Network, "offline")))
+            .unwrap();
+        assert!(
+            matches!(step, Step::AwaitOtp { error: Some(_), .. }),
+            "{step:?}"
+        );
         assert_eq!(f.progress(), Progress::AwaitingOtp);
         let mut f = submitting();
-        let step = f.on_otp_submitted(Err(Error::new(ErrorKind::InvalidResponse, "garbled"))).unwrap();
+        let step = f
+            .on_otp_submitted(Err(Error::new(ErrorKind::InvalidResponse, "garbled")))
+            .unwrap();
         assert_eq!(failed_kind(&step), Some(ErrorKind::InvalidResponse));
     }
 
@@ -894,24 +1314,62 @@ mod tests {
         let mut f = awaiting();
         let step = f.resend_otp().unwrap();
         assert_eq!(shape(&step), ("resend_otp", Some(RESEND)));
-        assert_eq!(f.submit_otp("1").unwrap_err().kind(), ErrorKind::PaymentInProgress);
+        assert_eq!(
+            f.submit_otp("1").unwrap_err().kind(),
+            ErrorKind::PaymentInProgress
+        );
         // New URLs from the resend reply replace the old ones.
         let new_submit = "https://api.razorpay.com/v1/payments/pay_FVmAstJWfsD3SO/otp_submit/new";
         let reply = serde_json::json!({"razorpay_payment_id": "pay_FVmAstJWfsD3SO",
-            "next": [{"action": "otp_submit", "url": new_submit}], "metadata": {}}).to_string();
-        let step = f.on_otp_resent(parse_otp_generate(200, body(&reply))).unwrap();
-        let Step::AwaitOtp { submit_url, resend_url, metadata, error } = &step else { panic!("{step:?}") };
+            "next": [{"action": "otp_submit", "url": new_submit}], "metadata": {}})
+        .to_string();
+        let step = f
+            .on_otp_resent(parse_otp_generate(200, body(&reply)))
+            .unwrap();
+        let Step::AwaitOtp {
+            submit_url,
+            resend_url,
+            metadata,
+            error,
+        } = &step
+        else {
+            panic!("{step:?}")
+        };
         assert_eq!(submit_url.as_str(), new_submit);
-        assert_eq!(resend_url.as_ref().map(CheckedUrl::as_str), Some(RESEND), "kept");
-        assert_eq!(metadata.last4.as_deref(), Some("1111"), "kept when the reply has none");
+        assert_eq!(
+            resend_url.as_ref().map(CheckedUrl::as_str),
+            Some(RESEND),
+            "kept"
+        );
+        assert_eq!(
+            metadata.last4.as_deref(),
+            Some("1111"),
+            "kept when the reply has none"
+        );
         assert!(error.is_none());
-        assert_eq!(shape(&f.submit_otp("42").unwrap()), ("submit_otp", Some(new_submit)));
+        assert_eq!(
+            shape(&f.submit_otp("42").unwrap()),
+            ("submit_otp", Some(new_submit))
+        );
 
         // A failed resend keeps the shopper on the OTP form.
         let mut f = resending();
-        let step = f.on_otp_resent(parse_otp_generate(429, body(r#"{"error": {"description": "Too many resends"}}"#))).unwrap();
-        let Step::AwaitOtp { error, submit_url, .. } = &step else { panic!("{step:?}") };
-        assert_eq!(error.as_ref().map(Error::description), Some("Too many resends"));
+        let step = f
+            .on_otp_resent(parse_otp_generate(
+                429,
+                body(r#"{"error": {"description": "Too many resends"}}"#),
+            ))
+            .unwrap();
+        let Step::AwaitOtp {
+            error, submit_url, ..
+        } = &step
+        else {
+            panic!("{step:?}")
+        };
+        assert_eq!(
+            error.as_ref().map(Error::description),
+            Some("Too many resends")
+        );
         assert_eq!(submit_url.as_str(), SUBMIT);
         assert_eq!(f.progress(), Progress::AwaitingOtp);
         assert!(f.submit_otp("1").is_ok());
@@ -919,12 +1377,18 @@ mod tests {
         // A resend reply with a hostile URL fails the payment.
         let mut f = resending();
         let reply = r#"{"next": [{"action": "otp_submit", "url": "https://evil.com/otp"}]}"#;
-        let step = f.on_otp_resent(parse_otp_generate(200, body(reply))).unwrap();
+        let step = f
+            .on_otp_resent(parse_otp_generate(200, body(reply)))
+            .unwrap();
         assert_eq!(failed_kind(&step), Some(ErrorKind::UnsafeUrl));
 
         // No resend offered.
         let mut f = posting(AuthPreference::Otp);
-        f.on_order_response(order(serde_json::json!([{"action": "otp_submit", "url": SUBMIT}]), Some("pay_1"))).unwrap();
+        f.on_order_response(order(
+            serde_json::json!([{"action": "otp_submit", "url": SUBMIT}]),
+            Some("pay_1"),
+        ))
+        .unwrap();
         let e = f.resend_otp().unwrap_err();
         assert_eq!(e.kind(), ErrorKind::InvalidState);
         assert_eq!(f.progress(), Progress::AwaitingOtp);
@@ -933,16 +1397,58 @@ mod tests {
     #[test]
     fn otp_generate_replies_table() {
         use serde_json::json;
-        type Row = (serde_json::Value, bool, &'static str, Option<&'static str>, Option<ErrorKind>);
+        type Row = (
+            serde_json::Value,
+            bool,
+            &'static str,
+            Option<&'static str>,
+            Option<ErrorKind>,
+        );
         let table: Vec<Row> = vec![
             // (reply, order offered a redirect fallback, step, url, error)
-            (json!({"next": [{"action": "otp_submit", "url": SUBMIT}]}), true, "await_otp", Some(SUBMIT), None),
-            (json!({"next": [{"action": "redirect", "url": REDIRECT}]}), false, "navigate", Some(REDIRECT), None),
+            (
+                json!({"next": [{"action": "otp_submit", "url": SUBMIT}]}),
+                true,
+                "await_otp",
+                Some(SUBMIT),
+                None,
+            ),
+            (
+                json!({"next": [{"action": "redirect", "url": REDIRECT}]}),
+                false,
+                "navigate",
+                Some(REDIRECT),
+                None,
+            ),
             (json!({"next": []}), true, "navigate", Some(REDIRECT), None),
-            (json!({"next": []}), false, "failed", None, Some(ErrorKind::InvalidResponse)),
-            (json!({"next": [{"action": "otp_frobnicate", "url": SUBMIT}]}), false, "failed", None, Some(ErrorKind::UnsupportedAction)),
-            (json!({"next": [{"action": "otp_submit", "url": "https://evil.com/"}]}), true, "failed", None, Some(ErrorKind::UnsafeUrl)),
-            (json!({"next": [{"action": "otp_submit", "url": SUBMIT}, {"action": "otp_resend", "url": "javascript:x"}]}), true, "failed", None, Some(ErrorKind::UnsafeUrl)),
+            (
+                json!({"next": []}),
+                false,
+                "failed",
+                None,
+                Some(ErrorKind::InvalidResponse),
+            ),
+            (
+                json!({"next": [{"action": "otp_frobnicate", "url": SUBMIT}]}),
+                false,
+                "failed",
+                None,
+                Some(ErrorKind::UnsupportedAction),
+            ),
+            (
+                json!({"next": [{"action": "otp_submit", "url": "https://evil.com/"}]}),
+                true,
+                "failed",
+                None,
+                Some(ErrorKind::UnsafeUrl),
+            ),
+            (
+                json!({"next": [{"action": "otp_submit", "url": SUBMIT}, {"action": "otp_resend", "url": "javascript:x"}]}),
+                true,
+                "failed",
+                None,
+                Some(ErrorKind::UnsafeUrl),
+            ),
         ];
         for (reply, with_fallback, kind, url, err) in table {
             let mut f = posting(AuthPreference::Otp);
@@ -951,18 +1457,35 @@ mod tests {
             } else {
                 json!([{"action": "otp_generate", "url": GENERATE}])
             };
-            assert_eq!(shape(&f.on_order_response(order(next, Some("pay_1"))).unwrap()).0, "generate_otp");
-            let step = f.on_otp_generated(parse_otp_generate(200, body(&reply.to_string()))).unwrap();
+            assert_eq!(
+                shape(&f.on_order_response(order(next, Some("pay_1"))).unwrap()).0,
+                "generate_otp"
+            );
+            let step = f
+                .on_otp_generated(parse_otp_generate(200, body(&reply.to_string())))
+                .unwrap();
             assert_eq!(shape(&step), (kind, url), "{reply} {with_fallback}");
             assert_eq!(failed_kind(&step), err, "{reply}");
         }
         // A failed generation falls back to the redirect when there was one.
-        let gateway = || parse_otp_generate(400, body(r#"{"error": {"description": "OTP not available"}}"#));
+        let gateway = || {
+            parse_otp_generate(
+                400,
+                body(r#"{"error": {"description": "OTP not available"}}"#),
+            )
+        };
         let mut f = generating();
-        assert_eq!(shape(&f.on_otp_generated(gateway()).unwrap()), ("navigate", Some(REDIRECT)));
+        assert_eq!(
+            shape(&f.on_otp_generated(gateway()).unwrap()),
+            ("navigate", Some(REDIRECT))
+        );
         assert_eq!(f.progress(), Progress::Redirecting);
         let mut f = posting(AuthPreference::Otp);
-        f.on_order_response(order(serde_json::json!([{"action": "otp_generate", "url": GENERATE}]), Some("pay_1"))).unwrap();
+        f.on_order_response(order(
+            serde_json::json!([{"action": "otp_generate", "url": GENERATE}]),
+            Some("pay_1"),
+        ))
+        .unwrap();
         let step = f.on_otp_generated(gateway()).unwrap();
         assert_eq!(failed_kind(&step), Some(ErrorKind::Gateway));
     }
@@ -985,15 +1508,69 @@ mod tests {
         // Which state accepts which call; every other pair is refused.
         type Call = fn(&mut Flow) -> Result<(), ErrorKind>;
         let calls: [(&str, Call, &[&str]); 7] = [
-            ("start", |f| f.start(&input(), &ctx()).map(|_| ()).map_err(|e| e[0].kind()), &["validating", "failed"]),
-            ("order reply", |f| f.on_order_response(order(serde_json::json!([]), Some("pay_1"))).map(|_| ()).map_err(|e| e.kind()), &["posting"]),
-            ("generated", |f| f.on_otp_generated(parse_otp_generate(200, body(OTP_GENERATE))).map(|_| ()).map_err(|e| e.kind()), &["generating"]),
-            ("submit", |f| f.submit_otp("123456").map(|_| ()).map_err(|e| e.kind()), &["awaiting"]),
-            ("submitted", |f| f.on_otp_submitted(parse_otp_submit(200, body(OTP_OK))).map(|_| ()).map_err(|e| e.kind()), &["submitting"]),
-            ("resend", |f| f.resend_otp().map(|_| ()).map_err(|e| e.kind()), &["awaiting"]),
-            ("resent", |f| f.on_otp_resent(parse_otp_generate(200, body(OTP_GENERATE))).map(|_| ()).map_err(|e| e.kind()), &["resending"]),
+            (
+                "start",
+                |f| {
+                    f.start(&input(), &ctx())
+                        .map(|_| ())
+                        .map_err(|e| e[0].kind())
+                },
+                &["validating", "failed"],
+            ),
+            (
+                "order reply",
+                |f| {
+                    f.on_order_response(order(serde_json::json!([]), Some("pay_1")))
+                        .map(|_| ())
+                        .map_err(|e| e.kind())
+                },
+                &["posting"],
+            ),
+            (
+                "generated",
+                |f| {
+                    f.on_otp_generated(parse_otp_generate(200, body(OTP_GENERATE)))
+                        .map(|_| ())
+                        .map_err(|e| e.kind())
+                },
+                &["generating"],
+            ),
+            (
+                "submit",
+                |f| f.submit_otp("123456").map(|_| ()).map_err(|e| e.kind()),
+                &["awaiting"],
+            ),
+            (
+                "submitted",
+                |f| {
+                    f.on_otp_submitted(parse_otp_submit(200, body(OTP_OK)))
+                        .map(|_| ())
+                        .map_err(|e| e.kind())
+                },
+                &["submitting"],
+            ),
+            (
+                "resend",
+                |f| f.resend_otp().map(|_| ()).map_err(|e| e.kind()),
+                &["awaiting"],
+            ),
+            (
+                "resent",
+                |f| {
+                    f.on_otp_resent(parse_otp_generate(200, body(OTP_GENERATE)))
+                        .map(|_| ())
+                        .map_err(|e| e.kind())
+                },
+                &["resending"],
+            ),
         ];
-        let in_flight = ["posting", "generating", "awaiting", "submitting", "resending"];
+        let in_flight = [
+            "posting",
+            "generating",
+            "awaiting",
+            "submitting",
+            "resending",
+        ];
         for (state, make) in states {
             for (call, run, allowed) in &calls {
                 let mut f = make();
@@ -1005,18 +1582,29 @@ mod tests {
                     let err = got.unwrap_err();
                     let want = match (*call, state) {
                         ("start", s) if in_flight.contains(&s) => ErrorKind::PaymentInProgress,
-                        ("submit" | "resend", "submitting" | "resending") => ErrorKind::PaymentInProgress,
+                        ("submit" | "resend", "submitting" | "resending") => {
+                            ErrorKind::PaymentInProgress
+                        }
                         _ => ErrorKind::InvalidState,
                     };
                     assert_eq!(err, want, "{call} in {state}");
-                    assert_eq!(f.progress(), before, "{call} in {state} leaves the state alone");
+                    assert_eq!(
+                        f.progress(),
+                        before,
+                        "{call} in {state} leaves the state alone"
+                    );
                 }
             }
         }
-        let e = Flow::new(FlowOptions::default()).submit_otp("1").unwrap_err();
+        let e = Flow::new(FlowOptions::default())
+            .submit_otp("1")
+            .unwrap_err();
         assert_eq!(e.description(), "Cannot submit an OTP while idle");
         let e = generating().submit_otp("1").unwrap_err();
-        assert_eq!(e.description(), "Cannot submit an OTP while generating the OTP");
+        assert_eq!(
+            e.description(),
+            "Cannot submit an OTP while generating the OTP"
+        );
     }
 
     #[test]
@@ -1052,8 +1640,16 @@ mod tests {
             match (f.submit_otp_value(value), want) {
                 (Ok(Step::SubmitOtp { otp, .. }), Ok(text)) => assert_eq!(otp.0, *text),
                 (Err(e), Err((kind, description))) => {
-                    assert_eq!((e.kind(), e.field(), e.description()), (*kind, Some("otp"), *description), "{value:?}");
-                    assert_eq!(f.progress(), Progress::AwaitingOtp, "the shopper may still send the OTP");
+                    assert_eq!(
+                        (e.kind(), e.field(), e.description()),
+                        (*kind, Some("otp"), *description),
+                        "{value:?}"
+                    );
+                    assert_eq!(
+                        f.progress(),
+                        Progress::AwaitingOtp,
+                        "the shopper may still send the OTP"
+                    );
                     assert!(f.submit_otp("123456").is_ok());
                 }
                 (got, _) => panic!("{value:?}: {got:?}"),
@@ -1064,18 +1660,31 @@ mod tests {
     #[test]
     fn loopback_policy_for_local_servers() {
         let options = FlowOptions {
-            policy: UrlPolicy { allowed_hosts: vec!["127.0.0.1:8081".into()], allow_loopback_http: true },
+            policy: UrlPolicy {
+                allowed_hosts: vec!["127.0.0.1:8081".into()],
+                allow_loopback_http: true,
+            },
             preference: AuthPreference::Redirect,
         };
         let mut f = Flow::new(options.clone());
         f.start(&input(), &ctx()).unwrap();
         let local = "http://127.0.0.1:8081/v1/payments/pay_1/authorize";
-        let step = f.on_order_response(order(serde_json::json!([{"action": "redirect", "url": local}]), Some("pay_1"))).unwrap();
+        let step = f
+            .on_order_response(order(
+                serde_json::json!([{"action": "redirect", "url": local}]),
+                Some("pay_1"),
+            ))
+            .unwrap();
         assert_eq!(shape(&step), ("navigate", Some(local)));
         // The real host is not allowed under this policy.
         let mut f = Flow::new(options);
         f.start(&input(), &ctx()).unwrap();
-        let step = f.on_order_response(order(serde_json::json!([{"action": "redirect", "url": REDIRECT}]), Some("pay_1"))).unwrap();
+        let step = f
+            .on_order_response(order(
+                serde_json::json!([{"action": "redirect", "url": REDIRECT}]),
+                Some("pay_1"),
+            ))
+            .unwrap();
         assert_eq!(failed_kind(&step), Some(ErrorKind::UnsafeUrl));
     }
 
@@ -1085,21 +1694,42 @@ mod tests {
         assert_eq!(f.progress(), Progress::Redirecting);
         assert!(f.start(&input(), &ctx()).is_err());
         let mut g = posting(AuthPreference::Redirect);
-        let step = g.on_order_response(parse_order_response(200, body(ORDER))).unwrap();
+        let step = g
+            .on_order_response(parse_order_response(200, body(ORDER)))
+            .unwrap();
         assert_eq!(
             serde_json::to_string(&step).unwrap(),
             r#"{"type":"navigate","url":"https://api.razorpay.com/v1/payments/pay_FVmAstJWfsD3SO/authorize","method":"GET"}"#
         );
-        let step = Step::Done { payment_id: "pay_1".into(), order_id: None };
-        assert_eq!(serde_json::to_string(&step).unwrap(), r#"{"type":"done","payment_id":"pay_1","order_id":null}"#);
-        let step = Step::Failed(Error::new(ErrorKind::UnsafeUrl, "The next-action URL must use https"));
+        let step = Step::Done {
+            payment_id: "pay_1".into(),
+            order_id: None,
+        };
+        assert_eq!(
+            serde_json::to_string(&step).unwrap(),
+            r#"{"type":"done","payment_id":"pay_1","order_id":null}"#
+        );
+        let step = Step::Failed(Error::new(
+            ErrorKind::UnsafeUrl,
+            "The next-action URL must use https",
+        ));
         let json = serde_json::to_value(&step).unwrap();
-        assert_eq!((json["type"].as_str(), json["kind"].as_str()), (Some("failed"), Some("unsafe_url")));
-        assert_eq!(json["step"], "payment_authentication", "the error's own step is kept");
+        assert_eq!(
+            (json["type"].as_str(), json["kind"].as_str()),
+            (Some("failed"), Some("unsafe_url"))
+        );
+        assert_eq!(
+            json["step"], "payment_authentication",
+            "the error's own step is kept"
+        );
         let step = awaiting().resend_otp().unwrap();
         assert_eq!(serde_json::to_value(&step).unwrap()["type"], "resend_otp");
         let mut a = awaiting();
-        let step = a.on_otp_generated(Ok(OtpChallenge { payment_id: None, next: vec![], metadata: OtpMetadata::default() }));
+        let step = a.on_otp_generated(Ok(OtpChallenge {
+            payment_id: None,
+            next: vec![],
+            metadata: OtpMetadata::default(),
+        }));
         assert!(step.is_err());
         let json = serde_json::to_value(Progress::AwaitingOtp).unwrap();
         assert_eq!(json, "awaiting_otp");
@@ -1114,9 +1744,27 @@ mod tests {
             Progress::Failed,
         ]
         .iter()
-        .map(|p| serde_json::to_value(p).unwrap().as_str().unwrap().to_owned())
+        .map(|p| {
+            serde_json::to_value(p)
+                .unwrap()
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
         .collect();
-        assert_eq!(words, ["idle", "validating", "posting", "redirecting", "awaiting_otp", "pending", "paid", "failed"]);
+        assert_eq!(
+            words,
+            [
+                "idle",
+                "validating",
+                "posting",
+                "redirecting",
+                "awaiting_otp",
+                "pending",
+                "paid",
+                "failed"
+            ]
+        );
         let awaiting_json = serde_json::to_value(f.progress()).unwrap();
         assert_eq!(awaiting_json, "redirecting");
     }
@@ -1124,45 +1772,87 @@ mod tests {
     #[test]
     fn random_replies_and_calls_never_panic_nor_leak_an_unsafe_url() {
         const KEYS: &[&str] = &[
-            "id", "payment_workflow", "razorpay_payment_id", "razorpay_order_id", "next", "action", "url", "metadata",
-            "error", "description", "reason", "last4",
+            "id",
+            "payment_workflow",
+            "razorpay_payment_id",
+            "razorpay_order_id",
+            "next",
+            "action",
+            "url",
+            "metadata",
+            "error",
+            "description",
+            "reason",
+            "last4",
         ];
         let mut rng = Rng(0x0123_4567_89ab_cdef);
         for round in 0..3_000 {
-            let preference = if round % 2 == 0 { AuthPreference::Otp } else { AuthPreference::Redirect };
-            let mut f = Flow::new(FlowOptions { preference, ..FlowOptions::default() });
+            let preference = if round % 2 == 0 {
+                AuthPreference::Otp
+            } else {
+                AuthPreference::Redirect
+            };
+            let mut f = Flow::new(FlowOptions {
+                preference,
+                ..FlowOptions::default()
+            });
             for _ in 0..12 {
                 let status = *rng.pick(&[200u16, 400, 502]);
                 let text = rng.json(KEYS, 4).to_string();
                 let before = f.progress();
                 let result = match rng.below(7) {
-                    0 => f.start(&input(), &ctx()).map(|_| None).map_err(|mut e| e.remove(0)),
-                    1 => f.on_order_response(parse_order_response(status, body(&text))).map(Some),
-                    2 => f.on_otp_generated(parse_otp_generate(status, body(&text))).map(Some),
-                    3 => f.submit_otp(rng.pick::<&str>(&["", " ", "123456", "\u{0}"])).map(Some),
-                    4 => f.on_otp_submitted(parse_otp_submit(status, body(&text))).map(Some),
+                    0 => f
+                        .start(&input(), &ctx())
+                        .map(|_| None)
+                        .map_err(|mut e| e.remove(0)),
+                    1 => f
+                        .on_order_response(parse_order_response(status, body(&text)))
+                        .map(Some),
+                    2 => f
+                        .on_otp_generated(parse_otp_generate(status, body(&text)))
+                        .map(Some),
+                    3 => f
+                        .submit_otp(rng.pick::<&str>(&["", " ", "123456", "\u{0}"]))
+                        .map(Some),
+                    4 => f
+                        .on_otp_submitted(parse_otp_submit(status, body(&text)))
+                        .map(Some),
                     5 => f.resend_otp().map(Some),
-                    _ => f.on_otp_resent(parse_otp_generate(status, body(&text))).map(Some),
+                    _ => f
+                        .on_otp_resent(parse_otp_generate(status, body(&text)))
+                        .map(Some),
                 };
                 match result {
                     Err(_) => assert_eq!(f.progress(), before, "a refused call changes nothing"),
                     Ok(Some(step)) => {
                         let urls: Vec<&CheckedUrl> = match &step {
-                            Step::Navigate { url, .. } | Step::GenerateOtp { url } | Step::SubmitOtp { url, .. } | Step::ResendOtp { url } => vec![url],
-                            Step::AwaitOtp { submit_url, resend_url, .. } => {
-                                std::iter::once(submit_url).chain(resend_url.iter()).collect()
-                            }
+                            Step::Navigate { url, .. }
+                            | Step::GenerateOtp { url }
+                            | Step::SubmitOtp { url, .. }
+                            | Step::ResendOtp { url } => vec![url],
+                            Step::AwaitOtp {
+                                submit_url,
+                                resend_url,
+                                ..
+                            } => std::iter::once(submit_url)
+                                .chain(resend_url.iter())
+                                .collect(),
                             _ => vec![],
                         };
                         for url in urls {
-                            assert!(check_next_url(url.as_str(), &UrlPolicy::default()).is_ok(), "{url:?}");
+                            assert!(
+                                check_next_url(url.as_str(), &UrlPolicy::default()).is_ok(),
+                                "{url:?}"
+                            );
                         }
                         let want = match &step {
                             Step::Navigate { .. } => Some(Progress::Redirecting),
                             Step::Failed(_) => Some(Progress::Failed),
                             Step::Paid(_) => Some(Progress::Paid),
                             Step::Done { .. } => Some(Progress::Pending),
-                            Step::AwaitOtp { .. } | Step::SubmitOtp { .. } | Step::ResendOtp { .. } => Some(Progress::AwaitingOtp),
+                            Step::AwaitOtp { .. }
+                            | Step::SubmitOtp { .. }
+                            | Step::ResendOtp { .. } => Some(Progress::AwaitingOtp),
                             Step::GenerateOtp { .. } => Some(Progress::Posting),
                         };
                         assert_eq!(Some(f.progress()), want, "{step:?}");

@@ -149,7 +149,12 @@ impl LooseMap {
 
 impl<const N: usize> From<[(&str, Loose); N]> for LooseMap {
     fn from(entries: [(&str, Loose); N]) -> LooseMap {
-        LooseMap::Entries(entries.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())
+        LooseMap::Entries(
+            entries
+                .into_iter()
+                .map(|(k, v)| (k.to_owned(), v))
+                .collect(),
+        )
     }
 }
 
@@ -188,7 +193,11 @@ impl<'de> Visitor<'de> for MapVisitor {
         while seq.next_element::<IgnoredAny>()?.is_some() {
             empty = false;
         }
-        Ok(if empty { LooseMap::Entries(Vec::new()) } else { LooseMap::WrongType })
+        Ok(if empty {
+            LooseMap::Entries(Vec::new())
+        } else {
+            LooseMap::WrongType
+        })
     }
     fn visit_bool<E: de::Error>(self, _: bool) -> Result<LooseMap, E> {
         Ok(LooseMap::WrongType)
@@ -226,7 +235,11 @@ pub trait InputObject: Default {
     ///
     /// # Errors
     /// The decoder's, when the value cannot be read at all.
-    fn read_key<'de, A: MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<bool, A::Error>;
+    fn read_key<'de, A: MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error>;
 
     /// The keys met that are not taken.
     fn unknown_keys(&mut self) -> &mut UnknownKeys;
@@ -343,7 +356,10 @@ mod tests {
             ("{}", LooseObject::Value(Inner::default())),
             (
                 "{\"a\":1,\"zzz\":{\"q\":[1]},\"b\":\"s\"}",
-                LooseObject::Value(Inner { a: Loose::Int(1), b: LooseObject::WrongType }),
+                LooseObject::Value(Inner {
+                    a: Loose::Int(1),
+                    b: LooseObject::WrongType,
+                }),
             ),
         ];
         for (json, want) in cases {

@@ -22,15 +22,18 @@ pub mod url;
 #[cfg(test)]
 mod testkit;
 
-pub use browser::{referer_from_url, Authentication, AuthenticationChannel, BrowserInfo, RawBrowser};
-pub use lenient::{LooseMap, LooseObject};
-pub use url::{check_next_url, CheckedUrl, UrlPolicy};
-pub use payload::{
-    build_order_request, validate_order_request, BuildContext, CheckoutInput, Frequency, MandateToken, Method,
-    NoteValue, Notes, OrderRequest, PaymentInput, PaymentRequest,
-};
-pub use response::{
-    offered_actions, parse_order_response, parse_otp_generate, parse_otp_submit, resend_offered, retry_offered,
-    Action, Body, NextAction, OrderOutcome, OtpChallenge, OtpMetadata, PaymentSuccess, ResponseBody,
+pub use browser::{
+    referer_from_url, Authentication, AuthenticationChannel, BrowserInfo, RawBrowser,
 };
 pub use flow::{AuthPreference, Flow, FlowOptions, NavMethod, Otp, Progress, Step};
+pub use lenient::{LooseMap, LooseObject};
+pub use payload::{
+    build_order_request, validate_order_request, BuildContext, CheckoutInput, Frequency,
+    MandateToken, Method, NoteValue, Notes, OrderRequest, PaymentInput, PaymentRequest,
+};
+pub use response::{
+    offered_actions, parse_order_response, parse_otp_generate, parse_otp_submit, resend_offered,
+    retry_offered, Action, Body, NextAction, OrderOutcome, OtpChallenge, OtpMetadata,
+    PaymentSuccess, ResponseBody,
+};
+pub use url::{check_next_url, CheckedUrl, UrlPolicy};

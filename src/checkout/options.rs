@@ -91,7 +91,11 @@ pub fn check_endpoint_text(text: &str, field: &'static str) -> Result<(), Error>
         return Err(Error::invalid(
             ErrorKind::InvalidConfiguration,
             field,
-            concat(&["The ", field, " must not be empty: it is the merchant's URL (an empty one is the page itself)"]),
+            concat(&[
+                "The ",
+                field,
+                " must not be empty: it is the merchant's URL (an empty one is the page itself)",
+            ]),
         )
         .with_source("business"));
     }
@@ -216,12 +220,26 @@ mod tests {
 
     #[test]
     fn a_blank_endpoint_is_refused() {
-        for (text, ok) in [("", false), ("  ", false), ("\t\n", false), ("/api/checkout", true), ("https://shop.example/pay", true)] {
+        for (text, ok) in [
+            ("", false),
+            ("  ", false),
+            ("\t\n", false),
+            ("/api/checkout", true),
+            ("https://shop.example/pay", true),
+        ] {
             let got = check_endpoint_text(text, "otpEndpoint");
             assert_eq!(got.is_ok(), ok, "{text:?}");
             if let Err(e) = got {
-                assert_eq!((e.kind(), e.field()), (ErrorKind::InvalidConfiguration, Some("otpEndpoint")));
-                assert!(e.description().starts_with("The otpEndpoint must not be empty"), "{}", e.description());
+                assert_eq!(
+                    (e.kind(), e.field()),
+                    (ErrorKind::InvalidConfiguration, Some("otpEndpoint"))
+                );
+                assert!(
+                    e.description()
+                        .starts_with("The otpEndpoint must not be empty"),
+                    "{}",
+                    e.description()
+                );
             }
         }
     }

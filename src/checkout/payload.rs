@@ -25,7 +25,9 @@ use serde::ser::SerializeMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::browser::{referer_from_url, Authentication, BrowserInfo, RawBrowser};
-use super::lenient::{input_object, read_nested, InputObject, InputVisitor, LooseMap, LooseObject, UnknownKeys};
+use super::lenient::{
+    input_object, read_nested, InputObject, InputVisitor, LooseMap, LooseObject, UnknownKeys,
+};
 use super::url::check_page_url;
 use crate::card::{validate_card, Card, CardInput, Network, ValidateOptions};
 use crate::error::{concat, Error, ErrorKind};
@@ -288,7 +290,10 @@ impl BuildContext {
     /// A server's context: no overrides, so `payment.browser` and
     /// `payment.referer` are required from the input.
     pub fn server(now_ms: f64) -> BuildContext {
-        BuildContext { now_ms, ..BuildContext::default() }
+        BuildContext {
+            now_ms,
+            ..BuildContext::default()
+        }
     }
 }
 
@@ -468,7 +473,10 @@ impl fmt::Display for Frequency {
 /// assert_eq!(request.payment.amount, 100);
 /// assert_eq!(request.payment.referer, "https://shop.example/pay");
 /// ```
-pub fn build_order_request(input: &CheckoutInput, ctx: &BuildContext) -> Result<OrderRequest, Vec<Error>> {
+pub fn build_order_request(
+    input: &CheckoutInput,
+    ctx: &BuildContext,
+) -> Result<OrderRequest, Vec<Error>> {
     let mut errs = Errors(Vec::new());
 
     // Keys nothing here takes: refused, never dropped (the gateway would refuse them too).
@@ -477,9 +485,10 @@ pub fn build_order_request(input: &CheckoutInput, ctx: &BuildContext) -> Result<
     }
 
     // The order.
-    let amount = errs.take(positive_amount(&input.amount, "amount").and_then(|a| {
-        a.ok_or_else(|| Error::required("amount").with_source("business"))
-    }));
+    let amount = errs.take(
+        positive_amount(&input.amount, "amount")
+            .and_then(|a| a.ok_or_else(|| Error::required("amount").with_source("business"))),
+    );
     let currency = errs.take(currency(&input.currency));
     let receipt = errs.take(receipt(&input.receipt));
     let customer_id = errs.take(check_customer_id(&input.customer_id, "customer_id"));
@@ -509,14 +518,22 @@ pub fn build_order_request(input: &CheckoutInput, ctx: &BuildContext) -> Result<
     let saved = !p.token.is_blank();
 
     // The mandate.
-    let token = errs.take(mandate(&input.token, is_recurring, saved, ctx.now_ms)).flatten();
+    let token = errs
+        .take(mandate(&input.token, is_recurring, saved, ctx.now_ms))
+        .flatten();
     let is_recurring = is_recurring.unwrap_or(false);
 
     // The payment.
-    let payment_amount = errs.take(positive_amount(&p.amount, "payment.amount")).flatten();
+    let payment_amount = errs
+        .take(positive_amount(&p.amount, "payment.amount"))
+        .flatten();
     if let (Some(a), Some(pa)) = (amount, payment_amount) {
         if a != pa {
-            errs.push(business(ErrorKind::InvalidValue, "payment.amount", "The payment amount must equal the order amount"));
+            errs.push(business(
+                ErrorKind::InvalidValue,
+                "payment.amount",
+                "The payment amount must equal the order amount",
+            ));
         }
     }
     let email = errs.take(email(&p.email));
@@ -547,7 +564,11 @@ pub fn build_order_request(input: &CheckoutInput, ctx: &BuildContext) -> Result<
         }
     }
     let payment_customer_id = payment_customer_id.or_else(|| customer_id.clone());
-    let saved_token = if saved { errs.take(saved_token(&p.token)).flatten() } else { None };
+    let saved_token = if saved {
+        errs.take(saved_token(&p.token)).flatten()
+    } else {
+        None
+    };
     if saved && is_recurring && ctx.saved_card_network == Some(Network::RuPay) {
         errs.push(business(
             ErrorKind::NotSupported,
@@ -575,34 +596,43 @@ pub fn build_order_request(input: &CheckoutInput, ctx: &BuildContext) -> Result<
         return Err(errs.0);
     }
     match (amount, currency, email, contact, method, browser, referer) {
-        (Some(amount), Some(currency), Some(email), Some(contact), Some(method), Some(browser), Some(referer)) => {
-            Ok(OrderRequest {
+        (
+            Some(amount),
+            Some(currency),
+            Some(email),
+            Some(contact),
+            Some(method),
+            Some(browser),
+            Some(referer),
+        ) => Ok(OrderRequest {
+            amount,
+            currency,
+            receipt: receipt.flatten(),
+            customer_id,
+            notes: notes.flatten(),
+            token,
+            payment: PaymentRequest {
                 amount,
-                currency,
-                receipt: receipt.flatten(),
-                customer_id,
-                notes: notes.flatten(),
-                token,
-                payment: PaymentRequest {
-                    amount,
-                    email,
-                    contact,
-                    method,
-                    notes: payment_notes.flatten(),
-                    customer_id: payment_customer_id,
-                    recurring,
-                    token: saved_token,
-                    save,
-                    card: card.flatten(),
-                    authentication: Authentication::BROWSER,
-                    browser,
-                    referer,
-                    callback_url,
-                },
-            })
-        }
+                email,
+                contact,
+                method,
+                notes: payment_notes.flatten(),
+                customer_id: payment_customer_id,
+                recurring,
+                token: saved_token,
+                save,
+                card: card.flatten(),
+                authentication: Authentication::BROWSER,
+                browser,
+                referer,
+                callback_url,
+            },
+        }),
         // Unreachable: every `None` above comes with an error.
-        _ => Err(vec![Error::new(ErrorKind::InvalidState, "The order request could not be built")]),
+        _ => Err(vec![Error::new(
+            ErrorKind::InvalidState,
+            "The order request could not be built",
+        )]),
     }
 }
 
@@ -621,7 +651,10 @@ pub fn build_order_request(input: &CheckoutInput, ctx: &BuildContext) -> Result<
 /// let errors = validate_order_request(&input, 1_795_431_600_000.0).unwrap_err();
 /// assert_eq!(errors[0].field(), Some("payment"));
 /// ```
-pub fn validate_order_request(input: &CheckoutInput, now_ms: f64) -> Result<OrderRequest, Vec<Error>> {
+pub fn validate_order_request(
+    input: &CheckoutInput,
+    now_ms: f64,
+) -> Result<OrderRequest, Vec<Error>> {
     build_order_request(input, &BuildContext::server(now_ms))
 }
 
@@ -642,8 +675,12 @@ impl Errors {
 /// A key the request does not take, with Razorpay's words for it; `field`
 /// is its dotted path.
 fn unknown_key(path: &str) -> Error {
-    Error::invalid(ErrorKind::NotSupported, path.to_owned(), concat(&[leaf(path), " is/are not required and should not be sent"]))
-        .with_source("business")
+    Error::invalid(
+        ErrorKind::NotSupported,
+        path.to_owned(),
+        concat(&[leaf(path), " is/are not required and should not be sent"]),
+    )
+    .with_source("business")
 }
 
 fn business(kind: ErrorKind, field: &'static str, description: &'static str) -> Error {
@@ -667,8 +704,12 @@ fn integer(v: &Loose, field: &'static str) -> Result<Option<i64>, Error> {
 }
 
 fn whole_number(field: &'static str) -> Error {
-    Error::invalid(ErrorKind::InvalidValue, field, concat(&["The ", leaf(field), " must be a whole number"]))
-        .with_source("business")
+    Error::invalid(
+        ErrorKind::InvalidValue,
+        field,
+        concat(&["The ", leaf(field), " must be a whole number"]),
+    )
+    .with_source("business")
 }
 
 /// A positive amount in subunits, at most 2^53. `Ok(None)` when blank.
@@ -681,7 +722,11 @@ fn positive_amount(v: &Loose, field: &'static str) -> Result<Option<u64>, Error>
         _ => Err(Error::invalid(
             ErrorKind::InvalidValue,
             field,
-            concat(&["The ", leaf(field), " must be a positive whole number of subunits, at most 2^53"]),
+            concat(&[
+                "The ",
+                leaf(field),
+                " must be a positive whole number of subunits, at most 2^53",
+            ]),
         )
         .with_source("business")),
     }
@@ -700,7 +745,11 @@ fn currency(v: &Loose) -> Result<String, Error> {
     if t.len() == 3 && t.bytes().all(|b| b.is_ascii_uppercase()) {
         Ok(t.to_owned())
     } else {
-        Err(business(ErrorKind::InvalidFormat, "currency", "The currency must be a 3-letter ISO code in capitals, such as INR"))
+        Err(business(
+            ErrorKind::InvalidFormat,
+            "currency",
+            "The currency must be a 3-letter ISO code in capitals, such as INR",
+        ))
     }
 }
 
@@ -710,15 +759,20 @@ fn receipt(v: &Loose) -> Result<Option<String>, Error> {
     };
     let t = t.trim();
     if t.chars().count() > MAX_RECEIPT_CHARS {
-        return Err(business(ErrorKind::InvalidLength, "receipt", "The receipt may have at most 40 characters"));
+        return Err(business(
+            ErrorKind::InvalidLength,
+            "receipt",
+            "The receipt may have at most 40 characters",
+        ));
     }
     Ok(Some(t.to_owned()))
 }
 
 /// `prefix` then 1..=40 ASCII letters and digits.
 fn is_id(s: &str, prefix: &str) -> bool {
-    s.strip_prefix(prefix)
-        .is_some_and(|rest| (1..=40).contains(&rest.len()) && rest.bytes().all(|b| b.is_ascii_alphanumeric()))
+    s.strip_prefix(prefix).is_some_and(|rest| {
+        (1..=40).contains(&rest.len()) && rest.bytes().all(|b| b.is_ascii_alphanumeric())
+    })
 }
 
 fn check_customer_id(v: &Loose, field: &'static str) -> Result<Option<String>, Error> {
@@ -732,27 +786,45 @@ fn check_customer_id(v: &Loose, field: &'static str) -> Result<Option<String>, E
         Err(Error::invalid(
             ErrorKind::InvalidFormat,
             field,
-            concat(&["The ", leaf(field), " must be cust_ followed by up to 40 letters and digits"]),
+            concat(&[
+                "The ",
+                leaf(field),
+                " must be cust_ followed by up to 40 letters and digits",
+            ]),
         )
         .with_source("business"))
     }
 }
 
 fn saved_token(v: &Loose) -> Result<Option<String>, Error> {
-    let Some(t) = v.text("payment.token").map_err(|e| e.with_source("business"))? else {
+    let Some(t) = v
+        .text("payment.token")
+        .map_err(|e| e.with_source("business"))?
+    else {
         return Ok(None);
     };
     let t = t.trim();
     if is_id(t, "token_") {
         Ok(Some(t.to_owned()))
     } else {
-        Err(business(ErrorKind::InvalidFormat, "payment.token", "The token must be token_ followed by up to 40 letters and digits"))
+        Err(business(
+            ErrorKind::InvalidFormat,
+            "payment.token",
+            "The token must be token_ followed by up to 40 letters and digits",
+        ))
     }
 }
 
 /// `0` or `1` (or `false` / `true`); a string (`"1"`) is a type error.
 fn flag(v: &Loose, field: &'static str) -> Result<Option<u8>, Error> {
-    let bad = || Error::invalid(ErrorKind::InvalidValue, field, concat(&["The ", leaf(field), " must be 0 or 1"])).with_source("business");
+    let bad = || {
+        Error::invalid(
+            ErrorKind::InvalidValue,
+            field,
+            concat(&["The ", leaf(field), " must be 0 or 1"]),
+        )
+        .with_source("business")
+    };
     match v {
         _ if v.is_blank() => Ok(None),
         Loose::Int(0) | Loose::Bool(false) => Ok(Some(0)),
@@ -763,10 +835,17 @@ fn flag(v: &Loose, field: &'static str) -> Result<Option<u8>, Error> {
 }
 
 fn method(v: &Loose) -> Result<Method, Error> {
-    match v.text("payment.method").map_err(|e| e.with_source("business"))? {
+    match v
+        .text("payment.method")
+        .map_err(|e| e.with_source("business"))?
+    {
         None => Ok(Method::Card),
         Some(t) if t.trim().eq_ignore_ascii_case("card") => Ok(Method::Card),
-        Some(_) => Err(business(ErrorKind::NotSupported, "payment.method", "The method must be card")),
+        Some(_) => Err(business(
+            ErrorKind::NotSupported,
+            "payment.method",
+            "The method must be card",
+        )),
     }
 }
 
@@ -785,10 +864,18 @@ fn plausible_email(s: &str) -> bool {
 fn email(v: &Loose) -> Result<String, Error> {
     let t = required_text(v, "payment.email")?;
     if t.chars().count() > MAX_EMAIL_CHARS {
-        return Err(Error::invalid(ErrorKind::InvalidLength, "payment.email", "The email may have at most 254 characters"));
+        return Err(Error::invalid(
+            ErrorKind::InvalidLength,
+            "payment.email",
+            "The email may have at most 254 characters",
+        ));
     }
     if !plausible_email(t) {
-        return Err(Error::invalid(ErrorKind::InvalidFormat, "payment.email", "The email must be a valid email address"));
+        return Err(Error::invalid(
+            ErrorKind::InvalidFormat,
+            "payment.email",
+            "The email must be a valid email address",
+        ));
     }
     Ok(t.to_owned())
 }
@@ -827,7 +914,11 @@ fn contact(v: &Loose) -> Result<String, Error> {
     if (8..=15).contains(&digits) {
         Ok(out)
     } else {
-        Err(Error::invalid(ErrorKind::InvalidLength, "payment.contact", "The contact must have between 8 and 15 digits"))
+        Err(Error::invalid(
+            ErrorKind::InvalidLength,
+            "payment.contact",
+            "The contact must have between 8 and 15 digits",
+        ))
     }
 }
 
@@ -843,26 +934,45 @@ fn check_notes(map: &LooseMap, field: &'static str, errs: &mut Errors) -> Option
     };
     let before = errs.0.len();
     if entries.len() > MAX_NOTES {
-        errs.push(business(ErrorKind::TooMany, field, "The notes may have at most 15 keys"));
+        errs.push(business(
+            ErrorKind::TooMany,
+            field,
+            "The notes may have at most 15 keys",
+        ));
         return None;
     }
     let mut out = Vec::with_capacity(entries.len());
     for (i, (key, value)) in entries.iter().enumerate() {
         if key.trim().is_empty() || key.chars().count() > MAX_NOTE_CHARS {
-            errs.push(business(ErrorKind::InvalidLength, field, "A note's key must have between 1 and 256 characters"));
+            errs.push(business(
+                ErrorKind::InvalidLength,
+                field,
+                "A note's key must have between 1 and 256 characters",
+            ));
             continue;
         }
         let path = concat(&[field, ".", key]);
         if entries.iter().take(i).any(|(k, _)| k == key) {
-            errs.push(Error::invalid(ErrorKind::InvalidValue, path, "A note's key may appear only once").with_source("business"));
+            errs.push(
+                Error::invalid(
+                    ErrorKind::InvalidValue,
+                    path,
+                    "A note's key may appear only once",
+                )
+                .with_source("business"),
+            );
             continue;
         }
         let v = match value {
             Loose::Str(s) if s.chars().count() <= MAX_NOTE_CHARS => NoteValue::Str(s.clone()),
             Loose::Str(_) => {
                 errs.push(
-                    Error::invalid(ErrorKind::InvalidLength, path, "A note's value may have at most 256 characters")
-                        .with_source("business"),
+                    Error::invalid(
+                        ErrorKind::InvalidLength,
+                        path,
+                        "A note's value may have at most 256 characters",
+                    )
+                    .with_source("business"),
                 );
                 continue;
             }
@@ -870,8 +980,12 @@ fn check_notes(map: &LooseMap, field: &'static str, errs: &mut Errors) -> Option
             Loose::Float(f) if f.is_finite() => NoteValue::Float(*f),
             _ => {
                 errs.push(
-                    Error::invalid(ErrorKind::InvalidType, path, "A note's value must be a string or a number")
-                        .with_source("business"),
+                    Error::invalid(
+                        ErrorKind::InvalidType,
+                        path,
+                        "A note's value must be a string or a number",
+                    )
+                    .with_source("business"),
                 );
                 continue;
             }
@@ -897,7 +1011,9 @@ fn mandate(
     now_ms: f64,
 ) -> Result<Option<MandateToken>, Error> {
     let m = match v {
-        LooseObject::WrongType => return Err(type_error("token", "an object").with_source("business")),
+        LooseObject::WrongType => {
+            return Err(type_error("token", "an object").with_source("business"))
+        }
         LooseObject::Absent | LooseObject::Null if recurring == Some(true) && !saved => {
             return Err(business(
                 ErrorKind::Required,
@@ -907,7 +1023,11 @@ fn mandate(
         }
         LooseObject::Absent | LooseObject::Null => return Ok(None),
         LooseObject::Value(_) if recurring == Some(false) => {
-            return Err(business(ErrorKind::InvalidValue, "token", "The token is only for a recurring payment (payment.recurring: 1)"))
+            return Err(business(
+                ErrorKind::InvalidValue,
+                "token",
+                "The token is only for a recurring payment (payment.recurring: 1)",
+            ))
         }
         LooseObject::Value(m) => m,
     };
@@ -922,16 +1042,32 @@ fn mandate(
             ))
         }
     };
-    let now_s = if now_ms.is_finite() && now_ms > 0.0 { (now_ms / 1000.0).floor() as i64 } else { 0 };
+    let now_s = if now_ms.is_finite() && now_ms > 0.0 {
+        (now_ms / 1000.0).floor() as i64
+    } else {
+        0
+    };
     let expire_at = match integer(&m.expire_at, "token.expire_at")? {
         None => None,
         Some(n) if n > MAX_UNIX_SECONDS => {
-            return Err(business(ErrorKind::InvalidValue, "token.expire_at", "The expire_at must be in Unix seconds, not milliseconds"))
+            return Err(business(
+                ErrorKind::InvalidValue,
+                "token.expire_at",
+                "The expire_at must be in Unix seconds, not milliseconds",
+            ))
         }
         Some(n) if n > now_s => u64::try_from(n).ok(),
-        Some(_) => return Err(business(ErrorKind::InvalidValue, "token.expire_at", "The expire_at must be in the future")),
+        Some(_) => {
+            return Err(business(
+                ErrorKind::InvalidValue,
+                "token.expire_at",
+                "The expire_at must be in the future",
+            ))
+        }
     };
-    let frequency = match required_text(&m.frequency, "token.frequency").map_err(|e| e.with_source("business"))? {
+    let frequency = match required_text(&m.frequency, "token.frequency")
+        .map_err(|e| e.with_source("business"))?
+    {
         "as_presented" => Frequency::AsPresented,
         "monthly" => Frequency::Monthly,
         _ => {
@@ -942,12 +1078,21 @@ fn mandate(
             ))
         }
     };
-    Ok(Some(MandateToken { max_amount, expire_at, frequency }))
+    Ok(Some(MandateToken {
+        max_amount,
+        expire_at,
+        frequency,
+    }))
 }
 
 /// The card: in full for a new card; tokenised (CVV optional, no number)
 /// for a saved one. `Some(None)` when a saved card has nothing to send.
-fn card(v: &LooseObject<CardInput>, saved: bool, ctx: &BuildContext, errs: &mut Errors) -> Option<Option<Card>> {
+fn card(
+    v: &LooseObject<CardInput>,
+    saved: bool,
+    ctx: &BuildContext,
+    errs: &mut Errors,
+) -> Option<Option<Card>> {
     let default_card = CardInput::default();
     let input = match v {
         LooseObject::WrongType => {
@@ -985,13 +1130,23 @@ fn card(v: &LooseObject<CardInput>, saved: bool, ctx: &BuildContext, errs: &mut 
 fn authentication(v: &LooseObject<AuthenticationInput>) -> Result<(), Error> {
     match v {
         LooseObject::Absent | LooseObject::Null => Ok(()),
-        LooseObject::WrongType => Err(type_error("payment.authentication", "an object").with_source("business")),
+        LooseObject::WrongType => {
+            Err(type_error("payment.authentication", "an object").with_source("business"))
+        }
         LooseObject::Value(a) => {
             let field = "payment.authentication.authentication_channel";
-            match a.authentication_channel.text(field).map_err(|e| e.with_source("business"))? {
+            match a
+                .authentication_channel
+                .text(field)
+                .map_err(|e| e.with_source("business"))?
+            {
                 None => Ok(()),
                 Some(t) if t.trim().eq_ignore_ascii_case("browser") => Ok(()),
-                Some(_) => Err(business(ErrorKind::NotSupported, field, "The authentication_channel must be browser")),
+                Some(_) => Err(business(
+                    ErrorKind::NotSupported,
+                    field,
+                    "The authentication_channel must be browser",
+                )),
             }
         }
     }
@@ -1013,12 +1168,30 @@ fn browser(v: &LooseObject<BrowserInput>, errs: &mut Errors) -> Option<BrowserIn
     };
     let before = errs.0.len();
     let raw = RawBrowser {
-        java_enabled: errs.take(boolean(&b.java_enabled, "payment.browser.java_enabled")).flatten(),
-        javascript_enabled: errs.take(boolean(&b.javascript_enabled, "payment.browser.javascript_enabled")).flatten(),
-        timezone_offset: errs.take(number(&b.timezone_offset, "payment.browser.timezone_offset")).flatten(),
-        screen_width: errs.take(number(&b.screen_width, "payment.browser.screen_width")).flatten(),
-        screen_height: errs.take(number(&b.screen_height, "payment.browser.screen_height")).flatten(),
-        color_depth: errs.take(number(&b.color_depth, "payment.browser.color_depth")).flatten(),
+        java_enabled: errs
+            .take(boolean(&b.java_enabled, "payment.browser.java_enabled"))
+            .flatten(),
+        javascript_enabled: errs
+            .take(boolean(
+                &b.javascript_enabled,
+                "payment.browser.javascript_enabled",
+            ))
+            .flatten(),
+        timezone_offset: errs
+            .take(number(
+                &b.timezone_offset,
+                "payment.browser.timezone_offset",
+            ))
+            .flatten(),
+        screen_width: errs
+            .take(number(&b.screen_width, "payment.browser.screen_width"))
+            .flatten(),
+        screen_height: errs
+            .take(number(&b.screen_height, "payment.browser.screen_height"))
+            .flatten(),
+        color_depth: errs
+            .take(number(&b.color_depth, "payment.browser.color_depth"))
+            .flatten(),
     };
     (errs.0.len() == before).then(|| BrowserInfo::from_raw(raw))
 }
@@ -1051,7 +1224,10 @@ fn referer(from_browser: Option<&str>, v: &Loose) -> Result<String, Error> {
 }
 
 fn callback_url(v: &Loose) -> Result<Option<String>, Error> {
-    let Some(t) = v.text("payment.callback_url").map_err(|e| e.with_source("business"))? else {
+    let Some(t) = v
+        .text("payment.callback_url")
+        .map_err(|e| e.with_source("business"))?
+    else {
         return Ok(None);
     };
     let t = t.trim();
@@ -1102,7 +1278,8 @@ mod tests {
     fn recurring() -> Value {
         let mut v = new_card();
         v["customer_id"] = json!("cust_KhOZydVZbcThjW");
-        v["token"] = json!({"max_amount": 500, "expire_at": 2_709_971_120_u64, "frequency": "monthly"});
+        v["token"] =
+            json!({"max_amount": 500, "expire_at": 2_709_971_120_u64, "frequency": "monthly"});
         v["payment"]["recurring"] = json!(1);
         v
     }
@@ -1131,14 +1308,21 @@ mod tests {
     fn fields(r: &Result<OrderRequest, Vec<Error>>) -> Vec<(String, ErrorKind)> {
         match r {
             Ok(_) => vec![],
-            Err(e) => e.iter().map(|e| (e.field().unwrap_or("").to_owned(), e.kind())).collect(),
+            Err(e) => e
+                .iter()
+                .map(|e| (e.field().unwrap_or("").to_owned(), e.kind()))
+                .collect(),
         }
     }
 
     /// Sets (or, with `None`, removes) the value at a `/`-separated path.
     fn patch(mut v: Value, path: &str, value: Option<Value>) -> Value {
         let (parent, key) = path.rsplit_once('/').unwrap_or(("", path));
-        let target = if parent.is_empty() { &mut v } else { v.pointer_mut(&concat(&["/", parent])).unwrap() };
+        let target = if parent.is_empty() {
+            &mut v
+        } else {
+            v.pointer_mut(&concat(&["/", parent])).unwrap()
+        };
         let obj = target.as_object_mut().unwrap();
         match value {
             Some(x) => {
@@ -1152,7 +1336,8 @@ mod tests {
     }
 
     const SEED_SAVED: &str = include_str!("../../tests/fixtures/order_request_saved_card.json");
-    const SEED_RECURRING: &str = include_str!("../../tests/fixtures/order_request_recurring_new_card.json");
+    const SEED_RECURRING: &str =
+        include_str!("../../tests/fixtures/order_request_recurring_new_card.json");
 
     #[test]
     fn seed_saved_card_request_round_trips_on_the_server() {
@@ -1164,13 +1349,25 @@ mod tests {
         assert_eq!(serde_json::to_string(&request).unwrap(), want);
 
         // In the browser, with the token's network known.
-        let ctx = BuildContext { saved_card_network: Some(Net::Visa), ..browser_ctx() };
+        let ctx = BuildContext {
+            saved_card_network: Some(Net::Visa),
+            ..browser_ctx()
+        };
         assert!(build_order_request(&input, &ctx).is_ok());
-        let ctx = BuildContext { saved_card_network: Some(Net::RuPay), ..browser_ctx() };
+        let ctx = BuildContext {
+            saved_card_network: Some(Net::RuPay),
+            ..browser_ctx()
+        };
         let errors = build_order_request(&input, &ctx).unwrap_err();
         assert_eq!(errors.len(), 1);
-        assert_eq!((errors[0].field(), errors[0].kind()), (Some("payment.token"), ErrorKind::NotSupported));
-        assert_eq!(errors[0].description(), "RuPay does not support mandate registration with a saved card token");
+        assert_eq!(
+            (errors[0].field(), errors[0].kind()),
+            (Some("payment.token"), ErrorKind::NotSupported)
+        );
+        assert_eq!(
+            errors[0].description(),
+            "RuPay does not support mandate registration with a saved card token"
+        );
         assert_eq!(errors[0].source(), "business");
     }
 
@@ -1178,7 +1375,10 @@ mod tests {
     fn seed_recurring_request_only_fails_on_its_max_amount() {
         let mut seed: Value = serde_json::from_str(SEED_RECURRING).unwrap();
         let errors = fields(&build(&seed, &BuildContext::server(NOW)));
-        assert_eq!(errors, vec![("token.max_amount".to_owned(), ErrorKind::InvalidValue)]);
+        assert_eq!(
+            errors,
+            vec![("token.max_amount".to_owned(), ErrorKind::InvalidValue)]
+        );
         seed["token"]["max_amount"] = json!(500);
         let request = build(&seed, &BuildContext::server(NOW)).unwrap();
         let want = r#"{"amount":100,"currency":"INR","customer_id":"cust_KhOZydVZbcThjW","notes":{"key1":"notes debugging 1","key2":"notes debugging 2"},"token":{"max_amount":500,"expire_at":2709971120,"frequency":"monthly"},"payment":{"amount":100,"email":"gaurav.kumar@example.com","contact":"9876543210","method":"card","notes":{"key1":"paymentvalue3","key2":"paymentvalue2"},"customer_id":"cust_KhOZydVZbcThjW","recurring":1,"card":{"name":"Gaurav Kumar","number":"4718609108204366","cvv":"092","expiry_month":"11","expiry_year":"30"},"authentication":{"authentication_channel":"browser"},"browser":{"java_enabled":false,"javascript_enabled":true,"timezone_offset":11,"color_depth":16,"screen_width":23,"screen_height":100},"referer":"https://merchansite.com/example/paybill"}}"#;
@@ -1191,7 +1391,10 @@ mod tests {
         let want = r#"{"amount":100,"currency":"INR","payment":{"amount":100,"email":"gaurav.kumar@example.com","contact":"9876543210","method":"card","card":{"name":"Gaurav Kumar","number":"4100280000001007","cvv":"123","expiry_month":"12","expiry_year":"30"},"authentication":{"authentication_channel":"browser"},"browser":{"java_enabled":false,"javascript_enabled":true,"timezone_offset":-330,"color_depth":24,"screen_width":1440,"screen_height":900},"referer":"https://shop.example/checkout?cart=9"}}"#;
         assert_eq!(serde_json::to_string(&request).unwrap(), want);
         let shown = format!("{request:?}");
-        assert!(!shown.contains("4100280000001007") && !shown.contains("\"123\""), "{shown}");
+        assert!(
+            !shown.contains("4100280000001007") && !shown.contains("\"123\""),
+            "{shown}"
+        );
         let shown = format!("{:?}", input(&new_card()));
         assert!(!shown.contains("4100") && !shown.contains("123"), "{shown}");
     }
@@ -1203,9 +1406,15 @@ mod tests {
         v["payment"]["referer"] = json!({"not": "a url"});
         v["payment"]["ip"] = json!("1.2.3.4");
         let request = build(&v, &browser_ctx()).unwrap();
-        assert_eq!(request.payment.referer, "https://shop.example/checkout?cart=9");
+        assert_eq!(
+            request.payment.referer,
+            "https://shop.example/checkout?cart=9"
+        );
         assert_eq!(request.payment.browser.timezone_offset, -330);
-        assert!(!serde_json::to_string(&request).unwrap().contains("1.2.3.4"), "ip is never sent");
+        assert!(
+            !serde_json::to_string(&request).unwrap().contains("1.2.3.4"),
+            "ip is never sent"
+        );
         // On the server the same input is refused.
         assert_eq!(
             fields(&build(&v, &BuildContext::server(NOW))),
@@ -1225,14 +1434,23 @@ mod tests {
     }
 
     /// One change to a valid input, and the one error it must cause.
-    type Case = (&'static str, Option<Value>, Option<(&'static str, ErrorKind)>);
+    type Case = (
+        &'static str,
+        Option<Value>,
+        Option<(&'static str, ErrorKind)>,
+    );
 
     fn run(base: fn() -> Value, ctx: &BuildContext, table: &[Case]) {
-        assert!(build(&base(), ctx).is_ok(), "base input is valid: {:?}", fields(&build(&base(), ctx)));
+        assert!(
+            build(&base(), ctx).is_ok(),
+            "base input is valid: {:?}",
+            fields(&build(&base(), ctx))
+        );
         for (path, value, want) in table {
             let v = patch(base(), path, value.clone());
             let got = fields(&build(&v, ctx));
-            let want: Vec<(String, ErrorKind)> = want.iter().map(|(f, k)| ((*f).to_owned(), *k)).collect();
+            let want: Vec<(String, ErrorKind)> =
+                want.iter().map(|(f, k)| ((*f).to_owned(), *k)).collect();
             assert_eq!(got, want, "{path} = {value:?}");
         }
     }
@@ -1241,8 +1459,10 @@ mod tests {
     fn new_card_rules_table() {
         use ErrorKind::*;
         let long = |n: usize| Some(json!("x".repeat(n)));
-        let many: serde_json::Map<String, Value> = (0..16).map(|i| (format!("k{i}"), json!("v"))).collect();
-        let fifteen: serde_json::Map<String, Value> = (0..15).map(|i| (format!("k{i}"), json!(i))).collect();
+        let many: serde_json::Map<String, Value> =
+            (0..16).map(|i| (format!("k{i}"), json!("v"))).collect();
+        let fifteen: serde_json::Map<String, Value> =
+            (0..15).map(|i| (format!("k{i}"), json!(i))).collect();
         let table: &[Case] = &[
             // amount
             ("amount", None, Some(("amount", Required))),
@@ -1252,32 +1472,80 @@ mod tests {
             ("amount", Some(json!(-100)), Some(("amount", InvalidValue))),
             ("amount", Some(json!(100.5)), Some(("amount", InvalidValue))),
             ("amount", Some(json!("1e2")), Some(("amount", InvalidType))),
-            ("amount", Some(json!(9_007_199_254_740_994_u64)), Some(("amount", InvalidValue))),
+            (
+                "amount",
+                Some(json!(9_007_199_254_740_994_u64)),
+                Some(("amount", InvalidValue)),
+            ),
             ("amount", Some(json!(true)), Some(("amount", InvalidType))),
-            ("amount", Some(json!({"value": 100})), Some(("amount", InvalidType))),
+            (
+                "amount",
+                Some(json!({"value": 100})),
+                Some(("amount", InvalidType)),
+            ),
             // a number, never a string of digits (no coercion, as on the server)
             ("amount", Some(json!("100")), Some(("amount", InvalidType))),
-            ("amount", Some(json!("49900")), Some(("amount", InvalidType))),
+            (
+                "amount",
+                Some(json!("49900")),
+                Some(("amount", InvalidType)),
+            ),
             ("amount", Some(json!(100.0)), None),
             // currency
             ("currency", None, Some(("currency", Required))),
-            ("currency", Some(json!("inr")), Some(("currency", InvalidFormat))),
-            ("currency", Some(json!("INRR")), Some(("currency", InvalidFormat))),
-            ("currency", Some(json!("IN1")), Some(("currency", InvalidFormat))),
-            ("currency", Some(json!(356)), Some(("currency", InvalidType))),
+            (
+                "currency",
+                Some(json!("inr")),
+                Some(("currency", InvalidFormat)),
+            ),
+            (
+                "currency",
+                Some(json!("INRR")),
+                Some(("currency", InvalidFormat)),
+            ),
+            (
+                "currency",
+                Some(json!("IN1")),
+                Some(("currency", InvalidFormat)),
+            ),
+            (
+                "currency",
+                Some(json!(356)),
+                Some(("currency", InvalidType)),
+            ),
             ("currency", Some(json!(" MYR ")), None),
             // receipt
             ("receipt", long(40), None),
             ("receipt", long(41), Some(("receipt", InvalidLength))),
-            ("receipt", Some(json!(12345)), Some(("receipt", InvalidType))),
+            (
+                "receipt",
+                Some(json!(12345)),
+                Some(("receipt", InvalidType)),
+            ),
             ("receipt", Some(json!("12345")), None),
             ("receipt", Some(json!([1])), Some(("receipt", InvalidType))),
             // customer_id (optional for a one-time new card)
             ("customer_id", Some(json!("cust_KhOZydVZbcThjW")), None),
-            ("customer_id", Some(json!("cus_KhOZydVZbcThjW")), Some(("customer_id", InvalidFormat))),
-            ("customer_id", Some(json!("cust_")), Some(("customer_id", InvalidFormat))),
-            ("customer_id", Some(json!("cust_ab-c")), Some(("customer_id", InvalidFormat))),
-            ("customer_id", Some(json!(12)), Some(("customer_id", InvalidType))),
+            (
+                "customer_id",
+                Some(json!("cus_KhOZydVZbcThjW")),
+                Some(("customer_id", InvalidFormat)),
+            ),
+            (
+                "customer_id",
+                Some(json!("cust_")),
+                Some(("customer_id", InvalidFormat)),
+            ),
+            (
+                "customer_id",
+                Some(json!("cust_ab-c")),
+                Some(("customer_id", InvalidFormat)),
+            ),
+            (
+                "customer_id",
+                Some(json!(12)),
+                Some(("customer_id", InvalidType)),
+            ),
             // notes
             ("notes", Some(json!({"a": "b", "n": 1, "f": 1.5})), None),
             ("notes", Some(json!([])), None),
@@ -1286,95 +1554,342 @@ mod tests {
             ("notes", Some(Value::Object(many)), Some(("notes", TooMany))),
             ("notes", Some(json!("x")), Some(("notes", InvalidType))),
             ("notes", Some(json!(["x"])), Some(("notes", InvalidType))),
-            ("notes", Some(json!({"k": true})), Some(("notes.k", InvalidType))),
-            ("notes", Some(json!({"k": null})), Some(("notes.k", InvalidType))),
-            ("notes", Some(json!({"k": {"x": 1}})), Some(("notes.k", InvalidType))),
+            (
+                "notes",
+                Some(json!({"k": true})),
+                Some(("notes.k", InvalidType)),
+            ),
+            (
+                "notes",
+                Some(json!({"k": null})),
+                Some(("notes.k", InvalidType)),
+            ),
+            (
+                "notes",
+                Some(json!({"k": {"x": 1}})),
+                Some(("notes.k", InvalidType)),
+            ),
             ("notes", Some(json!({"k": "v".repeat(256)})), None),
-            ("notes", Some(json!({"k": "v".repeat(257)})), Some(("notes.k", InvalidLength))),
-            ("notes", Some(json!({"": "v"})), Some(("notes", InvalidLength))),
-            ("payment/notes", Some(json!({"k": false})), Some(("payment.notes.k", InvalidType))),
+            (
+                "notes",
+                Some(json!({"k": "v".repeat(257)})),
+                Some(("notes.k", InvalidLength)),
+            ),
+            (
+                "notes",
+                Some(json!({"": "v"})),
+                Some(("notes", InvalidLength)),
+            ),
+            (
+                "payment/notes",
+                Some(json!({"k": false})),
+                Some(("payment.notes.k", InvalidType)),
+            ),
             // the mandate belongs to recurring payments only
-            ("token", Some(json!({"frequency": "monthly"})), Some(("token", InvalidValue))),
-            ("token", Some(json!("token_QqsJMAhHRmIPio")), Some(("token", InvalidType))),
+            (
+                "token",
+                Some(json!({"frequency": "monthly"})),
+                Some(("token", InvalidValue)),
+            ),
+            (
+                "token",
+                Some(json!("token_QqsJMAhHRmIPio")),
+                Some(("token", InvalidType)),
+            ),
             // payment
             ("payment", None, Some(("payment", Required))),
-            ("payment", Some(json!("card")), Some(("payment", InvalidType))),
+            (
+                "payment",
+                Some(json!("card")),
+                Some(("payment", InvalidType)),
+            ),
             ("payment/amount", Some(json!(100)), None),
-            ("payment/amount", Some(json!("100")), Some(("payment.amount", InvalidType))),
-            ("payment/amount", Some(json!(200)), Some(("payment.amount", InvalidValue))),
-            ("payment/amount", Some(json!(0)), Some(("payment.amount", InvalidValue))),
+            (
+                "payment/amount",
+                Some(json!("100")),
+                Some(("payment.amount", InvalidType)),
+            ),
+            (
+                "payment/amount",
+                Some(json!(200)),
+                Some(("payment.amount", InvalidValue)),
+            ),
+            (
+                "payment/amount",
+                Some(json!(0)),
+                Some(("payment.amount", InvalidValue)),
+            ),
             // email
             ("payment/email", None, Some(("payment.email", Required))),
-            ("payment/email", Some(json!("  ")), Some(("payment.email", Required))),
-            ("payment/email", Some(json!(" a.b+c@mail.example.co.in ")), None),
-            ("payment/email", Some(json!("a@b")), Some(("payment.email", InvalidFormat))),
-            ("payment/email", Some(json!("@b.com")), Some(("payment.email", InvalidFormat))),
-            ("payment/email", Some(json!("a@@b.com")), Some(("payment.email", InvalidFormat))),
-            ("payment/email", Some(json!("a@b@c.com")), Some(("payment.email", InvalidFormat))),
-            ("payment/email", Some(json!("a b@c.com")), Some(("payment.email", InvalidFormat))),
-            ("payment/email", Some(json!("a@b..com")), Some(("payment.email", InvalidFormat))),
-            ("payment/email", Some(json!("a@.b.com")), Some(("payment.email", InvalidFormat))),
-            ("payment/email", Some(json!("a@b.com.")), Some(("payment.email", InvalidFormat))),
-            ("payment/email", Some(json!("gaurav.kumar.example.com")), Some(("payment.email", InvalidFormat))),
-            ("payment/email", Some(json!(format!("{}@example.com", "a".repeat(243)))), Some(("payment.email", InvalidLength))),
-            ("payment/email", Some(json!(format!("{}@example.com", "a".repeat(242)))), None),
-            ("payment/email", Some(json!(42)), Some(("payment.email", InvalidType))),
+            (
+                "payment/email",
+                Some(json!("  ")),
+                Some(("payment.email", Required)),
+            ),
+            (
+                "payment/email",
+                Some(json!(" a.b+c@mail.example.co.in ")),
+                None,
+            ),
+            (
+                "payment/email",
+                Some(json!("a@b")),
+                Some(("payment.email", InvalidFormat)),
+            ),
+            (
+                "payment/email",
+                Some(json!("@b.com")),
+                Some(("payment.email", InvalidFormat)),
+            ),
+            (
+                "payment/email",
+                Some(json!("a@@b.com")),
+                Some(("payment.email", InvalidFormat)),
+            ),
+            (
+                "payment/email",
+                Some(json!("a@b@c.com")),
+                Some(("payment.email", InvalidFormat)),
+            ),
+            (
+                "payment/email",
+                Some(json!("a b@c.com")),
+                Some(("payment.email", InvalidFormat)),
+            ),
+            (
+                "payment/email",
+                Some(json!("a@b..com")),
+                Some(("payment.email", InvalidFormat)),
+            ),
+            (
+                "payment/email",
+                Some(json!("a@.b.com")),
+                Some(("payment.email", InvalidFormat)),
+            ),
+            (
+                "payment/email",
+                Some(json!("a@b.com.")),
+                Some(("payment.email", InvalidFormat)),
+            ),
+            (
+                "payment/email",
+                Some(json!("gaurav.kumar.example.com")),
+                Some(("payment.email", InvalidFormat)),
+            ),
+            (
+                "payment/email",
+                Some(json!(format!("{}@example.com", "a".repeat(243)))),
+                Some(("payment.email", InvalidLength)),
+            ),
+            (
+                "payment/email",
+                Some(json!(format!("{}@example.com", "a".repeat(242)))),
+                None,
+            ),
+            (
+                "payment/email",
+                Some(json!(42)),
+                Some(("payment.email", InvalidType)),
+            ),
             // contact
             ("payment/contact", None, Some(("payment.contact", Required))),
             ("payment/contact", Some(json!("+91 98765-43210")), None),
-            ("payment/contact", Some(json!(9_876_543_210_u64)), Some(("payment.contact", InvalidType))),
-            ("payment/contact", Some(json!(9_000_090_000_u64)), Some(("payment.contact", InvalidType))),
+            (
+                "payment/contact",
+                Some(json!(9_876_543_210_u64)),
+                Some(("payment.contact", InvalidType)),
+            ),
+            (
+                "payment/contact",
+                Some(json!(9_000_090_000_u64)),
+                Some(("payment.contact", InvalidType)),
+            ),
             ("payment/contact", Some(json!("12345678")), None),
-            ("payment/contact", Some(json!("1234567")), Some(("payment.contact", InvalidLength))),
-            ("payment/contact", Some(json!("1234567890123456")), Some(("payment.contact", InvalidLength))),
-            ("payment/contact", Some(json!("+")), Some(("payment.contact", InvalidLength))),
-            ("payment/contact", Some(json!("98765abc10")), Some(("payment.contact", InvalidCharacters))),
-            ("payment/contact", Some(json!("9876+543210")), Some(("payment.contact", InvalidCharacters))),
-            ("payment/contact", Some(json!("(987) 6543210")), Some(("payment.contact", InvalidCharacters))),
-            ("payment/contact", Some(json!(true)), Some(("payment.contact", InvalidType))),
+            (
+                "payment/contact",
+                Some(json!("1234567")),
+                Some(("payment.contact", InvalidLength)),
+            ),
+            (
+                "payment/contact",
+                Some(json!("1234567890123456")),
+                Some(("payment.contact", InvalidLength)),
+            ),
+            (
+                "payment/contact",
+                Some(json!("+")),
+                Some(("payment.contact", InvalidLength)),
+            ),
+            (
+                "payment/contact",
+                Some(json!("98765abc10")),
+                Some(("payment.contact", InvalidCharacters)),
+            ),
+            (
+                "payment/contact",
+                Some(json!("9876+543210")),
+                Some(("payment.contact", InvalidCharacters)),
+            ),
+            (
+                "payment/contact",
+                Some(json!("(987) 6543210")),
+                Some(("payment.contact", InvalidCharacters)),
+            ),
+            (
+                "payment/contact",
+                Some(json!(true)),
+                Some(("payment.contact", InvalidType)),
+            ),
             // method
             ("payment/method", Some(json!("card")), None),
             ("payment/method", Some(json!("CARD")), None),
-            ("payment/method", Some(json!("upi")), Some(("payment.method", NotSupported))),
-            ("payment/method", Some(json!(1)), Some(("payment.method", InvalidType))),
+            (
+                "payment/method",
+                Some(json!("upi")),
+                Some(("payment.method", NotSupported)),
+            ),
+            (
+                "payment/method",
+                Some(json!(1)),
+                Some(("payment.method", InvalidType)),
+            ),
             // recurring and save flags
             ("payment/recurring", Some(json!(0)), None),
-            ("payment/recurring", Some(json!("0")), Some(("payment.recurring", InvalidType))),
+            (
+                "payment/recurring",
+                Some(json!("0")),
+                Some(("payment.recurring", InvalidType)),
+            ),
             ("payment/recurring", Some(json!(false)), None),
-            ("payment/recurring", Some(json!(2)), Some(("payment.recurring", InvalidValue))),
-            ("payment/recurring", Some(json!("yes")), Some(("payment.recurring", InvalidType))),
-            ("payment/recurring", Some(json!(0.5)), Some(("payment.recurring", InvalidValue))),
-            ("payment/recurring", Some(json!({})), Some(("payment.recurring", InvalidType))),
+            (
+                "payment/recurring",
+                Some(json!(2)),
+                Some(("payment.recurring", InvalidValue)),
+            ),
+            (
+                "payment/recurring",
+                Some(json!("yes")),
+                Some(("payment.recurring", InvalidType)),
+            ),
+            (
+                "payment/recurring",
+                Some(json!(0.5)),
+                Some(("payment.recurring", InvalidValue)),
+            ),
+            (
+                "payment/recurring",
+                Some(json!({})),
+                Some(("payment.recurring", InvalidType)),
+            ),
             ("payment/save", Some(json!(1)), None),
             ("payment/save", Some(json!(true)), None),
-            ("payment/save", Some(json!("1")), Some(("payment.save", InvalidType))),
-            ("payment/save", Some(json!(-1)), Some(("payment.save", InvalidValue))),
-            ("payment/save", Some(json!([])), Some(("payment.save", InvalidType))),
+            (
+                "payment/save",
+                Some(json!("1")),
+                Some(("payment.save", InvalidType)),
+            ),
+            (
+                "payment/save",
+                Some(json!(-1)),
+                Some(("payment.save", InvalidValue)),
+            ),
+            (
+                "payment/save",
+                Some(json!([])),
+                Some(("payment.save", InvalidType)),
+            ),
             // payment.customer_id alone is fine for a one-time payment
-            ("payment/customer_id", Some(json!("cust_KhOZydVZbcThjW")), None),
-            ("payment/customer_id", Some(json!("cust_!")), Some(("payment.customer_id", InvalidFormat))),
+            (
+                "payment/customer_id",
+                Some(json!("cust_KhOZydVZbcThjW")),
+                None,
+            ),
+            (
+                "payment/customer_id",
+                Some(json!("cust_!")),
+                Some(("payment.customer_id", InvalidFormat)),
+            ),
             // authentication
-            ("payment/authentication", Some(json!({"authentication_channel": "browser"})), None),
+            (
+                "payment/authentication",
+                Some(json!({"authentication_channel": "browser"})),
+                None,
+            ),
             ("payment/authentication", Some(json!({})), None),
-            ("payment/authentication", Some(json!({"authentication_channel": "app"})), Some(("payment.authentication.authentication_channel", NotSupported))),
-            ("payment/authentication", Some(json!({"authentication_channel": 1})), Some(("payment.authentication.authentication_channel", InvalidType))),
-            ("payment/authentication", Some(json!("browser")), Some(("payment.authentication", InvalidType))),
+            (
+                "payment/authentication",
+                Some(json!({"authentication_channel": "app"})),
+                Some((
+                    "payment.authentication.authentication_channel",
+                    NotSupported,
+                )),
+            ),
+            (
+                "payment/authentication",
+                Some(json!({"authentication_channel": 1})),
+                Some(("payment.authentication.authentication_channel", InvalidType)),
+            ),
+            (
+                "payment/authentication",
+                Some(json!("browser")),
+                Some(("payment.authentication", InvalidType)),
+            ),
             // callback_url
-            ("payment/callback_url", Some(json!("https://shop.example/done")), None),
-            ("payment/callback_url", Some(json!("javascript:alert(1)")), Some(("payment.callback_url", InvalidFormat))),
-            ("payment/callback_url", Some(json!("/done")), Some(("payment.callback_url", InvalidFormat))),
-            ("payment/callback_url", Some(json!(1)), Some(("payment.callback_url", InvalidType))),
+            (
+                "payment/callback_url",
+                Some(json!("https://shop.example/done")),
+                None,
+            ),
+            (
+                "payment/callback_url",
+                Some(json!("javascript:alert(1)")),
+                Some(("payment.callback_url", InvalidFormat)),
+            ),
+            (
+                "payment/callback_url",
+                Some(json!("/done")),
+                Some(("payment.callback_url", InvalidFormat)),
+            ),
+            (
+                "payment/callback_url",
+                Some(json!(1)),
+                Some(("payment.callback_url", InvalidType)),
+            ),
             // the card keeps the card engine's fields
-            ("payment/card/number", Some(json!("4100 2800 0000 1008")), Some(("number", FailedLuhn))),
+            (
+                "payment/card/number",
+                Some(json!("4100 2800 0000 1008")),
+                Some(("number", FailedLuhn)),
+            ),
             ("payment/card/cvv", None, Some(("cvv", Required))),
-            ("payment/card/cvv", Some(json!(123)), Some(("cvv", InvalidType))),
+            (
+                "payment/card/cvv",
+                Some(json!(123)),
+                Some(("cvv", InvalidType)),
+            ),
             ("payment/card/expiry_year", Some(json!("2030")), None),
-            ("payment/card/expiry_month", Some(json!("13")), Some(("expiry_month", InvalidMonth))),
-            ("payment/card", Some(json!("4100280000001007")), Some(("payment.card", InvalidType))),
+            (
+                "payment/card/expiry_month",
+                Some(json!("13")),
+                Some(("expiry_month", InvalidMonth)),
+            ),
+            (
+                "payment/card",
+                Some(json!("4100280000001007")),
+                Some(("payment.card", InvalidType)),
+            ),
             // `ip` is taken (a string) and never sent; an unknown key is refused
             ("payment/ip", Some(json!("105.106.107.108")), None),
-            ("payment/ip", Some(json!(105)), Some(("payment.ip", InvalidType))),
-            ("surprise", Some(json!({"deep": [1, 2, {"x": null}]})), Some(("surprise", NotSupported))),
+            (
+                "payment/ip",
+                Some(json!(105)),
+                Some(("payment.ip", InvalidType)),
+            ),
+            (
+                "surprise",
+                Some(json!({"deep": [1, 2, {"x": null}]})),
+                Some(("surprise", NotSupported)),
+            ),
         ];
         run(new_card, &browser_ctx(), table);
     }
@@ -1383,10 +1898,11 @@ mod tests {
     fn missing_card_asks_for_every_card_field() {
         let v = patch(new_card(), "payment/card", None);
         let got = fields(&build(&v, &browser_ctx()));
-        let want: Vec<(String, ErrorKind)> = ["number", "expiry_month", "expiry_year", "cvv", "name"]
-            .iter()
-            .map(|f| ((*f).to_owned(), ErrorKind::Required))
-            .collect();
+        let want: Vec<(String, ErrorKind)> =
+            ["number", "expiry_month", "expiry_year", "cvv", "name"]
+                .iter()
+                .map(|f| ((*f).to_owned(), ErrorKind::Required))
+                .collect();
         assert_eq!(got, want);
     }
 
@@ -1402,27 +1918,86 @@ mod tests {
         }
         let table: &[Case] = &[
             ("payment/browser", None, Some(("payment.browser", Required))),
-            ("payment/browser", Some(json!(null)), Some(("payment.browser", Required))),
-            ("payment/browser", Some(json!([])), Some(("payment.browser", InvalidType))),
+            (
+                "payment/browser",
+                Some(json!(null)),
+                Some(("payment.browser", Required)),
+            ),
+            (
+                "payment/browser",
+                Some(json!([])),
+                Some(("payment.browser", InvalidType)),
+            ),
             ("payment/browser", Some(json!({})), None),
-            ("payment/browser/color_depth", Some(json!("24")), Some(("payment.browser.color_depth", InvalidType))),
+            (
+                "payment/browser/color_depth",
+                Some(json!("24")),
+                Some(("payment.browser.color_depth", InvalidType)),
+            ),
             ("payment/browser/color_depth", Some(json!(30)), None),
             ("payment/browser/timezone_offset", Some(json!(99999)), None),
-            ("payment/browser/timezone_offset", Some(json!(true)), Some(("payment.browser.timezone_offset", InvalidType))),
+            (
+                "payment/browser/timezone_offset",
+                Some(json!(true)),
+                Some(("payment.browser.timezone_offset", InvalidType)),
+            ),
             ("payment/browser/screen_width", Some(json!(-5)), None),
-            ("payment/browser/screen_height", Some(json!({})), Some(("payment.browser.screen_height", InvalidType))),
-            ("payment/browser/java_enabled", Some(json!("false")), Some(("payment.browser.java_enabled", InvalidType))),
-            ("payment/browser/javascript_enabled", Some(json!(0)), Some(("payment.browser.javascript_enabled", InvalidType))),
+            (
+                "payment/browser/screen_height",
+                Some(json!({})),
+                Some(("payment.browser.screen_height", InvalidType)),
+            ),
+            (
+                "payment/browser/java_enabled",
+                Some(json!("false")),
+                Some(("payment.browser.java_enabled", InvalidType)),
+            ),
+            (
+                "payment/browser/javascript_enabled",
+                Some(json!(0)),
+                Some(("payment.browser.javascript_enabled", InvalidType)),
+            ),
             ("payment/referer", None, Some(("payment.referer", Required))),
-            ("payment/referer", Some(json!("")), Some(("payment.referer", Required))),
-            ("payment/referer", Some(json!("file:///tmp/pay.html")), Some(("payment.referer", InvalidFormat))),
-            ("payment/referer", Some(json!("/checkout")), Some(("payment.referer", InvalidFormat))),
-            ("payment/referer", Some(json!("https://shop.example/a b")), Some(("payment.referer", InvalidFormat))),
-            ("payment/referer", Some(json!("http://localhost:8080/pay#frag")), None),
+            (
+                "payment/referer",
+                Some(json!("")),
+                Some(("payment.referer", Required)),
+            ),
+            (
+                "payment/referer",
+                Some(json!("file:///tmp/pay.html")),
+                Some(("payment.referer", InvalidFormat)),
+            ),
+            (
+                "payment/referer",
+                Some(json!("/checkout")),
+                Some(("payment.referer", InvalidFormat)),
+            ),
+            (
+                "payment/referer",
+                Some(json!("https://shop.example/a b")),
+                Some(("payment.referer", InvalidFormat)),
+            ),
+            (
+                "payment/referer",
+                Some(json!("http://localhost:8080/pay#frag")),
+                None,
+            ),
         ];
         run(server_input, &BuildContext::server(NOW), table);
-        let r = build(&patch(server_input(), "payment/browser/timezone_offset", Some(json!(99999))), &BuildContext::server(NOW));
-        assert_eq!(r.unwrap().payment.browser.timezone_offset, 0, "normalised like the browser edge does");
+        let r = build(
+            &patch(
+                server_input(),
+                "payment/browser/timezone_offset",
+                Some(json!(99999)),
+            ),
+            &BuildContext::server(NOW),
+        );
+        assert_eq!(
+            r.unwrap().payment.browser.timezone_offset,
+            0,
+            "normalised like the browser edge does"
+        );
     }
 
     #[test]
@@ -1435,39 +2010,113 @@ mod tests {
             ("token", Some(json!(7)), Some(("token", InvalidType))),
             ("token/frequency", None, Some(("token.frequency", Required))),
             ("token/frequency", Some(json!("as_presented")), None),
-            ("token/frequency", Some(json!("weekly")), Some(("token.frequency", InvalidValue))),
-            ("token/frequency", Some(json!(30)), Some(("token.frequency", InvalidType))),
+            (
+                "token/frequency",
+                Some(json!("weekly")),
+                Some(("token.frequency", InvalidValue)),
+            ),
+            (
+                "token/frequency",
+                Some(json!(30)),
+                Some(("token.frequency", InvalidType)),
+            ),
             ("token/max_amount", None, None),
-            ("token/max_amount", Some(json!(499)), Some(("token.max_amount", InvalidValue))),
+            (
+                "token/max_amount",
+                Some(json!(499)),
+                Some(("token.max_amount", InvalidValue)),
+            ),
             ("token/max_amount", Some(json!(100_000_000)), None),
-            ("token/max_amount", Some(json!(100_000_001)), Some(("token.max_amount", InvalidValue))),
-            ("token/max_amount", Some(json!(999.5)), Some(("token.max_amount", InvalidValue))),
-            ("token/max_amount", Some(json!("9999900")), Some(("token.max_amount", InvalidType))),
+            (
+                "token/max_amount",
+                Some(json!(100_000_001)),
+                Some(("token.max_amount", InvalidValue)),
+            ),
+            (
+                "token/max_amount",
+                Some(json!(999.5)),
+                Some(("token.max_amount", InvalidValue)),
+            ),
+            (
+                "token/max_amount",
+                Some(json!("9999900")),
+                Some(("token.max_amount", InvalidType)),
+            ),
             ("token/expire_at", None, None),
             ("token/expire_at", Some(json!(1_795_431_601_u64)), None),
-            ("token/expire_at", Some(json!(1_795_431_600_u64)), Some(("token.expire_at", InvalidValue))),
-            ("token/expire_at", Some(json!(1_000_000_000)), Some(("token.expire_at", InvalidValue))),
-            ("token/expire_at", Some(json!(2_709_971_120_000_u64)), Some(("token.expire_at", InvalidValue))),
-            ("token/expire_at", Some(json!("soon")), Some(("token.expire_at", InvalidType))),
-            ("token/expire_at", Some(json!("2709971120")), Some(("token.expire_at", InvalidType))),
-            ("token/expire_at", Some(json!(false)), Some(("token.expire_at", InvalidType))),
-            ("payment/recurring", Some(json!("1")), Some(("payment.recurring", InvalidType))),
+            (
+                "token/expire_at",
+                Some(json!(1_795_431_600_u64)),
+                Some(("token.expire_at", InvalidValue)),
+            ),
+            (
+                "token/expire_at",
+                Some(json!(1_000_000_000)),
+                Some(("token.expire_at", InvalidValue)),
+            ),
+            (
+                "token/expire_at",
+                Some(json!(2_709_971_120_000_u64)),
+                Some(("token.expire_at", InvalidValue)),
+            ),
+            (
+                "token/expire_at",
+                Some(json!("soon")),
+                Some(("token.expire_at", InvalidType)),
+            ),
+            (
+                "token/expire_at",
+                Some(json!("2709971120")),
+                Some(("token.expire_at", InvalidType)),
+            ),
+            (
+                "token/expire_at",
+                Some(json!(false)),
+                Some(("token.expire_at", InvalidType)),
+            ),
+            (
+                "payment/recurring",
+                Some(json!("1")),
+                Some(("payment.recurring", InvalidType)),
+            ),
             ("payment/recurring", Some(json!(true)), None),
-            ("payment/customer_id", Some(json!("cust_KhOZydVZbcThjW")), None),
-            ("payment/customer_id", Some(json!("cust_OTHER0000000")), Some(("payment.customer_id", InvalidValue))),
+            (
+                "payment/customer_id",
+                Some(json!("cust_KhOZydVZbcThjW")),
+                None,
+            ),
+            (
+                "payment/customer_id",
+                Some(json!("cust_OTHER0000000")),
+                Some(("payment.customer_id", InvalidValue)),
+            ),
         ];
         run(recurring, &browser_ctx(), table);
         let r = build(&recurring(), &browser_ctx()).unwrap();
-        assert_eq!(r.payment.customer_id.as_deref(), Some("cust_KhOZydVZbcThjW"), "copied to the payment");
+        assert_eq!(
+            r.payment.customer_id.as_deref(),
+            Some("cust_KhOZydVZbcThjW"),
+            "copied to the payment"
+        );
         assert_eq!(r.payment.recurring, Some(1));
         // customer_id on the payment alone is enough (as in the saved-card seed).
-        let v = patch(patch(recurring(), "customer_id", None), "payment/customer_id", Some(json!("cust_KhOZydVZbcThjW")));
+        let v = patch(
+            patch(recurring(), "customer_id", None),
+            "payment/customer_id",
+            Some(json!("cust_KhOZydVZbcThjW")),
+        );
         let r = build(&v, &browser_ctx()).unwrap();
-        assert_eq!((r.customer_id, r.payment.customer_id.as_deref()), (None, Some("cust_KhOZydVZbcThjW")));
+        assert_eq!(
+            (r.customer_id, r.payment.customer_id.as_deref()),
+            (None, Some("cust_KhOZydVZbcThjW"))
+        );
         // A mandate with a new RuPay card is fine: only saved tokens are refused.
         let mut v = recurring();
         v["payment"]["card"]["number"] = json!("6527 6589 0000 1005");
-        let ctx = BuildContext { saved_card_network: Some(Net::RuPay), ..browser_ctx() };
+        let ctx = BuildContext {
+            saved_card_network: Some(Net::RuPay),
+            ..browser_ctx()
+        };
         assert!(build(&v, &ctx).is_ok());
     }
 
@@ -1488,30 +2137,56 @@ mod tests {
         }
         type Flow = (&'static str, fn() -> Value);
         // (top-level, on the payment, what the payment gets or the refused field)
-        type AgreeCase = (Option<&'static str>, Option<&'static str>, Result<&'static str, &'static str>);
-        let flows: [Flow; 4] =
-            [("new card", new_card), ("recurring", recurring), ("saved card", saved), ("server", server_input)];
+        type AgreeCase = (
+            Option<&'static str>,
+            Option<&'static str>,
+            Result<&'static str, &'static str>,
+        );
+        let flows: [Flow; 4] = [
+            ("new card", new_card),
+            ("recurring", recurring),
+            ("saved card", saved),
+            ("server", server_input),
+        ];
         let cases: [AgreeCase; 6] = [
             (Some(A), None, Ok(A)),
             (None, Some(A), Ok(A)),
             (Some(A), Some(A), Ok(A)),
             (Some(A), Some(" cust_KhOZydVZbcThjW "), Ok(A)),
             (Some(A), Some(B), Err("payment.customer_id")),
-            (Some(B), Some("cust_khozydvzbcthjw"), Err("payment.customer_id")),
+            (
+                Some(B),
+                Some("cust_khozydvzbcthjw"),
+                Err("payment.customer_id"),
+            ),
         ];
         for (flow, base) in flows {
             for (top, on_payment, want) in cases {
                 let mut v = patch(base(), "customer_id", top.map(|c| json!(c)));
                 v = patch(v, "payment/customer_id", on_payment.map(|c| json!(c)));
-                let r = if flow == "server" { validate_order_request(&input(&v), NOW) } else { build(&v, &browser_ctx()) };
+                let r = if flow == "server" {
+                    validate_order_request(&input(&v), NOW)
+                } else {
+                    build(&v, &browser_ctx())
+                };
                 match (want, r) {
-                    (Ok(c), Ok(r)) => assert_eq!(r.payment.customer_id.as_deref(), Some(c), "{flow} {top:?} {on_payment:?}"),
+                    (Ok(c), Ok(r)) => assert_eq!(
+                        r.payment.customer_id.as_deref(),
+                        Some(c),
+                        "{flow} {top:?} {on_payment:?}"
+                    ),
                     (Err(field), Err(errors)) => {
                         assert_eq!(errors.len(), 1, "{flow}: {errors:?}");
-                        assert_eq!((errors[0].field(), errors[0].kind()), (Some(field), ErrorKind::InvalidValue), "{flow}");
+                        assert_eq!(
+                            (errors[0].field(), errors[0].kind()),
+                            (Some(field), ErrorKind::InvalidValue),
+                            "{flow}"
+                        );
                         assert_eq!(errors[0].source(), "business");
                     }
-                    (want, got) => panic!("{flow} {top:?} {on_payment:?}: want {want:?}, got {got:?}"),
+                    (want, got) => {
+                        panic!("{flow} {top:?} {on_payment:?}: want {want:?}, got {got:?}")
+                    }
                 }
             }
         }
@@ -1522,52 +2197,143 @@ mod tests {
         use ErrorKind::*;
         let table: &[Case] = &[
             ("customer_id", None, Some(("customer_id", Required))),
-            ("payment/token", Some(json!("tok_QqsJMAhHRmIPio")), Some(("payment.token", InvalidFormat))),
-            ("payment/token", Some(json!("token_")), Some(("payment.token", InvalidFormat))),
-            ("payment/token", Some(json!(["token_QqsJMAhHRmIPio"])), Some(("payment.token", InvalidType))),
+            (
+                "payment/token",
+                Some(json!("tok_QqsJMAhHRmIPio")),
+                Some(("payment.token", InvalidFormat)),
+            ),
+            (
+                "payment/token",
+                Some(json!("token_")),
+                Some(("payment.token", InvalidFormat)),
+            ),
+            (
+                "payment/token",
+                Some(json!(["token_QqsJMAhHRmIPio"])),
+                Some(("payment.token", InvalidType)),
+            ),
             ("payment/save", Some(json!(0)), None),
             ("payment/card", Some(json!({})), None),
             ("payment/card", Some(json!({"cvv": ""})), None),
             ("payment/card", Some(json!({"cvv": null})), None),
             ("payment/card", Some(json!({"cvv": "123"})), None),
-            ("payment/card", Some(json!({"cvv": "1234"})), Some(("cvv", InvalidLength))),
-            ("payment/card", Some(json!({"cvv": "12a"})), Some(("cvv", InvalidCharacters))),
-            ("payment/card", Some(json!({"number": "4100280000001007", "cvv": "123"})), Some(("number", InvalidValue))),
-            ("payment/card", Some(json!({"expiry_month": "12", "expiry_year": "30"})), None),
-            ("payment/card", Some(json!({"expiry_month": "10", "expiry_year": "26"})), Some(("expiry_month", Expired))),
-            ("payment/card", Some(json!(true)), Some(("payment.card", InvalidType))),
+            (
+                "payment/card",
+                Some(json!({"cvv": "1234"})),
+                Some(("cvv", InvalidLength)),
+            ),
+            (
+                "payment/card",
+                Some(json!({"cvv": "12a"})),
+                Some(("cvv", InvalidCharacters)),
+            ),
+            (
+                "payment/card",
+                Some(json!({"number": "4100280000001007", "cvv": "123"})),
+                Some(("number", InvalidValue)),
+            ),
+            (
+                "payment/card",
+                Some(json!({"expiry_month": "12", "expiry_year": "30"})),
+                None,
+            ),
+            (
+                "payment/card",
+                Some(json!({"expiry_month": "10", "expiry_year": "26"})),
+                Some(("expiry_month", Expired)),
+            ),
+            (
+                "payment/card",
+                Some(json!(true)),
+                Some(("payment.card", InvalidType)),
+            ),
             ("payment/recurring", Some(json!(1)), None),
-            ("token", Some(json!({"frequency": "monthly"})), Some(("token", InvalidValue))),
+            (
+                "token",
+                Some(json!({"frequency": "monthly"})),
+                Some(("token", InvalidValue)),
+            ),
         ];
-        let ctx = BuildContext { saved_card_network: Some(Net::Visa), ..browser_ctx() };
+        let ctx = BuildContext {
+            saved_card_network: Some(Net::Visa),
+            ..browser_ctx()
+        };
         run(saved, &ctx, table);
 
         let r = build(&patch(saved(), "payment/save", Some(json!(0))), &ctx).unwrap();
-        assert_eq!(r.payment.save, Some(1), "save is forced to 1 with a saved card");
+        assert_eq!(
+            r.payment.save,
+            Some(1),
+            "save is forced to 1 with a saved card"
+        );
         // A blank CVV: no `cvv` key, and no `card` at all.
         for cvv in [json!(""), json!("   "), json!(null)] {
-            let r = build(&patch(saved(), "payment/card", Some(json!({"cvv": cvv}))), &ctx).unwrap();
+            let r = build(
+                &patch(saved(), "payment/card", Some(json!({"cvv": cvv}))),
+                &ctx,
+            )
+            .unwrap();
             let text = serde_json::to_string(&r).unwrap();
-            assert!(!text.contains("cvv") && !text.contains("\"card\":"), "{text}");
+            assert!(
+                !text.contains("cvv") && !text.contains("\"card\":"),
+                "{text}"
+            );
         }
-        let r = build(&patch(saved(), "payment/card", Some(json!({"cvv": " 123 "}))), &ctx).unwrap();
-        assert_eq!(serde_json::to_value(&r.payment.card).unwrap(), json!({"cvv": "123"}));
+        let r = build(
+            &patch(saved(), "payment/card", Some(json!({"cvv": " 123 "}))),
+            &ctx,
+        )
+        .unwrap();
+        assert_eq!(
+            serde_json::to_value(&r.payment.card).unwrap(),
+            json!({"cvv": "123"})
+        );
         // Amex saved card: 4 digits.
-        let amex = BuildContext { saved_card_network: Some(Net::AmericanExpress), ..browser_ctx() };
-        assert!(build(&patch(saved(), "payment/card", Some(json!({"cvv": "1234"}))), &amex).is_ok());
+        let amex = BuildContext {
+            saved_card_network: Some(Net::AmericanExpress),
+            ..browser_ctx()
+        };
+        assert!(build(
+            &patch(saved(), "payment/card", Some(json!({"cvv": "1234"}))),
+            &amex
+        )
+        .is_ok());
         // Unknown network (the server): 3 or 4.
-        let server = BuildContext { saved_card_network: None, ..browser_ctx() };
-        assert!(build(&patch(saved(), "payment/card", Some(json!({"cvv": "1234"}))), &server).is_ok());
+        let server = BuildContext {
+            saved_card_network: None,
+            ..browser_ctx()
+        };
+        assert!(build(
+            &patch(saved(), "payment/card", Some(json!({"cvv": "1234"}))),
+            &server
+        )
+        .is_ok());
         // `token_id` is read as `payment.token`.
         let mut v = saved();
-        let t = v["payment"].as_object_mut().unwrap().remove("token").unwrap();
+        let t = v["payment"]
+            .as_object_mut()
+            .unwrap()
+            .remove("token")
+            .unwrap();
         v["payment"]["token_id"] = t;
-        assert_eq!(build(&v, &ctx).unwrap().payment.token.as_deref(), Some("token_QqsJMAhHRmIPio"));
+        assert_eq!(
+            build(&v, &ctx).unwrap().payment.token.as_deref(),
+            Some("token_QqsJMAhHRmIPio")
+        );
         // RuPay: a one-time payment is fine, a mandate is not.
-        let rupay = BuildContext { saved_card_network: Some(Net::RuPay), ..browser_ctx() };
+        let rupay = BuildContext {
+            saved_card_network: Some(Net::RuPay),
+            ..browser_ctx()
+        };
         assert!(build(&saved(), &rupay).is_ok());
-        let got = fields(&build(&patch(saved(), "payment/recurring", Some(json!(1))), &rupay));
-        assert_eq!(got, vec![("payment.token".to_owned(), ErrorKind::NotSupported)]);
+        let got = fields(&build(
+            &patch(saved(), "payment/recurring", Some(json!(1))),
+            &rupay,
+        ));
+        assert_eq!(
+            got,
+            vec![("payment.token".to_owned(), ErrorKind::NotSupported)]
+        );
     }
 
     #[test]
@@ -1591,7 +2357,10 @@ mod tests {
             }
         });
         let errors = build(&v, &BuildContext::server(NOW)).unwrap_err();
-        let got: Vec<(&str, &str)> = errors.iter().map(|e| (e.field().unwrap_or(""), e.source())).collect();
+        let got: Vec<(&str, &str)> = errors
+            .iter()
+            .map(|e| (e.field().unwrap_or(""), e.source()))
+            .collect();
         assert_eq!(
             got,
             vec![
@@ -1649,24 +2418,77 @@ mod tests {
     fn random_inputs_never_panic() {
         use crate::checkout::testkit::Rng;
         const KEYS: &[&str] = &[
-            "amount", "currency", "receipt", "customer_id", "notes", "token", "payment", "max_amount", "expire_at",
-            "frequency", "email", "contact", "method", "recurring", "save", "card", "number", "expiry", "expiry_month",
-            "expiry_year", "cvv", "name", "authentication", "authentication_channel", "browser", "color_depth",
-            "timezone_offset", "screen_width", "screen_height", "java_enabled", "referer", "callback_url", "k",
+            "amount",
+            "currency",
+            "receipt",
+            "customer_id",
+            "notes",
+            "token",
+            "payment",
+            "max_amount",
+            "expire_at",
+            "frequency",
+            "email",
+            "contact",
+            "method",
+            "recurring",
+            "save",
+            "card",
+            "number",
+            "expiry",
+            "expiry_month",
+            "expiry_year",
+            "cvv",
+            "name",
+            "authentication",
+            "authentication_channel",
+            "browser",
+            "color_depth",
+            "timezone_offset",
+            "screen_width",
+            "screen_height",
+            "java_enabled",
+            "referer",
+            "callback_url",
+            "k",
         ];
         const PATHS: &[&str] = &[
-            "amount", "currency", "receipt", "customer_id", "notes", "token", "payment/amount", "payment/email",
-            "payment/contact", "payment/method", "payment/notes", "payment/customer_id", "payment/recurring",
-            "payment/token", "payment/save", "payment/card", "payment/card/number", "payment/card/cvv",
-            "payment/card/expiry_year", "payment/authentication", "payment/browser", "payment/referer",
+            "amount",
+            "currency",
+            "receipt",
+            "customer_id",
+            "notes",
+            "token",
+            "payment/amount",
+            "payment/email",
+            "payment/contact",
+            "payment/method",
+            "payment/notes",
+            "payment/customer_id",
+            "payment/recurring",
+            "payment/token",
+            "payment/save",
+            "payment/card",
+            "payment/card/number",
+            "payment/card/cvv",
+            "payment/card/expiry_year",
+            "payment/authentication",
+            "payment/browser",
+            "payment/referer",
             "payment/callback_url",
         ];
         let mut rng = Rng(0x5eed_1234_abcd_0042);
         let contexts = [
             BuildContext::server(NOW),
             browser_ctx(),
-            BuildContext { saved_card_network: Some(Net::RuPay), ..browser_ctx() },
-            BuildContext { now_ms: f64::NAN, ..BuildContext::server(-1.0) },
+            BuildContext {
+                saved_card_network: Some(Net::RuPay),
+                ..browser_ctx()
+            },
+            BuildContext {
+                now_ms: f64::NAN,
+                ..BuildContext::server(-1.0)
+            },
         ];
         let bases: [fn() -> Value; 3] = [new_card, recurring, saved];
         let mut built = 0;
@@ -1677,9 +2499,9 @@ mod tests {
                 let mut v = rng.pick(&bases)();
                 for _ in 0..1 + rng.below(3) {
                     let path = *rng.pick(PATHS);
-                    let parent_is_object = path
-                        .rsplit_once('/')
-                        .is_none_or(|(p, _)| v.pointer(&concat(&["/", p])).is_some_and(Value::is_object));
+                    let parent_is_object = path.rsplit_once('/').is_none_or(|(p, _)| {
+                        v.pointer(&concat(&["/", p])).is_some_and(Value::is_object)
+                    });
                     if parent_is_object {
                         let x = rng.json(KEYS, 2);
                         v = patch(v, path, Some(x));
@@ -1716,8 +2538,12 @@ mod tests {
     #[test]
     fn browser_request_round_trips_through_the_server() {
         type Case = (fn() -> Value, Option<Net>);
-        let cases: [Case; 4] =
-            [(new_card, None), (recurring, None), (saved, Some(Net::Visa)), (saved, Some(Net::AmericanExpress))];
+        let cases: [Case; 4] = [
+            (new_card, None),
+            (recurring, None),
+            (saved, Some(Net::Visa)),
+            (saved, Some(Net::AmericanExpress)),
+        ];
         for (make, network) in cases {
             let mut v = make();
             v["receipt"] = json!("rcptid #1");
@@ -1727,7 +2553,10 @@ mod tests {
             if network == Some(Net::AmericanExpress) {
                 v["payment"]["card"] = json!({"cvv": "1234"});
             }
-            let ctx = BuildContext { saved_card_network: network, ..browser_ctx() };
+            let ctx = BuildContext {
+                saved_card_network: network,
+                ..browser_ctx()
+            };
             let sent = build(&v, &ctx).unwrap();
             let wire = serde_json::to_value(&sent).unwrap();
             let again = validate_order_request(&input(&wire), NOW).unwrap();
@@ -1755,7 +2584,10 @@ mod tests {
             ("payment/card/pin", "payment.card.pin"),
             ("payment/card/numbr", "payment.card.numbr"),
             ("payment/browser/plugins", "payment.browser.plugins"),
-            ("payment/authentication/three_ds", "payment.authentication.three_ds"),
+            (
+                "payment/authentication/three_ds",
+                "payment.authentication.three_ds",
+            ),
             ("token/interval", "token.interval"),
         ];
         let browser = || {
@@ -1764,17 +2596,34 @@ mod tests {
             v["payment"]["authentication"] = json!({});
             v
         };
-        let contexts: [(fn() -> Value, BuildContext); 2] = [(browser, browser_ctx()), (server_input, BuildContext::server(NOW))];
+        let contexts: [(fn() -> Value, BuildContext); 2] = [
+            (browser, browser_ctx()),
+            (server_input, BuildContext::server(NOW)),
+        ];
         for (base, ctx) in &contexts {
-            assert!(build(&base(), ctx).is_ok(), "{:?}", fields(&build(&base(), ctx)));
+            assert!(
+                build(&base(), ctx).is_ok(),
+                "{:?}",
+                fields(&build(&base(), ctx))
+            );
             for (at, path) in table {
                 let v = patch(base(), at, Some(json!({"deep": {"x": "4100280000001007"}})));
                 let errors = build(&v, ctx).unwrap_err();
-                assert_eq!(fields(&Err(errors.clone())), vec![((*path).to_owned(), ErrorKind::NotSupported)], "{at}");
+                assert_eq!(
+                    fields(&Err(errors.clone())),
+                    vec![((*path).to_owned(), ErrorKind::NotSupported)],
+                    "{at}"
+                );
                 let leaf = path.rsplit('.').next().unwrap();
-                assert_eq!(errors[0].description(), format!("{leaf} is/are not required and should not be sent"));
+                assert_eq!(
+                    errors[0].description(),
+                    format!("{leaf} is/are not required and should not be sent")
+                );
                 assert_eq!(errors[0].source(), "business");
-                assert!(!format!("{errors:?}").contains("4100"), "only the key, never its value");
+                assert!(
+                    !format!("{errors:?}").contains("4100"),
+                    "only the key, never its value"
+                );
             }
         }
         // Every one at once, first, in the order given; then the other errors.
@@ -1802,22 +2651,40 @@ mod tests {
             for key in keys {
                 for value in [json!(null), json!("x"), json!(1), json!({})] {
                     let v = patch(server_input(), &concat(&[at, key]), Some(value.clone()));
-                    let errors = build(&v, &BuildContext::server(NOW)).err().unwrap_or_default();
+                    let errors = build(&v, &BuildContext::server(NOW))
+                        .err()
+                        .unwrap_or_default();
                     assert!(
-                        !errors.iter().any(|e| e.description().ends_with("should not be sent")),
+                        !errors
+                            .iter()
+                            .any(|e| e.description().ends_with("should not be sent")),
                         "{at}{key} = {value}: {errors:?}"
                     );
                 }
             }
         }
-        assert!(CARD_KEYS.contains(&"expiry") && PaymentInput::KEYS.contains(&"token_id") && PaymentInput::KEYS.contains(&"referrer"));
+        assert!(
+            CARD_KEYS.contains(&"expiry")
+                && PaymentInput::KEYS.contains(&"token_id")
+                && PaymentInput::KEYS.contains(&"referrer")
+        );
     }
 
     #[test]
     fn a_wrong_recurring_flag_is_reported_once() {
         let v = patch(recurring(), "payment/recurring", Some(json!("yes")));
-        assert_eq!(fields(&build(&v, &browser_ctx())), vec![("payment.recurring".to_owned(), ErrorKind::InvalidType)]);
-        let v = patch(patch(recurring(), "payment/recurring", Some(json!(7))), "token", None);
-        assert_eq!(fields(&build(&v, &browser_ctx())), vec![("payment.recurring".to_owned(), ErrorKind::InvalidValue)]);
+        assert_eq!(
+            fields(&build(&v, &browser_ctx())),
+            vec![("payment.recurring".to_owned(), ErrorKind::InvalidType)]
+        );
+        let v = patch(
+            patch(recurring(), "payment/recurring", Some(json!(7))),
+            "token",
+            None,
+        );
+        assert_eq!(
+            fields(&build(&v, &browser_ctx())),
+            vec![("payment.recurring".to_owned(), ErrorKind::InvalidValue)]
+        );
     }
 }

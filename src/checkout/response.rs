@@ -14,8 +14,8 @@
 
 use std::fmt;
 
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde::de::{self, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::lenient::{LooseMap, LooseObject};
 use crate::error::{concat, Error, ErrorKind};
@@ -369,7 +369,9 @@ impl OtpChallenge {
 
 /// The URL of the first `action` in `next` that has one.
 pub(crate) fn url_of<'a>(next: &'a [NextAction], action: &Action) -> Option<&'a str> {
-    next.iter().find(|n| &n.action == action && n.url.is_some()).and_then(|n| n.url.as_deref())
+    next.iter()
+        .find(|n| &n.action == action && n.url.is_some())
+        .and_then(|n| n.url.as_deref())
 }
 
 /// A successful OTP submit, with the wire names the merchant's server
@@ -411,13 +413,20 @@ pub fn parse_order_response(status: u16, body: Body) -> Result<OrderOutcome, Err
     let f = fields(status, body, WHAT)?;
     let w = match &f.payment_workflow {
         LooseObject::Value(w) => w,
-        LooseObject::WrongType => return Err(invalid(status, WHAT, "a payment_workflow that is not an object")),
+        LooseObject::WrongType => {
+            return Err(invalid(
+                status,
+                WHAT,
+                "a payment_workflow that is not an object",
+            ))
+        }
         _ => return Err(invalid(status, WHAT, "no payment_workflow")),
     };
-    let payment_id = match optional_text(&w.razorpay_payment_id, status, WHAT, "razorpay_payment_id")? {
-        Some(id) => Some(id),
-        None => optional_text(&w.id, status, WHAT, "payment id")?,
-    };
+    let payment_id =
+        match optional_text(&w.razorpay_payment_id, status, WHAT, "razorpay_payment_id")? {
+            Some(id) => Some(id),
+            None => optional_text(&w.id, status, WHAT, "payment id")?,
+        };
     Ok(OrderOutcome {
         order_id: optional_text(&f.id, status, WHAT, "order id")?,
         status: optional_text(&f.status, status, WHAT, "status")?,
@@ -451,7 +460,9 @@ pub fn parse_otp_generate(status: u16, body: Body) -> Result<OtpChallenge, Error
     const WHAT: &str = "OTP request";
     let f = fields(status, body, WHAT)?;
     let metadata = match &f.metadata {
-        LooseMap::WrongType => return Err(invalid(status, WHAT, "a metadata that is not an object")),
+        LooseMap::WrongType => {
+            return Err(invalid(status, WHAT, "a metadata that is not an object"))
+        }
         m => OtpMetadata {
             issuer: scalar_text(m.get("issuer")),
             network: scalar_text(m.get("network")),
@@ -490,13 +501,20 @@ pub fn parse_otp_generate(status: u16, body: Body) -> Result<OtpChallenge, Error
 pub fn parse_otp_submit(status: u16, body: Body) -> Result<PaymentSuccess, Error> {
     const WHAT: &str = "OTP submission";
     let f = fields(status, body, WHAT)?;
-    let Some(payment_id) = optional_text(&f.razorpay_payment_id, status, WHAT, "razorpay_payment_id")? else {
+    let Some(payment_id) =
+        optional_text(&f.razorpay_payment_id, status, WHAT, "razorpay_payment_id")?
+    else {
         return Err(invalid(status, WHAT, "no razorpay_payment_id"));
     };
     Ok(PaymentSuccess {
         razorpay_payment_id: payment_id,
         razorpay_order_id: optional_text(&f.razorpay_order_id, status, WHAT, "razorpay_order_id")?,
-        razorpay_signature: optional_text(&f.razorpay_signature, status, WHAT, "razorpay_signature")?,
+        razorpay_signature: optional_text(
+            &f.razorpay_signature,
+            status,
+            WHAT,
+            "razorpay_signature",
+        )?,
     })
 }
 
@@ -533,8 +551,18 @@ fn is_success(status: u16) -> bool {
 /// `The <what> answered HTTP <status> with <problem>`.
 fn invalid(status: u16, what: &str, problem: &str) -> Error {
     let status_text = status.to_string();
-    Error::new(ErrorKind::InvalidResponse, concat(&["The ", what, " answered HTTP ", &status_text, " with ", problem]))
-        .with_status(status)
+    Error::new(
+        ErrorKind::InvalidResponse,
+        concat(&[
+            "The ",
+            what,
+            " answered HTTP ",
+            &status_text,
+            " with ",
+            problem,
+        ]),
+    )
+    .with_status(status)
 }
 
 /// The body's object, or the error it carries or is.
@@ -545,14 +573,20 @@ fn fields(status: u16, body: Body, what: &str) -> Result<ResponseFields, Error> 
             _ if !is_success(status) => return Err(invalid(status, what, "no error object")),
             _ => return Err(invalid(status, what, "JSON that is not an object")),
         },
-        Body::Empty if !is_success(status) => return Err(invalid(status, what, "no error object and an empty body")),
+        Body::Empty if !is_success(status) => {
+            return Err(invalid(status, what, "no error object and an empty body"))
+        }
         Body::Empty => return Err(invalid(status, what, "an empty body")),
         Body::NotJson => return Err(invalid(status, what, "a body that is not JSON")),
     };
     match &f.error {
         LooseObject::Value(e) => Err(gateway_error(e, &f.next, status)),
         _ if !is_success(status) => Err(invalid(status, what, "no error object")),
-        LooseObject::WrongType => Err(invalid(status, what, "an error that is not an error object")),
+        LooseObject::WrongType => Err(invalid(
+            status,
+            what,
+            "an error that is not an error object",
+        )),
         _ => Ok(f),
     }
 }
@@ -595,26 +629,47 @@ fn next_actions(list: &NextList, status: u16, what: &str) -> Result<Vec<NextActi
     items
         .iter()
         .map(|item| match item {
-            NextItem::Name(word) if !word.trim().is_empty() => Ok(NextAction { action: Action::from_word(word), url: None }),
+            NextItem::Name(word) if !word.trim().is_empty() => Ok(NextAction {
+                action: Action::from_word(word),
+                url: None,
+            }),
             NextItem::Object { action, url } => {
                 let Some(word) = text(action) else {
-                    return Err(invalid(status, what, "a next action without an action name"));
+                    return Err(invalid(
+                        status,
+                        what,
+                        "a next action without an action name",
+                    ));
                 };
                 let url = match url {
                     Loose::Absent | Loose::Null => None,
                     Loose::Str(s) => Some(s.clone()),
-                    _ => return Err(invalid(status, what, "a next action whose url is not a string")),
+                    _ => {
+                        return Err(invalid(
+                            status,
+                            what,
+                            "a next action whose url is not a string",
+                        ))
+                    }
                 };
-                Ok(NextAction { action: Action::from_word(word), url })
+                Ok(NextAction {
+                    action: Action::from_word(word),
+                    url,
+                })
             }
-            _ => Err(invalid(status, what, "a next action that is neither an object nor a name")),
+            _ => Err(invalid(
+                status,
+                what,
+                "a next action that is neither an object nor a name",
+            )),
         })
         .collect()
 }
 
 /// The gateway's error object as an [`Error`], fields copied as given.
 fn gateway_error(e: &ErrorFields, next: &NextList, status: u16) -> Error {
-    let description = text(&e.description).map_or_else(|| "The payment failed".to_owned(), str::to_owned);
+    let description =
+        text(&e.description).map_or_else(|| "The payment failed".to_owned(), str::to_owned);
     let mut error = Error::new(ErrorKind::Gateway, description).with_status(status);
     if let Some(code) = text(&e.code) {
         error = error.with_code(code.to_owned());
@@ -664,7 +719,8 @@ mod tests {
     const OTP_GENERATE: &str = include_str!("../../tests/fixtures/otp_generate.json");
     const OTP_OK: &str = include_str!("../../tests/fixtures/otp_submit_success.json");
     const OTP_FAILED: &str = include_str!("../../tests/fixtures/otp_submit_failed.json");
-    const OTP_FAILED_FINAL: &str = include_str!("../../tests/fixtures/otp_submit_failed_final.json");
+    const OTP_FAILED_FINAL: &str =
+        include_str!("../../tests/fixtures/otp_submit_failed_final.json");
 
     #[test]
     fn seed_order_response() {
@@ -692,15 +748,24 @@ mod tests {
         let json = serde_json::to_value(&o).unwrap();
         assert_eq!(json["next"][1]["action"], "otp_generate");
         let o = parse_order_response(201, body(ORDER_NO_NEXT)).unwrap();
-        assert_eq!((o.payment_id.as_deref(), o.next.len()), (Some("pay_QqsMa9GhrUxvtx"), 0));
+        assert_eq!(
+            (o.payment_id.as_deref(), o.next.len()),
+            (Some("pay_QqsMa9GhrUxvtx"), 0)
+        );
     }
 
     #[test]
     fn payment_id_prefers_razorpay_payment_id_over_id() {
         let table = [
-            (r#"{"payment_workflow": {"razorpay_payment_id": "pay_A", "id": "pay_B"}}"#, Some("pay_A")),
+            (
+                r#"{"payment_workflow": {"razorpay_payment_id": "pay_A", "id": "pay_B"}}"#,
+                Some("pay_A"),
+            ),
             (r#"{"payment_workflow": {"id": "pay_B"}}"#, Some("pay_B")),
-            (r#"{"payment_workflow": {"razorpay_payment_id": null, "id": "pay_B"}}"#, Some("pay_B")),
+            (
+                r#"{"payment_workflow": {"razorpay_payment_id": null, "id": "pay_B"}}"#,
+                Some("pay_B"),
+            ),
             (r#"{"payment_workflow": {}}"#, None),
         ];
         for (json, want) in table {
@@ -711,24 +776,42 @@ mod tests {
 
     #[test]
     fn next_items_table() {
-        let wf = |next: &str| concat(&[r#"{"payment_workflow": {"razorpay_payment_id": "pay_1", "next": "#, next, "}}"]);
+        let wf = |next: &str| {
+            concat(&[
+                r#"{"payment_workflow": {"razorpay_payment_id": "pay_1", "next": "#,
+                next,
+                "}}",
+            ])
+        };
         let ok: &[(&str, Vec<NextAction>)] = &[
             ("[]", vec![]),
             ("null", vec![]),
             (
                 r#"[{"action": "redirect", "url": "u", "method": "get"}]"#,
-                vec![NextAction { action: Action::Redirect, url: Some("u".into()) }],
+                vec![NextAction {
+                    action: Action::Redirect,
+                    url: Some("u".into()),
+                }],
             ),
             (
                 r#"["otp_submit", {"action": "otp_resend"}]"#,
                 vec![
-                    NextAction { action: Action::OtpSubmit, url: None },
-                    NextAction { action: Action::OtpResend, url: None },
+                    NextAction {
+                        action: Action::OtpSubmit,
+                        url: None,
+                    },
+                    NextAction {
+                        action: Action::OtpResend,
+                        url: None,
+                    },
                 ],
             ),
             (
                 r#"[{"action": "upi_collect", "url": null}]"#,
-                vec![NextAction { action: Action::Other("upi_collect".into()), url: None }],
+                vec![NextAction {
+                    action: Action::Other("upi_collect".into()),
+                    url: None,
+                }],
             ),
         ];
         for (next, want) in ok {
@@ -752,7 +835,10 @@ mod tests {
             assert_eq!(e.kind(), ErrorKind::InvalidResponse, "{next}");
             assert!(e.description().contains("HTTP 200"), "{}", e.description());
         }
-        assert_eq!(serde_json::to_string(&Action::Other("x_y".into())).unwrap(), "\"x_y\"");
+        assert_eq!(
+            serde_json::to_string(&Action::Other("x_y".into())).unwrap(),
+            "\"x_y\""
+        );
     }
 
     #[test]
@@ -778,9 +864,19 @@ mod tests {
         assert_eq!(e.code(), "GATEWAY_ERROR");
         assert_eq!(e.description(), "The payment failed");
         assert_eq!(e.field(), None);
-        assert_eq!((e.source(), e.step(), e.reason()), ("gateway", "payment_initiation", "gateway_error"));
-        let md: Vec<(&str, &str)> = e.metadata().iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-        assert_eq!(md, vec![("payment_id", "pay_1"), ("attempt", "2"), ("ok", "false")]);
+        assert_eq!(
+            (e.source(), e.step(), e.reason()),
+            ("gateway", "payment_initiation", "gateway_error")
+        );
+        let md: Vec<(&str, &str)> = e
+            .metadata()
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        assert_eq!(
+            md,
+            vec![("payment_id", "pay_1"), ("attempt", "2"), ("ok", "false")]
+        );
         let json = serde_json::to_value(&e).unwrap();
         assert_eq!(json["kind"], "gateway_error");
         assert_eq!(json["status"], 502);
@@ -791,53 +887,156 @@ mod tests {
     fn invalid_responses_table() {
         type Parse = fn(u16, Body) -> Result<(), Error>;
         let parsers: [(&str, Parse); 3] = [
-            ("order request", |s, b| parse_order_response(s, b).map(|_| ())),
+            ("order request", |s, b| {
+                parse_order_response(s, b).map(|_| ())
+            }),
             ("OTP request", |s, b| parse_otp_generate(s, b).map(|_| ())),
             ("OTP submission", |s, b| parse_otp_submit(s, b).map(|_| ())),
         ];
         let table: &[(u16, &str, &str)] = &[
-            (500, "", "answered HTTP 500 with no error object and an empty body"),
-            (502, "<html>Bad Gateway</html>", "answered HTTP 502 with a body that is not JSON"),
-            (404, r#"{"message": "not found"}"#, "answered HTTP 404 with no error object"),
-            (400, r#"{"error": "bad"}"#, "answered HTTP 400 with no error object"),
+            (
+                500,
+                "",
+                "answered HTTP 500 with no error object and an empty body",
+            ),
+            (
+                502,
+                "<html>Bad Gateway</html>",
+                "answered HTTP 502 with a body that is not JSON",
+            ),
+            (
+                404,
+                r#"{"message": "not found"}"#,
+                "answered HTTP 404 with no error object",
+            ),
+            (
+                400,
+                r#"{"error": "bad"}"#,
+                "answered HTTP 400 with no error object",
+            ),
             (400, r#"[]"#, "answered HTTP 400 with no error object"),
             (200, "", "answered HTTP 200 with an empty body"),
             (204, "  ", "answered HTTP 204 with an empty body"),
-            (200, "{\"truncated\": ", "answered HTTP 200 with a body that is not JSON"),
-            (200, "null", "answered HTTP 200 with JSON that is not an object"),
-            (200, "\"ok\"", "answered HTTP 200 with JSON that is not an object"),
-            (200, "[1]", "answered HTTP 200 with JSON that is not an object"),
-            (200, r#"{"error": "oops"}"#, "answered HTTP 200 with an error that is not an error object"),
-            (0, "", "answered HTTP 0 with no error object and an empty body"),
-            (302, "", "answered HTTP 302 with no error object and an empty body"),
+            (
+                200,
+                "{\"truncated\": ",
+                "answered HTTP 200 with a body that is not JSON",
+            ),
+            (
+                200,
+                "null",
+                "answered HTTP 200 with JSON that is not an object",
+            ),
+            (
+                200,
+                "\"ok\"",
+                "answered HTTP 200 with JSON that is not an object",
+            ),
+            (
+                200,
+                "[1]",
+                "answered HTTP 200 with JSON that is not an object",
+            ),
+            (
+                200,
+                r#"{"error": "oops"}"#,
+                "answered HTTP 200 with an error that is not an error object",
+            ),
+            (
+                0,
+                "",
+                "answered HTTP 0 with no error object and an empty body",
+            ),
+            (
+                302,
+                "",
+                "answered HTTP 302 with no error object and an empty body",
+            ),
         ];
         for (what, parse) in parsers {
             for (status, text, want) in table {
                 let e = parse(*status, body(text)).unwrap_err();
-                assert_eq!(e.kind(), ErrorKind::InvalidResponse, "{what} {status} {text}");
+                assert_eq!(
+                    e.kind(),
+                    ErrorKind::InvalidResponse,
+                    "{what} {status} {text}"
+                );
                 assert_eq!(e.description(), concat(&["The ", what, " ", want]));
                 assert_eq!(e.status(), Some(*status));
             }
         }
         // Shape errors particular to each reply.
         let shape: &[(u16, &str, Parse, &str)] = &[
-            (200, "{}", |s, b| parse_order_response(s, b).map(|_| ()), "no payment_workflow"),
-            (200, r#"{"payment_workflow": []}"#, |s, b| parse_order_response(s, b).map(|_| ()), "a payment_workflow that is not an object"),
-            (200, r#"{"payment_workflow": {"razorpay_payment_id": 7}}"#, |s, b| parse_order_response(s, b).map(|_| ()), "a non-string razorpay_payment_id"),
-            (200, r#"{"id": ["order_1"], "payment_workflow": {}}"#, |s, b| parse_order_response(s, b).map(|_| ()), "a non-string order id"),
-            (200, r#"{"metadata": "x"}"#, |s, b| parse_otp_generate(s, b).map(|_| ()), "a metadata that is not an object"),
-            (200, r#"{"next": {}}"#, |s, b| parse_otp_generate(s, b).map(|_| ()), "a next that is not an array"),
-            (200, "{}", |s, b| parse_otp_submit(s, b).map(|_| ()), "no razorpay_payment_id"),
-            (200, r#"{"razorpay_payment_id": ""}"#, |s, b| parse_otp_submit(s, b).map(|_| ()), "a non-string razorpay_payment_id"),
-            (200, r#"{"razorpay_payment_id": "pay_1", "razorpay_signature": 5}"#, |s, b| parse_otp_submit(s, b).map(|_| ()), "a non-string razorpay_signature"),
+            (
+                200,
+                "{}",
+                |s, b| parse_order_response(s, b).map(|_| ()),
+                "no payment_workflow",
+            ),
+            (
+                200,
+                r#"{"payment_workflow": []}"#,
+                |s, b| parse_order_response(s, b).map(|_| ()),
+                "a payment_workflow that is not an object",
+            ),
+            (
+                200,
+                r#"{"payment_workflow": {"razorpay_payment_id": 7}}"#,
+                |s, b| parse_order_response(s, b).map(|_| ()),
+                "a non-string razorpay_payment_id",
+            ),
+            (
+                200,
+                r#"{"id": ["order_1"], "payment_workflow": {}}"#,
+                |s, b| parse_order_response(s, b).map(|_| ()),
+                "a non-string order id",
+            ),
+            (
+                200,
+                r#"{"metadata": "x"}"#,
+                |s, b| parse_otp_generate(s, b).map(|_| ()),
+                "a metadata that is not an object",
+            ),
+            (
+                200,
+                r#"{"next": {}}"#,
+                |s, b| parse_otp_generate(s, b).map(|_| ()),
+                "a next that is not an array",
+            ),
+            (
+                200,
+                "{}",
+                |s, b| parse_otp_submit(s, b).map(|_| ()),
+                "no razorpay_payment_id",
+            ),
+            (
+                200,
+                r#"{"razorpay_payment_id": ""}"#,
+                |s, b| parse_otp_submit(s, b).map(|_| ()),
+                "a non-string razorpay_payment_id",
+            ),
+            (
+                200,
+                r#"{"razorpay_payment_id": "pay_1", "razorpay_signature": 5}"#,
+                |s, b| parse_otp_submit(s, b).map(|_| ()),
+                "a non-string razorpay_signature",
+            ),
         ];
         for (status, text, parse, want) in shape {
             let e = parse(*status, body(text)).unwrap_err();
             assert_eq!(e.kind(), ErrorKind::InvalidResponse, "{text}");
-            assert!(e.description().ends_with(want), "{text}: {}", e.description());
+            assert!(
+                e.description().ends_with(want),
+                "{text}: {}",
+                e.description()
+            );
         }
         // `error: null` on a success is no error.
-        assert!(parse_otp_submit(200, body(r#"{"error": null, "razorpay_payment_id": "pay_1"}"#)).is_ok());
+        assert!(parse_otp_submit(
+            200,
+            body(r#"{"error": null, "razorpay_payment_id": "pay_1"}"#)
+        )
+        .is_ok());
     }
 
     #[test]
@@ -859,7 +1058,8 @@ mod tests {
             }
         );
         // An integer IIN is read as text; a missing metadata is empty.
-        let c = parse_otp_generate(200, body(r#"{"metadata": {"iin": 411111}, "next": []}"#)).unwrap();
+        let c =
+            parse_otp_generate(200, body(r#"{"metadata": {"iin": 411111}, "next": []}"#)).unwrap();
         assert_eq!(c.metadata.iin.as_deref(), Some("411111"));
         let c = parse_otp_generate(200, body(r#"{"metadata": []}"#)).unwrap();
         assert_eq!(c.metadata, OtpMetadata::default());
@@ -878,12 +1078,25 @@ mod tests {
 
         let e = parse_otp_submit(400, body(OTP_FAILED)).unwrap_err();
         assert_eq!(e.kind(), ErrorKind::Gateway);
-        assert_eq!(e.description(), "Payment processing failed because of incorrect OTP");
-        assert_eq!((e.source(), e.step(), e.reason()), ("customer", "payment_authentication", "incorrect_otp"));
+        assert_eq!(
+            e.description(),
+            "Payment processing failed because of incorrect OTP"
+        );
+        assert_eq!(
+            (e.source(), e.step(), e.reason()),
+            ("customer", "payment_authentication", "incorrect_otp")
+        );
         assert_eq!(e.field(), None);
         assert!(retry_offered(&e) && resend_offered(&e));
-        assert_eq!(offered_actions(&e), vec![Action::OtpSubmit, Action::OtpResend]);
-        let md: Vec<(&str, &str)> = e.metadata().iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        assert_eq!(
+            offered_actions(&e),
+            vec![Action::OtpSubmit, Action::OtpResend]
+        );
+        let md: Vec<(&str, &str)> = e
+            .metadata()
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
         assert_eq!(
             md,
             vec![
@@ -897,7 +1110,11 @@ mod tests {
         assert!(!retry_offered(&e) && !resend_offered(&e));
         assert!(offered_actions(&e).is_empty());
         // Only a resend offered.
-        let e = parse_otp_submit(400, body(r#"{"error": {"description": "x"}, "next": ["otp_resend"]}"#)).unwrap_err();
+        let e = parse_otp_submit(
+            400,
+            body(r#"{"error": {"description": "x"}, "next": ["otp_resend"]}"#),
+        )
+        .unwrap_err();
         assert!(!retry_offered(&e) && resend_offered(&e));
         // Not an error of this module: nothing offered.
         assert!(!retry_offered(&Error::required("otp")));
@@ -906,17 +1123,52 @@ mod tests {
     #[test]
     fn random_bodies_never_panic() {
         const KEYS: &[&str] = &[
-            "id", "status", "amount", "payment_workflow", "razorpay_payment_id", "razorpay_order_id", "razorpay_signature",
-            "next", "action", "url", "metadata", "error", "code", "description", "field", "source", "step", "reason",
-            "issuer", "network", "last4", "iin",
+            "id",
+            "status",
+            "amount",
+            "payment_workflow",
+            "razorpay_payment_id",
+            "razorpay_order_id",
+            "razorpay_signature",
+            "next",
+            "action",
+            "url",
+            "metadata",
+            "error",
+            "code",
+            "description",
+            "field",
+            "source",
+            "step",
+            "reason",
+            "issuer",
+            "network",
+            "last4",
+            "iin",
         ];
         let mut rng = Rng(0x2545_f491_4f6c_dd1d);
         for _ in 0..20_000 {
-            let status = *rng.pick(&[0u16, 200, 201, 204, 302, 400, 401, 429, 500, 502, 599, u16::MAX]);
+            let status = *rng.pick(&[
+                0u16,
+                200,
+                201,
+                204,
+                302,
+                400,
+                401,
+                429,
+                500,
+                502,
+                599,
+                u16::MAX,
+            ]);
             let text = rng.json(KEYS, 4).to_string();
             let check = |r: Result<(), Error>| {
                 if let Err(e) = r {
-                    assert!(matches!(e.kind(), ErrorKind::InvalidResponse | ErrorKind::Gateway), "{text}: {e:?}");
+                    assert!(
+                        matches!(e.kind(), ErrorKind::InvalidResponse | ErrorKind::Gateway),
+                        "{text}: {e:?}"
+                    );
                     assert_eq!(e.status(), Some(status));
                 }
             };
@@ -938,16 +1190,50 @@ mod tests {
             Network::from_name(v.pointer(pointer).and_then(Value::as_str).unwrap())
         };
         let table: &[(&str, &str, Network)] = &[
-            (include_str!("../../tests/fixtures/token_list.json"), "/items/0/card/network", Network::Visa),
-            (include_str!("../../tests/fixtures/token_list_vpa.json"), "/items/0/card/network", Network::Visa),
-            (include_str!("../../tests/fixtures/token_entity.json"), "/card/network", Network::MasterCard),
-            (include_str!("../../tests/fixtures/token_created.json"), "/card/network", Network::Visa),
-            (include_str!("../../tests/fixtures/token_fetched.json"), "/card/network", Network::Visa),
-            (include_str!("../../tests/fixtures/webhook_token_confirmed.json"), "/payload/payload/token/entity/card/network", Network::Visa),
-            (include_str!("../../tests/fixtures/webhook_token_rejected.json"), "/payload/token/entity/card/network", Network::Visa),
-            (include_str!("../../tests/fixtures/webhook_payment_captured.json"), "/payload/payment/entity/card/network", Network::Visa),
             (
-                include_str!("../../tests/fixtures/webhook_token_service_provider_token_activated.json"),
+                include_str!("../../tests/fixtures/token_list.json"),
+                "/items/0/card/network",
+                Network::Visa,
+            ),
+            (
+                include_str!("../../tests/fixtures/token_list_vpa.json"),
+                "/items/0/card/network",
+                Network::Visa,
+            ),
+            (
+                include_str!("../../tests/fixtures/token_entity.json"),
+                "/card/network",
+                Network::MasterCard,
+            ),
+            (
+                include_str!("../../tests/fixtures/token_created.json"),
+                "/card/network",
+                Network::Visa,
+            ),
+            (
+                include_str!("../../tests/fixtures/token_fetched.json"),
+                "/card/network",
+                Network::Visa,
+            ),
+            (
+                include_str!("../../tests/fixtures/webhook_token_confirmed.json"),
+                "/payload/payload/token/entity/card/network",
+                Network::Visa,
+            ),
+            (
+                include_str!("../../tests/fixtures/webhook_token_rejected.json"),
+                "/payload/token/entity/card/network",
+                Network::Visa,
+            ),
+            (
+                include_str!("../../tests/fixtures/webhook_payment_captured.json"),
+                "/payload/payment/entity/card/network",
+                Network::Visa,
+            ),
+            (
+                include_str!(
+                    "../../tests/fixtures/webhook_token_service_provider_token_activated.json"
+                ),
                 // As printed in the seed, `token` sits inside `service_provider_token`.
                 "/payload/service_provider_token/token/entity/card/network",
                 Network::Visa,
@@ -959,18 +1245,41 @@ mod tests {
         let events: Vec<String> = [
             include_str!("../../tests/fixtures/webhook_payment_captured.json"),
             include_str!("../../tests/fixtures/webhook_token_rejected.json"),
-            include_str!("../../tests/fixtures/webhook_token_service_provider_token_activated.json"),
+            include_str!(
+                "../../tests/fixtures/webhook_token_service_provider_token_activated.json"
+            ),
         ]
         .iter()
-        .map(|t| serde_json::from_str::<Value>(t).unwrap()["event"].as_str().unwrap().to_owned())
+        .map(|t| {
+            serde_json::from_str::<Value>(t).unwrap()["event"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
         .collect();
-        assert_eq!(events, ["payment.captured", "token.rejected", "token.service_provider_token.activated"]);
-        let payment: Value = serde_json::from_str(include_str!("../../tests/fixtures/payment_entity.json")).unwrap();
-        assert_eq!((payment["id"].as_str(), payment["token_id"].as_str()), (Some("pay_FHfqtkRzWvxky4"), Some("token_FHfn3rIiM1Z8nr")));
-        let deleted: Value = serde_json::from_str(include_str!("../../tests/fixtures/token_deleted.json")).unwrap();
+        assert_eq!(
+            events,
+            [
+                "payment.captured",
+                "token.rejected",
+                "token.service_provider_token.activated"
+            ]
+        );
+        let payment: Value =
+            serde_json::from_str(include_str!("../../tests/fixtures/payment_entity.json")).unwrap();
+        assert_eq!(
+            (payment["id"].as_str(), payment["token_id"].as_str()),
+            (Some("pay_FHfqtkRzWvxky4"), Some("token_FHfn3rIiM1Z8nr"))
+        );
+        let deleted: Value =
+            serde_json::from_str(include_str!("../../tests/fixtures/token_deleted.json")).unwrap();
         assert_eq!(deleted["deleted"], true);
         // A payment entity is not an order reply.
-        let e = parse_order_response(200, body(include_str!("../../tests/fixtures/payment_entity.json"))).unwrap_err();
+        let e = parse_order_response(
+            200,
+            body(include_str!("../../tests/fixtures/payment_entity.json")),
+        )
+        .unwrap_err();
         assert_eq!(e.kind(), ErrorKind::InvalidResponse);
     }
 }

@@ -34,10 +34,32 @@ impl Rng {
     /// search reaches the fields the code reads.
     pub(crate) fn json(&mut self, keys: &[&str], depth: u32) -> Value {
         const STRINGS: &[&str] = &[
-            "", " ", "1", "0", "card", "monthly", "INR", "cust_KhOZydVZbcThjW", "token_QqsJMAhHRmIPio", "pay_1",
-            "a@b.co", "9876543210", "4100280000001007", "12/30", "123", "redirect", "otp_generate", "otp_submit",
-            "otp_resend", "https://api.razorpay.com/v1/x", "https://evil.com/", "javascript:alert(1)", "browser", "é",
-            "\u{0}", "12",
+            "",
+            " ",
+            "1",
+            "0",
+            "card",
+            "monthly",
+            "INR",
+            "cust_KhOZydVZbcThjW",
+            "token_QqsJMAhHRmIPio",
+            "pay_1",
+            "a@b.co",
+            "9876543210",
+            "4100280000001007",
+            "12/30",
+            "123",
+            "redirect",
+            "otp_generate",
+            "otp_submit",
+            "otp_resend",
+            "https://api.razorpay.com/v1/x",
+            "https://evil.com/",
+            "javascript:alert(1)",
+            "browser",
+            "é",
+            "\u{0}",
+            "12",
         ];
         let max = if depth == 0 { 6 } else { 9 };
         match self.below(max) {
@@ -46,7 +68,11 @@ impl Rng {
             2 => json!(self.next() as i64 >> self.below(64)),
             3 => json!((self.next() as f64) / 1e6 - 9e12),
             4 | 5 => json!(self.pick(STRINGS)),
-            6 => Value::Array((0..self.below(4)).map(|_| self.json(keys, depth - 1)).collect()),
+            6 => Value::Array(
+                (0..self.below(4))
+                    .map(|_| self.json(keys, depth - 1))
+                    .collect(),
+            ),
             _ => {
                 let mut m = Map::new();
                 for _ in 0..self.below(6) {

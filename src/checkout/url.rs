@@ -34,7 +34,10 @@ pub struct UrlPolicy {
 impl Default for UrlPolicy {
     /// `api.razorpay.com` and `api.curlec.com`, `https:` only.
     fn default() -> UrlPolicy {
-        UrlPolicy { allowed_hosts: DEFAULT_HOSTS.iter().map(|h| (*h).to_owned()).collect(), allow_loopback_http: false }
+        UrlPolicy {
+            allowed_hosts: DEFAULT_HOSTS.iter().map(|h| (*h).to_owned()).collect(),
+            allow_loopback_http: false,
+        }
     }
 }
 
@@ -136,7 +139,13 @@ fn parse(url: &str) -> Result<Parts<'_>, Refusal> {
         }
     }
     let (scheme, rest) = match url.split_once(':') {
-        Some((s, r)) if !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.')) => (s, r),
+        Some((s, r))
+            if !s.is_empty()
+                && s.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.')) =>
+        {
+            (s, r)
+        }
         _ => return Err("is not absolute"),
     };
     let https = if scheme.eq_ignore_ascii_case("https") {
@@ -161,7 +170,11 @@ fn parse(url: &str) -> Result<Parts<'_>, Refusal> {
         return Err("must not percent-encode its host");
     }
     let (host, port) = split_host_port(authority).ok_or("has an invalid host or port")?;
-    let mut parts = Parts { https, host, port: None };
+    let mut parts = Parts {
+        https,
+        host,
+        port: None,
+    };
     if let Some(p) = port {
         if p != parts.default_port() {
             parts.port = Some(p);
@@ -176,7 +189,11 @@ fn split_host_port(authority: &str) -> Option<(&str, Option<u16>)> {
         let close = authority.find(']')?;
         let (host, after) = authority.split_at(close + 1);
         let inner = host.trim_start_matches('[').trim_end_matches(']');
-        if inner.is_empty() || !inner.bytes().all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.') {
+        if inner.is_empty()
+            || !inner
+                .bytes()
+                .all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.')
+        {
             return None;
         }
         match after {
@@ -188,7 +205,11 @@ fn split_host_port(authority: &str) -> Option<(&str, Option<u16>)> {
             Some((h, p)) => (h, Some(p)),
             None => (authority, None),
         };
-        if host.is_empty() || !host.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.') {
+        if host.is_empty()
+            || !host
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.')
+        {
             return None;
         }
         (host, port)
@@ -204,7 +225,9 @@ fn parse_port(p: &str) -> Option<u16> {
     if p.is_empty() || p.len() > 5 || !p.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
-    let n = p.bytes().fold(0u32, |acc, b| acc * 10 + u32::from(b - b'0'));
+    let n = p
+        .bytes()
+        .fold(0u32, |acc, b| acc * 10 + u32::from(b - b'0'));
     u16::try_from(n).ok().filter(|&n| n != 0)
 }
 
@@ -218,7 +241,10 @@ pub fn is_loopback(host: &str) -> bool {
         let ok = !part.is_empty()
             && part.len() <= 3
             && part.bytes().all(|b| b.is_ascii_digit())
-            && part.bytes().fold(0u32, |acc, b| acc * 10 + u32::from(b - b'0')) <= 255;
+            && part
+                .bytes()
+                .fold(0u32, |acc, b| acc * 10 + u32::from(b - b'0'))
+                <= 255;
         if !ok || (octets == 0 && part != "127") {
             return false;
         }
@@ -288,23 +314,51 @@ pub fn check_next_url(url: &str, policy: &UrlPolicy) -> Result<CheckedUrl, Error
             "must use https"
         }));
     }
-    if !policy.allowed_hosts.iter().any(|e| entry_allows(e, &host, &parts)) {
-        let known_host = policy.allowed_hosts.iter().any(|e| entry_parts(e).is_some_and(|(h, _)| h == host));
+    if !policy
+        .allowed_hosts
+        .iter()
+        .any(|e| entry_allows(e, &host, &parts))
+    {
+        let known_host = policy
+            .allowed_hosts
+            .iter()
+            .any(|e| entry_parts(e).is_some_and(|(h, _)| h == host));
         let hint = if loopback {
-            concat(&[": add \"", &host, ":", &parts.port.unwrap_or(parts.default_port()).to_string(), "\" to allowedHosts"])
+            concat(&[
+                ": add \"",
+                &host,
+                ":",
+                &parts.port.unwrap_or(parts.default_port()).to_string(),
+                "\" to allowedHosts",
+            ])
         } else {
             String::new()
         };
         let description = if known_host {
-            concat(&["The next-action URL points to ", &host, " on a port that is not allowed", &hint])
+            concat(&[
+                "The next-action URL points to ",
+                &host,
+                " on a port that is not allowed",
+                &hint,
+            ])
         } else if host.len() <= 253 {
-            concat(&["The next-action URL points to ", &host, ", which is not an allowed host", &hint])
+            concat(&[
+                "The next-action URL points to ",
+                &host,
+                ", which is not an allowed host",
+                &hint,
+            ])
         } else {
             "The next-action URL points to a host that is not allowed".to_owned()
         };
         return Err(Error::new(ErrorKind::UnsafeUrl, description));
     }
-    Ok(CheckedUrl { url: url.to_owned(), host, port: parts.port, https: parts.https })
+    Ok(CheckedUrl {
+        url: url.to_owned(),
+        host,
+        port: parts.port,
+        https: parts.https,
+    })
 }
 
 /// Checks a page URL the merchant or browser supplies (`referer`,
@@ -315,8 +369,17 @@ pub fn check_next_url(url: &str, policy: &UrlPolicy) -> Result<CheckedUrl, Error
 /// [`ErrorKind::InvalidFormat`] on `field`, source `business`.
 pub(crate) fn check_page_url(url: &str, field: &'static str, leaf: &str) -> Result<(), Error> {
     parse(url).map(|_| ()).map_err(|why| {
-        Error::invalid(ErrorKind::InvalidFormat, field, concat(&["The ", leaf, " must be an absolute http or https URL: it ", why]))
-            .with_source("business")
+        Error::invalid(
+            ErrorKind::InvalidFormat,
+            field,
+            concat(&[
+                "The ",
+                leaf,
+                " must be an absolute http or https URL: it ",
+                why,
+            ]),
+        )
+        .with_source("business")
     })
 }
 
@@ -416,9 +479,17 @@ mod tests {
             assert_eq!(got.is_ok(), *ok, "{url:?}: {got:?}");
             if let Err(e) = got {
                 assert_eq!(e.kind(), ErrorKind::UnsafeUrl);
-                assert!(e.description().starts_with("The next-action URL "), "{}", e.description());
+                assert!(
+                    e.description().starts_with("The next-action URL "),
+                    "{}",
+                    e.description()
+                );
                 if url.len() > 12 {
-                    assert!(!e.description().contains(url), "quotes the URL: {}", e.description());
+                    assert!(
+                        !e.description().contains(url),
+                        "quotes the URL: {}",
+                        e.description()
+                    );
                 }
                 assert_eq!(e.code(), "SERVER_ERROR");
                 assert_eq!(e.reason(), "unsafe_next_action_url");
@@ -451,18 +522,34 @@ mod tests {
             ("http://127.0.0.1:8081@evil.com/", false, false),
         ];
         for (url, strict, lax) in table {
-            assert_eq!(check_next_url(url, &local(false)).is_ok(), *strict, "strict {url}");
+            assert_eq!(
+                check_next_url(url, &local(false)).is_ok(),
+                *strict,
+                "strict {url}"
+            );
             assert_eq!(check_next_url(url, &local(true)).is_ok(), *lax, "lax {url}");
         }
         let ok = check_next_url("http://127.0.0.1:8081/v1", &local(true)).unwrap();
-        assert_eq!((ok.host(), ok.port(), ok.is_https()), ("127.0.0.1", Some(8081), false));
-        assert_eq!(serde_json::to_string(&ok).unwrap(), "\"http://127.0.0.1:8081/v1\"");
+        assert_eq!(
+            (ok.host(), ok.port(), ok.is_https()),
+            ("127.0.0.1", Some(8081), false)
+        );
+        assert_eq!(
+            serde_json::to_string(&ok).unwrap(),
+            "\"http://127.0.0.1:8081/v1\""
+        );
         // An entry naming the default port explicitly matches the bare host.
-        let p = UrlPolicy { allowed_hosts: vec!["api.razorpay.com:443".into()], allow_loopback_http: false };
+        let p = UrlPolicy {
+            allowed_hosts: vec!["api.razorpay.com:443".into()],
+            allow_loopback_http: false,
+        };
         assert!(check_next_url("https://api.razorpay.com/", &p).is_ok());
         assert!(check_next_url("https://api.razorpay.com:8443/", &p).is_err());
         // Loopback http on a host that is not loopback stays refused.
-        let p = UrlPolicy { allowed_hosts: vec!["shop.local:8081".into()], allow_loopback_http: true };
+        let p = UrlPolicy {
+            allowed_hosts: vec!["shop.local:8081".into()],
+            allow_loopback_http: true,
+        };
         assert!(check_next_url("http://shop.local:8081/", &p).is_err());
         assert!(check_next_url("https://shop.local:8081/", &p).is_ok());
     }
@@ -492,21 +579,37 @@ mod tests {
     fn messages_say_why() {
         let p = UrlPolicy::default();
         let why = |u: &str| check_next_url(u, &p).unwrap_err().description().to_owned();
-        assert_eq!(why("javascript:alert(1)"), "The next-action URL must use https");
+        assert_eq!(
+            why("javascript:alert(1)"),
+            "The next-action URL must use https"
+        );
         assert_eq!(why("/v1/x"), "The next-action URL is not absolute");
-        assert_eq!(why("https://a@b/"), "The next-action URL must not carry a user name or password");
-        assert_eq!(why("https://evil.com/"), "The next-action URL points to evil.com, which is not an allowed host");
+        assert_eq!(
+            why("https://a@b/"),
+            "The next-action URL must not carry a user name or password"
+        );
+        assert_eq!(
+            why("https://evil.com/"),
+            "The next-action URL points to evil.com, which is not an allowed host"
+        );
         assert_eq!(
             why("https://api.razorpay.com:444/"),
             "The next-action URL points to api.razorpay.com on a port that is not allowed"
         );
-        assert_eq!(why("https://a.com/ x"), "The next-action URL contains whitespace or control characters");
+        assert_eq!(
+            why("https://a.com/ x"),
+            "The next-action URL contains whitespace or control characters"
+        );
     }
 
     #[test]
     fn on_loopback_the_message_names_the_option_to_set() {
-        let policy = |hosts: &[&str], http: bool| UrlPolicy { allowed_hosts: hosts.iter().map(|h| (*h).to_owned()).collect(), allow_loopback_http: http };
-        let why = |u: &str, p: &UrlPolicy| check_next_url(u, p).unwrap_err().description().to_owned();
+        let policy = |hosts: &[&str], http: bool| UrlPolicy {
+            allowed_hosts: hosts.iter().map(|h| (*h).to_owned()).collect(),
+            allow_loopback_http: http,
+        };
+        let why =
+            |u: &str, p: &UrlPolicy| check_next_url(u, p).unwrap_err().description().to_owned();
         let table: &[(&str, &[&str], bool, &str)] = &[
             ("http://127.0.0.1:8081/v1/x", &["127.0.0.1:8081"], false,
                 "The next-action URL uses http on a loopback host: for a local test gateway, set allowLoopbackHttp: true"),
@@ -524,7 +627,11 @@ mod tests {
             ("https://evil.com:8081/", &["127.0.0.1:8081"], true, "The next-action URL points to evil.com, which is not an allowed host"),
         ];
         for (url, hosts, http, want) in table {
-            assert_eq!(why(url, &policy(hosts, *http)), *want, "{url} {hosts:?} {http}");
+            assert_eq!(
+                why(url, &policy(hosts, *http)),
+                *want,
+                "{url} {hosts:?} {http}"
+            );
         }
     }
 
@@ -545,9 +652,45 @@ mod tests {
     #[test]
     fn random_urls_never_panic_and_never_slip_through() {
         const PIECES: &[&str] = &[
-            "https://", "http://", "HTTPS://", "//", "/", "\\", "@", ":", ":443", ":8081", ":0", ":99999", "[", "]", "[::1]",
-            "api.razorpay.com", "API.razorpay.COM", "api.curlec.com", "127.0.0.1", "localhost", "evil.com", ".", "%2e", "%",
-            "?", "#", "javascript:", "data:", " ", "\t", "\n", "\u{0}", "\u{a0}", "é", "оr", "x", "v1/payments", "-", "_",
+            "https://",
+            "http://",
+            "HTTPS://",
+            "//",
+            "/",
+            "\\",
+            "@",
+            ":",
+            ":443",
+            ":8081",
+            ":0",
+            ":99999",
+            "[",
+            "]",
+            "[::1]",
+            "api.razorpay.com",
+            "API.razorpay.COM",
+            "api.curlec.com",
+            "127.0.0.1",
+            "localhost",
+            "evil.com",
+            ".",
+            "%2e",
+            "%",
+            "?",
+            "#",
+            "javascript:",
+            "data:",
+            " ",
+            "\t",
+            "\n",
+            "\u{0}",
+            "\u{a0}",
+            "é",
+            "оr",
+            "x",
+            "v1/payments",
+            "-",
+            "_",
         ];
         let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
         let policies = [UrlPolicy::default(), local(true), local(false)];
@@ -559,13 +702,34 @@ mod tests {
                 if let Ok(ok) = check_next_url(&url, policy) {
                     accepted += 1;
                     let lower = url.to_ascii_lowercase();
-                    assert!(lower.starts_with("https://") || lower.starts_with("http://"), "{url:?}");
-                    assert!(ok.is_https() || (policy.allow_loopback_http && is_loopback(ok.host())), "{url:?}");
-                    assert!(!url.chars().any(|c| c.is_whitespace() || c.is_control() || c == '\\' || !c.is_ascii()), "{url:?}");
+                    assert!(
+                        lower.starts_with("https://") || lower.starts_with("http://"),
+                        "{url:?}"
+                    );
+                    assert!(
+                        ok.is_https() || (policy.allow_loopback_http && is_loopback(ok.host())),
+                        "{url:?}"
+                    );
+                    assert!(
+                        !url.chars().any(|c| c.is_whitespace()
+                            || c.is_control()
+                            || c == '\\'
+                            || !c.is_ascii()),
+                        "{url:?}"
+                    );
                     let rest = url.split_once("//").map_or("", |(_, r)| r);
                     let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
-                    assert!(!authority.contains('@') && !authority.contains('%'), "{url:?}");
-                    assert!(policy.allowed_hosts.iter().any(|e| entry_parts(e).is_some_and(|(h, _)| h == ok.host())), "{url:?}");
+                    assert!(
+                        !authority.contains('@') && !authority.contains('%'),
+                        "{url:?}"
+                    );
+                    assert!(
+                        policy
+                            .allowed_hosts
+                            .iter()
+                            .any(|e| entry_parts(e).is_some_and(|(h, _)| h == ok.host())),
+                        "{url:?}"
+                    );
                 }
                 let _ = check_page_url(&url, "payment.referer", "referer");
             }
@@ -575,12 +739,33 @@ mod tests {
 
     #[test]
     fn page_urls() {
-        for ok in ["https://merchansite.com/example/paybill", "http://localhost:8080/checkout?x=1", "HTTP://SHOP.EXAMPLE"] {
-            assert!(check_page_url(ok, "payment.referer", "referer").is_ok(), "{ok}");
+        for ok in [
+            "https://merchansite.com/example/paybill",
+            "http://localhost:8080/checkout?x=1",
+            "HTTP://SHOP.EXAMPLE",
+        ] {
+            assert!(
+                check_page_url(ok, "payment.referer", "referer").is_ok(),
+                "{ok}"
+            );
         }
-        for bad in ["", "file:///tmp/x.html", "/pay", "https://a b/", "javascript:x", "https://u@shop/"] {
+        for bad in [
+            "",
+            "file:///tmp/x.html",
+            "/pay",
+            "https://a b/",
+            "javascript:x",
+            "https://u@shop/",
+        ] {
             let e = check_page_url(bad, "payment.referer", "referer").unwrap_err();
-            assert_eq!((e.kind(), e.field(), e.source()), (ErrorKind::InvalidFormat, Some("payment.referer"), "business"));
+            assert_eq!(
+                (e.kind(), e.field(), e.source()),
+                (
+                    ErrorKind::InvalidFormat,
+                    Some("payment.referer"),
+                    "business"
+                )
+            );
         }
     }
 }

@@ -36,7 +36,10 @@ pub fn read_browser() -> BrowserInfo {
 
 /// The page URL without its `#fragment`, for `payment.referer`.
 pub fn read_referer() -> String {
-    let href = js::page_href().ok().and_then(|v| v.as_string()).unwrap_or_default();
+    let href = js::page_href()
+        .ok()
+        .and_then(|v| v.as_string())
+        .unwrap_or_default();
     referer_from_url(&href)
 }
 

@@ -81,7 +81,10 @@ fn options(value: JsValue) -> Result<ValidateOptions, Error> {
     if is_nullish(&value) {
         return wire::options(None, clock);
     }
-    let text = option_fields(&value).ok().and_then(|v| v.as_string()).unwrap_or_default();
+    let text = option_fields(&value)
+        .ok()
+        .and_then(|v| v.as_string())
+        .unwrap_or_default();
     wire::options(Some(&text), clock)
 }
 
@@ -95,10 +98,19 @@ fn validate(card: JsValue, options_value: JsValue) -> Result<JsValue, Error> {
     } else {
         // Not a plain object (an array, a string), a function, symbol or
         // bigint in a field, a getter that throws: not a card.
-        wire::card_input(Some(&card_fields(&card).ok().and_then(|v| v.as_string()).unwrap_or_default()))?
+        wire::card_input(Some(
+            &card_fields(&card)
+                .ok()
+                .and_then(|v| v.as_string())
+                .unwrap_or_default(),
+        ))?
     };
     let result = validate_card(&input, &options);
-    let errors = if result.errors.is_empty() { None } else { Some(Error::list_json(&result.errors)) };
+    let errors = if result.errors.is_empty() {
+        None
+    } else {
+        Some(Error::list_json(&result.errors))
+    };
     let card = result.card.as_ref();
     let built = card_validation_object(
         result.valid,
@@ -140,7 +152,9 @@ pub fn validate_card_js(
 /// Never throws: a value that is not a string is `invalid`, `null` and
 /// `undefined` are an empty, `incomplete` number.
 #[wasm_bindgen(js_name = inspectNumber, unchecked_return_type = "NumberInspection")]
-pub fn inspect_number_js(#[wasm_bindgen(unchecked_param_type = "string")] partial: JsValue) -> JsValue {
+pub fn inspect_number_js(
+    #[wasm_bindgen(unchecked_param_type = "string")] partial: JsValue,
+) -> JsValue {
     scrubbed(|| inspect(&partial))
 }
 
@@ -166,7 +180,13 @@ extern "C" {
     /// Builds `inspectNumber`'s plain object on the JS side from scalars
     /// (the keystroke path: cheaper than JSON text and `JSON.parse`).
     #[wasm_bindgen(js_name = inspection, catch)]
-    fn inspection_object(network: u8, state: u8, formatted: &str, lengths: u32, cvv_length: u8) -> Result<JsValue, JsValue>;
+    fn inspection_object(
+        network: u8,
+        state: u8,
+        formatted: &str,
+        lengths: u32,
+        cvv_length: u8,
+    ) -> Result<JsValue, JsValue>;
 
     /// `validateCard`'s card object as one tagged string (or `null`).
     #[wasm_bindgen(js_name = cardFields, catch)]
@@ -198,18 +218,25 @@ fn inspect(partial: &JsValue) -> JsValue {
     let [network, state, lengths, cvv] = wire::inspection_scalars(&inspection);
     // (Only a page that broke object literals makes the builder throw: then
     // `null`, as for an input that is no card number.)
-    inspection_object(network, state, &inspection.formatted, lengths.into(), cvv).unwrap_or(JsValue::NULL)
+    inspection_object(network, state, &inspection.formatted, lengths.into(), cvv)
+        .unwrap_or(JsValue::NULL)
 }
 
 /// The network of a (partial) card number, or `null` while the leading
 /// digits cannot tell it (or the input is not a number).
 #[wasm_bindgen(js_name = cardNetwork, unchecked_return_type = "NetworkName | null")]
-pub fn card_network_js(#[wasm_bindgen(unchecked_param_type = "string")] number: JsValue) -> JsValue {
+pub fn card_network_js(
+    #[wasm_bindgen(unchecked_param_type = "string")] number: JsValue,
+) -> JsValue {
     scrubbed(|| network(&number))
 }
 
 fn network(number: &JsValue) -> JsValue {
-    match number.as_string().as_deref().and_then(wire::network_of_partial) {
+    match number
+        .as_string()
+        .as_deref()
+        .and_then(wire::network_of_partial)
+    {
         Some(n) => JsValue::from_str(n.as_str()),
         None => JsValue::NULL,
     }

@@ -23,12 +23,14 @@ use super::task::promise;
 use super::wipe::scrubbed_future;
 use crate::card::validate::wipe;
 use crate::card::Network;
-use crate::checkout::{
-    parse_order_response, parse_otp_generate, parse_otp_submit, AuthPreference, Body, BuildContext, CheckoutInput,
-    Flow, FlowOptions, NavMethod, OtpMetadata, Step, UrlPolicy,
+use crate::checkout::options::{
+    check_endpoint_text, check_option_names, CHECKOUT_OPTIONS, PAY_OPTIONS,
 };
-use crate::checkout::options::{check_endpoint_text, check_option_names, CHECKOUT_OPTIONS, PAY_OPTIONS};
 use crate::checkout::url::is_loopback;
+use crate::checkout::{
+    parse_order_response, parse_otp_generate, parse_otp_submit, AuthPreference, Body, BuildContext,
+    CheckoutInput, Flow, FlowOptions, NavMethod, OtpMetadata, Step, UrlPolicy,
+};
 use crate::error::{concat, Error, ErrorKind};
 use crate::value::Loose;
 
@@ -76,10 +78,24 @@ pub struct Checkout {
 #[derive(Serialize)]
 #[serde(tag = "status", rename_all = "snake_case")]
 enum Outcome {
-    Redirecting { url: String, payment_id: Option<String>, order_id: Option<String> },
-    AwaitingOtp { payment_id: Option<String>, metadata: OtpMetadata },
-    Paid { razorpay_payment_id: String, razorpay_order_id: Option<String>, razorpay_signature: Option<String> },
-    Pending { payment_id: String, order_id: Option<String> },
+    Redirecting {
+        url: String,
+        payment_id: Option<String>,
+        order_id: Option<String>,
+    },
+    AwaitingOtp {
+        payment_id: Option<String>,
+        metadata: OtpMetadata,
+    },
+    Paid {
+        razorpay_payment_id: String,
+        razorpay_order_id: Option<String>,
+        razorpay_signature: Option<String>,
+    },
+    Pending {
+        payment_id: String,
+        order_id: Option<String>,
+    },
 }
 
 #[derive(Serialize)]
@@ -105,24 +121,47 @@ fn config_error(field: &'static str, description: &'static str) -> Error {
 /// merchant's own server over `https:` (plain `http:` only on loopback),
 /// never the gateway, no credentials in the URL.
 fn endpoint_url(text: &str, field: &'static str, policy: &UrlPolicy) -> Result<String, Error> {
-    let base = js::page_href().ok().and_then(|v| v.as_string()).unwrap_or_default();
+    let base = js::page_href()
+        .ok()
+        .and_then(|v| v.as_string())
+        .unwrap_or_default();
     // `[href without #fragment, protocol, hostname, username, password]`.
-    let parts = js::url_parts(text, &base).map_err(|_| config_error(field, "The endpoint is not a valid URL"))?;
+    let parts = js::url_parts(text, &base)
+        .map_err(|_| config_error(field, "The endpoint is not a valid URL"))?;
     let part = |i| js::own_item(&parts, i).as_string().unwrap_or_default();
     let (href, protocol, hostname) = (part(0), part(1), part(2));
     // `api.razorpay.com.` (a trailing dot) is the same host.
-    let host = hostname.to_ascii_lowercase().trim_end_matches('.').to_owned();
+    let host = hostname
+        .to_ascii_lowercase()
+        .trim_end_matches('.')
+        .to_owned();
     match protocol.as_str() {
         "https:" => {}
         "http:" if is_loopback(&host) => {}
-        _ => return Err(config_error(field, "The endpoint must use https: (http: only on loopback)")),
+        _ => {
+            return Err(config_error(
+                field,
+                "The endpoint must use https: (http: only on loopback)",
+            ))
+        }
     }
     if !part(3).is_empty() || !part(4).is_empty() || href.is_empty() {
-        return Err(config_error(field, "The endpoint must not carry credentials"));
+        return Err(config_error(
+            field,
+            "The endpoint must not carry credentials",
+        ));
     }
     let gateway = ["api.razorpay.com", "api.curlec.com"];
-    if gateway.contains(&host.as_str()) || policy.allowed_hosts.iter().any(|h| h.split(':').next() == Some(host.as_str()) && !is_loopback(&host)) {
-        return Err(config_error(field, "The endpoint must be the merchant's own server, never the gateway"));
+    if gateway.contains(&host.as_str())
+        || policy
+            .allowed_hosts
+            .iter()
+            .any(|h| h.split(':').next() == Some(host.as_str()) && !is_loopback(&host))
+    {
+        return Err(config_error(
+            field,
+            "The endpoint must be the merchant's own server, never the gateway",
+        ));
     }
     Ok(href)
 }
@@ -132,7 +171,9 @@ fn string_prop(obj: &JsValue, key: &'static str) -> Result<Option<String>, Error
     if v.is_undefined() || v.is_null() {
         return Ok(None);
     }
-    v.as_string().map(Some).ok_or_else(|| config_error(key, "This option must be a string"))
+    v.as_string()
+        .map(Some)
+        .ok_or_else(|| config_error(key, "This option must be a string"))
 }
 
 fn bool_prop(obj: &JsValue, key: &'static str) -> Result<bool, Error> {
@@ -140,7 +181,8 @@ fn bool_prop(obj: &JsValue, key: &'static str) -> Result<bool, Error> {
     if v.is_undefined() || v.is_null() {
         return Ok(false);
     }
-    v.as_bool().ok_or_else(|| config_error(key, "This option must be a boolean"))
+    v.as_bool()
+        .ok_or_else(|| config_error(key, "This option must be a boolean"))
 }
 
 fn function_prop(obj: &JsValue, key: &'static str) -> Result<Option<js_sys::Function>, Error> {
@@ -148,7 +190,9 @@ fn function_prop(obj: &JsValue, key: &'static str) -> Result<Option<js_sys::Func
     if v.is_undefined() || v.is_null() {
         return Ok(None);
     }
-    v.dyn_into::<js_sys::Function>().map(Some).map_err(|_| config_error(key, "This option must be a function"))
+    v.dyn_into::<js_sys::Function>()
+        .map(Some)
+        .map_err(|_| config_error(key, "This option must be a function"))
 }
 
 /// Checks the own option names of `options` (those whose value is not
@@ -168,7 +212,10 @@ pub(super) fn check_names(options: &JsValue, known: &[&str], of: &str) -> Result
 
 fn parse_options(options: &JsValue) -> Result<(Config, FlowOptions), Error> {
     if !options.is_object() {
-        return Err(config_error("options", "The checkout options must be an object with an endpoint"));
+        return Err(config_error(
+            "options",
+            "The checkout options must be an object with an endpoint",
+        ));
     }
     check_names(options, CHECKOUT_OPTIONS, "Checkout")?;
     let mut policy = UrlPolicy::default();
@@ -185,8 +232,12 @@ fn parse_options(options: &JsValue) -> Result<(Config, FlowOptions), Error> {
     }
     policy.allow_loopback_http = bool_prop(options, "allowLoopbackHttp")?;
 
-    let endpoint_text = string_prop(options, "endpoint")?
-        .ok_or_else(|| config_error("endpoint", "The endpoint (the merchant's checkout URL) is required"))?;
+    let endpoint_text = string_prop(options, "endpoint")?.ok_or_else(|| {
+        config_error(
+            "endpoint",
+            "The endpoint (the merchant's checkout URL) is required",
+        )
+    })?;
     check_endpoint_text(&endpoint_text, "endpoint")?;
     let endpoint = endpoint_url(&endpoint_text, "endpoint", &policy)?;
     let otp_endpoint = match string_prop(options, "otpEndpoint")? {
@@ -200,13 +251,23 @@ fn parse_options(options: &JsValue) -> Result<(Config, FlowOptions), Error> {
         v if v.is_undefined() || v.is_null() => DEFAULT_TIMEOUT_MS,
         v => match v.as_f64() {
             Some(ms) if (1.0..=600_000.0).contains(&ms) => ms as u32,
-            _ => return Err(config_error("timeoutMs", "timeoutMs must be a number of milliseconds up to 600000")),
+            _ => {
+                return Err(config_error(
+                    "timeoutMs",
+                    "timeoutMs must be a number of milliseconds up to 600000",
+                ))
+            }
         },
     };
     let preference = match string_prop(options, "authentication")?.as_deref() {
         None | Some("otp") => AuthPreference::Otp,
         Some("redirect") => AuthPreference::Redirect,
-        Some(_) => return Err(config_error("authentication", "authentication must be \"otp\" or \"redirect\"")),
+        Some(_) => {
+            return Err(config_error(
+                "authentication",
+                "authentication must be \"otp\" or \"redirect\"",
+            ))
+        }
     };
     let mut headers = Vec::new();
     let extra = prop(options, "headers");
@@ -216,10 +277,17 @@ fn parse_options(options: &JsValue) -> Result<(Config, FlowOptions), Error> {
             return Err(headers_error());
         }
         // (`Object.entries` runs the object's getters: `catch`.)
-        let entries = js::entries(&extra).and_then(|e| js::items(&e, 1000)).map_err(|_| headers_error())?;
+        let entries = js::entries(&extra)
+            .and_then(|e| js::items(&e, 1000))
+            .map_err(|_| headers_error())?;
         for entry in entries {
-            match (js::item(&entry, 0).as_string(), js::item(&entry, 1).as_string()) {
-                (Some(k), Some(v)) if !k.eq_ignore_ascii_case("idempotency-key") => headers.push((k, v)),
+            match (
+                js::item(&entry, 0).as_string(),
+                js::item(&entry, 1).as_string(),
+            ) {
+                (Some(k), Some(v)) if !k.eq_ignore_ascii_case("idempotency-key") => {
+                    headers.push((k, v))
+                }
                 _ => return Err(headers_error()),
             }
         }
@@ -245,7 +313,9 @@ fn parse_options(options: &JsValue) -> Result<(Config, FlowOptions), Error> {
 /// (16 bits leave thousands of candidates). A rare collision only reuses
 /// the key, and the merchant's server refuses a key reused with another body.
 fn fingerprint(text: &str) -> u16 {
-    let h = text.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3));
+    let h = text.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    });
     (h ^ (h >> 16) ^ (h >> 32) ^ (h >> 48)) as u16
 }
 
@@ -255,7 +325,12 @@ fn new_idempotency_key() -> Result<String, Error> {
     js::random_key()
         .ok()
         .and_then(|v| v.as_string())
-        .ok_or_else(|| Error::new(ErrorKind::InvalidState, "The browser has no random source for the idempotency key"))
+        .ok_or_else(|| {
+            Error::new(
+                ErrorKind::InvalidState,
+                "The browser has no random source for the idempotency key",
+            )
+        })
 }
 
 /// Classifies a reply's text for the pure parsers.
@@ -264,7 +339,9 @@ fn body_of(reply: &Reply) -> Body {
         return Body::Empty;
     }
     match js::parse(&reply.text) {
-        Ok(value) if value.is_object() => super::de::from_value::<Body>(value).unwrap_or(Body::NotJson),
+        Ok(value) if value.is_object() => {
+            super::de::from_value::<Body>(value).unwrap_or(Body::NotJson)
+        }
         Ok(_) => Body::NotJson,
         Err(_) => Body::NotJson,
     }
@@ -286,8 +363,12 @@ fn navigate(config: &Config, url: &str, method: NavMethod) -> Result<(), Error> 
             .map(|_| ())
             .map_err(|_| Error::new(ErrorKind::InvalidState, "The onNavigate callback threw"));
     }
-    js::navigate(url, post, config.top_window)
-        .map_err(|_| Error::new(ErrorKind::InvalidState, "The page could not be navigated to the bank"))
+    js::navigate(url, post, config.top_window).map_err(|_| {
+        Error::new(
+            ErrorKind::InvalidState,
+            "The page could not be navigated to the bank",
+        )
+    })
 }
 
 // ------------------------------------------------------------------ the class
@@ -300,19 +381,37 @@ enum Call {
 
 impl Checkout {
     fn progress(&self, error: Option<&Error>) {
-        let Some(callback) = &self.config.on_progress else { return };
+        let Some(callback) = &self.config.on_progress else {
+            return;
+        };
         let (state, payment_id) = {
             let inner = self.inner.borrow();
-            (inner.flow.progress().as_str(), inner.flow.payment_id().map(str::to_owned))
+            (
+                inner.flow.progress().as_str(),
+                inner.flow.payment_id().map(str::to_owned),
+            )
         };
-        let event = to_js(&ProgressEvent { state, payment_id: payment_id.as_deref(), error });
+        let event = to_js(&ProgressEvent {
+            state,
+            payment_id: payment_id.as_deref(),
+            error,
+        });
         // A throwing callback must not break the payment.
         let _ = callback.call1(&JsValue::NULL, &event);
     }
 
     fn progress_state(&self, state: &str) {
-        let Some(callback) = &self.config.on_progress else { return };
-        let _ = callback.call1(&JsValue::NULL, &to_js(&ProgressEvent { state, payment_id: None, error: None }));
+        let Some(callback) = &self.config.on_progress else {
+            return;
+        };
+        let _ = callback.call1(
+            &JsValue::NULL,
+            &to_js(&ProgressEvent {
+                state,
+                payment_id: None,
+                error: None,
+            }),
+        );
     }
 
     async fn call_otp(&self, which: &str, url: &str, otp: Option<&str>) -> Result<Reply, Error> {
@@ -325,27 +424,47 @@ impl Checkout {
     async fn drive(&self, mut step: Step) -> Result<JsValue, Error> {
         loop {
             let (call, reply) = match step {
-                Step::GenerateOtp { url } => (Call::Generate, self.call_otp("generate", url.as_str(), None).await),
-                Step::SubmitOtp { url, otp } => {
-                    (Call::Submit, self.call_otp("submit", url.as_str(), Some(otp.as_str())).await)
-                }
-                Step::ResendOtp { url } => (Call::Resend, self.call_otp("resend", url.as_str(), None).await),
+                Step::GenerateOtp { url } => (
+                    Call::Generate,
+                    self.call_otp("generate", url.as_str(), None).await,
+                ),
+                Step::SubmitOtp { url, otp } => (
+                    Call::Submit,
+                    self.call_otp("submit", url.as_str(), Some(otp.as_str()))
+                        .await,
+                ),
+                Step::ResendOtp { url } => (
+                    Call::Resend,
+                    self.call_otp("resend", url.as_str(), None).await,
+                ),
                 Step::Navigate { url, method } => {
                     self.progress(None);
                     let (payment_id, order_id) = {
                         let inner = self.inner.borrow();
-                        (inner.flow.payment_id().map(str::to_owned), inner.flow.order_id().map(str::to_owned))
+                        (
+                            inner.flow.payment_id().map(str::to_owned),
+                            inner.flow.order_id().map(str::to_owned),
+                        )
                     };
                     navigate(&self.config, url.as_str(), method)?;
-                    return Ok(to_js(&Outcome::Redirecting { url: url.into_string(), payment_id, order_id }));
+                    return Ok(to_js(&Outcome::Redirecting {
+                        url: url.into_string(),
+                        payment_id,
+                        order_id,
+                    }));
                 }
-                Step::AwaitOtp { metadata, error, .. } => {
+                Step::AwaitOtp {
+                    metadata, error, ..
+                } => {
                     self.progress(error.as_ref());
                     if let Some(e) = error {
                         return Err(e);
                     }
                     let payment_id = self.inner.borrow().flow.payment_id().map(str::to_owned);
-                    return Ok(to_js(&Outcome::AwaitingOtp { payment_id, metadata }));
+                    return Ok(to_js(&Outcome::AwaitingOtp {
+                        payment_id,
+                        metadata,
+                    }));
                 }
                 Step::Paid(p) => {
                     self.progress(None);
@@ -355,9 +474,15 @@ impl Checkout {
                         razorpay_signature: p.razorpay_signature,
                     }));
                 }
-                Step::Done { payment_id, order_id } => {
+                Step::Done {
+                    payment_id,
+                    order_id,
+                } => {
                     self.progress(None);
-                    return Ok(to_js(&Outcome::Pending { payment_id, order_id }));
+                    return Ok(to_js(&Outcome::Pending {
+                        payment_id,
+                        order_id,
+                    }));
                 }
                 Step::Failed(e) => {
                     self.progress(Some(&e));
@@ -368,11 +493,15 @@ impl Checkout {
                 let mut inner = self.inner.borrow_mut();
                 let flow = &mut inner.flow;
                 match call {
-                    Call::Generate => {
-                        flow.on_otp_generated(reply.and_then(|r| parse_otp_generate(r.status, body_of(&r))))
-                    }
-                    Call::Submit => flow.on_otp_submitted(reply.and_then(|r| parse_otp_submit(r.status, body_of(&r)))),
-                    Call::Resend => flow.on_otp_resent(reply.and_then(|r| parse_otp_generate(r.status, body_of(&r)))),
+                    Call::Generate => flow.on_otp_generated(
+                        reply.and_then(|r| parse_otp_generate(r.status, body_of(&r))),
+                    ),
+                    Call::Submit => flow.on_otp_submitted(
+                        reply.and_then(|r| parse_otp_submit(r.status, body_of(&r))),
+                    ),
+                    Call::Resend => flow.on_otp_resent(
+                        reply.and_then(|r| parse_otp_generate(r.status, body_of(&r))),
+                    ),
                 }
             };
             step = next?;
@@ -388,13 +517,23 @@ impl Checkout {
                 Some(a) if a.fingerprint == print && a.retryable => a.key.clone(),
                 _ => new_idempotency_key()?,
             };
-            inner.attempt = Some(Attempt { fingerprint: print, key: key.clone(), retryable: false });
+            inner.attempt = Some(Attempt {
+                fingerprint: print,
+                key: key.clone(),
+                retryable: false,
+            });
             key
         };
         self.progress(None);
         let mut headers = self.config.headers.clone();
         headers.push(("Idempotency-Key".to_owned(), key));
-        post_json(&self.config.endpoint, body, &headers, self.config.timeout_ms).await
+        post_json(
+            &self.config.endpoint,
+            body,
+            &headers,
+            self.config.timeout_ms,
+        )
+        .await
     }
 
     async fn pay_inner(&self, request: JsValue, options: JsValue) -> Result<JsValue, Failure> {
@@ -407,8 +546,12 @@ impl Checkout {
         let network = match string_prop(&options, "network")? {
             None => None,
             Some(name) => Some(Network::from_name(&name).ok_or_else(|| {
-                Error::invalid(ErrorKind::InvalidValue, "network", "The network is not a known card network")
-                    .with_source("business")
+                Error::invalid(
+                    ErrorKind::InvalidValue,
+                    "network",
+                    "The network is not a known card network",
+                )
+                .with_source("business")
             })?),
         };
         let input: CheckoutInput = from_js(request, "request", "an object")?;
@@ -424,12 +567,18 @@ impl Checkout {
         let order = match built {
             Ok(order) => order,
             Err(errors) => {
-                let first = errors.first().cloned().unwrap_or_else(|| Error::required("payment"));
+                let first = errors
+                    .first()
+                    .cloned()
+                    .unwrap_or_else(|| Error::required("payment"));
                 let busy = first.kind() == ErrorKind::PaymentInProgress;
                 if !busy {
                     self.progress(Some(&first));
                 }
-                return Err(Failure { error: first, all: errors });
+                return Err(Failure {
+                    error: first,
+                    all: errors,
+                });
             }
         };
         let body = json_text(&order);
@@ -451,11 +600,10 @@ impl Checkout {
         if let Some(a) = self.inner.borrow_mut().attempt.as_mut() {
             a.retryable = retryable;
         }
-        let step = self
-            .inner
-            .borrow_mut()
-            .flow
-            .on_order_response(reply.and_then(|r| parse_order_response(r.status, body_of(&r))))?;
+        let step =
+            self.inner.borrow_mut().flow.on_order_response(
+                reply.and_then(|r| parse_order_response(r.status, body_of(&r))),
+            )?;
         Ok(self.drive(step).await?)
     }
 }
@@ -468,14 +616,18 @@ struct Failure {
 
 impl From<Error> for Failure {
     fn from(error: Error) -> Failure {
-        Failure { error, all: Vec::new() }
+        Failure {
+            error,
+            all: Vec::new(),
+        }
     }
 }
 
 /// The JS error a promise rejects with; validation failures also carry
 /// every error in `errors`, so a page can mark each field.
 fn reject_with(failure: Failure) -> JsValue {
-    let all = (failure.all.len() > 1 || failure.error.kind().is_validation()).then_some(failure.all.as_slice());
+    let all = (failure.all.len() > 1 || failure.error.kind().is_validation())
+        .then_some(failure.all.as_slice());
     js_error_with(&failure.error, all)
 }
 
@@ -488,11 +640,16 @@ impl Checkout {
     /// for a missing or unsafe endpoint (`http:` off loopback, the gateway
     /// itself, credentials in the URL) or a wrongly typed option.
     #[wasm_bindgen(constructor)]
-    pub fn new(#[wasm_bindgen(unchecked_param_type = "CheckoutOptions")] options: JsValue) -> Result<Checkout, JsValue> {
+    pub fn new(
+        #[wasm_bindgen(unchecked_param_type = "CheckoutOptions")] options: JsValue,
+    ) -> Result<Checkout, JsValue> {
         let (config, flow_options) = parse_options(&options).map_err(|e| js_error(&e))?;
         Ok(Checkout {
             config: Rc::new(config),
-            inner: Rc::new(RefCell::new(Inner { flow: Flow::new(flow_options), attempt: None })),
+            inner: Rc::new(RefCell::new(Inner {
+                flow: Flow::new(flow_options),
+                attempt: None,
+            })),
         })
     }
 
@@ -519,10 +676,15 @@ impl Checkout {
         #[wasm_bindgen(unchecked_param_type = "CheckoutRequest")] request: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "PayOptions")] options: Option<JsValue>,
     ) -> Result<js_sys::Promise, JsValue> {
-        let this = Checkout { config: self.config.clone(), inner: self.inner.clone() };
+        let this = Checkout {
+            config: self.config.clone(),
+            inner: self.inner.clone(),
+        };
         // The request holds the card: every poll scrubs the stack it used.
         promise(scrubbed_future(async move {
-            this.pay_inner(request, options.unwrap_or(JsValue::UNDEFINED)).await.map_err(reject_with)
+            this.pay_inner(request, options.unwrap_or(JsValue::UNDEFINED))
+                .await
+                .map_err(reject_with)
         }))
     }
 
@@ -534,8 +696,14 @@ impl Checkout {
     /// for a wrong one; the checkout then stays in `awaiting_otp` when the
     /// gateway offers another try.
     #[wasm_bindgen(js_name = submitOtp, unchecked_return_type = "Promise<CheckoutOutcome>")]
-    pub fn submit_otp(&self, #[wasm_bindgen(unchecked_param_type = "string")] otp: JsValue) -> Result<js_sys::Promise, JsValue> {
-        let this = Checkout { config: self.config.clone(), inner: self.inner.clone() };
+    pub fn submit_otp(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] otp: JsValue,
+    ) -> Result<js_sys::Promise, JsValue> {
+        let this = Checkout {
+            config: self.config.clone(),
+            inner: self.inner.clone(),
+        };
         promise(scrubbed_future(async move {
             // The core judges the value (a number is a type error, not a missing OTP).
             let value: Loose = super::de::from_value(otp).unwrap_or(Loose::Compound);
@@ -556,7 +724,10 @@ impl Checkout {
     /// Rejects when no OTP is awaited, no resend is offered, or the call fails.
     #[wasm_bindgen(js_name = resendOtp, unchecked_return_type = "Promise<CheckoutOutcome>")]
     pub fn resend_otp(&self) -> Result<js_sys::Promise, JsValue> {
-        let this = Checkout { config: self.config.clone(), inner: self.inner.clone() };
+        let this = Checkout {
+            config: self.config.clone(),
+            inner: self.inner.clone(),
+        };
         promise(async move {
             let step = this.inner.borrow_mut().flow.resend_otp();
             match step {

@@ -43,7 +43,11 @@ pub fn from_js<T: serde::de::DeserializeOwned>(
     what: &'static str,
 ) -> Result<T, Error> {
     super::de::from_value(value).map_err(|_| {
-        Error::invalid(ErrorKind::InvalidType, field, crate::error::concat(&["The ", field, " must be ", what]))
-            .with_source("business")
+        Error::invalid(
+            ErrorKind::InvalidType,
+            field,
+            crate::error::concat(&["The ", field, " must be ", what]),
+        )
+        .with_source("business")
     })
 }

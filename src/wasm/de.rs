@@ -82,7 +82,11 @@ fn classify(value: JsValue) -> Kind {
         return Kind::Bool(b);
     }
     if let Some(n) = value.as_f64() {
-        return if n.fract() == 0.0 && n.abs() <= SAFE_INT { Kind::Int(n as i64) } else { Kind::Float(n) };
+        return if n.fract() == 0.0 && n.abs() <= SAFE_INT {
+            Kind::Int(n as i64)
+        } else {
+            Kind::Float(n)
+        };
     }
     if let Some(s) = value.as_string() {
         return Kind::Str(s);
@@ -107,7 +111,6 @@ fn classify(value: JsValue) -> Kind {
     Kind::Other
 }
 
-
 impl<'de> de::Deserializer<'de> for JsDeserializer {
     type Error = DeError;
 
@@ -119,8 +122,16 @@ impl<'de> de::Deserializer<'de> for JsDeserializer {
             Kind::Int(n) => visitor.visit_i64(n),
             Kind::Float(n) => visitor.visit_f64(n),
             Kind::Str(s) => visitor.visit_string(s),
-            Kind::Seq(array, length) => visitor.visit_seq(SeqAccess { array, length, index: 0 }),
-            Kind::Map(entries) => visitor.visit_map(MapAccess { entries, index: 0, value: None }),
+            Kind::Seq(array, length) => visitor.visit_seq(SeqAccess {
+                array,
+                length,
+                index: 0,
+            }),
+            Kind::Map(entries) => visitor.visit_map(MapAccess {
+                entries,
+                index: 0,
+                value: None,
+            }),
             Kind::Other => Err(DeError),
         }
     }
@@ -177,7 +188,10 @@ struct SeqAccess {
 impl<'de> de::SeqAccess<'de> for SeqAccess {
     type Error = DeError;
 
-    fn next_element_seed<T: DeserializeSeed<'de>>(&mut self, seed: T) -> Result<Option<T::Value>, DeError> {
+    fn next_element_seed<T: DeserializeSeed<'de>>(
+        &mut self,
+        seed: T,
+    ) -> Result<Option<T::Value>, DeError> {
         if self.index >= self.length {
             return Ok(None);
         }
@@ -197,7 +211,10 @@ struct MapAccess {
 impl<'de> de::MapAccess<'de> for MapAccess {
     type Error = DeError;
 
-    fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, DeError> {
+    fn next_key_seed<K: DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, DeError> {
         let length = js::length(&self.entries).map_err(|_| DeError)?;
         // A key whose value is `undefined` is not there (`JSON.stringify`
         // drops it too, so the merchant's server never sees it).
@@ -209,7 +226,13 @@ impl<'de> de::MapAccess<'de> for MapAccess {
             self.index += 1;
             let value = js::at(&pair, 1).map_err(|_| DeError)?;
             if !value.is_undefined() {
-                break (js::at(&pair, 0).map_err(|_| DeError)?.as_string().ok_or(DeError)?, value);
+                break (
+                    js::at(&pair, 0)
+                        .map_err(|_| DeError)?
+                        .as_string()
+                        .ok_or(DeError)?,
+                    value,
+                );
             }
         };
         self.value = Some(value);

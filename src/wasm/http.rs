@@ -25,7 +25,10 @@ pub struct Reply {
 }
 
 fn network_error() -> Error {
-    Error::new(ErrorKind::Network, "The merchant server could not be reached")
+    Error::new(
+        ErrorKind::Network,
+        "The merchant server could not be reached",
+    )
 }
 
 /// POSTs `body` (JSON text) to `url` with `headers`, and reads the answer
@@ -37,7 +40,12 @@ fn network_error() -> Error {
 /// `timeout` when the deadline passes, `network_error` when the request
 /// fails (offline, refused, reset, CORS), `invalid_response` for a redirect
 /// (any 3xx) or an answer over [`MAX_RESPONSE_CHARS`].
-pub async fn post_json(url: &str, body: &str, headers: &[(String, String)], timeout_ms: u32) -> Result<Reply, Error> {
+pub async fn post_json(
+    url: &str,
+    body: &str,
+    headers: &[(String, String)],
+    timeout_ms: u32,
+) -> Result<Reply, Error> {
     let mut joined = String::new();
     for (name, value) in headers {
         for part in [name, value] {
@@ -59,9 +67,16 @@ pub async fn post_json(url: &str, body: &str, headers: &[(String, String)], time
             _ => network_error(),
         });
     }
-    let status = js::own_item(&value, 0).as_f64().filter(|s| (0.0..=999.0).contains(s)).unwrap_or(0.0) as u16;
+    let status = js::own_item(&value, 0)
+        .as_f64()
+        .filter(|s| (0.0..=999.0).contains(s))
+        .unwrap_or(0.0) as u16;
     match js::own_item(&value, 1).as_string() {
         Some(text) => Ok(Reply { status, text }),
-        None => Err(Error::new(ErrorKind::InvalidResponse, "The merchant server's answer is too large").with_status(status)),
+        None => Err(Error::new(
+            ErrorKind::InvalidResponse,
+            "The merchant server's answer is too large",
+        )
+        .with_status(status)),
     }
 }

@@ -70,8 +70,15 @@ extern "C" {
 
     /// Starts a POST; its end is reported to `done(id, ok, value)`.
     #[wasm_bindgen(catch)]
-    pub fn post(url: &str, body: &str, headers: &str, ms: u32, max_chars: u32, id: u32, done: &JsValue)
-        -> Result<(), JsValue>;
+    pub fn post(
+        url: &str,
+        body: &str,
+        headers: &str,
+        ms: u32,
+        max_chars: u32,
+        id: u32,
+        done: &JsValue,
+    ) -> Result<(), JsValue>;
 }
 
 #[wasm_bindgen]
@@ -104,7 +111,9 @@ pub fn item(target: &JsValue, index: u32) -> JsValue {
 /// `Err` when the read threw (a Proxy, a getter, a patched `Object.entries`
 /// that answered with one).
 pub fn length(target: &JsValue) -> Result<f64, JsValue> {
-    Ok(js_sys::Reflect::get(target, &"length".into())?.as_f64().unwrap_or(0.0))
+    Ok(js_sys::Reflect::get(target, &"length".into())?
+        .as_f64()
+        .unwrap_or(0.0))
 }
 
 /// See [`length`].

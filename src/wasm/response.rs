@@ -17,8 +17,12 @@ pub const MAX_HOSTS: u32 = 1000;
 
 /// `allowedHosts` that cannot be read.
 pub fn hosts_error() -> Error {
-    Error::invalid(crate::error::ErrorKind::InvalidConfiguration, "allowedHosts", "allowedHosts must be an array of host names")
-        .with_source("business")
+    Error::invalid(
+        crate::error::ErrorKind::InvalidConfiguration,
+        "allowedHosts",
+        "allowedHosts must be an array of host names",
+    )
+    .with_source("business")
 }
 
 fn option_error(field: &'static str, description: &'static str) -> Error {
@@ -38,7 +42,12 @@ fn parse(json: JsValue, options: JsValue) -> Result<JsValue, Error> {
         v if !given(&v) => 200,
         v => match v.as_f64() {
             Some(s) if s.fract() == 0.0 && (100.0..=599.0).contains(&s) => s as u16,
-            _ => return Err(option_error("status", "status must be an HTTP status, 100 to 599")),
+            _ => {
+                return Err(option_error(
+                    "status",
+                    "status must be an HTTP status, 100 to 599",
+                ))
+            }
         },
     };
     let mut policy = UrlPolicy::default();
@@ -48,11 +57,16 @@ fn parse(json: JsValue, options: JsValue) -> Result<JsValue, Error> {
             return Err(hosts_error());
         }
         let hosts = js::items(&hosts, MAX_HOSTS).map_err(|_| hosts_error())?;
-        policy.allowed_hosts = hosts.iter().map(|h| h.as_string().ok_or_else(hosts_error)).collect::<Result<_, _>>()?;
+        policy.allowed_hosts = hosts
+            .iter()
+            .map(|h| h.as_string().ok_or_else(hosts_error))
+            .collect::<Result<_, _>>()?;
     }
     policy.allow_loopback_http = match prop(&options, "allowLoopbackHttp") {
         v if !given(&v) => false,
-        v => v.as_bool().ok_or_else(|| option_error("allowLoopbackHttp", "allowLoopbackHttp must be a boolean"))?,
+        v => v.as_bool().ok_or_else(|| {
+            option_error("allowLoopbackHttp", "allowLoopbackHttp must be a boolean")
+        })?,
     };
     let value = match json.as_string() {
         Some(text) if text.trim().is_empty() => None,

@@ -95,13 +95,21 @@ fn run_ready() {
         rt.ready.borrow().len()
     });
     for _ in 0..count {
-        let Some(id) = RUNTIME.with(|rt| rt.ready.borrow_mut().pop_front()) else { break };
+        let Some(id) = RUNTIME.with(|rt| rt.ready.borrow_mut().pop_front()) else {
+            break;
+        };
         // Taken out while polled: the future may spawn or wake (borrows).
-        let Some(mut task) = RUNTIME.with(|rt| rt.tasks.borrow_mut().get_mut(id).and_then(Option::take)) else {
+        let Some(mut task) =
+            RUNTIME.with(|rt| rt.tasks.borrow_mut().get_mut(id).and_then(Option::take))
+        else {
             continue;
         };
         let waker = waker(id);
-        if task.as_mut().poll(&mut Context::from_waker(&waker)).is_pending() {
+        if task
+            .as_mut()
+            .poll(&mut Context::from_waker(&waker))
+            .is_pending()
+        {
             RUNTIME.with(|rt| {
                 if let Some(place) = rt.tasks.borrow_mut().get_mut(id) {
                     *place = Some(task);
@@ -120,10 +128,15 @@ fn spawn(future: impl Future<Output = ()> + 'static) {
 /// The `Promise` an async export returns: it settles with `future`'s
 /// outcome. `Err` (thrown by the export) only when no promise can be made
 /// (never seen: shapes.js makes it with the `Promise` it loaded with).
-pub fn promise(future: impl Future<Output = Result<JsValue, JsValue>> + 'static) -> Result<js_sys::Promise, JsValue> {
+pub fn promise(
+    future: impl Future<Output = Result<JsValue, JsValue>> + 'static,
+) -> Result<js_sys::Promise, JsValue> {
     let pair = js::deferred();
     if !pair.is_object() {
-        let error = crate::error::Error::new(crate::error::ErrorKind::InvalidState, "No promise could be made");
+        let error = crate::error::Error::new(
+            crate::error::ErrorKind::InvalidState,
+            "No promise could be made",
+        );
         return Err(super::convert::js_error(&error));
     }
     let settle = js::own_item(&pair, 1);
@@ -138,7 +151,12 @@ pub fn promise(future: impl Future<Output = Result<JsValue, JsValue>> + 'static)
 }
 
 fn settled(id: u32, ok: bool, value: JsValue) {
-    let slot = RUNTIME.with(|rt| rt.slots.borrow_mut().get_mut(id as usize).and_then(Option::take));
+    let slot = RUNTIME.with(|rt| {
+        rt.slots
+            .borrow_mut()
+            .get_mut(id as usize)
+            .and_then(Option::take)
+    });
     if let Some(slot) = slot {
         let waker = {
             let mut slot = slot.borrow_mut();
@@ -170,9 +188,20 @@ impl Future for Reply {
 
 /// POSTs `body` to `url` (see `post` in src/wasm/shapes.js): `(true,
 /// [status, text | null])`, or `(false, "timeout" | "redirect" | "network")`.
-pub async fn post(url: &str, body: &str, headers: &str, ms: u32, max_chars: u32) -> (bool, JsValue) {
+pub async fn post(
+    url: &str,
+    body: &str,
+    headers: &str,
+    ms: u32,
+    max_chars: u32,
+) -> (bool, JsValue) {
     let slot = Rc::new(RefCell::new(Slot::default()));
-    let (id, done) = RUNTIME.with(|rt| (insert(&mut rt.slots.borrow_mut(), slot.clone()), rt.done.clone()));
+    let (id, done) = RUNTIME.with(|rt| {
+        (
+            insert(&mut rt.slots.borrow_mut(), slot.clone()),
+            rt.done.clone(),
+        )
+    });
     if js::post(url, body, headers, ms, max_chars, id as u32, &done).is_err() {
         RUNTIME.with(|rt| rt.slots.borrow_mut().get_mut(id).and_then(Option::take));
         return (false, JsValue::from_str("network"));

@@ -53,23 +53,44 @@ struct Options {
 type Books = (i64, i64, Vec<(String, i64, i64)>);
 
 fn options() -> Result<Options, String> {
-    let mut o = Options { seconds: 30.0, shoppers: 16, dup_every: 10, fault: false };
+    let mut o = Options {
+        seconds: 30.0,
+        shoppers: 16,
+        dup_every: 10,
+        fault: false,
+    };
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         let mut value = |name: &str| args.next().ok_or_else(|| format!("{name} needs a value"));
         match arg.as_str() {
             "--short" => o.seconds = 3.0,
             "--inject-fault" => o.fault = true,
-            "--seconds" => o.seconds = value("--seconds")?.parse().map_err(|_| "--seconds: a number")?,
-            "--shoppers" => o.shoppers = value("--shoppers")?.parse().map_err(|_| "--shoppers: a number")?,
-            "--dup-every" => o.dup_every = value("--dup-every")?.parse().map_err(|_| "--dup-every: a number")?,
+            "--seconds" => {
+                o.seconds = value("--seconds")?
+                    .parse()
+                    .map_err(|_| "--seconds: a number")?
+            }
+            "--shoppers" => {
+                o.shoppers = value("--shoppers")?
+                    .parse()
+                    .map_err(|_| "--shoppers: a number")?
+            }
+            "--dup-every" => {
+                o.dup_every = value("--dup-every")?
+                    .parse()
+                    .map_err(|_| "--dup-every: a number")?
+            }
             "-h" | "--help" => {
                 return Err("usage: load [--short | --seconds S] [--shoppers N] [--dup-every K] [--inject-fault]".into());
             }
             other => return Err(format!("unknown argument {other}")),
         }
     }
-    if !(o.seconds > 0.0 && o.seconds <= 3600.0) || o.shoppers == 0 || o.shoppers > 1024 || o.dup_every < 3 {
+    if !(o.seconds > 0.0 && o.seconds <= 3600.0)
+        || o.shoppers == 0
+        || o.shoppers > 1024
+        || o.dup_every < 3
+    {
         return Err("--seconds in (0, 3600], --shoppers in 1..=1024, --dup-every ≥ 3".into());
     }
     Ok(o)
@@ -87,7 +108,10 @@ async fn new_cart(http: &reqwest::Client, demo_url: &str) -> Result<String, Stri
         .await
         .map_err(|e| format!("POST /api/carts: transport error: {e}"))?;
     let status = r.status().as_u16();
-    let v: Value = r.json().await.map_err(|e| format!("POST /api/carts: HTTP {status}, body not JSON: {e}"))?;
+    let v: Value = r
+        .json()
+        .await
+        .map_err(|e| format!("POST /api/carts: HTTP {status}, body not JSON: {e}"))?;
     match v["id"].as_str() {
         Some(id) if status == 200 && v["amount"] == 100 => Ok(id.to_string()),
         _ => Err(format!("POST /api/carts: HTTP {status}: {v}")),
@@ -120,9 +144,11 @@ fn order_id(v: &Value) -> Option<String> {
     match v {
         Value::String(s) if s.starts_with("order_") => Some(s.clone()),
         Value::Array(a) => a.iter().find_map(order_id),
-        Value::Object(m) => {
-            m.get("razorpay_order_id").or_else(|| m.get("order_id")).and_then(order_id).or_else(|| m.values().find_map(order_id))
-        }
+        Value::Object(m) => m
+            .get("razorpay_order_id")
+            .or_else(|| m.get("order_id"))
+            .and_then(order_id)
+            .or_else(|| m.values().find_map(order_id)),
         _ => None,
     }
 }
@@ -150,28 +176,68 @@ struct Totals {
     errors: Vec<String>,
 }
 
-async fn send(http: &reqwest::Client, url: &str, key: &str, body: &Value, kind: Kind, receipt: &str) -> (Sample, Option<String>) {
+async fn send(
+    http: &reqwest::Client,
+    url: &str,
+    key: &str,
+    body: &Value,
+    kind: Kind,
+    receipt: &str,
+) -> (Sample, Option<String>) {
     let start = Instant::now();
-    let result = http.post(url).header("Idempotency-Key", key).json(body).send().await;
+    let result = http
+        .post(url)
+        .header("Idempotency-Key", key)
+        .json(body)
+        .send()
+        .await;
     let (status, order_id, replayed, error) = match result {
-        Err(e) => (None, None, false, Some(format!("{kind:?} {key}: transport error: {e}"))),
+        Err(e) => (
+            None,
+            None,
+            false,
+            Some(format!("{kind:?} {key}: transport error: {e}")),
+        ),
         Ok(r) => {
             let status = r.status().as_u16();
-            let replayed = r.headers().get("idempotent-replayed").is_some_and(|v| v == "true");
+            let replayed = r
+                .headers()
+                .get("idempotent-replayed")
+                .is_some_and(|v| v == "true");
             match r.json::<Value>().await {
                 Ok(v) => {
-                    let error = (status != 200).then(|| format!("{kind:?} {key}: HTTP {status}: {v}"));
+                    let error =
+                        (status != 200).then(|| format!("{kind:?} {key}: HTTP {status}: {v}"));
                     (Some(status), order_id(&v), replayed, error)
                 }
-                Err(e) => (Some(status), None, replayed, Some(format!("{kind:?} {key}: HTTP {status}, body not JSON: {e}"))),
+                Err(e) => (
+                    Some(status),
+                    None,
+                    replayed,
+                    Some(format!("{kind:?} {key}: HTTP {status}, body not JSON: {e}")),
+                ),
             }
         }
     };
-    let sample = Sample { kind, receipt: receipt.to_string(), latency: start.elapsed(), status, order_id, replayed };
+    let sample = Sample {
+        kind,
+        receipt: receipt.to_string(),
+        latency: start.elapsed(),
+        status,
+        order_id,
+        replayed,
+    };
     (sample, error)
 }
 
-async fn shopper(id: usize, http: reqwest::Client, demo_url: String, deadline: Instant, dup_every: u64, totals: Arc<Mutex<Totals>>) {
+async fn shopper(
+    id: usize,
+    http: reqwest::Client,
+    demo_url: String,
+    deadline: Instant,
+    dup_every: u64,
+    totals: Arc<Mutex<Totals>>,
+) {
     let url = format!("{demo_url}/api/checkout");
     // The page loads /api/config first: that starts its checkout session.
     let _ = http.get(format!("{demo_url}/api/config")).send().await;
@@ -211,7 +277,17 @@ async fn shopper(id: usize, http: reqwest::Client, demo_url: String, deadline: I
         } else if n % dup_every == 2 && !previous.is_empty() {
             keep(send(&http, &url, &key, &body, Kind::Unique, &receipt).await);
             let (_, r, b) = previous.last().cloned().unwrap_or_default();
-            keep(send(&http, &url, &format!("tab2-{id}-{n}"), &b, Kind::NewKeySameBody, &r).await);
+            keep(
+                send(
+                    &http,
+                    &url,
+                    &format!("tab2-{id}-{n}"),
+                    &b,
+                    Kind::NewKeySameBody,
+                    &r,
+                )
+                .await,
+            );
         } else {
             keep(send(&http, &url, &key, &body, Kind::Unique, &receipt).await);
         }
@@ -247,7 +323,11 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let dir: PathBuf = std::env::temp_dir().join(format!("razorpay-load-{}-{}", std::process::id(), razorpay_demo::crypto::random_alnum(6)));
+    let dir: PathBuf = std::env::temp_dir().join(format!(
+        "razorpay-load-{}-{}",
+        std::process::id(),
+        razorpay_demo::crypto::random_alnum(6)
+    ));
     if let Err(e) = std::fs::create_dir_all(&dir) {
         eprintln!("cannot create {}: {e}", dir.display());
         return ExitCode::FAILURE;
@@ -286,7 +366,16 @@ async fn main() -> ExitCode {
     let started = Instant::now();
     let deadline = started + Duration::from_secs_f64(opts.seconds);
     let tasks: Vec<_> = (0..opts.shoppers)
-        .map(|id| tokio::spawn(shopper(id, browser(), handles.demo_url.clone(), deadline, opts.dup_every, totals.clone())))
+        .map(|id| {
+            tokio::spawn(shopper(
+                id,
+                browser(),
+                handles.demo_url.clone(),
+                deadline,
+                opts.dup_every,
+                totals.clone(),
+            ))
+        })
         .collect();
     let mut panicked = 0;
     for t in tasks {
@@ -297,7 +386,13 @@ async fn main() -> ExitCode {
     let elapsed = started.elapsed();
     if opts.fault {
         let key = Config::sandbox_defaults();
-        let paid = totals.lock().await.samples.iter().find(|s| s.kind == Kind::Unique && s.status == Some(200)).map(|s| s.receipt.clone());
+        let paid = totals
+            .lock()
+            .await
+            .samples
+            .iter()
+            .find(|s| s.kind == Kind::Unique && s.status == Some(200))
+            .map(|s| s.receipt.clone());
         let receipt = paid.unwrap_or_default();
         let mut body = order(&receipt);
         body["payment"]["ip"] = json!("127.0.0.1");
@@ -327,8 +422,14 @@ async fn main() -> ExitCode {
     let mut latencies: Vec<Duration> = samples.iter().map(|s| s.latency).collect();
     latencies.sort();
     let transport = samples.iter().filter(|s| s.status.is_none()).count();
-    let server_errors = samples.iter().filter(|s| s.status.is_some_and(|c| c >= 500)).count();
-    let other = samples.iter().filter(|s| s.status.is_some_and(|c| c != 200 && c < 500)).count();
+    let server_errors = samples
+        .iter()
+        .filter(|s| s.status.is_some_and(|c| c >= 500))
+        .count();
+    let other = samples
+        .iter()
+        .filter(|s| s.status.is_some_and(|c| c != 200 && c < 500))
+        .count();
     let mut by_kind: BTreeMap<Kind, usize> = BTreeMap::new();
     for s in &samples {
         *by_kind.entry(s.kind).or_default() += 1;
@@ -362,17 +463,25 @@ async fn main() -> ExitCode {
         match &s.order_id {
             Some(o) => {
                 if let Some(prev) = first_order.insert(&s.receipt, o) {
-                    failures.push(format!("receipt {} sent twice as unique ({prev}, {o})", s.receipt));
+                    failures.push(format!(
+                        "receipt {} sent twice as unique ({prev}, {o})",
+                        s.receipt
+                    ));
                 }
             }
-            None if s.status == Some(200) => failures.push(format!("no order id in the answer for {}", s.receipt)),
+            None if s.status == Some(200) => {
+                failures.push(format!("no order id in the answer for {}", s.receipt))
+            }
             None => {}
         }
     }
     for s in samples.iter().filter(|s| s.kind != Kind::Unique) {
         let original = first_order.get(s.receipt.as_str()).copied();
         if s.order_id.as_deref() != original {
-            failures.push(format!("{:?} of {} answered {:?}, the original {:?}", s.kind, s.receipt, s.order_id, original));
+            failures.push(format!(
+                "{:?} of {} answered {:?}, the original {:?}",
+                s.kind, s.receipt, s.order_id, original
+            ));
         }
     }
 
@@ -387,7 +496,13 @@ async fn main() -> ExitCode {
              GROUP BY json_extract(o.data, '$.receipt')",
         )?;
         let rows = stmt
-            .query_map([], |r| Ok((r.get::<_, Option<String>>(0)?.unwrap_or_default(), r.get(1)?, r.get(2)?)))?
+            .query_map([], |r| {
+                Ok((
+                    r.get::<_, Option<String>>(0)?.unwrap_or_default(),
+                    r.get(1)?,
+                    r.get(2)?,
+                ))
+            })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         Ok((orders, payments, rows))
     })();
@@ -395,16 +510,22 @@ async fn main() -> ExitCode {
         Err(e) => failures.push(format!("cannot read the sandbox database: {e}")),
         Ok((orders, payments, rows)) => {
             let unique = first_order.len() as i64;
-            println!("sandbox: {orders} orders, {payments} payments for {unique} unique keys (receipts)");
+            println!(
+                "sandbox: {orders} orders, {payments} payments for {unique} unique keys (receipts)"
+            );
             if orders != unique || payments != unique {
-                failures.push(format!("{unique} unique keys made {orders} orders and {payments} payments"));
+                failures.push(format!(
+                    "{unique} unique keys made {orders} orders and {payments} payments"
+                ));
             }
             for (receipt, o, p) in rows {
                 if o != 1 || p != 1 {
                     failures.push(format!("receipt {receipt}: {o} orders, {p} payments"));
                 }
                 if !first_order.contains_key(receipt.as_str()) {
-                    failures.push(format!("receipt {receipt}: an order no successful request asked for"));
+                    failures.push(format!(
+                        "receipt {receipt}: an order no successful request asked for"
+                    ));
                 }
             }
         }

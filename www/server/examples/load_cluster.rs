@@ -115,10 +115,21 @@ fn options() -> Result<Options, String> {
         return Err("--database-url postgres://… (or DATABASE_URL) is required".into());
     }
     if o.faults && !o.inject_fault && o.pg_dir.is_none() {
-        return Err("the fault phase restarts PostgreSQL: --pg-dir DIR (scripts/pg.sh's), or --no-faults".into());
+        return Err(
+            "the fault phase restarts PostgreSQL: --pg-dir DIR (scripts/pg.sh's), or --no-faults"
+                .into(),
+        );
     }
-    if !(o.seconds > 0.0 && o.seconds <= 3600.0) || o.fault_seconds < 8.0 || o.shoppers == 0 || o.shoppers > 256 || o.dup_every < 3 {
-        return Err("--seconds in (0, 3600], --fault-seconds ≥ 8, --shoppers in 1..=256, --dup-every ≥ 3".into());
+    if !(o.seconds > 0.0 && o.seconds <= 3600.0)
+        || o.fault_seconds < 8.0
+        || o.shoppers == 0
+        || o.shoppers > 256
+        || o.dup_every < 3
+    {
+        return Err(
+            "--seconds in (0, 3600], --fault-seconds ≥ 8, --shoppers in 1..=256, --dup-every ≥ 3"
+                .into(),
+        );
     }
     Ok(o)
 }
@@ -148,9 +159,11 @@ fn order_id(v: &Value) -> Option<String> {
     match v {
         Value::String(s) if s.starts_with("order_") => Some(s.clone()),
         Value::Array(a) => a.iter().find_map(order_id),
-        Value::Object(m) => {
-            m.get("razorpay_order_id").or_else(|| m.get("order_id")).and_then(order_id).or_else(|| m.values().find_map(order_id))
-        }
+        Value::Object(m) => m
+            .get("razorpay_order_id")
+            .or_else(|| m.get("order_id"))
+            .and_then(order_id)
+            .or_else(|| m.values().find_map(order_id)),
         _ => None,
     }
 }
@@ -175,7 +188,10 @@ async fn new_cart(http: &reqwest::Client, base: &str) -> Result<String, String> 
         .await
         .map_err(|e| format!("POST /api/carts: transport error: {e}"))?;
     let status = r.status().as_u16();
-    let v: Value = r.json().await.map_err(|e| format!("POST /api/carts: HTTP {status}: {e}"))?;
+    let v: Value = r
+        .json()
+        .await
+        .map_err(|e| format!("POST /api/carts: HTTP {status}: {e}"))?;
     match v["id"].as_str() {
         Some(id) if status == 200 => Ok(id.to_string()),
         _ => Err(format!("POST /api/carts: HTTP {status}: {v}")),
@@ -200,27 +216,63 @@ struct Sample {
     timed_out: bool,
 }
 
-async fn send(http: &reqwest::Client, base: &str, key: &str, body: &Value, kind: Kind, receipt: &str) -> Sample {
+async fn send(
+    http: &reqwest::Client,
+    base: &str,
+    key: &str,
+    body: &Value,
+    kind: Kind,
+    receipt: &str,
+) -> Sample {
     let start = Instant::now();
-    let result = http.post(format!("{base}/api/checkout")).header("Idempotency-Key", key).json(body).send().await;
+    let result = http
+        .post(format!("{base}/api/checkout"))
+        .header("Idempotency-Key", key)
+        .json(body)
+        .send()
+        .await;
     let (status, reason, order_id, timed_out) = match result {
         Err(e) => (None, Some(format!("transport: {e}")), None, e.is_timeout()),
         Ok(r) => {
             let status = r.status().as_u16();
             match r.json::<Value>().await {
                 Ok(v) => {
-                    let reason = v.pointer("/error/reason").and_then(Value::as_str).map(str::to_string);
+                    let reason = v
+                        .pointer("/error/reason")
+                        .and_then(Value::as_str)
+                        .map(str::to_string);
                     (Some(status), reason, order_id(&v), false)
                 }
-                Err(e) => (Some(status), Some(format!("body: {e}")), None, e.is_timeout()),
+                Err(e) => (
+                    Some(status),
+                    Some(format!("body: {e}")),
+                    None,
+                    e.is_timeout(),
+                ),
             }
         }
     };
-    Sample { kind, receipt: receipt.to_string(), latency: start.elapsed(), status, reason, order_id, timed_out }
+    Sample {
+        kind,
+        receipt: receipt.to_string(),
+        latency: start.elapsed(),
+        status,
+        reason,
+        order_id,
+        timed_out,
+    }
 }
 
 /// Steady phase: originals on one instance, duplicates on the other.
-async fn steady_shopper(id: usize, proxy: String, instances: [String; 2], deadline: Instant, dup_every: u64, out: Arc<Mutex<Vec<Sample>>>, errors: Arc<Mutex<Vec<String>>>) {
+async fn steady_shopper(
+    id: usize,
+    proxy: String,
+    instances: [String; 2],
+    deadline: Instant,
+    dup_every: u64,
+    out: Arc<Mutex<Vec<Sample>>>,
+    errors: Arc<Mutex<Vec<String>>>,
+) {
     let http = browser(Duration::from_secs(30));
     if let Err(e) = http.get(format!("{proxy}/api/config")).send().await {
         errors.lock().await.push(format!("GET /api/config: {e}"));
@@ -256,7 +308,17 @@ async fn steady_shopper(id: usize, proxy: String, instances: [String; 2], deadli
         } else if n % dup_every == 2 && !previous.is_empty() {
             samples.push(send(&http, a, &key, &body, Kind::Unique, &receipt).await);
             let (_, r, b2, was) = previous.last().cloned().unwrap_or_default();
-            samples.push(send(&http, &instances[1 - was], &format!("tab2-{id}-{n}"), &b2, Kind::NewKeySameBody, &r).await);
+            samples.push(
+                send(
+                    &http,
+                    &instances[1 - was],
+                    &format!("tab2-{id}-{n}"),
+                    &b2,
+                    Kind::NewKeySameBody,
+                    &r,
+                )
+                .await,
+            );
         } else {
             samples.push(send(&http, a, &key, &body, Kind::Unique, &receipt).await);
         }
@@ -277,7 +339,13 @@ struct Ending {
 }
 
 /// Fault phase: through the proxy only, retrying with the same key.
-async fn fault_shopper(id: usize, proxy: String, deadline: Instant, out: Arc<Mutex<Vec<Sample>>>, endings: Arc<Mutex<Vec<Ending>>>) {
+async fn fault_shopper(
+    id: usize,
+    proxy: String,
+    deadline: Instant,
+    out: Arc<Mutex<Vec<Sample>>>,
+    endings: Arc<Mutex<Vec<Ending>>>,
+) {
     let http = browser(Duration::from_secs(25));
     let mut n = 0u64;
     // The session may need a few tries while an instance dies.
@@ -300,12 +368,22 @@ async fn fault_shopper(id: usize, proxy: String, deadline: Instant, out: Arc<Mut
             }
         }
         let Some(receipt) = receipt else {
-            endings.lock().await.push(Ending { receipt: String::new(), order_id: None, outcome: "gave up", attempts: 0 });
+            endings.lock().await.push(Ending {
+                receipt: String::new(),
+                order_id: None,
+                outcome: "gave up",
+                attempts: 0,
+            });
             break;
         };
         let key = format!("fault-{id}-{n}");
         let body = order(&receipt);
-        let mut ending = Ending { receipt: receipt.clone(), order_id: None, outcome: "gave up", attempts: 0 };
+        let mut ending = Ending {
+            receipt: receipt.clone(),
+            order_id: None,
+            outcome: "gave up",
+            attempts: 0,
+        };
         let mut first = true;
         for attempt in 1..=60 {
             ending.attempts = attempt;
@@ -313,15 +391,39 @@ async fn fault_shopper(id: usize, proxy: String, deadline: Instant, out: Arc<Mut
                 // A double click: the same key twice at once (two connections, so both instances).
                 let (x, y) = tokio::join!(
                     send(&http, &proxy, &key, &body, Kind::Unique, &receipt),
-                    send(&http, &proxy, &key, &body, Kind::SameKeyConcurrent, &receipt)
+                    send(
+                        &http,
+                        &proxy,
+                        &key,
+                        &body,
+                        Kind::SameKeyConcurrent,
+                        &receipt
+                    )
                 );
                 out.lock().await.push(y);
                 x
             } else {
-                send(&http, &proxy, &key, &body, if first { Kind::Unique } else { Kind::SameKeyRetry }, &receipt).await
+                send(
+                    &http,
+                    &proxy,
+                    &key,
+                    &body,
+                    if first {
+                        Kind::Unique
+                    } else {
+                        Kind::SameKeyRetry
+                    },
+                    &receipt,
+                )
+                .await
             };
             first = false;
-            let (status, reason, oid, timed_out) = (sample.status, sample.reason.clone(), sample.order_id.clone(), sample.timed_out);
+            let (status, reason, oid, timed_out) = (
+                sample.status,
+                sample.reason.clone(),
+                sample.order_id.clone(),
+                sample.timed_out,
+            );
             out.lock().await.push(sample);
             if timed_out {
                 ending.outcome = "hung";
@@ -382,7 +484,13 @@ fn books(sandbox_db: &std::path::Path) -> rusqlite::Result<Books> {
     let mut stmt = conn.prepare(
         "SELECT json_extract(o.data, '$.receipt'), o.id, (SELECT COUNT(*) FROM payments p WHERE p.order_id = o.id) FROM orders o",
     )?;
-    let rows = stmt.query_map([], |r| Ok((r.get::<_, Option<String>>(0)?.unwrap_or_default(), r.get::<_, String>(1)?, r.get::<_, i64>(2)?)))?;
+    let rows = stmt.query_map([], |r| {
+        Ok((
+            r.get::<_, Option<String>>(0)?.unwrap_or_default(),
+            r.get::<_, String>(1)?,
+            r.get::<_, i64>(2)?,
+        ))
+    })?;
     let mut out: Books = HashMap::new();
     for row in rows {
         let (receipt, id, payments) = row?;
@@ -396,21 +504,27 @@ fn books(sandbox_db: &std::path::Path) -> rusqlite::Result<Books> {
 
 /// A free loopback port (bound, then released for the child to bind).
 fn free_port() -> std::io::Result<u16> {
-    Ok(std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
+    Ok(std::net::TcpListener::bind("127.0.0.1:0")?
+        .local_addr()?
+        .port())
 }
 
 /// The round-robin: one backend per connection, the next one when it refuses.
 async fn proxy(listener: TcpListener, backends: Vec<SocketAddr>) {
     let next = Arc::new(AtomicUsize::new(0));
     loop {
-        let Ok((mut client, _)) = listener.accept().await else { continue };
+        let Ok((mut client, _)) = listener.accept().await else {
+            continue;
+        };
         let backends = backends.clone();
         let next = next.clone();
         tokio::spawn(async move {
             let first = next.fetch_add(1, Ordering::Relaxed);
             for i in 0..backends.len() {
                 let addr = backends[(first + i) % backends.len()];
-                if let Ok(Ok(mut upstream)) = tokio::time::timeout(Duration::from_secs(1), TcpStream::connect(addr)).await {
+                if let Ok(Ok(mut upstream)) =
+                    tokio::time::timeout(Duration::from_secs(1), TcpStream::connect(addr)).await
+                {
                     let _ = tokio::io::copy_bidirectional(&mut client, &mut upstream).await;
                     return;
                 }
@@ -425,7 +539,13 @@ struct Instance {
     addr: SocketAddr,
 }
 
-fn spawn_instance(o: &Options, name: &str, gateway: &str, proxy_url: &str, dir: &std::path::Path) -> Result<Instance, String> {
+fn spawn_instance(
+    o: &Options,
+    name: &str,
+    gateway: &str,
+    proxy_url: &str,
+    dir: &std::path::Path,
+) -> Result<Instance, String> {
     let port = free_port().map_err(|e| e.to_string())?;
     let addr: SocketAddr = ([127, 0, 0, 1], port).into();
     let log = std::fs::File::create(dir.join(format!("{name}.log"))).map_err(|e| e.to_string())?;
@@ -434,7 +554,14 @@ fn spawn_instance(o: &Options, name: &str, gateway: &str, proxy_url: &str, dir: 
         .env("RAZORPAY_BASE_URL", gateway)
         .env("RAZORPAY_KEY_ID", SANDBOX_KEY_ID)
         .env("RAZORPAY_KEY_SECRET", SANDBOX_KEY_SECRET)
-        .env("DATABASE_URL", if o.separate_stores { "" } else { &o.database_url })
+        .env(
+            "DATABASE_URL",
+            if o.separate_stores {
+                ""
+            } else {
+                &o.database_url
+            },
+        )
         .env("SESSION_SECRET", SESSION_SECRET)
         .env("PUBLIC_URL", proxy_url)
         .env("GATEWAY_TIMEOUT_MS", "3000")
@@ -444,7 +571,11 @@ fn spawn_instance(o: &Options, name: &str, gateway: &str, proxy_url: &str, dir: 
         .stderr(log)
         .spawn()
         .map_err(|e| format!("cannot start {}: {e}", o.backend.display()))?;
-    Ok(Instance { child, url: format!("http://{addr}"), addr })
+    Ok(Instance {
+        child,
+        url: format!("http://{addr}"),
+        addr,
+    })
 }
 
 async fn wait_ready(url: &str) -> bool {
@@ -469,7 +600,11 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let dir = std::env::temp_dir().join(format!("razorpay-load-cluster-{}-{}", std::process::id(), razorpay_demo::crypto::random_alnum(6)));
+    let dir = std::env::temp_dir().join(format!(
+        "razorpay-load-cluster-{}-{}",
+        std::process::id(),
+        razorpay_demo::crypto::random_alnum(6)
+    ));
     if let Err(e) = std::fs::create_dir_all(&dir) {
         eprintln!("cannot create {}: {e}", dir.display());
         return ExitCode::FAILURE;
@@ -492,10 +627,22 @@ async fn run(o: &Options, dir: &std::path::Path) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let gateway = format!("http://{}", sandbox_listener.local_addr().map(|a| a.to_string()).unwrap_or_default());
+    let gateway = format!(
+        "http://{}",
+        sandbox_listener
+            .local_addr()
+            .map(|a| a.to_string())
+            .unwrap_or_default()
+    );
     let sender = razorpay_demo::sandbox::webhooks::Sender::new(reqwest::Client::new(), None, None);
     let sandbox_db = dir.join("sandbox.sqlite");
-    let sandbox = match razorpay_demo::sandbox::Sandbox::open(&sandbox_db, SANDBOX_KEY_ID, SANDBOX_KEY_SECRET, &gateway, sender) {
+    let sandbox = match razorpay_demo::sandbox::Sandbox::open(
+        &sandbox_db,
+        SANDBOX_KEY_ID,
+        SANDBOX_KEY_SECRET,
+        &gateway,
+        sender,
+    ) {
         Ok(s) => s,
         Err(e) => {
             eprintln!("sandbox: {e}");
@@ -504,7 +651,11 @@ async fn run(o: &Options, dir: &std::path::Path) -> ExitCode {
     };
     let app = sandbox.router();
     tokio::spawn(async move {
-        let _ = axum::serve(sandbox_listener, app.into_make_service_with_connect_info::<SocketAddr>()).await;
+        let _ = axum::serve(
+            sandbox_listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .await;
     });
 
     // ---- the proxy and the two instances
@@ -515,7 +666,13 @@ async fn run(o: &Options, dir: &std::path::Path) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let proxy_url = format!("http://{}", proxy_listener.local_addr().map(|a| a.to_string()).unwrap_or_default());
+    let proxy_url = format!(
+        "http://{}",
+        proxy_listener
+            .local_addr()
+            .map(|a| a.to_string())
+            .unwrap_or_default()
+    );
     let mut instances = Vec::new();
     for name in ["instance-a", "instance-b"] {
         match spawn_instance(o, name, &gateway, &proxy_url, dir) {
@@ -539,7 +696,10 @@ async fn run(o: &Options, dir: &std::path::Path) -> ExitCode {
             return ExitCode::FAILURE;
         }
     }
-    tokio::spawn(proxy(proxy_listener, instances.iter().map(|i| i.addr).collect()));
+    tokio::spawn(proxy(
+        proxy_listener,
+        instances.iter().map(|i| i.addr).collect(),
+    ));
     println!(
         "load-cluster: {} shoppers, 2 backend processes ({}, {}) on one PostgreSQL, round-robin {}, gateway {}",
         o.shoppers, instances[0].url, instances[1].url, proxy_url, gateway
@@ -553,7 +713,17 @@ async fn run(o: &Options, dir: &std::path::Path) -> ExitCode {
     let deadline = started + Duration::from_secs_f64(o.seconds);
     let urls = [instances[0].url.clone(), instances[1].url.clone()];
     let tasks: Vec<_> = (0..o.shoppers)
-        .map(|id| tokio::spawn(steady_shopper(id, proxy_url.clone(), urls.clone(), deadline, o.dup_every, samples.clone(), errors.clone())))
+        .map(|id| {
+            tokio::spawn(steady_shopper(
+                id,
+                proxy_url.clone(),
+                urls.clone(),
+                deadline,
+                o.dup_every,
+                samples.clone(),
+                errors.clone(),
+            ))
+        })
         .collect();
     for t in tasks {
         if t.await.is_err() {
@@ -564,7 +734,11 @@ async fn run(o: &Options, dir: &std::path::Path) -> ExitCode {
     let steady = std::mem::take(&mut *samples.lock().await);
     failures.extend(std::mem::take(&mut *errors.lock().await));
     if o.inject_fault {
-        let paid = steady.iter().find(|s| s.kind == Kind::Unique && s.status == Some(200)).map(|s| s.receipt.clone()).unwrap_or_default();
+        let paid = steady
+            .iter()
+            .find(|s| s.kind == Kind::Unique && s.status == Some(200))
+            .map(|s| s.receipt.clone())
+            .unwrap_or_default();
         let mut body = order(&paid);
         body["payment"]["ip"] = json!("127.0.0.1");
         body["payment"]["callback_url"] = json!(format!("{proxy_url}/checkout/callback"));
@@ -576,7 +750,9 @@ async fn run(o: &Options, dir: &std::path::Path) -> ExitCode {
             .await
             .map(|r| format!("HTTP {}", r.status().as_u16()))
             .unwrap_or_else(|e| e.to_string());
-        println!("injected fault: a second order for receipt {paid} straight at the sandbox: {answer}");
+        println!(
+            "injected fault: a second order for receipt {paid} straight at the sandbox: {answer}"
+        );
     }
     figures("steady", &steady, elapsed);
     let mut by_kind: BTreeMap<Kind, usize> = BTreeMap::new();
@@ -591,43 +767,66 @@ async fn run(o: &Options, dir: &std::path::Path) -> ExitCode {
         by_kind.get(&Kind::NewKeySameBody).unwrap_or(&0),
     );
     let bad: Vec<&Sample> = steady.iter().filter(|s| s.status != Some(200)).collect();
-    println!("steady errors: {} (transport {}, 5xx {}, other non-200 {})", bad.len(),
+    println!(
+        "steady errors: {} (transport {}, 5xx {}, other non-200 {})",
+        bad.len(),
         bad.iter().filter(|s| s.status.is_none()).count(),
-        bad.iter().filter(|s| s.status.is_some_and(|c| c >= 500)).count(),
-        bad.iter().filter(|s| s.status.is_some_and(|c| c < 500)).count());
+        bad.iter()
+            .filter(|s| s.status.is_some_and(|c| c >= 500))
+            .count(),
+        bad.iter()
+            .filter(|s| s.status.is_some_and(|c| c < 500))
+            .count()
+    );
     for s in bad.iter().take(5) {
-        failures.push(format!("{:?} {}: HTTP {:?} {:?}", s.kind, s.receipt, s.status, s.reason));
+        failures.push(format!(
+            "{:?} {}: HTTP {:?} {:?}",
+            s.kind, s.receipt, s.status, s.reason
+        ));
     }
     let mut first_order: HashMap<&str, &str> = HashMap::new();
     for s in steady.iter().filter(|s| s.kind == Kind::Unique) {
         if let Some(id) = &s.order_id {
             if let Some(prev) = first_order.insert(&s.receipt, id) {
-                failures.push(format!("receipt {} sent twice as unique ({prev}, {id})", s.receipt));
+                failures.push(format!(
+                    "receipt {} sent twice as unique ({prev}, {id})",
+                    s.receipt
+                ));
             }
         }
     }
     for s in steady.iter().filter(|s| s.kind != Kind::Unique) {
         let original = first_order.get(s.receipt.as_str()).copied();
         if s.order_id.as_deref() != original {
-            failures.push(format!("{:?} of {} answered {:?}, the original {:?}", s.kind, s.receipt, s.order_id, original));
+            failures.push(format!(
+                "{:?} of {} answered {:?}, the original {:?}",
+                s.kind, s.receipt, s.order_id, original
+            ));
         }
     }
     let steady_receipts: HashSet<&str> = first_order.keys().copied().collect();
     match books(&sandbox_db) {
         Err(e) => failures.push(format!("cannot read the sandbox database: {e}")),
         Ok(b) => {
-            let (orders, payments): (i64, i64) = b.values().fold((0, 0), |(o, p), v| (o + v.0, p + v.1));
+            let (orders, payments): (i64, i64) =
+                b.values().fold((0, 0), |(o, p), v| (o + v.0, p + v.1));
             let keys = first_order.len();
-            println!("steady sandbox: {orders} orders = {payments} payments = {keys} keys (receipts)");
+            println!(
+                "steady sandbox: {orders} orders = {payments} payments = {keys} keys (receipts)"
+            );
             if orders != keys as i64 || payments != keys as i64 {
-                failures.push(format!("{keys} unique keys made {orders} orders and {payments} payments"));
+                failures.push(format!(
+                    "{keys} unique keys made {orders} orders and {payments} payments"
+                ));
             }
             for (receipt, (n, p, _)) in &b {
                 if *n != 1 || *p != 1 {
                     failures.push(format!("receipt {receipt}: {n} orders, {p} payments"));
                 }
                 if !steady_receipts.contains(receipt.as_str()) {
-                    failures.push(format!("receipt {receipt}: an order no successful request asked for"));
+                    failures.push(format!(
+                        "receipt {receipt}: an order no successful request asked for"
+                    ));
                 }
             }
         }
@@ -643,23 +842,45 @@ async fn run(o: &Options, dir: &std::path::Path) -> ExitCode {
     let started = Instant::now();
     let deadline = started + Duration::from_secs_f64(o.fault_seconds);
     let tasks: Vec<_> = (0..o.shoppers)
-        .map(|id| tokio::spawn(fault_shopper(id, proxy_url.clone(), deadline, samples.clone(), endings.clone())))
+        .map(|id| {
+            tokio::spawn(fault_shopper(
+                id,
+                proxy_url.clone(),
+                deadline,
+                samples.clone(),
+                endings.clone(),
+            ))
+        })
         .collect();
     tokio::time::sleep(Duration::from_secs(3)).await;
     let in_flight_at_kill = samples.lock().await.len();
     let _ = instances[0].child.kill(); // SIGKILL
     let _ = instances[0].child.wait();
-    println!("fault: {} killed with SIGKILL at {:.1} s ({in_flight_at_kill} requests answered so far)", instances[0].url, started.elapsed().as_secs_f64());
+    println!(
+        "fault: {} killed with SIGKILL at {:.1} s ({in_flight_at_kill} requests answered so far)",
+        instances[0].url,
+        started.elapsed().as_secs_f64()
+    );
     tokio::time::sleep(Duration::from_secs(4)).await;
     if let Some(pg_dir) = &o.pg_dir {
         let t = Instant::now();
         let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../../scripts/pg.sh");
         let pg_dir = pg_dir.clone();
-        let status = tokio::task::spawn_blocking(move || std::process::Command::new(script).arg("restart").arg(pg_dir).status())
-            .await
-            .map_err(|e| std::io::Error::other(e.to_string()))
-            .and_then(|r| r);
-        println!("fault: PostgreSQL restarted at {:.1} s (took {:.1} s): {:?}", started.elapsed().as_secs_f64(), t.elapsed().as_secs_f64(), status.map(|s| s.success()));
+        let status = tokio::task::spawn_blocking(move || {
+            std::process::Command::new(script)
+                .arg("restart")
+                .arg(pg_dir)
+                .status()
+        })
+        .await
+        .map_err(|e| std::io::Error::other(e.to_string()))
+        .and_then(|r| r);
+        println!(
+            "fault: PostgreSQL restarted at {:.1} s (took {:.1} s): {:?}",
+            started.elapsed().as_secs_f64(),
+            t.elapsed().as_secs_f64(),
+            status.map(|s| s.success())
+        );
     }
     for t in tasks {
         if t.await.is_err() {
@@ -680,9 +901,19 @@ async fn run(o: &Options, dir: &std::path::Path) -> ExitCode {
         faulty.iter().filter(|s| s.kind == Kind::SameKeyRetry).count(),
     );
     let max_attempts = endings.iter().map(|e| e.attempts).max().unwrap_or(0);
-    println!("fault keys: most attempts for one key {max_attempts}; slowest request {}", ms(faulty.iter().map(|s| s.latency).max().unwrap_or_default()));
-    for e in endings.iter().filter(|e| e.outcome == "hung" || e.outcome == "gave up").take(10) {
-        failures.push(format!("key for receipt {:?}: {} after {} attempts", e.receipt, e.outcome, e.attempts));
+    println!(
+        "fault keys: most attempts for one key {max_attempts}; slowest request {}",
+        ms(faulty.iter().map(|s| s.latency).max().unwrap_or_default())
+    );
+    for e in endings
+        .iter()
+        .filter(|e| e.outcome == "hung" || e.outcome == "gave up")
+        .take(10)
+    {
+        failures.push(format!(
+            "key for receipt {:?}: {} after {} attempts",
+            e.receipt, e.outcome, e.attempts
+        ));
     }
     match books(&sandbox_db) {
         Err(e) => failures.push(format!("cannot read the sandbox database: {e}")),
@@ -695,15 +926,24 @@ async fn run(o: &Options, dir: &std::path::Path) -> ExitCode {
                 payments += p;
                 if n > 1 || p > 1 {
                     charged_twice += 1;
-                    failures.push(format!("receipt {}: {n} orders, {p} payments (charged twice)", e.receipt));
+                    failures.push(format!(
+                        "receipt {}: {n} orders, {p} payments (charged twice)",
+                        e.receipt
+                    ));
                 }
                 if let Some(id) = &e.order_id {
                     if !ids.contains(id) {
-                        failures.push(format!("receipt {}: the answer named {id}, the sandbox has {ids:?}", e.receipt));
+                        failures.push(format!(
+                            "receipt {}: the answer named {id}, the sandbox has {ids:?}",
+                            e.receipt
+                        ));
                     }
                 }
                 if e.outcome == "paid" && (n, p) != (1, 1) {
-                    failures.push(format!("receipt {}: answered 200 but the sandbox has {n} orders, {p} payments", e.receipt));
+                    failures.push(format!(
+                        "receipt {}: answered 200 but the sandbox has {n} orders, {p} payments",
+                        e.receipt
+                    ));
                 }
             }
             println!("fault sandbox: {orders} orders, {payments} payments for {} keys; receipts charged twice: {charged_twice}", endings.len());

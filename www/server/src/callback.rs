@@ -108,7 +108,10 @@ pub async fn result(
 ) -> Result<Response, ApiError> {
     let payment_id = q.payment_id.unwrap_or_default();
     if !is_id(&payment_id, "pay") {
-        return Err(ApiError::validation(Some("payment_id".into()), "The payment_id is invalid."));
+        return Err(ApiError::validation(
+            Some("payment_id".into()),
+            "The payment_id is invalid.",
+        ));
     }
     let checkout = crate::session::checkout_id(&headers);
     if !perimeter::owns_payment(&state, checkout.as_deref(), &payment_id).await? {
@@ -131,7 +134,10 @@ pub async fn result(
     }
     let p = &answer.body;
     let status = p.get("status").and_then(Value::as_str).unwrap_or_default();
-    let order_id = p.get("order_id").and_then(Value::as_str).unwrap_or_default();
+    let order_id = p
+        .get("order_id")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
     let asked = q.order_id.unwrap_or_default();
     let same_order = is_id(order_id, "order") && (asked.is_empty() || asked == order_id);
     let verified = same_order && perimeter::is_verified(&state, order_id, &payment_id).await?;

@@ -216,7 +216,10 @@ pub fn apply(order: &mut Value, p: &Product) -> Result<(), ApiError> {
     if o.get("amount").and_then(Value::as_u64) != Some(p.amount) {
         return Err(differs(
             "amount",
-            format!("The amount must be the cart's price, {} (in subunits).", p.amount),
+            format!(
+                "The amount must be the cart's price, {} (in subunits).",
+                p.amount
+            ),
             json!(p.amount),
         ));
     }
@@ -245,7 +248,10 @@ pub fn apply(order: &mut Value, p: &Product) -> Result<(), ApiError> {
         ));
     };
     let Some(t) = token.as_object_mut() else {
-        return Err(ApiError::validation(Some("token".into()), "The token must be an object."));
+        return Err(ApiError::validation(
+            Some("token".into()),
+            "The token must be an object.",
+        ));
     };
     match t.get("max_amount") {
         None | Some(Value::Null) => {}
@@ -289,7 +295,10 @@ mod tests {
         let gift = product("gift_box").unwrap();
         let mut o = order();
         apply(&mut o, tea).unwrap();
-        assert_eq!((o["amount"].clone(), o["payment"]["amount"].clone()), (json!(100), json!(100)));
+        assert_eq!(
+            (o["amount"].clone(), o["payment"]["amount"].clone()),
+            (json!(100), json!(100))
+        );
         // (mutation, product, field refused)
         type Edit = fn(&mut Value);
         let cases: [(Edit, &Product, &str); 8] = [
@@ -297,9 +306,24 @@ mod tests {
             (|o| o["amount"] = json!("100"), tea, "amount"),
             (|_| {}, gift, "amount"),
             (|o| o["currency"] = json!("MYR"), tea, "currency"),
-            (|o| o["token"] = json!({ "max_amount": 100_000_000, "frequency": "monthly" }), tea, "token.max_amount"),
-            (|o| o["token"] = json!({ "max_amount": 100_000, "frequency": "as_presented" }), tea, "token.frequency"),
-            (|o| { o["amount"] = json!(49_900); o["token"] = json!({ "frequency": "monthly" }) }, gift, "token"),
+            (
+                |o| o["token"] = json!({ "max_amount": 100_000_000, "frequency": "monthly" }),
+                tea,
+                "token.max_amount",
+            ),
+            (
+                |o| o["token"] = json!({ "max_amount": 100_000, "frequency": "as_presented" }),
+                tea,
+                "token.frequency",
+            ),
+            (
+                |o| {
+                    o["amount"] = json!(49_900);
+                    o["token"] = json!({ "frequency": "monthly" })
+                },
+                gift,
+                "token",
+            ),
             (|o| o["token"] = json!("monthly"), tea, "token"),
         ];
         for (edit, p, field) in cases {
@@ -315,7 +339,10 @@ mod tests {
         o["token"] = json!({ "expire_at": 2_709_971_120_u64 });
         apply(&mut o, tea).unwrap();
         assert_eq!(o["currency"], "INR");
-        assert_eq!(o["token"], json!({ "expire_at": 2_709_971_120_u64, "max_amount": 100_000, "frequency": "monthly" }));
+        assert_eq!(
+            o["token"],
+            json!({ "expire_at": 2_709_971_120_u64, "max_amount": 100_000, "frequency": "monthly" })
+        );
     }
 
     #[test]

@@ -99,14 +99,30 @@ pub fn parse_instant(text: &str) -> Option<i64> {
         return t.parse().ok();
     }
     let b = t.as_bytes();
-    if b.len() != 20 || b[4] != b'-' || b[7] != b'-' || b[10] != b'T' || b[13] != b':' || b[16] != b':' || b[19] != b'Z' {
+    if b.len() != 20
+        || b[4] != b'-'
+        || b[7] != b'-'
+        || b[10] != b'T'
+        || b[13] != b':'
+        || b[16] != b':'
+        || b[19] != b'Z'
+    {
         return None;
     }
     let num = |r: std::ops::Range<usize>| -> Option<i64> {
         let part = t.get(r)?;
-        part.bytes().all(|c| c.is_ascii_digit()).then(|| part.parse().ok())?
+        part.bytes()
+            .all(|c| c.is_ascii_digit())
+            .then(|| part.parse().ok())?
     };
-    let (y, mo, d, h, mi, sec) = (num(0..4)?, num(5..7)?, num(8..10)?, num(11..13)?, num(14..16)?, num(17..19)?);
+    let (y, mo, d, h, mi, sec) = (
+        num(0..4)?,
+        num(5..7)?,
+        num(8..10)?,
+        num(11..13)?,
+        num(14..16)?,
+        num(17..19)?,
+    );
     if !(1..=12).contains(&mo) || !(1..=31).contains(&d) || h > 23 || mi > 59 || sec > 59 {
         return None;
     }
@@ -133,12 +149,18 @@ impl fmt::Debug for Config {
             )
             .field(
                 "webhook_secret_previous",
-                &self.webhook_secret_previous.as_ref().map(|(_, until)| ("<redacted>", until)),
+                &self
+                    .webhook_secret_previous
+                    .as_ref()
+                    .map(|(_, until)| ("<redacted>", until)),
             )
             .field("session_secret", &"<redacted>")
             .field("sandbox_db", &self.sandbox_db)
             .field("demo_db", &self.demo_db)
-            .field("database_url", &self.database_url.as_ref().map(|_| "<redacted>"))
+            .field(
+                "database_url",
+                &self.database_url.as_ref().map(|_| "<redacted>"),
+            )
             .field("public_url", &self.public_url)
             .field("trust_x_forwarded_for", &self.trust_x_forwarded_for)
             .field("www_dir", &self.www_dir)
@@ -292,7 +314,9 @@ impl Config {
                     .ok()
                     .filter(|ms| (1000..=600_000).contains(ms))
                     .ok_or_else(|| {
-                        format!("CHECKOUT_TIMEOUT_MS must be 1000 to 600000 milliseconds, got {v:?}")
+                        format!(
+                            "CHECKOUT_TIMEOUT_MS must be 1000 to 600000 milliseconds, got {v:?}"
+                        )
                     })?,
             ),
         };
@@ -397,8 +421,14 @@ mod tests {
         assert!(!c.trust_x_forwarded_for);
         assert_eq!(c.checkout_timeout_ms, None);
         assert_eq!(c.gateway_timeout_ms, 30_000);
-        assert!(c.operator_secret.is_none(), "no operator route without a configured secret");
-        assert_eq!(c.sandbox_payment_expiry_secs, crate::sandbox::PAYMENT_EXPIRY_SECS);
+        assert!(
+            c.operator_secret.is_none(),
+            "no operator route without a configured secret"
+        );
+        assert_eq!(
+            c.sandbox_payment_expiry_secs,
+            crate::sandbox::PAYMENT_EXPIRY_SECS
+        );
     }
 
     #[test]
@@ -432,21 +462,43 @@ mod tests {
             ("SANDBOX_LATE_AUTH_MS", "1500"),
         ]))
         .unwrap();
-        assert_eq!(c.webhook_secret_previous, Some(("old-webhook-secret".to_string(), soon)));
-        assert_eq!((c.sandbox_webhook_retry_ms, c.sandbox_late_auth_ms), (10, 1500));
+        assert_eq!(
+            c.webhook_secret_previous,
+            Some(("old-webhook-secret".to_string(), soon))
+        );
+        assert_eq!(
+            (c.sandbox_webhook_retry_ms, c.sandbox_late_auth_ms),
+            (10, 1500)
+        );
         assert!(!format!("{c:?}").contains("old-webhook-secret"));
         assert_eq!(parse_instant("2026-12-03T12:00:00Z"), Some(1_796_299_200));
         assert_eq!(parse_instant("1796299200"), Some(1_796_299_200));
-        for bad in ["2026-02-30T00:00:00Z", "2026-12-03 12:00:00", "tomorrow", "2026-12-03T24:00:00Z", ""] {
+        for bad in [
+            "2026-02-30T00:00:00Z",
+            "2026-12-03 12:00:00",
+            "tomorrow",
+            "2026-12-03T24:00:00Z",
+            "",
+        ] {
             assert_eq!(parse_instant(bad), None, "{bad}");
         }
         let far = (crate::db::now_secs() + 31 * 86_400).to_string();
         for bad in [
             vec![("RAZORPAY_WEBHOOK_SECRET_PREVIOUS", "old")],
             vec![("RAZORPAY_WEBHOOK_SECRET_PREVIOUS_UNTIL", "1796299200")],
-            vec![("RAZORPAY_WEBHOOK_SECRET_PREVIOUS", "old"), ("RAZORPAY_WEBHOOK_SECRET_PREVIOUS_UNTIL", "soon")],
-            vec![("RAZORPAY_WEBHOOK_SECRET_PREVIOUS", "old"), ("RAZORPAY_WEBHOOK_SECRET_PREVIOUS_UNTIL", far.as_str())],
-            vec![("RAZORPAY_WEBHOOK_SECRET", "same"), ("RAZORPAY_WEBHOOK_SECRET_PREVIOUS", "same"), ("RAZORPAY_WEBHOOK_SECRET_PREVIOUS_UNTIL", "1796299200")],
+            vec![
+                ("RAZORPAY_WEBHOOK_SECRET_PREVIOUS", "old"),
+                ("RAZORPAY_WEBHOOK_SECRET_PREVIOUS_UNTIL", "soon"),
+            ],
+            vec![
+                ("RAZORPAY_WEBHOOK_SECRET_PREVIOUS", "old"),
+                ("RAZORPAY_WEBHOOK_SECRET_PREVIOUS_UNTIL", far.as_str()),
+            ],
+            vec![
+                ("RAZORPAY_WEBHOOK_SECRET", "same"),
+                ("RAZORPAY_WEBHOOK_SECRET_PREVIOUS", "same"),
+                ("RAZORPAY_WEBHOOK_SECRET_PREVIOUS_UNTIL", "1796299200"),
+            ],
             vec![("SANDBOX_WEBHOOK_RETRY_MS", "0")],
             vec![("SANDBOX_LATE_AUTH_MS", "5")],
         ] {
@@ -491,12 +543,19 @@ mod tests {
         assert_ne!(a.session_secret, b.session_secret);
         assert_ne!(a.webhook_secret, b.webhook_secret);
         // The constant the sandbox used to sign webhooks with.
-        assert_ne!(a.webhook_secret.as_deref(), Some("sandbox_webhook_secret_00000000"));
+        assert_ne!(
+            a.webhook_secret.as_deref(),
+            Some("sandbox_webhook_secret_00000000")
+        );
         assert!(a.session_secret.len() >= 32 && a.operator_secret.is_none());
         let s = "s".repeat(40);
         let t = "t".repeat(40);
-        let c = Config::from_lookup(lookup(&[("SESSION_SECRET", &s), ("OPERATOR_SECRET", &t)])).unwrap();
-        assert_eq!((c.session_secret.as_str(), c.operator_secret.as_deref()), (s.as_str(), Some(t.as_str())));
+        let c = Config::from_lookup(lookup(&[("SESSION_SECRET", &s), ("OPERATOR_SECRET", &t)]))
+            .unwrap();
+        assert_eq!(
+            (c.session_secret.as_str(), c.operator_secret.as_deref()),
+            (s.as_str(), Some(t.as_str()))
+        );
         assert!(!format!("{c:?}").contains(&s) && !format!("{c:?}").contains(&t));
         assert!(Config::from_lookup(lookup(&[("SESSION_SECRET", "short")])).is_err());
         assert!(Config::from_lookup(lookup(&[("OPERATOR_SECRET", "short")])).is_err());

@@ -233,9 +233,8 @@ where
         .public_url
         .clone()
         .unwrap_or_else(|| demo_url.clone());
-    let http = gateway_client::http_client(std::time::Duration::from_millis(
-        config.gateway_timeout_ms,
-    ));
+    let http =
+        gateway_client::http_client(std::time::Duration::from_millis(config.gateway_timeout_ms));
     let (stop_tx, stop_rx) = watch::channel(false);
     let mut tasks = Vec::new();
 
@@ -256,7 +255,9 @@ where
                 Some(webhook_url),
                 config.webhook_secret.clone(),
             )
-            .with_retry_base(std::time::Duration::from_millis(config.sandbox_webhook_retry_ms));
+            .with_retry_base(std::time::Duration::from_millis(
+                config.sandbox_webhook_retry_ms,
+            ));
             let sb = sandbox::Sandbox::open(
                 &config.sandbox_db,
                 &config.key_id,

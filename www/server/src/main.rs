@@ -29,7 +29,9 @@ async fn debit(args: &[String]) -> i32 {
         };
         opts.insert(name.to_string(), value.clone());
     }
-    let known = ["customer", "token", "amount", "email", "contact", "key", "currency", "url"];
+    let known = [
+        "customer", "token", "amount", "email", "contact", "key", "currency", "url",
+    ];
     if let Some(bad) = opts.keys().find(|k| !known.contains(&k.as_str())) {
         eprintln!("razorpay-demo debit: unknown option --{bad}\n{DEBIT_USAGE}");
         return 2;
@@ -39,7 +41,10 @@ async fn debit(args: &[String]) -> i32 {
         eprintln!("razorpay-demo debit: --{missing} is required\n{DEBIT_USAGE}");
         return 2;
     }
-    let Some(secret) = std::env::var("OPERATOR_SECRET").ok().filter(|s| !s.is_empty()) else {
+    let Some(secret) = std::env::var("OPERATOR_SECRET")
+        .ok()
+        .filter(|s| !s.is_empty())
+    else {
         eprintln!("razorpay-demo debit: set OPERATOR_SECRET (the backend's operator secret)");
         return 2;
     };

@@ -55,11 +55,20 @@ mod tests {
         let secret = "operator-secret-0123456789";
         let mut h = HeaderMap::new();
         assert_eq!(require(Some(secret), &h).unwrap_err().status, 401);
-        h.insert(header::COOKIE, "rzp_demo_session=cust_x.00".parse().unwrap());
+        h.insert(
+            header::COOKIE,
+            "rzp_demo_session=cust_x.00".parse().unwrap(),
+        );
         assert_eq!(require(Some(secret), &h).unwrap_err().status, 401);
-        h.insert(header::AUTHORIZATION, "Bearer wrong-secret-0123456789".parse().unwrap());
+        h.insert(
+            header::AUTHORIZATION,
+            "Bearer wrong-secret-0123456789".parse().unwrap(),
+        );
         assert_eq!(require(Some(secret), &h).unwrap_err().status, 401);
-        h.insert(header::AUTHORIZATION, format!("Bearer {secret}").parse().unwrap());
+        h.insert(
+            header::AUTHORIZATION,
+            format!("Bearer {secret}").parse().unwrap(),
+        );
         assert!(require(Some(secret), &h).is_ok());
         assert_eq!(require(None, &h).unwrap_err().status, 403);
     }

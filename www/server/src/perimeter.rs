@@ -57,7 +57,13 @@ fn cross_origin(description: &str) -> ApiError {
 
 fn media_type(headers: &HeaderMap) -> Option<String> {
     let v = headers.get(header::CONTENT_TYPE)?.to_str().ok()?;
-    Some(v.split(';').next().unwrap_or_default().trim().to_ascii_lowercase())
+    Some(
+        v.split(';')
+            .next()
+            .unwrap_or_default()
+            .trim()
+            .to_ascii_lowercase(),
+    )
 }
 
 fn origin_of(url: &str) -> Option<String> {
@@ -69,21 +75,35 @@ fn origin_of(url: &str) -> Option<String> {
 /// was addressed to (its `Host`, with `PUBLIC_URL`'s scheme).
 fn own_origin(state: &AppState, headers: &HeaderMap, origin: &str) -> bool {
     let public = origin_of(&state.public_url);
-    if public.as_deref().is_some_and(|p| p.eq_ignore_ascii_case(origin)) {
+    if public
+        .as_deref()
+        .is_some_and(|p| p.eq_ignore_ascii_case(origin))
+    {
         return true;
     }
-    let scheme = if state.public_url.starts_with("https:") { "https" } else { "http" };
+    let scheme = if state.public_url.starts_with("https:") {
+        "https"
+    } else {
+        "http"
+    };
     let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
     let addressed = host.and_then(|h| origin_of(&format!("{scheme}://{h}")));
     addressed.is_some_and(|a| a.eq_ignore_ascii_case(origin))
 }
 
 /// The rules of the module docs; `Ok` lets the request through.
-pub fn check(state: &AppState, method: &Method, path: &str, headers: &HeaderMap) -> Result<(), ApiError> {
+pub fn check(
+    state: &AppState,
+    method: &Method,
+    path: &str,
+    headers: &HeaderMap,
+) -> Result<(), ApiError> {
     if matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS) {
         return Ok(());
     }
-    let origin = headers.get(header::ORIGIN).map(|o| o.to_str().unwrap_or("invalid").trim().to_string());
+    let origin = headers
+        .get(header::ORIGIN)
+        .map(|o| o.to_str().unwrap_or("invalid").trim().to_string());
     let media = media_type(headers);
     if path == CALLBACK_PATH {
         let gateway = state.gateway.base().origin().ascii_serialization();
@@ -92,7 +112,9 @@ pub fn check(state: &AppState, method: &Method, path: &str, headers: &HeaderMap)
             Some(o) => o.eq_ignore_ascii_case(&gateway) || own_origin(state, headers, o),
         };
         if !allowed {
-            return Err(cross_origin("The payment callback comes from the gateway only."));
+            return Err(cross_origin(
+                "The payment callback comes from the gateway only.",
+            ));
         }
         if media.as_deref() != Some("application/x-www-form-urlencoded") {
             return Err(unsupported("application/x-www-form-urlencoded"));
@@ -104,7 +126,9 @@ pub fn check(state: &AppState, method: &Method, path: &str, headers: &HeaderMap)
     }
     if path == WEBHOOK_PATH {
         if origin.is_some() {
-            return Err(cross_origin("Webhooks come from the gateway's servers, not from a browser."));
+            return Err(cross_origin(
+                "Webhooks come from the gateway's servers, not from a browser.",
+            ));
         }
     } else {
         let cross_site = headers
@@ -127,7 +151,10 @@ pub fn check(state: &AppState, method: &Method, path: &str, headers: &HeaderMap)
 fn api_headers(response: &mut Response) {
     let h = response.headers_mut();
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
 }
 
 /// The middleware: [`check`], then the route, then the API headers.
@@ -148,17 +175,28 @@ pub async fn guard(State(state): State<AppState>, req: Request, next: Next) -> R
 /// differ (both are hashed first, so neither does their length).
 pub fn constant_time_eq(a: &str, b: &str) -> bool {
     let (x, y) = (Sha256::digest(a.as_bytes()), Sha256::digest(b.as_bytes()));
-    x.iter().zip(y.iter()).fold(0u8, |acc, (p, q)| acc | (p ^ q)) == 0
+    x.iter()
+        .zip(y.iter())
+        .fold(0u8, |acc, (p, q)| acc | (p ^ q))
+        == 0
 }
 
 /// Records that the checkout session `checkout` started `payment_id` (the
 /// first session to get a payment id keeps it).
-pub async fn record_payment(state: &AppState, checkout: &str, payment_id: &str) -> Result<(), ApiError> {
+pub async fn record_payment(
+    state: &AppState,
+    checkout: &str,
+    payment_id: &str,
+) -> Result<(), ApiError> {
     state.store.record_payment(checkout, payment_id).await
 }
 
 /// True when the checkout session `checkout` started `payment_id`.
-pub async fn owns_payment(state: &AppState, checkout: Option<&str>, payment_id: &str) -> Result<bool, ApiError> {
+pub async fn owns_payment(
+    state: &AppState,
+    checkout: Option<&str>,
+    payment_id: &str,
+) -> Result<bool, ApiError> {
     match checkout {
         Some(c) => state.store.owns_payment(c, payment_id).await,
         None => Ok(false),
@@ -166,12 +204,20 @@ pub async fn owns_payment(state: &AppState, checkout: Option<&str>, payment_id: 
 }
 
 /// Records a payment whose signature this backend verified.
-pub async fn record_verified(state: &AppState, order_id: &str, payment_id: &str) -> Result<(), ApiError> {
+pub async fn record_verified(
+    state: &AppState,
+    order_id: &str,
+    payment_id: &str,
+) -> Result<(), ApiError> {
     state.store.record_verified(order_id, payment_id).await
 }
 
 /// True when this backend verified the signature of `payment_id` for `order_id`.
-pub async fn is_verified(state: &AppState, order_id: &str, payment_id: &str) -> Result<bool, ApiError> {
+pub async fn is_verified(
+    state: &AppState,
+    order_id: &str,
+    payment_id: &str,
+) -> Result<bool, ApiError> {
     state.store.is_verified(order_id, payment_id).await
 }
 

@@ -162,19 +162,30 @@ pub async fn reconcile(state: &AppState, receipt: &str) -> Result<Record, ApiErr
         if order.get("receipt").and_then(Value::as_str) != Some(receipt) {
             continue;
         }
-        let Some(order_id) = order.get("id").and_then(Value::as_str).filter(|id| is_id(id, "order")) else {
+        let Some(order_id) = order
+            .get("id")
+            .and_then(Value::as_str)
+            .filter(|id| is_id(id, "order"))
+        else {
             return Err(unreconciled());
         };
         let payments = state
             .gateway
-            .call(Method::GET, &format!("/v1/orders/{order_id}/payments"), None)
+            .call(
+                Method::GET,
+                &format!("/v1/orders/{order_id}/payments"),
+                None,
+            )
             .await?;
         if payments.status >= 300 || payments.body.get("items").is_none() {
             return Err(unreconciled());
         }
         let mut list = Vec::new();
         for p in ids(&payments.body) {
-            match (p.get("id").and_then(Value::as_str), p.get("status").and_then(Value::as_str)) {
+            match (
+                p.get("id").and_then(Value::as_str),
+                p.get("status").and_then(Value::as_str),
+            ) {
                 (Some(id), Some(status)) => list.push((id.to_string(), status.to_string())),
                 _ => return Err(unreconciled()),
             }
@@ -234,7 +245,11 @@ async fn payment_status(state: &AppState, payment_id: &str) -> Result<Option<Str
     if answer.status >= 300 {
         return Ok(None);
     }
-    Ok(answer.body.get("status").and_then(Value::as_str).map(str::to_string))
+    Ok(answer
+        .body
+        .get("status")
+        .and_then(Value::as_str)
+        .map(str::to_string))
 }
 
 /// Runs `call` unless the receipt is already being paid (see the module
@@ -259,7 +274,12 @@ where
         owner: Some(owner),
         busy: || in_progress("This order is already being paid in another tab or window."),
     };
-    let (st, r, who, fp) = (state.clone(), receipt.to_string(), owner.to_string(), fingerprint.to_string());
+    let (st, r, who, fp) = (
+        state.clone(),
+        receipt.to_string(),
+        owner.to_string(),
+        fingerprint.to_string(),
+    );
     let judge = move |row: Row| {
         let (st, r, who, fp) = (st.clone(), r.clone(), who.clone(), fp.clone());
         async move { judge(&st, &r, &who, &fp, kind, row).await }
@@ -268,7 +288,14 @@ where
 }
 
 /// The rule for a receipt's row made by an earlier checkout.
-async fn judge(state: &AppState, receipt: &str, owner: &str, fingerprint: &str, kind: Kind, row: Row) -> Result<Step, ApiError> {
+async fn judge(
+    state: &AppState,
+    receipt: &str,
+    owner: &str,
+    fingerprint: &str,
+    kind: Kind,
+    row: Row,
+) -> Result<Step, ApiError> {
     if row.owner.as_ref().is_some_and(|o| o != owner) {
         return Ok(Step::Refuse(
             ApiError::new(
@@ -286,7 +313,9 @@ async fn judge(state: &AppState, receipt: &str, owner: &str, fingerprint: &str, 
     if single_flight::in_flight(state, &row) {
         return Ok(Step::Wait);
     }
-    if let ("done", Some(status), Some(response)) = (row.state.as_str(), row.status, row.response.as_deref()) {
+    if let ("done", Some(status), Some(response)) =
+        (row.state.as_str(), row.status, row.response.as_deref())
+    {
         let payment = match &row.payment_id {
             Some(id) if status < 300 => payment_status(state, id).await?,
             _ => None,
@@ -353,17 +382,31 @@ mod tests {
     #[test]
     fn what_the_gateway_has_decides_after_an_unknown() {
         let o = |id: &str, ps: &[(&str, &str)]| {
-            (id.to_string(), ps.iter().map(|(p, s)| (p.to_string(), s.to_string())).collect::<Vec<_>>())
+            (
+                id.to_string(),
+                ps.iter()
+                    .map(|(p, s)| (p.to_string(), s.to_string()))
+                    .collect::<Vec<_>>(),
+            )
         };
         assert_eq!(record_of(&[]), Record::Nothing);
-        assert_eq!(record_of(&[o("order_b", &[("pay_2", "failed")])]), Record::Nothing);
-        assert_eq!(record_of(&[o("order_b", &[])]), Record::OrderOnly("order_b".into()));
+        assert_eq!(
+            record_of(&[o("order_b", &[("pay_2", "failed")])]),
+            Record::Nothing
+        );
+        assert_eq!(
+            record_of(&[o("order_b", &[])]),
+            Record::OrderOnly("order_b".into())
+        );
         assert_eq!(
             record_of(&[o("order_b", &[("pay_2", "created")]), o("order_a", &[])]),
             Record::Pending("order_b".into(), "pay_2".into())
         );
         assert_eq!(
-            record_of(&[o("order_b", &[("pay_2", "created")]), o("order_a", &[("pay_1", "captured")])]),
+            record_of(&[
+                o("order_b", &[("pay_2", "created")]),
+                o("order_a", &[("pay_1", "captured")])
+            ]),
             Record::Paid("order_a".into(), "pay_1".into())
         );
     }
@@ -372,10 +415,14 @@ mod tests {
     fn payment_ids_are_found_in_orders_debits_and_errors() {
         let order = json!({ "payment_workflow": { "razorpay_payment_id": "pay_29QQoUBi66xm2f" } });
         assert_eq!(payment_id_of(&order).as_deref(), Some("pay_29QQoUBi66xm2f"));
-        let debit = json!({ "razorpay_payment_id": "pay_29QQoUBi66xm2f", "razorpay_order_id": "order_x" });
+        let debit =
+            json!({ "razorpay_payment_id": "pay_29QQoUBi66xm2f", "razorpay_order_id": "order_x" });
         assert_eq!(payment_id_of(&debit).as_deref(), Some("pay_29QQoUBi66xm2f"));
         let error = json!({ "error": { "metadata": { "payment_id": "pay_29QQoUBi66xm2f" } } });
         assert_eq!(payment_id_of(&error).as_deref(), Some("pay_29QQoUBi66xm2f"));
-        assert_eq!(payment_id_of(&json!({ "payment_workflow": { "razorpay_payment_id": "../x" } })), None);
+        assert_eq!(
+            payment_id_of(&json!({ "payment_workflow": { "razorpay_payment_id": "../x" } })),
+            None
+        );
     }
 }

@@ -55,14 +55,18 @@ pub fn cookie_value(secret: &str, customer_id: &str, issued_at: i64) -> String {
     let mut jar = CookieJar::new();
     jar.signed_mut(&key(secret))
         .add(Cookie::new(COOKIE, format!("{customer_id}.{issued_at}")));
-    jar.get(COOKIE).map(|c| c.value().to_string()).unwrap_or_default()
+    jar.get(COOKIE)
+        .map(|c| c.value().to_string())
+        .unwrap_or_default()
 }
 
 /// `value` as signed by this backend with `secret`, if it is.
 fn verified(secret: &str, value: &str) -> Option<String> {
     let mut jar = CookieJar::new();
     jar.add_original(Cookie::new(COOKIE, value.to_string()));
-    jar.signed(&key(secret)).get(COOKIE).map(|c| c.value().to_string())
+    jar.signed(&key(secret))
+        .get(COOKIE)
+        .map(|c| c.value().to_string())
 }
 
 fn attributes(https: bool) -> &'static str {
@@ -119,29 +123,47 @@ pub fn customer(secret: &str, headers: &HeaderMap) -> Option<String> {
 pub fn require(secret: &str, headers: &HeaderMap, customer_id: &str) -> Result<(), ApiError> {
     match customer(secret, headers) {
         Some(c) if c == customer_id => Ok(()),
-        Some(_) => Err(refused(StatusCode::FORBIDDEN, "This customer is not the one signed in.")),
-        None => Err(refused(StatusCode::UNAUTHORIZED, "Sign in first: no customer is signed in.")),
+        Some(_) => Err(refused(
+            StatusCode::FORBIDDEN,
+            "This customer is not the one signed in.",
+        )),
+        None => Err(refused(
+            StatusCode::UNAUTHORIZED,
+            "Sign in first: no customer is signed in.",
+        )),
     }
 }
 
 fn refused(status: StatusCode, description: &str) -> ApiError {
-    ApiError::new(status, BAD_REQUEST, description, "customer", "payment_initiation", "customer_not_signed_in")
+    ApiError::new(
+        status,
+        BAD_REQUEST,
+        description,
+        "customer",
+        "payment_initiation",
+        "customer_not_signed_in",
+    )
 }
 
 fn is_checkout_id(value: &str) -> bool {
-    value.strip_prefix("chk_").is_some_and(|r| r.len() == 32 && r.bytes().all(|b| b.is_ascii_alphanumeric()))
+    value
+        .strip_prefix("chk_")
+        .is_some_and(|r| r.len() == 32 && r.bytes().all(|b| b.is_ascii_alphanumeric()))
 }
 
 /// This browser's checkout session id, if it has one.
 pub fn checkout_id(headers: &HeaderMap) -> Option<String> {
-    cookies(headers, CHECKOUT_COOKIE).find(|v| is_checkout_id(v)).map(str::to_owned)
+    cookies(headers, CHECKOUT_COOKIE)
+        .find(|v| is_checkout_id(v))
+        .map(str::to_owned)
 }
 
 /// A new checkout session id (`chk_` + 32 random alphanumerics) and its
 /// `Set-Cookie` value (a browser-session cookie, `HttpOnly`, `SameSite=Strict`).
 pub fn new_checkout(https: bool) -> (String, Option<HeaderValue>) {
     let id = format!("chk_{}", random_alnum(32));
-    let cookie = HeaderValue::from_str(&format!("{CHECKOUT_COOKIE}={id}{}", attributes(https))).ok();
+    let cookie =
+        HeaderValue::from_str(&format!("{CHECKOUT_COOKIE}={id}{}", attributes(https))).ok();
     (id, cookie)
 }
 
@@ -160,11 +182,20 @@ mod tests {
     fn only_a_cookie_signed_here_names_a_customer() {
         let s = "secret_1";
         let cookie = set_cookie(s, false, "cust_AAAAAAAAAAAAAA").unwrap();
-        let value = cookie.to_str().unwrap().split(';').next().unwrap().to_owned();
+        let value = cookie
+            .to_str()
+            .unwrap()
+            .split(';')
+            .next()
+            .unwrap()
+            .to_owned();
         let h = with_cookie(&format!("other=1; {value}"));
         assert_eq!(customer(s, &h).as_deref(), Some("cust_AAAAAAAAAAAAAA"));
         assert!(require(s, &h, "cust_AAAAAAAAAAAAAA").is_ok());
-        assert_eq!(require(s, &h, "cust_BBBBBBBBBBBBBB").unwrap_err().status, StatusCode::FORBIDDEN);
+        assert_eq!(
+            require(s, &h, "cust_BBBBBBBBBBBBBB").unwrap_err().status,
+            StatusCode::FORBIDDEN
+        );
         // Another customer id with the same MAC, or a MAC from another secret: no session.
         let forged = value.replace("cust_AAAAAAAAAAAAAA", "cust_BBBBBBBBBBBBBB");
         assert_eq!(customer(s, &with_cookie(&forged)), None);
@@ -173,9 +204,19 @@ mod tests {
         let mut h = HeaderMap::new();
         h.insert(header::COOKIE, elsewhere);
         assert_eq!(customer(s, &h), None);
-        assert_eq!(require(s, &HeaderMap::new(), "cust_AAAAAAAAAAAAAA").unwrap_err().status, StatusCode::UNAUTHORIZED);
+        assert_eq!(
+            require(s, &HeaderMap::new(), "cust_AAAAAAAAAAAAAA")
+                .unwrap_err()
+                .status,
+            StatusCode::UNAUTHORIZED
+        );
         let text = cookie.to_str().unwrap();
-        for attribute in ["; HttpOnly", "; SameSite=Strict", "; Path=/", &format!("; Max-Age={MAX_AGE_SECS}")] {
+        for attribute in [
+            "; HttpOnly",
+            "; SameSite=Strict",
+            "; Path=/",
+            &format!("; Max-Age={MAX_AGE_SECS}"),
+        ] {
             assert!(text.contains(attribute), "{text} lacks {attribute}");
         }
         assert!(!text.contains("Secure"), "{text}");
@@ -185,7 +226,12 @@ mod tests {
     fn a_cookie_expires_and_carries_its_issue_time() {
         let s = "secret_1";
         let now = now_secs();
-        let at = |t: i64| with_cookie(&format!("{COOKIE}={}", cookie_value(s, "cust_AAAAAAAAAAAAAA", t)));
+        let at = |t: i64| {
+            with_cookie(&format!(
+                "{COOKIE}={}",
+                cookie_value(s, "cust_AAAAAAAAAAAAAA", t)
+            ))
+        };
         assert!(customer(s, &at(now - MAX_AGE_SECS + 60)).is_some());
         assert_eq!(customer(s, &at(now - MAX_AGE_SECS - 1)), None, "expired");
         assert_eq!(customer(s, &at(now + 3600)), None, "issued in the future");
@@ -193,14 +239,29 @@ mod tests {
         let fresh = cookie_value(s, "cust_AAAAAAAAAAAAAA", now - MAX_AGE_SECS - 1);
         let moved = fresh.replace(&format!(".{}", now - MAX_AGE_SECS - 1), &format!(".{now}"));
         assert_ne!(moved, fresh);
-        assert_eq!(customer(s, &with_cookie(&format!("{COOKIE}={moved}"))), None);
+        assert_eq!(
+            customer(s, &with_cookie(&format!("{COOKIE}={moved}"))),
+            None
+        );
         // The version 1 cookie (no issue time, key from the sandbox's public key secret).
-        let v1_key = hmac_hex("sandbox_key_secret_0000000000000000", b"razorpay-demo shopper session v1");
-        let v1 = format!("{COOKIE}=cust_AAAAAAAAAAAAAA.{}", hmac_hex(&v1_key, b"cust_AAAAAAAAAAAAAA"));
-        assert_eq!(customer("sandbox_key_secret_0000000000000000", &with_cookie(&v1)), None);
+        let v1_key = hmac_hex(
+            "sandbox_key_secret_0000000000000000",
+            b"razorpay-demo shopper session v1",
+        );
+        let v1 = format!(
+            "{COOKIE}=cust_AAAAAAAAAAAAAA.{}",
+            hmac_hex(&v1_key, b"cust_AAAAAAAAAAAAAA")
+        );
+        assert_eq!(
+            customer("sandbox_key_secret_0000000000000000", &with_cookie(&v1)),
+            None
+        );
         // The version 2 cookie (`id.issued_at.hex-mac`, before the signed jar): no session.
         let message = format!("razorpay-demo shopper session v2|cust_AAAAAAAAAAAAAA|{now}");
-        let v2 = format!("{COOKIE}=cust_AAAAAAAAAAAAAA.{now}.{}", hmac_hex(s, message.as_bytes()));
+        let v2 = format!(
+            "{COOKIE}=cust_AAAAAAAAAAAAAA.{now}.{}",
+            hmac_hex(s, message.as_bytes())
+        );
         assert_eq!(customer(s, &with_cookie(&v2)), None);
     }
 
@@ -210,9 +271,24 @@ mod tests {
         let (b, _) = new_checkout(false);
         assert_ne!(a, b);
         let cookie = cookie.unwrap();
-        assert!(cookie.to_str().unwrap().contains("HttpOnly; SameSite=Strict"));
-        let value = cookie.to_str().unwrap().split(';').next().unwrap().to_owned();
-        assert_eq!(checkout_id(&with_cookie(&value)).as_deref(), Some(a.as_str()));
-        assert_eq!(checkout_id(&with_cookie(&format!("{CHECKOUT_COOKIE}=chk_short"))), None);
+        assert!(cookie
+            .to_str()
+            .unwrap()
+            .contains("HttpOnly; SameSite=Strict"));
+        let value = cookie
+            .to_str()
+            .unwrap()
+            .split(';')
+            .next()
+            .unwrap()
+            .to_owned();
+        assert_eq!(
+            checkout_id(&with_cookie(&value)).as_deref(),
+            Some(a.as_str())
+        );
+        assert_eq!(
+            checkout_id(&with_cookie(&format!("{CHECKOUT_COOKIE}=chk_short"))),
+            None
+        );
     }
 }

@@ -80,7 +80,12 @@ pub struct Flown {
 }
 
 /// Runs `call` for `slot` unless `judge` decides otherwise (see the module docs).
-pub async fn run<J, JF, F, Fut>(state: &AppState, slot: Slot<'_>, mut judge: J, call: F) -> Result<Flown, ApiError>
+pub async fn run<J, JF, F, Fut>(
+    state: &AppState,
+    slot: Slot<'_>,
+    mut judge: J,
+    call: F,
+) -> Result<Flown, ApiError>
 where
     J: FnMut(Row) -> JF,
     JF: Future<Output = Result<Step, ApiError>>,
@@ -124,7 +129,10 @@ where
     let started = tokio::time::Instant::now();
     let wait_limit = Duration::from_secs(u64::try_from(state.stale_after_secs).unwrap_or(60) + 1);
     let (version, hint) = loop {
-        if store.claim_new(slot.table, slot.key, slot.fingerprint, slot.owner).await? {
+        if store
+            .claim_new(slot.table, slot.key, slot.fingerprint, slot.owner)
+            .await?
+        {
             break (1, None);
         }
         let Some(row) = store.read(slot.table, slot.key).await? else {
@@ -139,18 +147,36 @@ where
                 tokio::time::sleep(Duration::from_millis(100)).await;
             }
             Step::Take(hint) => {
-                if store.take_over(slot.table, slot.key, seen, slot.fingerprint, slot.owner).await? {
+                if store
+                    .take_over(slot.table, slot.key, seen, slot.fingerprint, slot.owner)
+                    .await?
+                {
                     break (seen + 1, hint);
                 }
             }
-            Step::Replay(answer) => return Ok(Flown { answer, replayed: true }),
+            Step::Replay(answer) => {
+                return Ok(Flown {
+                    answer,
+                    replayed: true,
+                })
+            }
             Step::Settle(answer) => {
                 let body = answer.body.to_string();
                 let pid = payment_id_of(&answer.body);
                 store
-                    .finish(slot.table, slot.key, seen, answer.status, &body, pid.as_deref())
+                    .finish(
+                        slot.table,
+                        slot.key,
+                        seen,
+                        answer.status,
+                        &body,
+                        pid.as_deref(),
+                    )
                     .await?;
-                return Ok(Flown { answer, replayed: false });
+                return Ok(Flown {
+                    answer,
+                    replayed: false,
+                });
             }
             Step::Refuse(e) => return Err(e),
         }
@@ -160,9 +186,19 @@ where
             let body = answer.body.to_string();
             let pid = payment_id_of(&answer.body);
             store
-                .finish(slot.table, slot.key, version, answer.status, &body, pid.as_deref())
+                .finish(
+                    slot.table,
+                    slot.key,
+                    version,
+                    answer.status,
+                    &body,
+                    pid.as_deref(),
+                )
                 .await?;
-            Ok(Flown { answer, replayed: false })
+            Ok(Flown {
+                answer,
+                replayed: false,
+            })
         }
         Err(e) => {
             // No answer: the gateway may have done it. Never deleted. (If

@@ -117,7 +117,10 @@ pub const CSP: &str = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval';
 /// The modules' `.wasm`s, the files under `/pkg/` the pages fetch (the
 /// rest are scripts): the main entry's, and the card entry's (the card
 /// fields' binding).
-const WASM_PATHS: [&str; 2] = ["/pkg/razorpay_checkout_wasm_bg.wasm", "/pkg/card/card_bg.wasm"];
+const WASM_PATHS: [&str; 2] = [
+    "/pkg/razorpay_checkout_wasm_bg.wasm",
+    "/pkg/card/card_bg.wasm",
+];
 
 /// [`CSP`] with `connect-src` (only the backend's `/api/` and the `.wasm`s,
 /// at each of `origins`) and `form-action 'self' <gateway origin>` (the
@@ -125,7 +128,10 @@ const WASM_PATHS: [&str; 2] = ["/pkg/razorpay_checkout_wasm_bg.wasm", "/pkg/card
 pub fn csp(origins: &[String], gateway_origin: &str) -> String {
     let connect: Vec<String> = origins
         .iter()
-        .flat_map(|o| std::iter::once(format!("{o}/api/")).chain(WASM_PATHS.iter().map(move |p| format!("{o}{p}"))))
+        .flat_map(|o| {
+            std::iter::once(format!("{o}/api/"))
+                .chain(WASM_PATHS.iter().map(move |p| format!("{o}{p}")))
+        })
         .collect();
     let connect = if connect.is_empty() {
         "'self'".to_string()
@@ -143,17 +149,31 @@ pub fn page_origins(public_url: &str, headers: &HeaderMap) -> Vec<String> {
     let origin = |url: &str| {
         reqwest::Url::parse(url)
             .ok()
-            .filter(|u| matches!(u.scheme(), "http" | "https") && u.username().is_empty() && u.password().is_none())
+            .filter(|u| {
+                matches!(u.scheme(), "http" | "https")
+                    && u.username().is_empty()
+                    && u.password().is_none()
+            })
             .filter(|u| u.path() == "/" && u.query().is_none() && u.fragment().is_none())
             .map(|u| u.origin().ascii_serialization())
-            .filter(|o| o.chars().all(|c| c.is_ascii_alphanumeric() || ".-:/[]".contains(c)))
+            .filter(|o| {
+                o.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || ".-:/[]".contains(c))
+            })
     };
     let mut out = Vec::new();
     let public = reqwest::Url::parse(public_url).ok();
-    if let Some(o) = public.as_ref().and_then(|u| origin(&format!("{}://{}/", u.scheme(), u.authority()))) {
+    if let Some(o) = public
+        .as_ref()
+        .and_then(|u| origin(&format!("{}://{}/", u.scheme(), u.authority())))
+    {
         out.push(o);
     }
-    let scheme = if public_url.starts_with("https:") { "https" } else { "http" };
+    let scheme = if public_url.starts_with("https:") {
+        "https"
+    } else {
+        "http"
+    };
     let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
     if let Some(o) = host.and_then(|h| origin(&format!("{scheme}://{h}/"))) {
         if !out.contains(&o) {
@@ -181,13 +201,20 @@ pub fn service(state: &AppState) -> Router {
         public_url: state.public_url.clone(),
         gateway_origin: state.gateway.base().origin().ascii_serialization(),
     });
-    let header = |name, value| SetResponseHeaderLayer::overriding(name, HeaderValue::from_static(value));
+    let header =
+        |name, value| SetResponseHeaderLayer::overriding(name, HeaderValue::from_static(value));
     Router::new()
         .fallback(files)
-        .layer(axum::middleware::from_fn_with_state(site.clone(), page_headers))
+        .layer(axum::middleware::from_fn_with_state(
+            site.clone(),
+            page_headers,
+        ))
         .layer(header(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
         .layer(header(header::CACHE_CONTROL, "no-cache"))
-        .layer(header(header::REFERRER_POLICY, "strict-origin-when-cross-origin"))
+        .layer(header(
+            header::REFERRER_POLICY,
+            "strict-origin-when-cross-origin",
+        ))
         .with_state(site)
 }
 
@@ -215,12 +242,17 @@ async fn stays_inside(root: &Path, path: &Path) -> bool {
 async fn files(State(site): State<Arc<Site>>, mut req: Request) -> Response {
     let path = req.uri().path().to_owned();
     if path == "/pkg" {
-        return (StatusCode::TEMPORARY_REDIRECT, [(header::LOCATION, "/pkg/")]).into_response();
+        return (
+            StatusCode::TEMPORARY_REDIRECT,
+            [(header::LOCATION, "/pkg/")],
+        )
+            .into_response();
     }
-    let (root, rest, mount, deny_first): (&Path, &str, &str, &[&str]) = match path.strip_prefix("/pkg/") {
-        Some(rest) => (&site.pkg, rest, "/pkg", &[]),
-        None => (&site.www, path.trim_start_matches('/'), "", &["server"]),
-    };
+    let (root, rest, mount, deny_first): (&Path, &str, &str, &[&str]) =
+        match path.strip_prefix("/pkg/") {
+            Some(rest) => (&site.pkg, rest, "/pkg", &[]),
+            None => (&site.www, path.trim_start_matches('/'), "", &["server"]),
+        };
     let Some(file) = resolve(root, rest, deny_first) else {
         return not_found();
     };
@@ -238,12 +270,19 @@ async fn files(State(site): State<Arc<Site>>, mut req: Request) -> Response {
             Err(_) => return not_found(),
         }
     }
-    let Ok(mut resp) = ServeDir::new(root).oneshot(req).await.map(|r| r.map(Body::new));
+    let Ok(mut resp) = ServeDir::new(root)
+        .oneshot(req)
+        .await
+        .map(|r| r.map(Body::new));
     if resp.status() == StatusCode::NOT_FOUND {
         return not_found();
     }
     // A directory's redirect to its slash names the path below the root.
-    if let Some(to) = resp.headers().get(header::LOCATION).and_then(|v| v.to_str().ok()) {
+    if let Some(to) = resp
+        .headers()
+        .get(header::LOCATION)
+        .and_then(|v| v.to_str().ok())
+    {
         match HeaderValue::from_str(&format!("{mount}{to}")) {
             Ok(v) => {
                 resp.headers_mut().insert(header::LOCATION, v);
@@ -263,12 +302,18 @@ async fn page_headers(State(site): State<Arc<Site>>, req: Request, next: Next) -
     if file.ends_with('/') {
         file.push_str("index.html");
     }
-    let policy = csp(&page_origins(&site.public_url, req.headers()), &site.gateway_origin);
+    let policy = csp(
+        &page_origins(&site.public_url, req.headers()),
+        &site.gateway_origin,
+    );
     let mut resp = next.run(req).await;
     let ok = resp.status().is_success();
     let headers = resp.headers_mut();
     if ok && headers.contains_key(header::CONTENT_TYPE) {
-        headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(mime_type(Path::new(&file))));
+        headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static(mime_type(Path::new(&file))),
+        );
     }
     if let Ok(v) = HeaderValue::from_str(&policy) {
         headers.insert(header::CONTENT_SECURITY_POLICY, v);
@@ -297,7 +342,10 @@ mod tests {
             h
         };
         let public = "https://shop.example/";
-        assert_eq!(page_origins(public, &headers("shop.example")), ["https://shop.example"]);
+        assert_eq!(
+            page_origins(public, &headers("shop.example")),
+            ["https://shop.example"]
+        );
         // Behind a proxy that keeps the Host, or reached by another name: both.
         assert_eq!(
             page_origins(public, &headers("127.0.0.1:8080")),
@@ -305,9 +353,16 @@ mod tests {
         );
         // A Host that would break out of the directive is not used.
         for hostile in ["a;b", "a b", "a/b", "u@a", "a?b", "a#b", "'self'"] {
-            assert_eq!(page_origins(public, &headers(hostile)), ["https://shop.example"], "{hostile}");
+            assert_eq!(
+                page_origins(public, &headers(hostile)),
+                ["https://shop.example"],
+                "{hostile}"
+            );
         }
-        let policy = csp(&page_origins(public, &HeaderMap::new()), "https://api.razorpay.com");
+        let policy = csp(
+            &page_origins(public, &HeaderMap::new()),
+            "https://api.razorpay.com",
+        );
         assert!(policy.starts_with(CSP), "{policy}");
         assert!(policy.ends_with(
             "; connect-src https://shop.example/api/ https://shop.example/pkg/razorpay_checkout_wasm_bg.wasm \

@@ -49,8 +49,14 @@ use crate::error::ApiError;
 
 /// The PostgreSQL migrations, in order (name, SQL).
 pub const PG_MIGRATIONS: &[(&str, &str)] = &[
-    ("0001_state", include_str!("../migrations/postgres/0001_state.sql")),
-    ("0002_fulfilment", include_str!("../migrations/postgres/0002_fulfilment.sql")),
+    (
+        "0001_state",
+        include_str!("../migrations/postgres/0001_state.sql"),
+    ),
+    (
+        "0002_fulfilment",
+        include_str!("../migrations/postgres/0002_fulfilment.sql"),
+    ),
 ];
 
 /// How long a request waits for a pooled connection, or a new one.
@@ -124,7 +130,11 @@ impl Store {
     ///
     /// # Errors
     /// When the file cannot be opened or the tables created.
-    pub fn sqlite(path: &std::path::Path, schema: &str, migrations: &[&str]) -> Result<Store, String> {
+    pub fn sqlite(
+        path: &std::path::Path,
+        schema: &str,
+        migrations: &[&str],
+    ) -> Result<Store, String> {
         let db = Db::open(path, schema)?;
         db.migrate(migrations);
         Ok(Store::Sqlite(db))
@@ -135,7 +145,8 @@ impl Store {
     /// # Errors
     /// When the URL does not parse.
     pub fn postgres(url: &str, max_size: usize) -> Result<Store, String> {
-        let mut config = tokio_postgres::Config::from_str(url).map_err(|e| format!("DATABASE_URL: {e}"))?;
+        let mut config =
+            tokio_postgres::Config::from_str(url).map_err(|e| format!("DATABASE_URL: {e}"))?;
         config.connect_timeout(PG_TIMEOUT);
         if config.get_application_name().is_none() {
             config.application_name("razorpay-demo");
@@ -179,7 +190,10 @@ impl Store {
         let Store::Postgres(pool) = self else {
             return Ok(());
         };
-        let mut client = pool.get().await.map_err(|e| format!("cannot connect to DATABASE_URL: {e}"))?;
+        let mut client = pool
+            .get()
+            .await
+            .map_err(|e| format!("cannot connect to DATABASE_URL: {e}"))?;
         let tx = client.transaction().await.map_err(|e| e.to_string())?;
         tx.execute("SELECT pg_advisory_xact_lock(16016016)", &[])
             .await
@@ -195,7 +209,9 @@ impl Store {
                 .await
                 .map_err(|e| e.to_string())?;
             if done.is_none() {
-                tx.batch_execute(sql).await.map_err(|e| format!("migration {name}: {e}"))?;
+                tx.batch_execute(sql)
+                    .await
+                    .map_err(|e| format!("migration {name}: {e}"))?;
                 tx.execute(
                     "INSERT INTO schema_migrations (name, applied_at) VALUES ($1, $2)",
                     &[name, &now_secs()],
@@ -207,7 +223,11 @@ impl Store {
         tx.commit().await.map_err(|e| e.to_string())
     }
 
-    async fn pg_execute(pool: &Pool, sql: &str, params: &[&(dyn ToSql + Sync)]) -> Result<u64, ApiError> {
+    async fn pg_execute(
+        pool: &Pool,
+        sql: &str,
+        params: &[&(dyn ToSql + Sync)],
+    ) -> Result<u64, ApiError> {
         let client = pool.get().await.map_err(pg_error)?;
         let stmt = client.prepare_cached(sql).await.map_err(pg_error)?;
         client.execute(&stmt, params).await.map_err(pg_error)
@@ -225,7 +245,13 @@ impl Store {
 
     /// Claims a new row for `key` (state `pending`, version 1); `false`
     /// when a row exists already (whoever made it, on any instance).
-    pub async fn claim_new(&self, table: Table, key: &str, fingerprint: &str, owner: Option<&str>) -> Result<bool, ApiError> {
+    pub async fn claim_new(
+        &self,
+        table: Table,
+        key: &str,
+        fingerprint: &str,
+        owner: Option<&str>,
+    ) -> Result<bool, ApiError> {
         let sql = format!(
             "INSERT INTO {t} ({k}, fingerprint, state, owner, created_at, updated_at, version)
              VALUES ($1, $2, 'pending', $3, $4, $4, 1) ON CONFLICT ({k}) DO NOTHING",
@@ -235,11 +261,19 @@ impl Store {
         let now = now_secs();
         let n = match self {
             Store::Sqlite(db) => {
-                let (key, fp, owner) = (key.to_string(), fingerprint.to_string(), owner.map(str::to_string));
-                db.call(move |c| Ok(c.execute(&lite(&sql), rusqlite::params![key, fp, owner, now])? as u64))
-                    .await?
+                let (key, fp, owner) = (
+                    key.to_string(),
+                    fingerprint.to_string(),
+                    owner.map(str::to_string),
+                );
+                db.call(move |c| {
+                    Ok(c.execute(&lite(&sql), rusqlite::params![key, fp, owner, now])? as u64)
+                })
+                .await?
             }
-            Store::Postgres(pool) => Store::pg_execute(pool, &sql, &[&key, &fingerprint, &owner, &now]).await?,
+            Store::Postgres(pool) => {
+                Store::pg_execute(pool, &sql, &[&key, &fingerprint, &owner, &now]).await?
+            }
         };
         Ok(n == 1)
     }
@@ -277,7 +311,9 @@ impl Store {
                     Ok(Row {
                         fingerprint: r.try_get(0)?,
                         state: r.try_get(1)?,
-                        status: r.try_get::<_, Option<i64>>(2)?.and_then(|s| u16::try_from(s).ok()),
+                        status: r
+                            .try_get::<_, Option<i64>>(2)?
+                            .and_then(|s| u16::try_from(s).ok()),
                         response: r.try_get(3)?,
                         payment_id: r.try_get(4)?,
                         owner: r.try_get(5)?,
@@ -295,7 +331,8 @@ impl Store {
         match self {
             Store::Sqlite(db) => {
                 db.call(move |c| {
-                    let values: Vec<&dyn rusqlite::ToSql> = params.iter().map(Param::as_lite).collect();
+                    let values: Vec<&dyn rusqlite::ToSql> =
+                        params.iter().map(Param::as_lite).collect();
                     Ok(c.execute(&lite(&sql), values.as_slice())? as u64)
                 })
                 .await
@@ -311,7 +348,8 @@ impl Store {
         match self {
             Store::Sqlite(db) => {
                 db.call(move |c| {
-                    let values: Vec<&dyn rusqlite::ToSql> = params.iter().map(Param::as_lite).collect();
+                    let values: Vec<&dyn rusqlite::ToSql> =
+                        params.iter().map(Param::as_lite).collect();
                     Ok(c.query_row(&lite(&sql), values.as_slice(), |_| Ok(()))
                         .optional()?
                         .is_some())
@@ -380,21 +418,34 @@ impl Store {
     }
 
     /// Marks the `pending` row at `version` `unknown` (no answer came back).
-    pub async fn mark_unknown(&self, table: Table, key: &str, version: i64) -> Result<bool, ApiError> {
+    pub async fn mark_unknown(
+        &self,
+        table: Table,
+        key: &str,
+        version: i64,
+    ) -> Result<bool, ApiError> {
         let sql = format!(
             "UPDATE {t} SET state = 'unknown', updated_at = $3, version = version + 1
              WHERE {k} = $1 AND version = $2 AND state = 'pending'",
             t = table.name(),
             k = table.key()
         );
-        let params = vec![Param::Text(key.into()), Param::Int(version), Param::Int(now_secs())];
+        let params = vec![
+            Param::Text(key.into()),
+            Param::Int(version),
+            Param::Int(now_secs()),
+        ];
         Ok(self.execute(sql, params).await? == 1)
     }
 
     /// Stores a new cart.
     pub async fn insert_cart(&self, id: &str, product: &str) -> Result<(), ApiError> {
         let sql = "INSERT INTO carts (id, product, created_at) VALUES ($1, $2, $3)".to_string();
-        let params = vec![Param::Text(id.into()), Param::Text(product.into()), Param::Int(now_secs())];
+        let params = vec![
+            Param::Text(id.into()),
+            Param::Text(product.into()),
+            Param::Int(now_secs()),
+        ];
         self.execute(sql, params).await.map(drop)
     }
 
@@ -417,34 +468,52 @@ impl Store {
 
     /// Records that checkout session `checkout` started `payment_id` (the first one keeps it).
     pub async fn record_payment(&self, checkout: &str, payment_id: &str) -> Result<(), ApiError> {
-        let sql = "INSERT INTO checkout_payments (payment_id, checkout, created_at) VALUES ($1, $2, $3)
+        let sql =
+            "INSERT INTO checkout_payments (payment_id, checkout, created_at) VALUES ($1, $2, $3)
                    ON CONFLICT (payment_id) DO NOTHING"
-            .to_string();
-        let params = vec![Param::Text(payment_id.into()), Param::Text(checkout.into()), Param::Int(now_secs())];
+                .to_string();
+        let params = vec![
+            Param::Text(payment_id.into()),
+            Param::Text(checkout.into()),
+            Param::Int(now_secs()),
+        ];
         self.execute(sql, params).await.map(drop)
     }
 
     /// True when checkout session `checkout` started `payment_id`.
     pub async fn owns_payment(&self, checkout: &str, payment_id: &str) -> Result<bool, ApiError> {
-        let sql = "SELECT 1 FROM checkout_payments WHERE payment_id = $1 AND checkout = $2".to_string();
-        self.exists(sql, vec![Param::Text(payment_id.into()), Param::Text(checkout.into())])
-            .await
+        let sql =
+            "SELECT 1 FROM checkout_payments WHERE payment_id = $1 AND checkout = $2".to_string();
+        self.exists(
+            sql,
+            vec![Param::Text(payment_id.into()), Param::Text(checkout.into())],
+        )
+        .await
     }
 
     /// Records a payment whose signature this backend verified (a fulfilled order).
     pub async fn record_verified(&self, order_id: &str, payment_id: &str) -> Result<(), ApiError> {
-        let sql = "INSERT INTO verified_payments (payment_id, order_id, verified_at) VALUES ($1, $2, $3)
+        let sql =
+            "INSERT INTO verified_payments (payment_id, order_id, verified_at) VALUES ($1, $2, $3)
                    ON CONFLICT (payment_id) DO NOTHING"
-            .to_string();
-        let params = vec![Param::Text(payment_id.into()), Param::Text(order_id.into()), Param::Int(now_secs())];
+                .to_string();
+        let params = vec![
+            Param::Text(payment_id.into()),
+            Param::Text(order_id.into()),
+            Param::Int(now_secs()),
+        ];
         self.execute(sql, params).await.map(drop)
     }
 
     /// True when this backend verified `payment_id` for `order_id`.
     pub async fn is_verified(&self, order_id: &str, payment_id: &str) -> Result<bool, ApiError> {
-        let sql = "SELECT 1 FROM verified_payments WHERE payment_id = $1 AND order_id = $2".to_string();
-        self.exists(sql, vec![Param::Text(payment_id.into()), Param::Text(order_id.into())])
-            .await
+        let sql =
+            "SELECT 1 FROM verified_payments WHERE payment_id = $1 AND order_id = $2".to_string();
+        self.exists(
+            sql,
+            vec![Param::Text(payment_id.into()), Param::Text(order_id.into())],
+        )
+        .await
     }
 
     /// Records a webhook event once per `event_id` (the signed body's key)
@@ -476,16 +545,30 @@ impl Store {
     }
 
     /// True when a webhook with this signed key or this delivery id was recorded.
-    pub async fn webhook_seen(&self, event_id: &str, delivery_id: Option<&str>) -> Result<bool, ApiError> {
-        let sql = "SELECT 1 FROM webhook_events WHERE event_id = $1 OR delivery_id = $2".to_string();
-        self.exists(sql, vec![Param::Text(event_id.into()), Param::OptText(delivery_id.map(str::to_string))])
-            .await
+    pub async fn webhook_seen(
+        &self,
+        event_id: &str,
+        delivery_id: Option<&str>,
+    ) -> Result<bool, ApiError> {
+        let sql =
+            "SELECT 1 FROM webhook_events WHERE event_id = $1 OR delivery_id = $2".to_string();
+        self.exists(
+            sql,
+            vec![
+                Param::Text(event_id.into()),
+                Param::OptText(delivery_id.map(str::to_string)),
+            ],
+        )
+        .await
     }
 
     /// Claims the fulfilment of `f.order_id` (and of its receipt): `true`
     /// for exactly one caller, on any instance (`INSERT … ON CONFLICT DO
     /// NOTHING` on the two unique columns); that caller ships the order.
-    pub async fn claim_fulfilment(&self, f: &crate::fulfilment::Fulfilment) -> Result<bool, ApiError> {
+    pub async fn claim_fulfilment(
+        &self,
+        f: &crate::fulfilment::Fulfilment,
+    ) -> Result<bool, ApiError> {
         let sql = "INSERT INTO fulfilments (order_id, receipt, payment_id, amount, currency, source, fulfilled_at)
                    VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING"
             .to_string();
@@ -504,12 +587,18 @@ impl Store {
     /// True when `order_id` was fulfilled with `payment_id`.
     pub async fn is_fulfilled(&self, order_id: &str, payment_id: &str) -> Result<bool, ApiError> {
         let sql = "SELECT 1 FROM fulfilments WHERE order_id = $1 AND payment_id = $2".to_string();
-        self.exists(sql, vec![Param::Text(order_id.into()), Param::Text(payment_id.into())])
-            .await
+        self.exists(
+            sql,
+            vec![Param::Text(order_id.into()), Param::Text(payment_id.into())],
+        )
+        .await
     }
 
     /// The fulfilment of `receipt`, if any.
-    pub async fn fulfilment_of_receipt(&self, receipt: &str) -> Result<Option<crate::fulfilment::Fulfilment>, ApiError> {
+    pub async fn fulfilment_of_receipt(
+        &self,
+        receipt: &str,
+    ) -> Result<Option<crate::fulfilment::Fulfilment>, ApiError> {
         Ok(self
             .fulfilments("WHERE receipt = $1", Param::Text(receipt.into()))
             .await?
@@ -517,13 +606,25 @@ impl Store {
     }
 
     /// The latest `limit` fulfilments, oldest first.
-    pub async fn latest_fulfilments(&self, limit: i64) -> Result<Vec<crate::fulfilment::Fulfilment>, ApiError> {
-        let mut rows = self.fulfilments("ORDER BY fulfilled_at DESC, order_id LIMIT $1", Param::Int(limit)).await?;
+    pub async fn latest_fulfilments(
+        &self,
+        limit: i64,
+    ) -> Result<Vec<crate::fulfilment::Fulfilment>, ApiError> {
+        let mut rows = self
+            .fulfilments(
+                "ORDER BY fulfilled_at DESC, order_id LIMIT $1",
+                Param::Int(limit),
+            )
+            .await?;
         rows.reverse();
         Ok(rows)
     }
 
-    async fn fulfilments(&self, tail: &str, param: Param) -> Result<Vec<crate::fulfilment::Fulfilment>, ApiError> {
+    async fn fulfilments(
+        &self,
+        tail: &str,
+        param: Param,
+    ) -> Result<Vec<crate::fulfilment::Fulfilment>, ApiError> {
         use crate::fulfilment::Fulfilment;
         let sql = format!(
             "SELECT order_id, receipt, payment_id, amount, currency, source, fulfilled_at FROM fulfilments {tail}"
@@ -550,7 +651,10 @@ impl Store {
             Store::Postgres(pool) => {
                 let client = pool.get().await.map_err(pg_error)?;
                 let stmt = client.prepare_cached(&sql).await.map_err(pg_error)?;
-                let rows = client.query(&stmt, &[param.as_pg()]).await.map_err(pg_error)?;
+                let rows = client
+                    .query(&stmt, &[param.as_pg()])
+                    .await
+                    .map_err(pg_error)?;
                 rows.iter()
                     .map(|r| {
                         Ok(Fulfilment {
@@ -570,7 +674,10 @@ impl Store {
     }
 
     /// The latest `limit` webhook events, oldest first: (event, entity id, created_at).
-    pub async fn latest_webhooks(&self, limit: i64) -> Result<Vec<(String, Option<String>, i64)>, ApiError> {
+    pub async fn latest_webhooks(
+        &self,
+        limit: i64,
+    ) -> Result<Vec<(String, Option<String>, i64)>, ApiError> {
         let sql = "SELECT event, entity_id, created_at FROM
                    (SELECT id, event, entity_id, created_at FROM webhook_events ORDER BY id DESC LIMIT $1) AS latest
                    ORDER BY id";
@@ -578,7 +685,8 @@ impl Store {
             Store::Sqlite(db) => {
                 db.call(move |c| {
                     let mut stmt = c.prepare(&lite(sql))?;
-                    let rows = stmt.query_map([limit], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+                    let rows =
+                        stmt.query_map([limit], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
                     Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
                 })
                 .await

@@ -16,7 +16,9 @@ async fn second_instance(a: &App) -> razorpay_demo::Handles {
     c.gateway_base_url = Some(a.handles.gateway_url.clone());
     c.key_id = SANDBOX_KEY_ID.to_string();
     c.key_secret = SANDBOX_KEY_SECRET.to_string();
-    razorpay_demo::start(c).await.expect("second instance starts")
+    razorpay_demo::start(c)
+        .await
+        .expect("second instance starts")
 }
 
 async fn checkout_at(app: &App, base: &str, key: &str, body: &Value) -> (u16, Value) {
@@ -79,7 +81,12 @@ async fn a_retry_and_a_second_tab_on_the_other_instance_get_the_first_order() {
         .send()
         .await
         .unwrap();
-    assert_eq!(r.headers().get("idempotent-replayed").map(|v| v.to_str().unwrap()), Some("true"));
+    assert_eq!(
+        r.headers()
+            .get("idempotent-replayed")
+            .map(|v| v.to_str().unwrap()),
+        Some("true")
+    );
     assert_eq!(r.json::<Value>().await.unwrap()["id"], first["id"]);
     // A second tab (a new key, the same browser), on the other instance.
     let (status, tab) = checkout_at(&a, &b.demo_url, "tab-2", &body).await;
@@ -87,7 +94,11 @@ async fn a_retry_and_a_second_tab_on_the_other_instance_get_the_first_order() {
     assert_eq!(tab["id"], first["id"]);
     // Another browser, on the other instance: not its order.
     let other = common::client();
-    let _ = other.get(format!("{}/api/config", b.demo_url)).send().await.unwrap();
+    let _ = other
+        .get(format!("{}/api/config", b.demo_url))
+        .send()
+        .await
+        .unwrap();
     let (status, e) = App::send(
         other
             .post(format!("{}/api/checkout", b.demo_url))
@@ -111,7 +122,12 @@ async fn of_many_claims_on_two_stores_exactly_one_wins_and_one_take_over() {
         let tasks: Vec<_> = (0..24)
             .map(|i| {
                 let (store, key) = (stores[i % 2].clone(), key.clone());
-                tokio::spawn(async move { store.claim_new(table, &key, "fp", Some("owner")).await.unwrap() })
+                tokio::spawn(async move {
+                    store
+                        .claim_new(table, &key, "fp", Some("owner"))
+                        .await
+                        .unwrap()
+                })
             })
             .collect();
         let mut won = 0;
@@ -128,11 +144,24 @@ async fn of_many_claims_on_two_stores_exactly_one_wins_and_one_take_over() {
             stores[0].take_over(table, &key, seen, "fp", Some("owner")),
             stores[1].take_over(table, &key, seen, "fp", Some("owner"))
         );
-        assert_eq!(u8::from(x.unwrap()) + u8::from(y.unwrap()), 1, "{table:?}: take-overs won");
+        assert_eq!(
+            u8::from(x.unwrap()) + u8::from(y.unwrap()),
+            1,
+            "{table:?}: take-overs won"
+        );
         // The stale claimer cannot overwrite the new attempt's row.
-        assert!(!stores[0].finish(table, &key, seen, 200, "{}", None).await.unwrap());
-        assert!(stores[1].finish(table, &key, seen + 1, 200, "{}", None).await.unwrap());
-        assert_eq!(stores[0].read(table, &key).await.unwrap().unwrap().state, "done");
+        assert!(!stores[0]
+            .finish(table, &key, seen, 200, "{}", None)
+            .await
+            .unwrap());
+        assert!(stores[1]
+            .finish(table, &key, seen + 1, 200, "{}", None)
+            .await
+            .unwrap());
+        assert_eq!(
+            stores[0].read(table, &key).await.unwrap().unwrap().state,
+            "done"
+        );
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
@@ -151,19 +180,51 @@ INSERT INTO receipts VALUES ('cart_old', 'fp', 'unknown', NULL, NULL, NULL, 1, '
 async fn an_earlier_versions_sqlite_file_keeps_its_rows() {
     let dir = common::temp_dir("cluster-migrate");
     let path = dir.join("demo.sqlite");
-    rusqlite::Connection::open(&path).unwrap().execute_batch(OLD_SCHEMA).unwrap();
+    rusqlite::Connection::open(&path)
+        .unwrap()
+        .execute_batch(OLD_SCHEMA)
+        .unwrap();
     let store = Store::sqlite(
         &path,
         &[razorpay_demo::state::SCHEMA, razorpay_demo::carts::SCHEMA].concat(),
         razorpay_demo::state::MIGRATIONS,
     )
     .unwrap();
-    let old = store.read(Table::Idempotency, "checkout:old").await.unwrap().unwrap();
-    assert_eq!((old.state.as_str(), old.status, old.version), ("done", Some(200), 1));
-    assert!(!store.claim_new(Table::Idempotency, "checkout:old", "fp", None).await.unwrap());
-    let unknown = store.read(Table::Receipts, "cart_old").await.unwrap().unwrap();
-    assert_eq!((unknown.state.as_str(), unknown.owner.as_deref()), ("unknown", Some("owner")));
-    assert!(store.take_over(Table::Receipts, "cart_old", unknown.version, "fp", Some("owner")).await.unwrap());
-    assert!(store.claim_new(Table::Receipts, "cart_new", "fp", Some("owner")).await.unwrap());
+    let old = store
+        .read(Table::Idempotency, "checkout:old")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (old.state.as_str(), old.status, old.version),
+        ("done", Some(200), 1)
+    );
+    assert!(!store
+        .claim_new(Table::Idempotency, "checkout:old", "fp", None)
+        .await
+        .unwrap());
+    let unknown = store
+        .read(Table::Receipts, "cart_old")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (unknown.state.as_str(), unknown.owner.as_deref()),
+        ("unknown", Some("owner"))
+    );
+    assert!(store
+        .take_over(
+            Table::Receipts,
+            "cart_old",
+            unknown.version,
+            "fp",
+            Some("owner")
+        )
+        .await
+        .unwrap());
+    assert!(store
+        .claim_new(Table::Receipts, "cart_new", "fp", Some("owner"))
+        .await
+        .unwrap());
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -37,7 +37,11 @@ async fn redirect_flow_saves_the_card() {
 
     let location = app.approve(&redirect, "approve").await;
     assert!(location.starts_with("/result.html?"), "{location}");
-    assert_eq!(app.verdict(&location).await["verdict"], "paid", "{location}");
+    assert_eq!(
+        app.verdict(&location).await["verdict"],
+        "paid",
+        "{location}"
+    );
     assert_eq!(
         query_param(&location, "payment_id").as_deref(),
         Some(payment_id.as_str())
@@ -245,7 +249,11 @@ async fn saved_card_pays_without_cvv() {
     let (status, o3) = app.checkout("saved-3", &second).await;
     assert_eq!(status, 200, "{o3}");
     let location = app.approve(&next_url(&o2, "redirect"), "approve").await;
-    assert_eq!(app.verdict(&location).await["verdict"], "paid", "{location}");
+    assert_eq!(
+        app.verdict(&location).await["verdict"],
+        "paid",
+        "{location}"
+    );
     let (_, p2) = app
         .get(&format!(
             "/api/payments/{}",
@@ -266,7 +274,11 @@ const OPERATOR: &str = common::OPERATOR_SECRET;
 async fn mandate_registration_then_a_recurring_debit() {
     let dir = common::temp_dir("mandate");
     let config = common::config(&dir);
-    let app = App { handles: razorpay_demo::start(config).await.expect("app starts"), dir, http: common::client() };
+    let app = App {
+        handles: razorpay_demo::start(config).await.expect("app starts"),
+        dir,
+        http: common::client(),
+    };
     let cust = app.customer().await;
     let mut reg = app.order("4718609108204366", Some(&cust)).await;
     reg["token"] = json!({ "max_amount": 100000, "frequency": "monthly" });
@@ -274,7 +286,11 @@ async fn mandate_registration_then_a_recurring_debit() {
     let (status, o) = app.checkout("mandate-1", &reg).await;
     assert_eq!(status, 200, "{o}");
     let location = app.approve(&next_url(&o, "redirect"), "approve").await;
-    assert_eq!(app.verdict(&location).await["verdict"], "paid", "{location}");
+    assert_eq!(
+        app.verdict(&location).await["verdict"],
+        "paid",
+        "{location}"
+    );
     let (_, p) = app
         .get(&format!(
             "/api/payments/{}",
@@ -325,7 +341,14 @@ async fn mandate_registration_then_a_recurring_debit() {
     assert!(app.wait_for_webhook("payment.captured", pid).await);
 
     // Without an Idempotency-Key: refused (a debit must be retry-safe).
-    let r = app.http.post(app.url("/api/recurring")).bearer_auth(OPERATOR).json(&debit).send().await.unwrap();
+    let r = app
+        .http
+        .post(app.url("/api/recurring"))
+        .bearer_auth(OPERATOR)
+        .json(&debit)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status().as_u16(), 400);
     // With the same key again: the same debit.
     let r = operator("debit-1", &debit).send().await.unwrap();
@@ -566,10 +589,7 @@ async fn webhooks_need_the_right_signature() {
     assert_eq!(post(Some(wrong)).await.unwrap().status().as_u16(), 400);
     let (_, list) = app.webhooks().await;
     assert_eq!(list["count"], 0);
-    let right = razorpay_demo::crypto::hmac_hex(
-        common::WEBHOOK_SECRET,
-        body.as_bytes(),
-    );
+    let right = razorpay_demo::crypto::hmac_hex(common::WEBHOOK_SECRET, body.as_bytes());
     let r = post(Some(right)).await.unwrap();
     assert_eq!(r.status().as_u16(), 200);
     let (_, list) = app.webhooks().await;
@@ -801,7 +821,9 @@ async fn an_external_gateway_and_partner_auth_are_configuration() {
         .post(format!("{}/api/checkout", b.demo_url))
         .header("Idempotency-Key", "ext-1")
         .json(&common::order_in(
-            common::new_cart(&b.demo_url, common::PRODUCT).await["id"].as_str().unwrap(),
+            common::new_cart(&b.demo_url, common::PRODUCT).await["id"]
+                .as_str()
+                .unwrap(),
             "4111111111111111",
             None,
         ))

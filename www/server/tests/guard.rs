@@ -23,7 +23,13 @@ async fn sandbox_get(app: &App, path: &str) -> Value {
 /// `POST /api/checkout` from `client` (its own cookie jar).
 async fn checkout_from(client: &reqwest::Client, app: &App, body: &Value) -> (u16, Value) {
     let key = format!("k-{}", razorpay_demo::crypto::random_alnum(10));
-    App::send(client.post(app.url("/api/checkout")).header("Idempotency-Key", key).json(body)).await
+    App::send(
+        client
+            .post(app.url("/api/checkout"))
+            .header("Idempotency-Key", key)
+            .json(body),
+    )
+    .await
 }
 
 /// The victim signs in, pays with a new card and saves it: their customer
@@ -35,9 +41,14 @@ async fn victim_with_a_saved_card(app: &App) -> (String, String) {
     let (status, o) = app.checkout("victim-1", &body).await;
     assert_eq!(status, 200, "{o}");
     app.approve(&next_url(&o, "redirect"), "approve").await;
-    let pid = o["payment_workflow"]["razorpay_payment_id"].as_str().unwrap();
+    let pid = o["payment_workflow"]["razorpay_payment_id"]
+        .as_str()
+        .unwrap();
     let (_, p) = app.get(&format!("/api/payments/{pid}")).await;
-    (cust, p["token_id"].as_str().expect("a saved card").to_string())
+    (
+        cust,
+        p["token_id"].as_str().expect("a saved card").to_string(),
+    )
 }
 
 /// Finding 1, exactly as reported: the victim's `cust_…` and `token_…` in
@@ -72,11 +83,16 @@ async fn a_victims_customer_id_on_the_payment_alone_pays_and_saves_nothing() {
     let attacker = common::client();
     let signed = attacker
         .post(app.url("/api/customers"))
-        .json(&json!({ "name": "Mallory", "email": "mallory@example.com", "contact": "9123456789" }))
+        .json(
+            &json!({ "name": "Mallory", "email": "mallory@example.com", "contact": "9123456789" }),
+        )
         .send()
         .await
         .unwrap();
-    let mallory = signed.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_string();
+    let mallory = signed.json::<Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
     for body in [&steal, &plant] {
         let (status, e) = checkout_from(&attacker, &app, body).await;
         assert_eq!(status, 403, "{e}");
@@ -90,7 +106,11 @@ async fn a_victims_customer_id_on_the_payment_alone_pays_and_saves_nothing() {
         assert_eq!(status, 400, "{e}");
         assert_eq!(e["error"]["field"], "payment.customer_id");
     }
-    assert_eq!(count_orders(&sandbox_db), orders_before, "nothing reached the gateway");
+    assert_eq!(
+        count_orders(&sandbox_db),
+        orders_before,
+        "nothing reached the gateway"
+    );
     // The victim still has exactly their own card.
     let (_, tokens) = app.get(&format!("/api/customers/{victim}/tokens")).await;
     assert_eq!(tokens["count"], 1, "{tokens}");
@@ -101,10 +121,18 @@ async fn a_victims_customer_id_on_the_payment_alone_pays_and_saves_nothing() {
     let (status, o) = app.checkout("victim-2", &steal).await;
     assert_eq!(status, 200, "{o}");
     let oid = o["id"].as_str().unwrap();
-    assert_eq!(sandbox_get(&app, &format!("/v1/orders/{oid}")).await["customer_id"], victim.as_str());
-    let pid = o["payment_workflow"]["razorpay_payment_id"].as_str().unwrap();
+    assert_eq!(
+        sandbox_get(&app, &format!("/v1/orders/{oid}")).await["customer_id"],
+        victim.as_str()
+    );
+    let pid = o["payment_workflow"]["razorpay_payment_id"]
+        .as_str()
+        .unwrap();
     let p = sandbox_get(&app, &format!("/v1/payments/{pid}")).await;
-    assert_eq!((p["customer_id"].as_str(), p["token_id"].as_str()), (Some(victim.as_str()), Some(token.as_str())));
+    assert_eq!(
+        (p["customer_id"].as_str(), p["token_id"].as_str()),
+        (Some(victim.as_str()), Some(token.as_str()))
+    );
     app.stop().await;
 }
 
@@ -116,9 +144,11 @@ async fn the_sandbox_refuses_a_token_that_is_not_the_paying_customers() {
     let app = App::start("guard-sandbox").await;
     let (victim, token) = victim_with_a_saved_card(&app).await;
     let http = common::client();
-    let auth = |rb: reqwest::RequestBuilder| rb.basic_auth(SANDBOX_KEY_ID, Some(SANDBOX_KEY_SECRET));
-    let (status, m) = App::send(auth(http.post(app.gateway("/v1/customers")))
-        .json(&json!({ "name": "Mallory", "email": "mallory@example.com", "contact": "9123456789" })))
+    let auth =
+        |rb: reqwest::RequestBuilder| rb.basic_auth(SANDBOX_KEY_ID, Some(SANDBOX_KEY_SECRET));
+    let (status, m) = App::send(auth(http.post(app.gateway("/v1/customers"))).json(
+        &json!({ "name": "Mallory", "email": "mallory@example.com", "contact": "9123456789" }),
+    ))
     .await;
     assert_eq!(status, 200, "{m}");
     let mallory = m["id"].as_str().unwrap();
@@ -151,12 +181,20 @@ async fn the_sandbox_refuses_a_token_that_is_not_the_paying_customers() {
     saved["payment"]["card"] = json!({ "cvv": "8375" });
     saved["payment"]["token"] = json!(token);
     let (status, e) = app.checkout("cvv-saved", &saved).await;
-    assert_eq!((status, e["error"]["field"].clone()), (400, json!("cvv")), "{e}");
+    assert_eq!(
+        (status, e["error"]["field"].clone()),
+        (400, json!("cvv")),
+        "{e}"
+    );
     saved["payment"]["card"] = json!({ "cvv": "837" });
     let (status, o) = app.checkout("cvv-saved-2", &saved).await;
     assert_eq!(status, 200, "{o}");
     // And for a new card: an American Express CVV has 4 digits, any other 3.
-    for (number, cvv, want) in [("378282246310005", "837", 400), ("4111111111111111", "8375", 400), ("378282246310005", "8375", 200)] {
+    for (number, cvv, want) in [
+        ("378282246310005", "837", 400),
+        ("4111111111111111", "8375", 400),
+        ("378282246310005", "8375", 200),
+    ] {
         let mut o = app.order(number, None).await;
         o["payment"]["card"]["cvv"] = json!(cvv);
         let (status, e) = app.checkout(&format!("cvv-{number}-{cvv}"), &o).await;
@@ -176,16 +214,37 @@ async fn the_cart_sets_the_price_not_the_page() {
     let app = App::start("guard-price").await;
     let cust = app.customer().await;
     let tea = common::new_cart(&app.handles.demo_url, "tea_monthly").await;
-    let (status, again) = app.get(&format!("/api/carts/{}", tea["id"].as_str().unwrap())).await;
+    let (status, again) = app
+        .get(&format!("/api/carts/{}", tea["id"].as_str().unwrap()))
+        .await;
     assert_eq!((status, &again), (200, &tea));
-    assert_eq!((tea["amount"].clone(), tea["currency"].clone()), (json!(100), json!("INR")));
-    assert_eq!(tea["mandate"], json!({ "max_amount": 100000, "frequency": "monthly" }));
+    assert_eq!(
+        (tea["amount"].clone(), tea["currency"].clone()),
+        (json!(100), json!("INR"))
+    );
+    assert_eq!(
+        tea["mandate"],
+        json!({ "max_amount": 100000, "frequency": "monthly" })
+    );
     let gift = common::new_cart(&app.handles.demo_url, "gift_box").await;
-    assert_eq!((gift["amount"].clone(), gift["mandate"].clone()), (json!(49900), Value::Null));
-    let (status, e) = app.post("/api/carts", &json!({ "product": "free_lunch" })).await;
-    assert_eq!((status, e["error"]["field"].clone()), (400, json!("product")), "{e}");
+    assert_eq!(
+        (gift["amount"].clone(), gift["mandate"].clone()),
+        (json!(49900), Value::Null)
+    );
+    let (status, e) = app
+        .post("/api/carts", &json!({ "product": "free_lunch" }))
+        .await;
+    assert_eq!(
+        (status, e["error"]["field"].clone()),
+        (400, json!("product")),
+        "{e}"
+    );
     let (status, e) = app.get("/api/carts/cart_AAAAAAAAAAAAAA").await;
-    assert_eq!((status, e["error"]["code"].clone()), (404, json!("BAD_REQUEST_ERROR")), "{e}");
+    assert_eq!(
+        (status, e["error"]["code"].clone()),
+        (404, json!("BAD_REQUEST_ERROR")),
+        "{e}"
+    );
 
     let tea_id = tea["id"].as_str().unwrap();
     let gift_id = gift["id"].as_str().unwrap();
@@ -198,18 +257,62 @@ async fn the_cart_sets_the_price_not_the_page() {
     type Edit = Box<dyn Fn(&mut Value)>;
     let cases: Vec<(Value, Edit, &str)> = vec![
         // One paisa for the ₹1.00 cart.
-        (common::order_in(tea_id, "4111111111111111", None), Box::new(|o| { o["amount"] = json!(1); o["payment"]["amount"] = json!(1) }), "amount"),
+        (
+            common::order_in(tea_id, "4111111111111111", None),
+            Box::new(|o| {
+                o["amount"] = json!(1);
+                o["payment"]["amount"] = json!(1)
+            }),
+            "amount",
+        ),
         // The tea's price for the ₹499 gift box.
-        (common::order_in(gift_id, "4111111111111111", None), Box::new(|_| {}), "amount"),
-        (common::order_in(tea_id, "4111111111111111", None), Box::new(|o| o["currency"] = json!("MYR")), "currency"),
+        (
+            common::order_in(gift_id, "4111111111111111", None),
+            Box::new(|_| {}),
+            "amount",
+        ),
+        (
+            common::order_in(tea_id, "4111111111111111", None),
+            Box::new(|o| o["currency"] = json!("MYR")),
+            "currency",
+        ),
         // A mandate the shop never offered, or a higher limit than the cart's.
-        (mandate(tea_id), Box::new(|o| o["token"]["max_amount"] = json!(100_000_000)), "token.max_amount"),
-        (mandate(tea_id), Box::new(|o| o["token"]["frequency"] = json!("as_presented")), "token.frequency"),
-        (mandate(gift_id), Box::new(|o| { o["amount"] = json!(49900); o["payment"]["amount"] = json!(49900) }), "token"),
+        (
+            mandate(tea_id),
+            Box::new(|o| o["token"]["max_amount"] = json!(100_000_000)),
+            "token.max_amount",
+        ),
+        (
+            mandate(tea_id),
+            Box::new(|o| o["token"]["frequency"] = json!("as_presented")),
+            "token.frequency",
+        ),
+        (
+            mandate(gift_id),
+            Box::new(|o| {
+                o["amount"] = json!(49900);
+                o["payment"]["amount"] = json!(49900)
+            }),
+            "token",
+        ),
         // No cart, or not one of this shop's.
-        (common::order_in(tea_id, "4111111111111111", None), Box::new(|o| { o.as_object_mut().unwrap().remove("receipt"); }), "receipt"),
-        (common::order_in("cart_AAAAAAAAAAAAAA", "4111111111111111", None), Box::new(|_| {}), "receipt"),
-        (common::order_in("rcpt_anything", "4111111111111111", None), Box::new(|_| {}), "receipt"),
+        (
+            common::order_in(tea_id, "4111111111111111", None),
+            Box::new(|o| {
+                o.as_object_mut().unwrap().remove("receipt");
+            }),
+            "receipt",
+        ),
+        (
+            common::order_in("cart_AAAAAAAAAAAAAA", "4111111111111111", None),
+            Box::new(|_| {}),
+            "receipt",
+        ),
+        (
+            common::order_in("rcpt_anything", "4111111111111111", None),
+            Box::new(|_| {}),
+            "receipt",
+        ),
     ];
     for (i, (mut body, edit, field)) in cases.into_iter().enumerate() {
         edit(&mut body);
@@ -218,15 +321,27 @@ async fn the_cart_sets_the_price_not_the_page() {
         assert_eq!(e["error"]["field"], field, "case {i}: {e}");
         assert_eq!(e["error"]["code"], "BAD_REQUEST_ERROR");
     }
-    assert_eq!(count_orders(&app.dir.join("sandbox.sqlite")), 0, "nothing reached the gateway");
+    assert_eq!(
+        count_orders(&app.dir.join("sandbox.sqlite")),
+        0,
+        "nothing reached the gateway"
+    );
 
     // The cart's own price goes through; a mandate without a limit gets the cart's.
-    let (status, o) = app.checkout("price-ok", &common::order_in(gift_id, "4111111111111111", None).tap(|o| {
-        o["amount"] = json!(49900);
-        o["payment"]["amount"] = json!(49900);
-    })).await;
+    let (status, o) = app
+        .checkout(
+            "price-ok",
+            &common::order_in(gift_id, "4111111111111111", None).tap(|o| {
+                o["amount"] = json!(49900);
+                o["payment"]["amount"] = json!(49900);
+            }),
+        )
+        .await;
     assert_eq!(status, 200, "{o}");
-    assert_eq!(sandbox_get(&app, &format!("/v1/orders/{}", o["id"].as_str().unwrap())).await["amount"], 49900);
+    assert_eq!(
+        sandbox_get(&app, &format!("/v1/orders/{}", o["id"].as_str().unwrap())).await["amount"],
+        49900
+    );
     let mut reg = mandate(tea_id);
     reg["token"].as_object_mut().unwrap().remove("max_amount");
     let (status, o) = app.checkout("price-mandate", &reg).await;

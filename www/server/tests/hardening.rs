@@ -44,7 +44,11 @@ async fn sandbox_orders(app: &App, receipt: &str) -> (Vec<Value>, Vec<Value>) {
     let orders = list["items"].as_array().unwrap().clone();
     let mut payments = Vec::new();
     for o in &orders {
-        let p = get(app.gateway(&format!("/v1/orders/{}/payments", o["id"].as_str().unwrap()))).await;
+        let p = get(app.gateway(&format!(
+            "/v1/orders/{}/payments",
+            o["id"].as_str().unwrap()
+        )))
+        .await;
         payments.extend(p["items"].as_array().unwrap().iter().cloned());
     }
     (orders, payments)
@@ -76,7 +80,10 @@ async fn every_post_route_refuses_a_body_over_the_limit_with_a_json_413() {
                 .post(app.url(path))
                 .header("content-type", "application/json")
                 .header("Idempotency-Key", "limit-1")
-                .header("X-Razorpay-Signature", hmac_hex(SANDBOX_WEBHOOK_SECRET, big.as_bytes()))
+                .header(
+                    "X-Razorpay-Signature",
+                    hmac_hex(SANDBOX_WEBHOOK_SECRET, big.as_bytes()),
+                )
                 .body(big.clone())
                 .send()
                 .await;
@@ -90,15 +97,29 @@ async fn every_post_route_refuses_a_body_over_the_limit_with_a_json_413() {
             }
         };
         assert_eq!(r.status().as_u16(), 413, "{path}");
-        assert!(r.headers()["content-type"].to_str().unwrap().starts_with("application/json"), "{path}");
+        assert!(
+            r.headers()["content-type"]
+                .to_str()
+                .unwrap()
+                .starts_with("application/json"),
+            "{path}"
+        );
         let e: Value = r.json().await.unwrap();
         assert_eq!(e["error"]["code"], "BAD_REQUEST_ERROR", "{path}");
-        assert!(e["error"]["description"].as_str().unwrap().contains("65536"), "{e}");
+        assert!(
+            e["error"]["description"]
+                .as_str()
+                .unwrap()
+                .contains("65536"),
+            "{e}"
+        );
     }
     // At the limit exactly: read and judged on its content (not a 413).
     let at_limit = format!("{{\"padding\":\"{}\"}}", "x".repeat(limit - 14));
     assert_eq!(at_limit.len(), limit);
-    let (status, _) = app.post("/api/verify", &serde_json::from_str(&at_limit).unwrap()).await;
+    let (status, _) = app
+        .post("/api/verify", &serde_json::from_str(&at_limit).unwrap())
+        .await;
     assert_ne!(status, 413);
     assert_eq!(count_orders(&app.dir.join("sandbox.sqlite")), 0);
     app.stop().await;
@@ -114,10 +135,19 @@ async fn unknown_fields_are_refused_as_the_gateway_would() {
         ("foo", |o| o["foo"] = json!(1)),
         ("payment_capture", |o| o["payment_capture"] = json!(1)),
         ("payment.bar", |o| o["payment"]["bar"] = json!("x")),
-        ("payment.card.pin", |o| o["payment"]["card"]["pin"] = json!("1234")),
-        ("payment.browser.plugins", |o| o["payment"]["browser"]["plugins"] = json!([])),
-        ("payment.authentication.three_ds", |o| o["payment"]["authentication"]["three_ds"] = json!(true)),
-        ("token.interval", |o| o["token"] = json!({ "max_amount": 1000, "frequency": "monthly", "interval": 1 })),
+        ("payment.card.pin", |o| {
+            o["payment"]["card"]["pin"] = json!("1234")
+        }),
+        ("payment.browser.plugins", |o| {
+            o["payment"]["browser"]["plugins"] = json!([])
+        }),
+        ("payment.authentication.three_ds", |o| {
+            o["payment"]["authentication"]["three_ds"] = json!(true)
+        }),
+        (
+            "token.interval",
+            |o| o["token"] = json!({ "max_amount": 1000, "frequency": "monthly", "interval": 1 }),
+        ),
     ];
     for (i, (path, add)) in cases.into_iter().enumerate() {
         let key = path.rsplit('.').next().unwrap();
@@ -131,9 +161,15 @@ async fn unknown_fields_are_refused_as_the_gateway_would() {
             format!("{key} is/are not required and should not be sent")
         );
     }
-    assert_eq!(count_orders(&app.dir.join("sandbox.sqlite")), 0, "nothing reached the gateway");
+    assert_eq!(
+        count_orders(&app.dir.join("sandbox.sqlite")),
+        0,
+        "nothing reached the gateway"
+    );
     // The same order without them goes through.
-    let (status, o) = app.checkout("known-1", &app.order("4111 1111 1111 1111", None).await).await;
+    let (status, o) = app
+        .checkout("known-1", &app.order("4111 1111 1111 1111", None).await)
+        .await;
     assert_eq!(status, 200, "{o}");
     app.stop().await;
 }
@@ -156,12 +192,12 @@ async fn webhooks_with_a_tampered_body_or_no_secret_are_refused() {
     let tampered = body.replace("\"amount\":100", "\"amount\":999");
     assert_ne!(tampered, body);
     for (b, sig) in [
-        (tampered.clone(), signature.clone()),                              // the body changed
-        (body.clone(), String::new()),                                      // empty
-        (body.clone(), hmac_hex(SANDBOX_KEY_SECRET, body.as_bytes())),      // the key secret, not the webhook's
-        (body.clone(), format!("{signature}00")),                           // too long
-        (body.clone(), signature[..32].to_string()),                        // truncated
-        (body.clone(), format!("sha256={signature}")),                      // prefixed
+        (tampered.clone(), signature.clone()), // the body changed
+        (body.clone(), String::new()),         // empty
+        (body.clone(), hmac_hex(SANDBOX_KEY_SECRET, body.as_bytes())), // the key secret, not the webhook's
+        (body.clone(), format!("{signature}00")),                      // too long
+        (body.clone(), signature[..32].to_string()),                   // truncated
+        (body.clone(), format!("sha256={signature}")),                 // prefixed
     ] {
         let r = post(&app, b, &sig).await.unwrap();
         assert_eq!(r.status().as_u16(), 400, "{sig}");
@@ -170,12 +206,26 @@ async fn webhooks_with_a_tampered_body_or_no_secret_are_refused() {
     }
     let (_, list) = app.webhooks().await;
     assert_eq!(list["count"], 0, "no refused event was recorded");
-    assert_eq!(post(&app, body.clone(), &signature).await.unwrap().status().as_u16(), 200);
+    assert_eq!(
+        post(&app, body.clone(), &signature)
+            .await
+            .unwrap()
+            .status()
+            .as_u16(),
+        200
+    );
     app.stop().await;
 
     // Against the real API without RAZORPAY_WEBHOOK_SECRET: every webhook is refused.
     let app = start_with("webhook-nosecret", |c| c.webhook_secret = None).await;
-    assert_eq!(post(&app, body.clone(), &signature).await.unwrap().status().as_u16(), 400);
+    assert_eq!(
+        post(&app, body.clone(), &signature)
+            .await
+            .unwrap()
+            .status()
+            .as_u16(),
+        400
+    );
     let (_, list) = app.webhooks().await;
     assert_eq!(list["count"], 0);
     app.stop().await;
@@ -194,23 +244,48 @@ async fn api_answers_are_never_cached_or_sniffed_and_forms_post_only_home_or_to_
         app.http.get(app.url("/api/config")),
         app.http.get(app.url("/api/nowhere")),
         app.http.get(app.url("/api/payments/pay_AAAAAAAAAAAAAA")),
-        app.http.post(app.url("/api/customers")).header("content-type", "application/json").body(body),
-        app.http.post(app.url("/api/customers")).header("content-type", "text/plain").body(body),
-        app.http.post(app.url("/api/checkout")).header("content-type", "application/json").body("{}"),
+        app.http
+            .post(app.url("/api/customers"))
+            .header("content-type", "application/json")
+            .body(body),
+        app.http
+            .post(app.url("/api/customers"))
+            .header("content-type", "text/plain")
+            .body(body),
+        app.http
+            .post(app.url("/api/checkout"))
+            .header("content-type", "application/json")
+            .body("{}"),
     ];
     for request in requests {
         let r = request.send().await.unwrap();
         let what = format!("{} {}", r.url().path(), r.status());
         assert_eq!(r.headers()["cache-control"], "no-store", "{what}");
         assert_eq!(r.headers()["x-content-type-options"], "nosniff", "{what}");
-        assert!(r.headers()["content-type"].to_str().unwrap().starts_with("application/json"), "{what}");
+        assert!(
+            r.headers()["content-type"]
+                .to_str()
+                .unwrap()
+                .starts_with("application/json"),
+            "{what}"
+        );
     }
     let gateway = app.handles.gateway_url.clone();
     for path in ["/", "/result.html"] {
         let r = app.http.get(app.url(path)).send().await.unwrap();
-        let csp = r.headers()["content-security-policy"].to_str().unwrap().to_string();
-        let form_action = csp.split(';').map(str::trim).find(|d| d.starts_with("form-action"));
-        assert_eq!(form_action, Some(format!("form-action 'self' {gateway}").as_str()), "{csp}");
+        let csp = r.headers()["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .to_string();
+        let form_action = csp
+            .split(';')
+            .map(str::trim)
+            .find(|d| d.starts_with("form-action"));
+        assert_eq!(
+            form_action,
+            Some(format!("form-action 'self' {gateway}").as_str()),
+            "{csp}"
+        );
     }
     app.stop().await;
 }
@@ -222,7 +297,10 @@ async fn the_demo_pages_send_a_strict_csp_and_have_no_inline_script() {
     for path in ["/", "/index.html", "/result.html", "/app.js"] {
         let r = app.http.get(app.url(path)).send().await.unwrap();
         assert_eq!(r.status().as_u16(), 200, "{path}");
-        let csp = r.headers()["content-security-policy"].to_str().unwrap().to_string();
+        let csp = r.headers()["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .to_string();
         assert!(csp.starts_with(razorpay_demo::static_files::CSP), "{path}");
         let directive = |name: &str| {
             csp.split(';')
@@ -231,10 +309,16 @@ async fn the_demo_pages_send_a_strict_csp_and_have_no_inline_script() {
                 .unwrap_or_else(|| panic!("no {name} in {csp}"))
                 .to_string()
         };
-        assert_eq!(directive("script-src"), "script-src 'self' 'wasm-unsafe-eval'");
+        assert_eq!(
+            directive("script-src"),
+            "script-src 'self' 'wasm-unsafe-eval'"
+        );
         assert_eq!(directive("default-src"), "default-src 'none'");
         assert_eq!(directive("base-uri"), "base-uri 'none'");
-        assert_eq!(directive("require-trusted-types-for"), "require-trusted-types-for 'script'");
+        assert_eq!(
+            directive("require-trusted-types-for"),
+            "require-trusted-types-for 'script'"
+        );
         assert_eq!(directive("trusted-types"), "trusted-types 'none'");
         // Connections only to the backend's API and the modules' .wasm, at the page's origin.
         let origin = app.url("/").trim_end_matches('/').to_string();
@@ -242,7 +326,10 @@ async fn the_demo_pages_send_a_strict_csp_and_have_no_inline_script() {
             directive("connect-src"),
             format!("connect-src {origin}/api/ {origin}/pkg/razorpay_checkout_wasm_bg.wasm {origin}/pkg/card/card_bg.wasm")
         );
-        assert!(!csp.contains("unsafe-inline") && !csp.contains("'unsafe-eval'"), "{csp}");
+        assert!(
+            !csp.contains("unsafe-inline") && !csp.contains("'unsafe-eval'"),
+            "{csp}"
+        );
         assert_eq!(r.headers()["x-content-type-options"], "nosniff");
     }
     // The pages themselves: every script from a file, no handler attributes,
@@ -257,12 +344,29 @@ async fn the_demo_pages_send_a_strict_csp_and_have_no_inline_script() {
         while let Some(i) = rest.find("<script") {
             let tag_end = i + rest[i..].find('>').unwrap();
             let tag = &rest[i..tag_end];
-            assert!(tag.contains(" src="), "inline script in {}: {tag}", path.display());
+            assert!(
+                tag.contains(" src="),
+                "inline script in {}: {tag}",
+                path.display()
+            );
             let close = tag_end + rest[tag_end..].find("</script>").unwrap();
-            assert_eq!(rest[tag_end + 1..close].trim(), "", "inline script in {}", path.display());
+            assert_eq!(
+                rest[tag_end + 1..close].trim(),
+                "",
+                "inline script in {}",
+                path.display()
+            );
             rest = &rest[close..];
         }
-        for word in [" onclick=", " onload=", " onerror=", " onsubmit=", " oninput=", "javascript:", " style="] {
+        for word in [
+            " onclick=",
+            " onload=",
+            " onerror=",
+            " onsubmit=",
+            " oninput=",
+            "javascript:",
+            " style=",
+        ] {
             assert!(!html.contains(word), "{word} in {}", path.display());
         }
     }
@@ -273,7 +377,11 @@ async fn the_demo_pages_send_a_strict_csp_and_have_no_inline_script() {
 fn parse_raw(answer: &str) -> (u16, Vec<(String, String)>, String) {
     let (head, body) = answer.split_once("\r\n\r\n").unwrap_or((answer, ""));
     let mut lines = head.split("\r\n");
-    let status = lines.next().and_then(|l| l.split(' ').nth(1)).and_then(|s| s.parse().ok()).unwrap_or(0);
+    let status = lines
+        .next()
+        .and_then(|l| l.split(' ').nth(1))
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
     let headers = lines
         .filter_map(|l| l.split_once(':'))
         .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string()))
@@ -285,20 +393,31 @@ fn parse_raw(answer: &str) -> (u16, Vec<(String, String)>, String) {
 async fn static_files_stay_in_their_roots_with_their_types_and_headers() {
     let dir = common::temp_dir("static-roots");
     let (www, pkg) = (dir.join("www"), dir.join("pkg"));
-    for d in [www.join("sub"), www.join("empty"), www.join("server"), pkg.join("snippets/x")] {
+    for d in [
+        www.join("sub"),
+        www.join("empty"),
+        www.join("server"),
+        pkg.join("snippets/x"),
+    ] {
         std::fs::create_dir_all(d).unwrap();
     }
     let secret = "SECRET-OUTSIDE-THE-ROOTS";
     for (path, text) in [
         (dir.join("secret.txt"), secret),
         (www.join("index.html"), "<!doctype html><title>home</title>"),
-        (www.join("sub/index.html"), "<!doctype html><title>sub</title>"),
+        (
+            www.join("sub/index.html"),
+            "<!doctype html><title>sub</title>",
+        ),
         (www.join("empty/note.txt"), "listed?"),
         (www.join(".env"), secret),
         (www.join("server/Cargo.toml"), secret),
         (www.join("style.css"), "body{}"),
         (www.join("favicon.svg"), "<svg/>"),
-        (pkg.join("razorpay_checkout_wasm_bg.wasm"), "\0asm\x01\0\0\0"),
+        (
+            pkg.join("razorpay_checkout_wasm_bg.wasm"),
+            "\0asm\x01\0\0\0",
+        ),
         (pkg.join("index.js"), "export {};"),
         (pkg.join("index.d.ts"), "export {};"),
         (pkg.join("integrity.json"), "{}"),
@@ -316,7 +435,9 @@ async fn static_files_stay_in_their_roots_with_their_types_and_headers() {
     })
     .await;
     let host = app.handles.demo_addr;
-    let get = |path: &str, method: &str| format!("{method} {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n");
+    let get = |path: &str, method: &str| {
+        format!("{method} {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n")
+    };
     // Escapes: plain, percent-encoded (either case, the slash too),
     // backslashes, hidden files, this crate's source, links out.
     for path in [
@@ -345,7 +466,10 @@ async fn static_files_stay_in_their_roots_with_their_types_and_headers() {
     ] {
         let (status, headers, body) = parse_raw(&raw(&app, &get(path, "GET")).await.unwrap());
         assert!(status == 404 || status == 400, "{path}: {status}");
-        assert!(!body.contains(secret) && !body.contains("note.txt"), "{path}: {body}");
+        assert!(
+            !body.contains(secret) && !body.contains("note.txt"),
+            "{path}: {body}"
+        );
         let has = |name: &str| headers.iter().any(|(k, _)| k == name);
         assert!(status == 400 || !has("location"), "{path}: {headers:?}");
     }
@@ -363,39 +487,75 @@ async fn static_files_stay_in_their_roots_with_their_types_and_headers() {
         ("/pkg/index.js", "text/javascript; charset=utf-8"),
         ("/pkg/index.d.ts", "text/plain; charset=utf-8"),
         ("/pkg/integrity.json", "application/json"),
-        ("/pkg/snippets/x/shapes.js", "text/javascript; charset=utf-8"),
+        (
+            "/pkg/snippets/x/shapes.js",
+            "text/javascript; charset=utf-8",
+        ),
     ] {
         for method in ["GET", "HEAD"] {
             let (status, headers, body) = parse_raw(&raw(&app, &get(path, method)).await.unwrap());
             let header = |name: &str| {
-                headers.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str()).unwrap_or_else(|| panic!("{path}: no {name}"))
+                headers
+                    .iter()
+                    .find(|(k, _)| k == name)
+                    .map(|(_, v)| v.as_str())
+                    .unwrap_or_else(|| panic!("{path}: no {name}"))
             };
             assert_eq!(status, 200, "{method} {path}");
             assert_eq!(header("content-type"), content_type, "{path}");
             assert_eq!(header("x-content-type-options"), "nosniff", "{path}");
             assert_eq!(header("cache-control"), "no-cache", "{path}");
-            assert_eq!(header("referrer-policy"), "strict-origin-when-cross-origin", "{path}");
+            assert_eq!(
+                header("referrer-policy"),
+                "strict-origin-when-cross-origin",
+                "{path}"
+            );
             let csp = header("content-security-policy");
-            assert!(csp.starts_with(razorpay_demo::static_files::CSP), "{path}: {csp}");
             assert!(
-                csp.contains(&format!("; connect-src {origin}/api/ {origin}/pkg/razorpay_checkout_wasm_bg.wasm;")),
+                csp.starts_with(razorpay_demo::static_files::CSP),
+                "{path}: {csp}"
+            );
+            assert!(
+                csp.contains(&format!(
+                    "; connect-src {origin}/api/ {origin}/pkg/razorpay_checkout_wasm_bg.wasm;"
+                )),
                 "{path}: {csp}"
             );
             let length: usize = header("content-length").parse().unwrap();
             assert!(length > 0, "{path}");
-            assert_eq!(body.len(), if method == "HEAD" { 0 } else { length }, "{method} {path}");
+            assert_eq!(
+                body.len(),
+                if method == "HEAD" { 0 } else { length },
+                "{method} {path}"
+            );
         }
     }
     // A directory without its slash goes to it (relative links need it), under /pkg/ too.
-    for (path, to) in [("/sub", "/sub/"), ("/pkg", "/pkg/"), ("/pkg/snippets", "/pkg/snippets/")] {
+    for (path, to) in [
+        ("/sub", "/sub/"),
+        ("/pkg", "/pkg/"),
+        ("/pkg/snippets", "/pkg/snippets/"),
+    ] {
         let (status, headers, _) = parse_raw(&raw(&app, &get(path, "GET")).await.unwrap());
         assert!((300..400).contains(&status), "{path}: {status}");
-        assert_eq!(headers.iter().find(|(k, _)| k == "location").map(|(_, v)| v.as_str()), Some(to), "{path}");
+        assert_eq!(
+            headers
+                .iter()
+                .find(|(k, _)| k == "location")
+                .map(|(_, v)| v.as_str()),
+            Some(to),
+            "{path}"
+        );
     }
     // Files are read, never written.
     let (status, headers, _) = parse_raw(&raw(&app, &get("/index.html", "DELETE")).await.unwrap());
     assert_eq!(status, 405);
-    assert!(headers.iter().any(|(k, v)| k == "allow" && v.replace(' ', "") == "GET,HEAD"), "{headers:?}");
+    assert!(
+        headers
+            .iter()
+            .any(|(k, v)| k == "allow" && v.replace(' ', "") == "GET,HEAD"),
+        "{headers:?}"
+    );
     app.stop().await;
     let _ = std::fs::remove_dir_all(&dir);
 }
@@ -410,7 +570,10 @@ async fn one_payment_per_merchant_order_across_keys() {
     assert_eq!(a.0, 200, "{}", a.1);
     assert_eq!(b.0, 200, "{}", b.1);
     assert_eq!(a.1["id"], b.1["id"]);
-    assert_eq!(a.1["payment_workflow"]["razorpay_payment_id"], b.1["payment_workflow"]["razorpay_payment_id"]);
+    assert_eq!(
+        a.1["payment_workflow"]["razorpay_payment_id"],
+        b.1["payment_workflow"]["razorpay_payment_id"]
+    );
     // Another card for the same cart while that payment is under way: refused.
     let other = common::order_in(&cart, "5500 6700 0000 1002", None);
     let (status, e) = app.checkout("tab-c", &other).await;
@@ -426,7 +589,10 @@ async fn one_payment_per_merchant_order_across_keys() {
         let (status, e) = app.checkout(key, b).await;
         assert_eq!(status, 409, "{e}");
         assert_eq!(e["error"]["reason"], "order_already_paid");
-        assert_eq!(e["error"]["description"], "This order has already been paid.");
+        assert_eq!(
+            e["error"]["description"],
+            "This order has already been paid."
+        );
     }
     // The first tab's own retry (its key) still gets its answer back.
     assert_eq!(app.checkout("tab-a", &body).await.1, a.1);
@@ -443,7 +609,10 @@ async fn one_payment_per_merchant_order_across_keys() {
     assert_eq!(status, 200, "{o}");
     let (orders, payments) = sandbox_orders(&app, &declined_cart).await;
     assert_eq!(orders.len(), 2);
-    let mut statuses: Vec<&str> = payments.iter().map(|p| p["status"].as_str().unwrap()).collect();
+    let mut statuses: Vec<&str> = payments
+        .iter()
+        .map(|p| p["status"].as_str().unwrap())
+        .collect();
     statuses.sort_unstable();
     assert_eq!(statuses, ["created", "failed"]);
 
@@ -451,7 +620,11 @@ async fn one_payment_per_merchant_order_across_keys() {
     let mut plain = app.order("4111 1111 1111 1111", None).await;
     plain.as_object_mut().unwrap().remove("receipt");
     let (status, e) = app.checkout("plain-1", &plain).await;
-    assert_eq!((status, e["error"]["field"].clone()), (400, json!("receipt")), "{e}");
+    assert_eq!(
+        (status, e["error"]["field"].clone()),
+        (400, json!("receipt")),
+        "{e}"
+    );
     assert_eq!(count_orders(&app.dir.join("sandbox.sqlite")), 1 + 2);
     app.stop().await;
 }
@@ -461,9 +634,12 @@ async fn raw(app: &App, request: &str) -> Result<String, std::io::Error> {
     let mut conn = tokio::net::TcpStream::connect(app.handles.demo_addr).await?;
     conn.write_all(request.as_bytes()).await?;
     let mut answer = Vec::new();
-    let read = tokio::time::timeout(std::time::Duration::from_secs(10), conn.read_to_end(&mut answer))
-        .await
-        .expect("an answer or a close within 10 s");
+    let read = tokio::time::timeout(
+        std::time::Duration::from_secs(10),
+        conn.read_to_end(&mut answer),
+    )
+    .await
+    .expect("an answer or a close within 10 s");
     read.map(|_| String::from_utf8_lossy(&answer).into_owned())
 }
 
@@ -479,7 +655,9 @@ fn hostile_request(scenario: &str) -> String {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_hostile_mode_answers_only_when_on_and_asked() {
     let dir = common::temp_dir("hostile");
-    let handles = hostile::start(common::config(&dir)).await.expect("the hostile backend starts");
+    let handles = hostile::start(common::config(&dir))
+        .await
+        .expect("the hostile backend starts");
     let app = App::with(handles, dir).await;
     // A reset: no byte of an answer.
     match raw(&app, &hostile_request("checkout:reset")).await {
@@ -489,13 +667,23 @@ async fn the_hostile_mode_answers_only_when_on_and_asked() {
     let html = raw(&app, &hostile_request("checkout:html")).await.unwrap();
     assert!(html.starts_with("HTTP/1.1 200 OK\r\n"), "{html}");
     assert!(html.contains("Content-Type: text/html"), "{html}");
-    let js = raw(&app, &hostile_request("checkout:javascript-url")).await.unwrap();
+    let js = raw(&app, &hostile_request("checkout:javascript-url"))
+        .await
+        .unwrap();
     let json: Value = serde_json::from_str(js.split("\r\n\r\n").nth(1).unwrap()).unwrap();
-    assert!(json["payment_workflow"]["next"][0]["url"].as_str().unwrap().starts_with("javascript:"));
+    assert!(json["payment_workflow"]["next"][0]["url"]
+        .as_str()
+        .unwrap()
+        .starts_with("javascript:"));
     // The same header on another route, or no header: the real backend, with Connection: close.
-    let normal = raw(&app, &hostile_request("otp-submit:html")).await.unwrap();
+    let normal = raw(&app, &hostile_request("otp-submit:html"))
+        .await
+        .unwrap();
     assert!(normal.starts_with("HTTP/1.1 400"), "{normal}");
-    assert!(normal.to_ascii_lowercase().contains("connection: close"), "{normal}");
+    assert!(
+        normal.to_ascii_lowercase().contains("connection: close"),
+        "{normal}"
+    );
     let (status, _) = app.get("/api/config").await;
     assert_eq!(status, 200);
     app.stop().await;
@@ -511,8 +699,17 @@ async fn the_hostile_mode_answers_only_when_on_and_asked() {
 }
 
 /// One request from another browser (its own cookie jar).
-async fn from(client: &reqwest::Client, app: &App, method: reqwest::Method, path: &str, body: Option<Value>) -> u16 {
-    let mut r = client.request(method, app.url(path)).header("Idempotency-Key", format!("other-{}", razorpay_demo::crypto::random_alnum(8)));
+async fn from(
+    client: &reqwest::Client,
+    app: &App,
+    method: reqwest::Method,
+    path: &str,
+    body: Option<Value>,
+) -> u16 {
+    let mut r = client.request(method, app.url(path)).header(
+        "Idempotency-Key",
+        format!("other-{}", razorpay_demo::crypto::random_alnum(8)),
+    );
     if let Some(b) = body {
         r = r.json(&b);
     }
@@ -529,7 +726,10 @@ async fn a_customers_cards_payments_and_mandates_only_from_that_customers_sessio
     let (status, o) = app.checkout("session-1", &body).await;
     assert_eq!(status, 200, "{o}");
     app.approve(&next_url(&o, "redirect"), "approve").await;
-    let pid = o["payment_workflow"]["razorpay_payment_id"].as_str().unwrap().to_string();
+    let pid = o["payment_workflow"]["razorpay_payment_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
     let (status, payment) = app.get(&format!("/api/payments/{pid}")).await;
     assert_eq!(status, 200, "{payment}");
     let token = payment["token_id"].as_str().unwrap().to_string();
@@ -546,10 +746,38 @@ async fn a_customers_cards_payments_and_mandates_only_from_that_customers_sessio
         let app = &app;
         async move {
             vec![
-                from(&client, app, reqwest::Method::GET, &format!("/api/customers/{cust}/tokens"), None).await,
-                from(&client, app, reqwest::Method::DELETE, &format!("/api/customers/{cust}/tokens/{token}"), None).await,
-                from(&client, app, reqwest::Method::GET, &format!("/api/payments/{pid}"), None).await,
-                from(&client, app, reqwest::Method::POST, "/api/checkout", Some(saved)).await,
+                from(
+                    &client,
+                    app,
+                    reqwest::Method::GET,
+                    &format!("/api/customers/{cust}/tokens"),
+                    None,
+                )
+                .await,
+                from(
+                    &client,
+                    app,
+                    reqwest::Method::DELETE,
+                    &format!("/api/customers/{cust}/tokens/{token}"),
+                    None,
+                )
+                .await,
+                from(
+                    &client,
+                    app,
+                    reqwest::Method::GET,
+                    &format!("/api/payments/{pid}"),
+                    None,
+                )
+                .await,
+                from(
+                    &client,
+                    app,
+                    reqwest::Method::POST,
+                    "/api/checkout",
+                    Some(saved),
+                )
+                .await,
             ]
         }
     };
@@ -569,7 +797,14 @@ async fn a_customers_cards_payments_and_mandates_only_from_that_customers_sessio
     let forged = reqwest::Client::builder().no_proxy().build().unwrap();
     let status = forged
         .get(app.url(&format!("/api/customers/{cust}/tokens")))
-        .header("Cookie", format!("{}={cust}.{}", razorpay_demo::session::COOKIE, "00".repeat(32)))
+        .header(
+            "Cookie",
+            format!(
+                "{}={cust}.{}",
+                razorpay_demo::session::COOKIE,
+                "00".repeat(32)
+            ),
+        )
         .send()
         .await
         .unwrap()
@@ -580,9 +815,23 @@ async fn a_customers_cards_payments_and_mandates_only_from_that_customers_sessio
     let (_, tokens) = app.get(&format!("/api/customers/{cust}/tokens")).await;
     assert_eq!(tokens["count"], 1);
     // A guest payment (no customer) is shown to whoever holds its id.
-    let (status, g) = app.checkout("session-guest", &app.order("5500670000001002", None).await).await;
+    let (status, g) = app
+        .checkout("session-guest", &app.order("5500670000001002", None).await)
+        .await;
     assert_eq!(status, 200, "{g}");
-    let gid = g["payment_workflow"]["razorpay_payment_id"].as_str().unwrap();
-    assert_eq!(from(&common::client(), &app, reqwest::Method::GET, &format!("/api/payments/{gid}"), None).await, 200);
+    let gid = g["payment_workflow"]["razorpay_payment_id"]
+        .as_str()
+        .unwrap();
+    assert_eq!(
+        from(
+            &common::client(),
+            &app,
+            reqwest::Method::GET,
+            &format!("/api/payments/{gid}"),
+            None
+        )
+        .await,
+        200
+    );
     app.stop().await;
 }

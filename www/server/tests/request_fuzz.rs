@@ -15,7 +15,10 @@ use std::path::Path;
 use backend::{as_form, check, mutate, Backend, Rng, ROUTES};
 
 fn env_u64(name: &str, default: u64) -> u64 {
-    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
 }
 
 #[test]
@@ -30,8 +33,16 @@ fn mutated_bodies_for_every_post_route_keep_the_invariants() {
     // Every seed once as it is (they must pass too), then mutations.
     let seeds = b.seeds.clone();
     for i in 0..(seeds.len() as u64 + cases) {
-        let (route, seed_body) = &seeds[if (i as usize) < seeds.len() { i as usize } else { rng.below(seeds.len()) }];
-        let mut body = if (i as usize) < seeds.len() { seed_body.to_string().into_bytes() } else { mutate(&mut rng, seed_body) };
+        let (route, seed_body) = &seeds[if (i as usize) < seeds.len() {
+            i as usize
+        } else {
+            rng.below(seeds.len())
+        }];
+        let mut body = if (i as usize) < seeds.len() {
+            seed_body.to_string().into_bytes()
+        } else {
+            mutate(&mut rng, seed_body)
+        };
         if ROUTES[*route] == "/checkout/callback" {
             body = as_form(&body);
         }
@@ -44,15 +55,30 @@ fn mutated_bodies_for_every_post_route_keep_the_invariants() {
                 "case {i} {}{}: {e}\n  body: {}\n  answer {}: {}",
                 ROUTES[*route],
                 if signed_in { " (signed in)" } else { "" },
-                String::from_utf8_lossy(&body).chars().take(600).collect::<String>(),
+                String::from_utf8_lossy(&body)
+                    .chars()
+                    .take(600)
+                    .collect::<String>(),
                 answer.status,
-                String::from_utf8_lossy(&answer.body).chars().take(600).collect::<String>()
+                String::from_utf8_lossy(&answer.body)
+                    .chars()
+                    .take(600)
+                    .collect::<String>()
             ));
         }
     }
     eprintln!("request fuzz: seed {seed:#x}, {cases} mutated bodies; per route {per_route:?}; statuses {statuses:?}");
-    assert!(per_route.iter().all(|n| *n > 0), "every route was reached: {per_route:?}");
-    assert!(failures.is_empty(), "{} of {} answers broke an invariant:\n{}", failures.len(), cases, failures[..failures.len().min(10)].join("\n"));
+    assert!(
+        per_route.iter().all(|n| *n > 0),
+        "every route was reached: {per_route:?}"
+    );
+    assert!(
+        failures.is_empty(),
+        "{} of {} answers broke an invariant:\n{}",
+        failures.len(),
+        cases,
+        failures[..failures.len().min(10)].join("\n")
+    );
 }
 
 /// `REQUEST_FUZZ_WRITE_SEEDS=<dir>`: writes every seed as a `backend_request`
@@ -73,7 +99,11 @@ fn seeds_as_fuzz_inputs() {
         for signed_in in [0u8, 1] {
             let mut data = vec![*route as u8, signed_in];
             data.extend_from_slice(&body);
-            std::fs::write(Path::new(&dir).join(format!("seed-{i:02}-{signed_in}")), data).unwrap();
+            std::fs::write(
+                Path::new(&dir).join(format!("seed-{i:02}-{signed_in}")),
+                data,
+            )
+            .unwrap();
         }
     }
 }
@@ -102,20 +132,45 @@ fn the_backend_request_corpus_replays() {
 #[test]
 fn the_invariants_refuse_what_they_must() {
     let order = br#"{"payment":{"card":{"number":"4111 1111 1111 1111"}}}"#;
-    let answer = |status: u16, body: &str| backend::Answer { status, location: None, body: body.as_bytes().to_vec() };
+    let answer = |status: u16, body: &str| backend::Answer {
+        status,
+        location: None,
+        body: body.as_bytes().to_vec(),
+    };
     let error = r#"{"error":{"code":"BAD_REQUEST_ERROR","description":"d","field":null,"source":"business","step":"payment_initiation","reason":"r","metadata":{}}}"#;
     assert!(check("/api/checkout", order, &answer(400, error)).is_ok());
     assert!(check("/api/checkout", order, &answer(502, error)).is_ok());
     assert!(check("/api/checkout", order, &answer(500, error)).is_err());
     assert!(check("/api/checkout", order, &answer(400, "<html>")).is_err());
     assert!(check("/api/checkout", order, &answer(400, r#"{"error":"x"}"#)).is_err());
-    assert!(check("/api/checkout", order, &answer(400, &error.replace(r#""metadata":{}"#, r#""metadata":[]"#))).is_err());
+    assert!(check(
+        "/api/checkout",
+        order,
+        &answer(400, &error.replace(r#""metadata":{}"#, r#""metadata":[]"#))
+    )
+    .is_err());
     assert!(check("/api/checkout", order, &answer(200, "[]")).is_err());
-    for echoed in ["4111111111111111", "4111 1111 1111 1111", "4111-1111-1111-1111"] {
+    for echoed in [
+        "4111111111111111",
+        "4111 1111 1111 1111",
+        "4111-1111-1111-1111",
+    ] {
         let body = format!(r#"{{"id":"order_1","note":"{echoed}"}}"#);
-        assert!(check("/api/checkout", order, &answer(200, &body)).is_err(), "{echoed}");
+        assert!(
+            check("/api/checkout", order, &answer(200, &body)).is_err(),
+            "{echoed}"
+        );
     }
-    let redirect = |l: &str| backend::Answer { status: 303, location: Some(l.into()), body: vec![] };
+    let redirect = |l: &str| backend::Answer {
+        status: 303,
+        location: Some(l.into()),
+        body: vec![],
+    };
     assert!(check("/checkout/callback", b"", &redirect("/result.html?x=1")).is_ok());
-    assert!(check("/checkout/callback", b"", &redirect("https://evil.example/")).is_err());
+    assert!(check(
+        "/checkout/callback",
+        b"",
+        &redirect("https://evil.example/")
+    )
+    .is_err());
 }

@@ -324,7 +324,9 @@ fn classify_head(head: &[u8]) -> Option<(Route, Scenario, usize)> {
     let mut scenario = None;
     let mut length = 0usize;
     for line in lines {
-        let Some((name, value)) = line.split_once(':') else { continue };
+        let Some((name, value)) = line.split_once(':') else {
+            continue;
+        };
         let name = name.trim().to_ascii_lowercase();
         if name == HEADER {
             scenario = Some(value.trim().to_string());
@@ -440,8 +442,12 @@ fn header_of(headers: &HeaderMap) -> Option<&str> {
 /// replay of an earlier request with the same `Idempotency-Key`).
 pub async fn layer(State(hold): State<Duration>, req: Request, next: Next) -> Response {
     let slow = req.method() == Method::POST
-        && requested(req.method().as_str(), req.uri().path(), header_of(req.headers()))
-            .is_some_and(|(_, s)| s == Scenario::SlowAfterSuccess);
+        && requested(
+            req.method().as_str(),
+            req.uri().path(),
+            header_of(req.headers()),
+        )
+        .is_some_and(|(_, s)| s == Scenario::SlowAfterSuccess);
     let mut response = next.run(req).await;
     if slow && !response.headers().contains_key("idempotent-replayed") {
         tokio::time::sleep(hold).await;
@@ -459,7 +465,8 @@ pub async fn layer(State(hold): State<Duration>, req: Request, next: Next) -> Re
 pub async fn start(config: razorpay_demo::Config) -> Result<razorpay_demo::Handles, String> {
     use axum::serve::ListenerExt;
     // Held past the page's timeout.
-    let hold = Duration::from_millis(u64::from(config.checkout_timeout_ms.unwrap_or(30_000)) + 5_000);
+    let hold =
+        Duration::from_millis(u64::from(config.checkout_timeout_ms.unwrap_or(30_000)) + 5_000);
     razorpay_demo::start_with(
         config,
         |app| app.layer(axum::middleware::from_fn_with_state(hold, layer)),
@@ -488,11 +495,28 @@ mod tests {
             Some((Route::OtpSubmit, Scenario::Html))
         );
         // Another route, method, unknown name, or a scenario not defined there.
-        assert_eq!(r("POST", "/api/checkout/otp/submit", "checkout:reset"), None);
+        assert_eq!(
+            r("POST", "/api/checkout/otp/submit", "checkout:reset"),
+            None
+        );
         assert_eq!(r("GET", "/api/checkout", "checkout:reset"), None);
         assert_eq!(r("POST", "/api/checkout", "checkout:nope"), None);
-        assert_eq!(r("POST", "/api/checkout/otp/submit", "otp-submit:javascript-url"), None);
-        assert_eq!(r("POST", "/api/checkout/otp/generate", "otp-generate:empty-next"), None);
+        assert_eq!(
+            r(
+                "POST",
+                "/api/checkout/otp/submit",
+                "otp-submit:javascript-url"
+            ),
+            None
+        );
+        assert_eq!(
+            r(
+                "POST",
+                "/api/checkout/otp/generate",
+                "otp-generate:empty-next"
+            ),
+            None
+        );
         assert_eq!(requested("POST", "/api/checkout", None), None);
         for name in Scenario::NAMES {
             assert!(Scenario::from_name(name).is_some(), "{name}");
@@ -502,9 +526,16 @@ mod tests {
     #[test]
     fn heads_are_classified() {
         let head = b"POST /api/checkout HTTP/1.1\r\nHost: x\r\nX-Hostile-Scenario: checkout:html\r\nContent-Length: 12\r\n\r\n";
-        assert_eq!(classify_head(head), Some((Route::Checkout, Scenario::Html, 12)));
+        assert_eq!(
+            classify_head(head),
+            Some((Route::Checkout, Scenario::Html, 12))
+        );
         let slow = b"POST /api/checkout HTTP/1.1\r\nx-hostile-scenario: checkout:slow-after-success\r\n\r\n";
-        assert_eq!(classify_head(slow), None, "slow-after-success is the layer's");
+        assert_eq!(
+            classify_head(slow),
+            None,
+            "slow-after-success is the layer's"
+        );
         assert_eq!(classify_head(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n"), None);
     }
 
@@ -515,4 +546,3 @@ mod tests {
         assert!(serde_json::from_slice::<Value>(body).is_ok());
     }
 }
-

@@ -95,7 +95,9 @@ pub fn bind_customer(
     require: impl Fn(&str) -> Result<(), ApiError>,
 ) -> Result<(), ApiError> {
     let top = order.get("customer_id").and_then(Value::as_str);
-    let on_payment = order.pointer("/payment/customer_id").and_then(Value::as_str);
+    let on_payment = order
+        .pointer("/payment/customer_id")
+        .and_then(Value::as_str);
     let customer_id = match (top, on_payment) {
         (None, None) => return Ok(()),
         (Some(a), Some(b)) if a != b => {
@@ -169,7 +171,9 @@ pub async fn checkout(
         .await
         .unwrap_or_else(IntoResponse::into_response);
     if let Some(cookie) = new_cookie {
-        response.headers_mut().insert(axum::http::header::SET_COOKIE, cookie);
+        response
+            .headers_mut()
+            .insert(axum::http::header::SET_COOKIE, cookie);
     }
     response
 }
@@ -201,13 +205,24 @@ async fn checkout_as(
         let create = |_: Option<String>| async move {
             gateway.call(Method::POST, "/v1/orders", Some(&order)).await
         };
-        receipts::once(&state_for_receipt, &receipt, &owner, &print, receipts::Kind::Checkout, create).await
+        receipts::once(
+            &state_for_receipt,
+            &receipt,
+            &owner,
+            &print,
+            receipts::Kind::Checkout,
+            create,
+        )
+        .await
     })
     .await?;
     if let Some(payment_id) = receipts::payment_id_of(&outcome.answer.body) {
         crate::perimeter::record_payment(&state, checkout_id, &payment_id).await?;
     }
-    Ok(replay_header(gateway_response(outcome.answer), outcome.replayed))
+    Ok(replay_header(
+        gateway_response(outcome.answer),
+        outcome.replayed,
+    ))
 }
 
 /// The owner of a debit's receipt: the merchant's server, never a
@@ -240,7 +255,10 @@ fn text_field(body: &Map<String, Value>, key: &str) -> Result<String, ApiError> 
 /// say: at most one debit a month is the safe reading).
 fn check_mandate(token: &Value, amount: i64) -> Result<String, ApiError> {
     let confirmed = token.get("recurring") == Some(&json!(true))
-        && token.pointer("/recurring_details/status").and_then(Value::as_str) == Some("confirmed");
+        && token
+            .pointer("/recurring_details/status")
+            .and_then(Value::as_str)
+            == Some("confirmed");
     if !confirmed {
         return Err(ApiError::validation(
             Some("token".into()),
@@ -332,7 +350,10 @@ pub async fn recurring(
     let state_for_receipt = state.clone();
     // The receipt's fingerprint covers the key: only this request's
     // retries get an earlier debit of the period back.
-    let (key_for_receipt, print) = (key.clone(), sha256_hex(format!("{fingerprint}|{key}").as_bytes()));
+    let (key_for_receipt, print) = (
+        key.clone(),
+        sha256_hex(format!("{fingerprint}|{key}").as_bytes()),
+    );
     let debit = || async move {
         let key = key_for_receipt;
         // What the mandate allows, as the gateway has it.
@@ -384,7 +405,15 @@ pub async fn recurring(
                 )
                 .await
         };
-        receipts::once(&state_for_receipt, &receipt, OPERATOR_OWNER, &print, receipts::Kind::Debit, send).await
+        receipts::once(
+            &state_for_receipt,
+            &receipt,
+            OPERATOR_OWNER,
+            &print,
+            receipts::Kind::Debit,
+            send,
+        )
+        .await
     };
     let outcome = idempotency::once(&state, "recurring", &key, fingerprint, debit).await?;
     Ok(replay_header(
@@ -444,7 +473,11 @@ mod tests {
         let dec = 1_796_083_200; // 2026-12-01 UTC
         let jan = dec + 31 * 86_400;
         let m = |key: &str, now: i64| debit_receipt("token_4lsdksD31GaZ09", "monthly", key, now);
-        assert_eq!(m("k1", dec), m("k2", dec + 86_400), "one receipt per month, whatever the key");
+        assert_eq!(
+            m("k1", dec),
+            m("k2", dec + 86_400),
+            "one receipt per month, whatever the key"
+        );
         assert_ne!(m("k1", dec), m("k1", jan));
         assert!(m("k1", dec).ends_with("_202612"), "{}", m("k1", dec));
         let a = |key: &str| debit_receipt("token_4lsdksD31GaZ09", "as_presented", key, dec);
@@ -459,12 +492,22 @@ mod tests {
         let token = json!({ "recurring": true, "recurring_details": { "status": "confirmed" }, "max_amount": 1000, "frequency": "as_presented" });
         assert_eq!(check_mandate(&token, 1000).unwrap(), "as_presented");
         let e = check_mandate(&token, 1001).unwrap_err();
-        assert_eq!((e.field.as_deref(), e.reason.as_str()), (Some("amount"), "amount_exceeds_mandate"));
+        assert_eq!(
+            (e.field.as_deref(), e.reason.as_str()),
+            (Some("amount"), "amount_exceeds_mandate")
+        );
         let mut no_frequency = token.clone();
         no_frequency.as_object_mut().unwrap().remove("frequency");
-        assert_eq!(check_mandate(&no_frequency, 1).unwrap(), "monthly", "unknown: the safe reading");
+        assert_eq!(
+            check_mandate(&no_frequency, 1).unwrap(),
+            "monthly",
+            "unknown: the safe reading"
+        );
         let rejected = json!({ "recurring": true, "recurring_details": { "status": "rejected" } });
-        assert_eq!(check_mandate(&rejected, 1).unwrap_err().field.as_deref(), Some("token"));
+        assert_eq!(
+            check_mandate(&rejected, 1).unwrap_err().field.as_deref(),
+            Some("token")
+        );
     }
 
     #[test]
@@ -474,7 +517,14 @@ mod tests {
             if c == "cust_AAAAAAAAAAAAAA" {
                 Ok(())
             } else {
-                Err(ApiError::new(StatusCode::FORBIDDEN, "BAD_REQUEST_ERROR", "not you", "customer", "payment_initiation", "x"))
+                Err(ApiError::new(
+                    StatusCode::FORBIDDEN,
+                    "BAD_REQUEST_ERROR",
+                    "not you",
+                    "customer",
+                    "payment_initiation",
+                    "x",
+                ))
             }
         };
         let order = |top: Option<&str>, on_payment: Option<&str>| {
@@ -487,19 +537,31 @@ mod tests {
             }
             o
         };
-        for (top, on_payment) in [(Some("cust_AAAAAAAAAAAAAA"), None), (None, Some("cust_AAAAAAAAAAAAAA"))] {
+        for (top, on_payment) in [
+            (Some("cust_AAAAAAAAAAAAAA"), None),
+            (None, Some("cust_AAAAAAAAAAAAAA")),
+        ] {
             let mut o = order(top, on_payment);
             bind_customer(&mut o, signed_in).unwrap();
-            assert_eq!((&o["customer_id"], &o["payment"]["customer_id"]), (&"cust_AAAAAAAAAAAAAA".into(), &"cust_AAAAAAAAAAAAAA".into()));
+            assert_eq!(
+                (&o["customer_id"], &o["payment"]["customer_id"]),
+                (&"cust_AAAAAAAAAAAAAA".into(), &"cust_AAAAAAAAAAAAAA".into())
+            );
         }
         let mut guest = order(None, None);
         bind_customer(&mut guest, |_| panic!("a guest order asks for no session")).unwrap();
         assert_eq!(guest, order(None, None));
         let mut victim = order(None, Some("cust_BBBBBBBBBBBBBB"));
-        assert_eq!(bind_customer(&mut victim, signed_in).unwrap_err().status, StatusCode::FORBIDDEN);
+        assert_eq!(
+            bind_customer(&mut victim, signed_in).unwrap_err().status,
+            StatusCode::FORBIDDEN
+        );
         let mut mixed = order(Some("cust_AAAAAAAAAAAAAA"), Some("cust_BBBBBBBBBBBBBB"));
         let e = bind_customer(&mut mixed, signed_in).unwrap_err();
-        assert_eq!((e.status, e.field.as_deref()), (StatusCode::BAD_REQUEST, Some("payment.customer_id")));
+        assert_eq!(
+            (e.status, e.field.as_deref()),
+            (StatusCode::BAD_REQUEST, Some("payment.customer_id"))
+        );
     }
 
     #[test]
@@ -513,17 +575,32 @@ mod tests {
         };
         let base = order_fingerprint(&order("4100280000001007", "837", 100));
         // The CVV and the digits before the last 4 change nothing...
-        assert_eq!(base, order_fingerprint(&order("4100280000001007", "123", 100)));
-        assert_eq!(base, order_fingerprint(&order("5500670000001007", "837", 100)));
+        assert_eq!(
+            base,
+            order_fingerprint(&order("4100280000001007", "123", 100))
+        );
+        assert_eq!(
+            base,
+            order_fingerprint(&order("5500670000001007", "837", 100))
+        );
         // ...what else differs does.
-        assert_ne!(base, order_fingerprint(&order("4100280000001015", "837", 100)));
-        assert_ne!(base, order_fingerprint(&order("4100280000001007", "837", 200)));
+        assert_ne!(
+            base,
+            order_fingerprint(&order("4100280000001015", "837", 100))
+        );
+        assert_ne!(
+            base,
+            order_fingerprint(&order("4100280000001007", "837", 200))
+        );
         // Not a hash of the order as sent (which could be brute-forced).
         let full = order("4100280000001007", "837", 100);
         assert_ne!(base, sha256_hex(full.to_string().as_bytes()));
         let mut no_server = full.clone();
         no_server["payment"].as_object_mut().unwrap().remove("ip");
-        no_server["payment"].as_object_mut().unwrap().remove("callback_url");
+        no_server["payment"]
+            .as_object_mut()
+            .unwrap()
+            .remove("callback_url");
         assert_ne!(base, sha256_hex(no_server.to_string().as_bytes()));
         // The server's additions are ignored.
         let mut other_ip = full;

@@ -72,7 +72,9 @@ async fn config(State(state): State<AppState>, headers: HeaderMap) -> Response {
     }
     let mut response = Json(c).into_response();
     if crate::session::checkout_id(&headers).is_none() {
-        if let (_, Some(cookie)) = crate::session::new_checkout(state.public_url.starts_with("https:")) {
+        if let (_, Some(cookie)) =
+            crate::session::new_checkout(state.public_url.starts_with("https:"))
+        {
             response.headers_mut().insert(header::SET_COOKIE, cookie);
         }
     }

@@ -58,11 +58,21 @@ pub async fn create_customer(
         )
         .await?;
     // Signed in as this customer from now on (see [`session`]).
-    let id = answer.body.get("id").and_then(Value::as_str).map(str::to_string);
+    let id = answer
+        .body
+        .get("id")
+        .and_then(Value::as_str)
+        .map(str::to_string);
     let mut response = gateway_response(answer);
     if let Some(cookie) = id
         .filter(|id| response.status().is_success() && is_id(id, "cust"))
-        .and_then(|id| session::set_cookie(&state.session_secret, state.public_url.starts_with("https:"), &id))
+        .and_then(|id| {
+            session::set_cookie(
+                &state.session_secret,
+                state.public_url.starts_with("https:"),
+                &id,
+            )
+        })
     {
         response.headers_mut().insert(header::SET_COOKIE, cookie);
     }

@@ -62,7 +62,9 @@ fn refused_for(description: &str, reason: &str) -> ApiError {
 
 /// The de-duplication key of a signed event: its name, entity id and `created_at`.
 pub fn dedupe_key(name: &str, entity: Option<&str>, created_at: i64) -> String {
-    crate::crypto::sha256_hex(format!("{name}|{}|{created_at}", entity.unwrap_or_default()).as_bytes())
+    crate::crypto::sha256_hex(
+        format!("{name}|{}|{created_at}", entity.unwrap_or_default()).as_bytes(),
+    )
 }
 
 /// The id of the event's main entity (`payload.payment.entity.id`, …).
@@ -111,9 +113,9 @@ pub async fn receive(
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default();
     // Every accepted secret is tried (no early exit), each in constant time.
-    let valid = secrets
-        .iter()
-        .fold(false, |ok, secret| verify_hex(secret, &body, signature) | ok);
+    let valid = secrets.iter().fold(false, |ok, secret| {
+        verify_hex(secret, &body, signature) | ok
+    });
     if signature.is_empty() || !valid {
         return Err(refused("The webhook signature is invalid."));
     }
@@ -129,7 +131,10 @@ pub async fn receive(
     }
     let entity = entity_id(&event);
     let Some(created_at) = event.get("created_at").and_then(Value::as_i64) else {
-        return Err(refused_for("The webhook has no created_at.", "webhook_too_old"));
+        return Err(refused_for(
+            "The webhook has no created_at.",
+            "webhook_too_old",
+        ));
     };
     if now - created_at > MAX_AGE_SECS || created_at - now > MAX_SKEW_SECS {
         return Err(refused_for(
@@ -153,7 +158,14 @@ pub async fn receive(
     let payload = String::from_utf8_lossy(&body).into_owned();
     let inserted = state
         .store
-        .record_webhook(&key, delivery.as_deref(), &name, entity.as_deref(), created_at, &payload)
+        .record_webhook(
+            &key,
+            delivery.as_deref(),
+            &name,
+            entity.as_deref(),
+            created_at,
+            &payload,
+        )
         .await?;
     let status = if inserted { "recorded" } else { "duplicate" };
     let fulfilment = match outcome {

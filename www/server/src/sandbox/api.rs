@@ -213,15 +213,25 @@ fn page(q: &HashMap<String, String>, allowed: &[&str]) -> Result<(i64, i64), Api
             .ok_or_else(|| {
                 ApiError::validation(
                     Some(key.to_string()),
-                    format!("The {key} must be between {} and {}.", range.start(), range.end()),
+                    format!(
+                        "The {key} must be between {} and {}.",
+                        range.start(),
+                        range.end()
+                    ),
                 )
             }),
     };
-    Ok((number("count", 10, 1..=100)?, number("skip", 0, 0..=i64::from(u32::MAX))?))
+    Ok((
+        number("count", 10, 1..=100)?,
+        number("skip", 0, 0..=i64::from(u32::MAX))?,
+    ))
 }
 
 /// `GET /v1/orders?count&skip&receipt`: orders, newest first.
-pub async fn list_orders(State(sb): State<Sandbox>, Query(q): Query<HashMap<String, String>>) -> ApiResult {
+pub async fn list_orders(
+    State(sb): State<Sandbox>,
+    Query(q): Query<HashMap<String, String>>,
+) -> ApiResult {
     let (count, skip) = page(&q, &["count", "skip", "receipt"])?;
     let items = sb
         .db
@@ -239,14 +249,23 @@ pub async fn list_order_payments(State(sb): State<Sandbox>, Path(id): Path<Strin
         .db
         .call(move |conn| {
             db::order(conn, &id)?.ok_or_else(|| no_such_id("id"))?;
-            db::list(conn, db::Listable::Payments, Some(("order_id", id.as_str())), 100, 0)
+            db::list(
+                conn,
+                db::Listable::Payments,
+                Some(("order_id", id.as_str())),
+                100,
+                0,
+            )
         })
         .await?;
     Ok(Json(entities::collection(items)).into_response())
 }
 
 /// `GET /v1/payments?count&skip`: payments, newest first.
-pub async fn list_payments(State(sb): State<Sandbox>, Query(q): Query<HashMap<String, String>>) -> ApiResult {
+pub async fn list_payments(
+    State(sb): State<Sandbox>,
+    Query(q): Query<HashMap<String, String>>,
+) -> ApiResult {
     let (count, skip) = page(&q, &["count", "skip"])?;
     let items = sb
         .db

@@ -88,7 +88,11 @@ fn not_yours() -> Response {
 }
 
 /// The payment, when `auth` is its bank-page secret; the page to answer otherwise.
-async fn payment_for(sb: &Sandbox, id: &str, auth: Option<&str>) -> Result<(Value, Value), Response> {
+async fn payment_for(
+    sb: &Sandbox,
+    id: &str,
+    auth: Option<&str>,
+) -> Result<(Value, Value), Response> {
     let id2 = id.to_string();
     match sb.db.call(move |conn| db::payment(conn, &id2)).await {
         Ok(Some((p, i))) if payments::bank_page_secret_ok(&i, auth) => Ok((p, i)),
@@ -99,7 +103,11 @@ async fn payment_for(sb: &Sandbox, id: &str, auth: Option<&str>) -> Result<(Valu
 }
 
 /// `GET /v1/payments/{id}/authorize?auth=…`.
-pub async fn show(State(sb): State<Sandbox>, Path(id): Path<String>, Query(q): Query<BankQuery>) -> Response {
+pub async fn show(
+    State(sb): State<Sandbox>,
+    Path(id): Path<String>,
+    Query(q): Query<BankQuery>,
+) -> Response {
     let (payment, internal) = match payment_for(&sb, &id, q.auth.as_deref()).await {
         Ok(p) => p,
         Err(page) => return page,

@@ -151,7 +151,11 @@ impl Sandbox {
             .db
             .call(move |conn| {
                 let mut events = payments::expire_due(conn, crate::db::now_secs(), window)?;
-                events.extend(payments::late_authorize_due(conn, &me.ctx(), crate::db::now_ms() as i64)?);
+                events.extend(payments::late_authorize_due(
+                    conn,
+                    &me.ctx(),
+                    crate::db::now_ms() as i64,
+                )?);
                 Ok(events)
             })
             .await?;
@@ -163,7 +167,10 @@ impl Sandbox {
     /// quarter of the late-authorisation delay when shorter), so a payment
     /// times out and a late authorisation arrives even when nobody asks
     /// the gateway, until `stop` turns true.
-    pub fn spawn_clock(self, mut stop: tokio::sync::watch::Receiver<bool>) -> tokio::task::JoinHandle<()> {
+    pub fn spawn_clock(
+        self,
+        mut stop: tokio::sync::watch::Receiver<bool>,
+    ) -> tokio::task::JoinHandle<()> {
         let tick = std::time::Duration::from_millis((self.late_auth_ms / 4).clamp(20, 250) as u64);
         tokio::spawn(async move {
             loop {

@@ -354,7 +354,8 @@ pub fn expire_due(conn: &mut Connection, now: i64, window: i64) -> Result<Vec<Ev
 pub fn bank_page_secret_ok(internal: &Value, auth: Option<&str>) -> bool {
     match (internal.get("auth").and_then(Value::as_str), auth) {
         (Some(issued), Some(given)) => {
-            crate::crypto::sha256_hex(issued.as_bytes()) == crate::crypto::sha256_hex(given.as_bytes())
+            crate::crypto::sha256_hex(issued.as_bytes())
+                == crate::crypto::sha256_hex(given.as_bytes())
         }
         _ => false,
     }
@@ -394,7 +395,12 @@ pub const BANK_SILENT: &str = "bank_technical_error";
 /// stays `created` (it can time out to `failed` like any other) with the
 /// time its authorisation will arrive ([`late_authorize_due`]); the
 /// shopper's return carries an error and no signature.
-fn bank_silent(conn: &Connection, ctx: &Ctx, payment: Value, mut internal: Value) -> Result<Answer, ApiError> {
+fn bank_silent(
+    conn: &Connection,
+    ctx: &Ctx,
+    payment: Value,
+    mut internal: Value,
+) -> Result<Answer, ApiError> {
     let payment_id = s(&payment, "id").to_string();
     internal["late_auth_at"] = json!(crate::db::now_ms() as i64 + ctx.late_auth_ms);
     db::put_payment(conn, &payment, &internal)?;
@@ -409,13 +415,17 @@ fn bank_silent(conn: &Connection, ctx: &Ctx, payment: Value, mut internal: Value
     Ok(Answer {
         body: Err(err),
         events: vec![],
-        callback_url: internal.get("callback_url").and_then(Value::as_str).map(str::to_string),
+        callback_url: internal
+            .get("callback_url")
+            .and_then(Value::as_str)
+            .map(str::to_string),
     })
 }
 
 /// The payments whose late authorisation is due: read through the partial
 /// index `payments_late_auth` (sandbox/db.rs), never a scan of every payment.
-const LATE_AUTH_DUE: &str = "SELECT id FROM payments WHERE json_extract(internal, '$.late_auth_at') <= ?1
+const LATE_AUTH_DUE: &str =
+    "SELECT id FROM payments WHERE json_extract(internal, '$.late_auth_at') <= ?1
    AND json_extract(data, '$.status') IN ('created', 'failed')";
 
 /// Authorises (and captures) every late-authorisation payment whose bank
@@ -424,7 +434,11 @@ const LATE_AUTH_DUE: &str = "SELECT id FROM payments WHERE json_extract(internal
 /// from failed to authorized). The payment says `late_authorized: true`;
 /// answers the events to send (`payment.authorized`, `payment.captured`,
 /// `order.paid`, …).
-pub fn late_authorize_due(conn: &mut Connection, ctx: &Ctx, now_ms: i64) -> Result<Vec<Event>, ApiError> {
+pub fn late_authorize_due(
+    conn: &mut Connection,
+    ctx: &Ctx,
+    now_ms: i64,
+) -> Result<Vec<Event>, ApiError> {
     let tx = conn.transaction()?;
     let due: Vec<String> = {
         let mut stmt = tx.prepare(LATE_AUTH_DUE)?;
@@ -439,7 +453,13 @@ pub fn late_authorize_due(conn: &mut Connection, ctx: &Ctx, now_ms: i64) -> Resu
         if let Some(m) = internal.as_object_mut() {
             m.remove("late_auth_at");
         }
-        for key in ["error_code", "error_description", "error_source", "error_step", "error_reason"] {
+        for key in [
+            "error_code",
+            "error_description",
+            "error_source",
+            "error_step",
+            "error_reason",
+        ] {
             set(&mut payment, key, Value::Null);
         }
         set(&mut payment, "late_authorized", json!(true));
@@ -878,14 +898,21 @@ mod tests {
     #[test]
     fn the_late_authorisations_due_are_found_through_the_index() {
         let conn = rusqlite::Connection::open_in_memory().expect("sqlite");
-        conn.execute_batch(super::super::db::SCHEMA).expect("schema");
-        let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {LATE_AUTH_DUE}")).expect("plan");
+        conn.execute_batch(super::super::db::SCHEMA)
+            .expect("schema");
+        let mut stmt = conn
+            .prepare(&format!("EXPLAIN QUERY PLAN {LATE_AUTH_DUE}"))
+            .expect("plan");
         let plan: Vec<String> = stmt
             .query_map([0_i64], |r| r.get::<_, String>(3))
             .expect("rows")
             .collect::<Result<_, _>>()
             .expect("plan rows");
-        assert!(plan.iter().any(|d| d.contains("USING INDEX payments_late_auth")), "{plan:?}");
+        assert!(
+            plan.iter()
+                .any(|d| d.contains("USING INDEX payments_late_auth")),
+            "{plan:?}"
+        );
         assert!(!plan.iter().any(|d| d.starts_with("SCAN")), "{plan:?}");
     }
 }

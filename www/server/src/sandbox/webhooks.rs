@@ -180,7 +180,10 @@ async fn retry(http: &reqwest::Client, url: &str, base: Duration, event: &Signed
             return;
         }
     }
-    eprintln!("sandbox: webhook {} ({}) given up after {TRIES} tries", event.name, event.id);
+    eprintln!(
+        "sandbox: webhook {} ({}) given up after {TRIES} tries",
+        event.name, event.id
+    );
 }
 
 #[cfg(test)]
@@ -190,13 +193,19 @@ mod tests {
     #[test]
     fn backoff_doubles_from_the_base() {
         let base = Duration::from_millis(1000);
-        let waits: Vec<u64> = (1..TRIES).map(|a| backoff(base, a).as_millis() as u64).collect();
+        let waits: Vec<u64> = (1..TRIES)
+            .map(|a| backoff(base, a).as_millis() as u64)
+            .collect();
         assert_eq!(waits, [1000, 2000, 4000, 8000, 16000]);
     }
 
     #[test]
     fn order_paid_carries_both_entities() {
-        let e = Event::order_paid("acc_x", json!({ "id": "pay_1" }), json!({ "id": "order_1" }));
+        let e = Event::order_paid(
+            "acc_x",
+            json!({ "id": "pay_1" }),
+            json!({ "id": "order_1" }),
+        );
         let body = e.body();
         assert_eq!(body["contains"], json!(["payment", "order"]));
         assert_eq!(body["payload"]["payment"]["entity"]["id"], "pay_1");

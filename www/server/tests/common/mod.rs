@@ -70,12 +70,19 @@ pub fn postgres_database(dir: &Path) -> Option<String> {
         "postgres" => {}
         other => panic!("STORE must be sqlite or postgres, not {other:?}"),
     }
-    let base = std::env::var("TEST_DATABASE_URL").expect("STORE=postgres needs TEST_DATABASE_URL (scripts/pg.sh start)");
-    let name = format!("t_{}", &razorpay_demo::crypto::hmac_hex("test-database", dir.to_string_lossy().as_bytes())[..24]);
+    let base = std::env::var("TEST_DATABASE_URL")
+        .expect("STORE=postgres needs TEST_DATABASE_URL (scripts/pg.sh start)");
+    let name = format!(
+        "t_{}",
+        &razorpay_demo::crypto::hmac_hex("test-database", dir.to_string_lossy().as_bytes())[..24]
+    );
     let (url, db) = (base.clone(), name.clone());
     // Its own thread and runtime: callers may be inside a runtime already.
     std::thread::spawn(move || {
-        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
         rt.block_on(async move {
             let (client, conn) = tokio_postgres::connect(&url, tokio_postgres::NoTls)
                 .await
@@ -83,13 +90,19 @@ pub fn postgres_database(dir: &Path) -> Option<String> {
             tokio::spawn(conn);
             if let Err(e) = client.batch_execute(&format!("CREATE DATABASE {db}")).await {
                 // 42P04: it exists (the same directory's earlier app).
-                assert_eq!(e.code().map(|c| c.code()), Some("42P04"), "CREATE DATABASE: {e}");
+                assert_eq!(
+                    e.code().map(|c| c.code()),
+                    Some("42P04"),
+                    "CREATE DATABASE: {e}"
+                );
             }
         })
     })
     .join()
     .unwrap();
-    let (prefix, _) = base.rsplit_once('/').expect("TEST_DATABASE_URL ends with /database");
+    let (prefix, _) = base
+        .rsplit_once('/')
+        .expect("TEST_DATABASE_URL ends with /database");
     Some(format!("{prefix}/{name}"))
 }
 
@@ -118,7 +131,11 @@ impl App {
     /// An app around started servers, with a client that loaded the page's
     /// `/api/config` (which starts its checkout session, as the page's does).
     pub async fn with(handles: Handles, dir: PathBuf) -> App {
-        let app = App { handles, dir, http: client() };
+        let app = App {
+            handles,
+            dir,
+            http: client(),
+        };
         let (status, _) = app.get("/api/config").await;
         assert_eq!(status, 200);
         app
@@ -154,7 +171,13 @@ impl App {
 
     /// `POST /api/checkout` with an `Idempotency-Key`.
     pub async fn checkout(&self, key: &str, body: &Value) -> (u16, Value) {
-        Self::send(self.http.post(self.url("/api/checkout")).header("Idempotency-Key", key).json(body)).await
+        Self::send(
+            self.http
+                .post(self.url("/api/checkout"))
+                .header("Idempotency-Key", key)
+                .json(body),
+        )
+        .await
     }
 
     pub async fn customer(&self) -> String {
@@ -204,7 +227,12 @@ impl App {
 
     /// `GET /api/webhooks` as the operator.
     pub async fn webhooks(&self) -> (u16, Value) {
-        Self::send(self.http.get(self.url("/api/webhooks")).bearer_auth(OPERATOR_SECRET)).await
+        Self::send(
+            self.http
+                .get(self.url("/api/webhooks"))
+                .bearer_auth(OPERATOR_SECRET),
+        )
+        .await
     }
 
     /// Polls `GET /api/webhooks` until `event` for `entity_id` is recorded.
@@ -270,7 +298,12 @@ pub const PRODUCT: &str = "tea_monthly";
 
 /// A new cart with `product` on the backend at `demo_url` (its JSON).
 pub async fn new_cart(demo_url: &str, product: &str) -> Value {
-    let (status, cart) = App::send(client().post(format!("{demo_url}/api/carts")).json(&json!({ "product": product }))).await;
+    let (status, cart) = App::send(
+        client()
+            .post(format!("{demo_url}/api/carts"))
+            .json(&json!({ "product": product })),
+    )
+    .await;
     assert_eq!(status, 200, "{cart}");
     cart
 }
@@ -278,7 +311,10 @@ pub async fn new_cart(demo_url: &str, product: &str) -> Value {
 impl App {
     /// A new cart of [`PRODUCT`]: its id, an order's receipt.
     pub async fn cart(&self) -> String {
-        new_cart(&self.handles.demo_url, PRODUCT).await["id"].as_str().unwrap().to_string()
+        new_cart(&self.handles.demo_url, PRODUCT).await["id"]
+            .as_str()
+            .unwrap()
+            .to_string()
     }
 
     /// [`order_in`] a new cart of [`PRODUCT`] (the backend lets one payment
