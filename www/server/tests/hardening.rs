@@ -517,7 +517,7 @@ async fn static_files_stay_in_their_roots_with_their_types_and_headers() {
             );
             assert!(
                 csp.contains(&format!(
-                    "; connect-src {origin}/api/ {origin}/pkg/razorpay_checkout_wasm_bg.wasm;"
+                    "; connect-src {origin}/api/ {origin}/pkg/razorpay_checkout_wasm_bg.wasm {origin}/pkg/card/card_bg.wasm;"
                 )),
                 "{path}: {csp}"
             );
