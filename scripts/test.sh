@@ -62,6 +62,8 @@ scripts/build-main.sh build/pkg-no-wipe --features insecure-no-wipe
 # The card entry too, without wiping (merge-template.mjs wants every file of
 # `exports`, and card-entry.test.mjs scans it below).
 scripts/build-card.sh build/pkg-no-wipe/card --features insecure-no-wipe
+# (The server kit, which `exports` names too, as shipped: no page loads it.)
+cp -r pkg/server build/pkg-no-wipe/server
 # (And its fallback.js, which package.json's `files` names: merge-template.mjs
 # refuses a package without it.)
 node scripts/fallback.mjs build/pkg-no-wipe
