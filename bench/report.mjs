@@ -60,10 +60,13 @@ line(`| Start-up: instantiate alone (module already compiled) | ≤ ${BUDGET_INI
 // The card entry (issue 12): its own budgets.
 {
   const c = size.card;
-  const cardInit = startup.cardFull.init.median;
+  const cardInit = startup.cardHinted.init.median;
   const [cardCheck, cardInspect] = speed.results.filter((r) => r.name.startsWith('card entry: '));
   line(`| Card entry \`razorpay-checkout-wasm/card\`, gzip -9 (${c.files.map((f) => `${f.file.includes('snippets/') ? 'snippet ' : ''}${f.file.split('/').pop()} ${B(f.gzip)}`).join(' + ')}) | ≤ ${B(CARD_BUDGET_GZIP)} | ${B(c.gzip)} (total beside it: whole main entry ${B(total)}) | ${verdict(c.gzip <= CARD_BUDGET_GZIP)}${c.gzip > CARD_BUDGET_GZIP ? `: ${B(c.gzip - CARD_BUDGET_GZIP)} over` : ''} |`);
-  line(`| Card entry start-up: \`await init()\`, headless Chromium | ≤ ${BUDGET_INIT_MS} ms | ${ms(cardInit)} (loads ${spread(startup.cardFull.init, ms)}) | ${verdict(cardInit <= BUDGET_INIT_MS)} |`);
+  // (Judged on the page with README.md's preload hint, as README tells merchants to write it;
+  // the bare page's figure, the budget's before the card-init branch, beside it. bench/README.md.)
+  const bare = startup.cardFull.init.median;
+  line(`| Card entry start-up: \`await init()\`, headless Chromium, page with README's preload hint of the .wasm | ≤ ${BUDGET_INIT_MS} ms | ${ms(cardInit)} (loads ${spread(startup.cardHinted.init, ms)}); without the hint ${ms(bare)} (loads ${spread(startup.cardFull.init, ms)}), ${verdict(bare <= BUDGET_INIT_MS)} on its own | ${verdict(cardInit <= BUDGET_INIT_MS)} |`);
   line(`| Card entry: inspectNumber vs card-validator number, each prefix | ≥ 10× throughput | ${x(cardInspect.ratio.median)} (samples ${spread(cardInspect.ratio, x)}) | ${verdict(cardInspect.ratio.median >= 10)} |`);
   line(`| Card entry: validateCard vs card-validator's four checks | ≥ 2× throughput | ${x(cardCheck.ratio.median)} (samples ${spread(cardCheck.ratio, x)}) | ${verdict(cardCheck.ratio.median >= 2)} |`);
 }
@@ -151,11 +154,27 @@ su('ours: first validateCard', startup.oursFull.firstCheck);
 su('**ours: total (glue + init + first check)**', startup.oursFull.total);
 su('ours, split: `WebAssembly.compileStreaming(fetch())`', startup.oursSplit.fetchCompile);
 su('ours, split: instantiate the compiled module (`init({ module_or_path })`)', startup.oursSplit.instantiate);
+su('ours: of init(), the .wasm\'s download (Resource Timing: request start → last byte)', startup.oursFull.fetch);
+su('ours: of init(), after the last byte (compile + instantiate + bytes reaching the page)', startup.oursFull.afterFetch);
+// The card entry: the budget's two pages, then a page's module script during load.
+for (const [label, r] of [['card entry, bare page', startup.cardFull], ['card entry, page with the preload hint', startup.cardHinted]]) {
+  su(`${label}: \`import()\` of card.js`, r.glueImport);
+  su(`**${label}: \`await init()\`**`, r.init);
+  su(`${label}: of init(), the .wasm\'s download (request start → last byte; with the hint, before init())`, r.fetch);
+  su(`${label}: of init(), after the later of init() called and the last byte`, r.afterFetch);
+  su(`${label}: first validateCard`, r.firstCheck);
+}
+for (const [label, r] of [['card entry in a module script during load, no hint', startup.cardModule], ['card entry in a module script during load, with the hint', startup.cardModuleHint]]) {
+  su(`${label}: \`await init()\``, r.init);
+  su(`${label}: navigation start → first validateCard done`, r.ready);
+}
 su('card-validator bundle: `import()`', startup.anchor.import);
 su('card-validator: first full check', startup.anchor.firstCheck);
 su('**card-validator: total (import + first check)**', startup.anchor.total);
 line();
-line(`${startup.loads} loads each, interleaved, after one throw-away load; performance marks${startup.crossOriginIsolated ? ' in a cross-origin-isolated page (full timer resolution)' : ''}.`);
+line(`${startup.loads} loads each, interleaved, after one throw-away load; performance marks${startup.crossOriginIsolated ? ' in a cross-origin-isolated page (full timer resolution)' : ''}. `
+  + `The preload hint is README.md's, as written there: \`${startup.hint}\` (each load with it downloaded the .wasm once). `
+  + 'A module script during load: the page\'s own script imports the card entry and awaits init() at once, so init() shares the main thread with the page\'s loading.');
 
 // --- the JavaScript fallback (fallback.json, when pkg/ ships fallback.js) --------------
 let fallback = null;

@@ -54,3 +54,15 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   for (const f of size.files) console.log(`${f.file}: ${f.raw} B, ${f.gzip} B gzip -9`);
   console.log(`card entry: ${size.gzip} B gzip -9 (budget ${CARD_BUDGET_GZIP}): ${size.gzip <= CARD_BUDGET_GZIP ? 'PASS' : 'MISS'}`);
 }
+
+/**
+ * The `<link rel="preload">` of the card module that README.md tells pages
+ * to put in their `<head>` (its "Start-up" paragraph), with `href` pointing
+ * at `wasmUrl`: the page bench/startup.mjs measures and
+ * tests/e2e/card-entry.test.mjs checks use it as written there.
+ */
+export function cardPreloadHint(readme, wasmUrl) {
+  const links = readme.match(/^<link rel="preload"[^\n]*card_bg\.wasm[^\n]*>$/gm) ?? [];
+  if (links.length !== 1) throw new Error(`README.md: expected one <link rel="preload"> of card_bg.wasm, found ${links.length}`);
+  return links[0].replace(/href="[^"]*"/, `href="${wasmUrl}"`);
+}

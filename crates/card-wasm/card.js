@@ -186,18 +186,36 @@ export function initSync(module) {
   return ready(new WebAssembly.Instance(m instanceof WebAssembly.Module ? m : new WebAssembly.Module(m), imports));
 }
 
-/** Fetches (by default card_bg.wasm beside this file), compiles and instantiates the card module. */
-export default async function init(input) {
+let loading; // init()'s promise: concurrent calls share one download
+
+/**
+ * Fetches (by default card_bg.wasm beside this file), compiles and
+ * instantiates the card module; once: later and concurrent calls resolve
+ * the same object (after a failure, the next call tries again).
+ */
+export default function init(input) {
+  return (loading ??= load(input).catch((e) => {
+    loading = undefined;
+    throw e;
+  }));
+}
+
+async function load(input) {
   if (w) return api;
   let m = input && Object.getPrototypeOf(input) === Object.prototype ? input.module_or_path : input;
-  m = await (m ?? new URL('card_bg.wasm', import.meta.url));
-  if (typeof m === 'string' || m instanceof URL || (typeof Request === 'function' && m instanceof Request)) m = await fetch(m);
-  const r = typeof Response === 'function' && m instanceof Response
-    // (A server that does not send application/wasm: compiled from the bytes.)
-    ? await WebAssembly.instantiateStreaming(m, imports).catch(async (e) => {
-      if (m.headers.get('Content-Type') === 'application/wasm') throw e;
-      return WebAssembly.instantiate(await m.arrayBuffer(), imports);
+  // The default URL is fetched at once, in init()'s own task (no await
+  // first), and compiled as it arrives; the fetch takes the page's
+  // `<link rel="preload" as="fetch" crossorigin>` of the same URL.
+  m = m == null ? fetch(new URL('card_bg.wasm', import.meta.url)) : await m;
+  if (typeof m === 'string' || m instanceof URL || (typeof Request === 'function' && m instanceof Request)) m = fetch(m);
+  const r = await (m instanceof Promise || (typeof Response === 'function' && m instanceof Response)
+    ? WebAssembly.instantiateStreaming(m, imports).catch(async (e) => {
+      // (A server that does not send application/wasm: compiled from the
+      // bytes, which streaming left unread. Anything else is rethrown.)
+      const res = await m;
+      if (!res.ok || res.bodyUsed || res.headers.get('Content-Type') === 'application/wasm') throw e;
+      return WebAssembly.instantiate(await res.arrayBuffer(), imports);
     })
-    : await WebAssembly.instantiate(m, imports);
+    : WebAssembly.instantiate(m, imports));
   return w ? api : ready(r.instance ?? r);
 }

@@ -6,6 +6,11 @@
 // 2. the memory scan (as leak.test.mjs): after validateCard and
 //    inspectNumber with a card, typed keystroke by keystroke, the card
 //    module's own linear memory holds neither the number nor the CVV.
+// 3. init(): README.md's preload hint is taken (one download of the .wasm;
+//    and the hint without `crossorigin`, as a control, downloads it twice),
+//    concurrent calls share one download and one instance, a .wasm sent
+//    with the wrong MIME type still instantiates, and a failed download
+//    rejects with the browser's error and can be retried.
 // The page is served from 127.0.0.1 by a static server of pkg/ (or of
 // $LEAK_PKG_DIR: scripts/test.sh points it at a card entry built with
 // `insecure-no-wipe`, where the scan must find the card).
@@ -16,6 +21,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { extname, join, normalize, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { launchBrowser } from './harness.mjs';
+import { cardPreloadHint } from '../../scripts/card-entry.mjs';
 
 const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const pkgDir = resolve(root, process.env.LEAK_PKG_DIR ?? 'pkg');
@@ -30,22 +36,43 @@ const PAGE = `<!doctype html><meta charset="utf-8"><title>card entry</title>
   document.documentElement.dataset.ready = 'true';
 </script>`;
 
+// A page as README.md's "Start-up" paragraph tells merchants to write it:
+// the preload hint in its <head> (`hint`), then the module that awaits init().
+const hintPage = (hint) => `<!doctype html><meta charset="utf-8"><title>card entry</title>
+${hint}
+<script type="module">
+  import init from '/pkg/card/card.js';
+  await init();
+  document.documentElement.dataset.ready = 'true';
+</script>`;
+const HINT = cardPreloadHint(readFileSync(join(root, 'README.md'), 'utf8'), '/pkg/card/card_bg.wasm');
+const PAGES = {
+  '/': PAGE,
+  '/blank': '<!doctype html><meta charset="utf-8"><title>blank</title>',
+  '/hint': hintPage(HINT),
+  '/hint-without-crossorigin': hintPage(HINT.replace(/ crossorigin(="[^"]*")?/, '')),
+};
+
 let server;
 let origin;
 let browser;
 before(async () => {
   assert.ok(existsSync(join(pkgDir, 'card', 'card.js')), `${pkgDir}/card/card.js is missing: run scripts/build-pkg.sh`);
   server = createServer((req, res) => {
-    const path = new URL(req.url, 'http://x').pathname;
+    let path = new URL(req.url, 'http://x').pathname;
     const headers = { 'Cache-Control': 'no-store' };
-    if (path === '/') {
+    if (PAGES[path]) {
       res.writeHead(200, { ...headers, 'Content-Type': 'text/html' });
-      res.end(PAGE);
+      res.end(PAGES[path]);
       return;
     }
+    // (Under /wrong-mime/, pkg/ as a server that sends every .wasm as application/octet-stream.)
+    const wrongMime = path.startsWith('/wrong-mime/');
+    if (wrongMime) path = path.slice('/wrong-mime'.length);
     const file = normalize(join(pkgDir, path.replace(/^\/pkg\//, '')));
     if (path.startsWith('/pkg/') && file.startsWith(pkgDir) && existsSync(file) && statSync(file).isFile()) {
-      res.writeHead(200, { ...headers, 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream' });
+      const type = wrongMime && file.endsWith('.wasm') ? 'application/octet-stream' : TYPES[extname(file)];
+      res.writeHead(200, { ...headers, 'Content-Type': type ?? 'application/octet-stream' });
       res.end(readFileSync(file));
       return;
     }
@@ -61,16 +88,21 @@ after(async () => {
   server?.close();
 });
 
-async function open() {
+async function open(path = '/') {
   const context = await browser.newContext();
   const page = await context.newPage();
   const requests = [];
+  const messages = [];
   // Every request of the context (workers and preloads included).
   context.on('request', (r) => requests.push(r.url()));
-  await page.goto(`${origin}/`);
-  await page.waitForSelector('html[data-ready=true]');
-  return { context, page, requests };
+  page.on('console', (m) => messages.push(m.text()));
+  await page.goto(`${origin}${path}`);
+  if (path !== '/blank') await page.waitForSelector('html[data-ready=true]');
+  return { context, page, requests, messages };
 }
+
+/** How many times the page requested the card module. */
+const wasmRequests = (requests) => requests.filter((u) => new URL(u).pathname.endsWith('/card/card_bg.wasm')).length;
 
 test('a page importing only razorpay-checkout-wasm/card downloads no checkout code', async () => {
   const { context, page, requests } = await open();
@@ -133,6 +165,67 @@ test('after validateCard and inspectNumber with a card, the card module memory h
     assert.deepEqual(scan.ok, [true, true, false]);
     const found = Object.entries(scan.hits).filter(([, h]) => h.length).map(([k, h]) => `${k} ×${h.length} @${h.slice(0, 4).join(',')}`);
     assert.deepEqual(found, [], `card entry: card data left in wasm memory (${scan.size} B)`);
+  } finally {
+    await context.close();
+  }
+});
+
+test('init() takes README.md\'s preload hint: the .wasm is downloaded once (without crossorigin, twice)', async () => {
+  assert.match(HINT, /^<link rel="preload" href="\/pkg\/card\/card_bg\.wasm" as="fetch" crossorigin>$/);
+  const { context, page, requests, messages } = await open('/hint');
+  try {
+    assert.equal(wasmRequests(requests), 1, `card_bg.wasm requested ${wasmRequests(requests)} times: ${requests.join(', ')}`);
+    // (Resource Timing: one entry, which started before init() was called, i.e. the preload's.)
+    assert.equal(await page.evaluate(() => performance.getEntriesByType('resource').filter((e) => e.name.endsWith('/card_bg.wasm')).length), 1);
+    await page.waitForTimeout(100);
+    assert.deepEqual(messages.filter((t) => /preload/i.test(t)), [], 'a console warning about the preload');
+  } finally {
+    await context.close();
+  }
+  // The control: a hint the fetch cannot take (no-cors) is a second download, which the count above would see.
+  const control = await open('/hint-without-crossorigin');
+  try {
+    assert.equal(wasmRequests(control.requests), 2, control.requests.join(', '));
+  } finally {
+    await control.context.close();
+  }
+});
+
+test('init(): concurrent calls share one download and one instance; after it, initSync() and init() return the same', async () => {
+  const { context, page, requests } = await open('/blank');
+  try {
+    const same = await page.evaluate(async () => {
+      const m = await import('/pkg/card/card.js');
+      const [a, b, c] = await Promise.all([m.default(), m.default(), m.default({ module_or_path: '/pkg/card/card_bg.wasm' })]);
+      return [a === b, b === c, m.initSync(new Uint8Array(0)) === a, (await m.default()) === a, m.cardNetwork('6083')];
+    });
+    assert.deepEqual(same, [true, true, true, true, 'RuPay']);
+    assert.equal(wasmRequests(requests), 1, `card_bg.wasm requested ${wasmRequests(requests)} times`);
+  } finally {
+    await context.close();
+  }
+});
+
+test('init(): a .wasm served as application/octet-stream still instantiates; a failed download rejects and can be retried', async () => {
+  const { context, page, requests } = await open('/blank');
+  try {
+    const out = await page.evaluate(async () => {
+      // The entry served from a server that gets the .wasm's MIME type wrong: init()'s default URL.
+      const wrong = await import('/wrong-mime/pkg/card/card.js');
+      await wrong.default();
+      const wrongOk = wrong.validateCard({ number: '4100 2800 0000 1007', expiry: '12/30', cvv: '123', name: 'Gaurav Kumar' }).valid;
+      // A fresh copy of the entry (another URL, another module): a 404 first, then the right URL.
+      const m = await import('/pkg/card/card.js?retry');
+      const failed = await m.default('/pkg/card/missing.wasm').then(() => null, (e) => `${e.name}: ${e.message}`);
+      await m.default();
+      return { wrongOk, failed, network: m.cardNetwork('6083') };
+    });
+    assert.equal(out.wrongOk, true);
+    // (The browser's own error for the HTTP status, not a compile error of the 404's body.)
+    assert.match(out.failed ?? 'resolved', /^TypeError: .*status/i);
+    assert.equal(out.network, 'RuPay');
+    const paths = requests.map((u) => new URL(u).pathname).filter((p) => p.endsWith('.wasm'));
+    assert.deepEqual(paths, ['/wrong-mime/pkg/card/card_bg.wasm', '/pkg/card/missing.wasm', '/pkg/card/card_bg.wasm']);
   } finally {
     await context.close();
   }
