@@ -176,10 +176,7 @@ pub fn validate_card(input: &CardInput, options: &ValidateOptions) -> CardValida
         };
 
     // Expiry.
-    let expiry = expiry(input, now, tokenised)
-        .map_err(|e| errors.extend(e))
-        .ok()
-        .flatten();
+    let expiry = expiry(input, now, tokenised, &mut errors);
 
     // CVV.
     let cvv = text_field(&input.cvv, "cvv", tokenised, &mut errors).and_then(|text| {
@@ -277,43 +274,56 @@ fn length_description(network: Network) -> &'static str {
     }
 }
 
-/// Month and year from the separate fields, or from the combined one.
-/// `Ok(None)` when a tokenised card has no expiry.
+/// Month and year from the separate fields, or from the combined one;
+/// `None` when they are not valid (their errors pushed onto `errors`) or
+/// a tokenised card has no expiry. (Errors pushed, not returned as a
+/// `Vec`: collecting them cost the card entry 0.5 KB gzip.)
 fn expiry(
     input: &CardInput,
     now: YearMonth,
     tokenised: bool,
-) -> Result<Option<Expiry>, Vec<Error>> {
+    errors: &mut Vec<Error>,
+) -> Option<Expiry> {
     let separate = !input.expiry_month.is_blank() || !input.expiry_year.is_blank();
     if !separate {
         return match input.expiry.text("expiry_month") {
-            Ok(None) if tokenised => Ok(None),
-            Ok(None) => Err(vec![
-                Error::required("expiry_month"),
-                Error::required("expiry_year"),
-            ]),
-            Ok(Some(t)) => parse_combined(t, now)
-                .and_then(|e| e.check(now))
-                .map(Some)
-                .map_err(|e| vec![e]),
-            Err(e) => Err(vec![e]),
+            Ok(None) if tokenised => None,
+            Ok(None) => {
+                errors.push(Error::required("expiry_month"));
+                errors.push(Error::required("expiry_year"));
+                None
+            }
+            Ok(Some(t)) => keep(parse_combined(t, now).and_then(|e| e.check(now)), errors),
+            Err(e) => keep(Err(e), errors),
         };
     }
-    let month = input
-        .expiry_month
-        .text_or_int("expiry_month")
-        .and_then(|t| parse_month(t.as_deref().unwrap_or("")));
-    let year = input
-        .expiry_year
-        .text_or_int("expiry_year")
-        .and_then(|t| parse_year(t.as_deref().unwrap_or(""), now));
-    match (month, year) {
-        (Ok(month), Ok(year)) => Expiry { month, year }
-            .check(now)
-            .map(Some)
-            .map_err(|e| vec![e]),
-        (m, y) => Err(m.err().into_iter().chain(y.err()).collect()),
-    }
+    let month = keep(
+        input
+            .expiry_month
+            .text_or_int("expiry_month")
+            .and_then(|t| parse_month(t.as_deref().unwrap_or(""))),
+        errors,
+    );
+    let year = keep(
+        input
+            .expiry_year
+            .text_or_int("expiry_year")
+            .and_then(|t| parse_year(t.as_deref().unwrap_or(""), now)),
+        errors,
+    );
+    keep(
+        Expiry {
+            month: month?,
+            year: year?,
+        }
+        .check(now),
+        errors,
+    )
+}
+
+/// `Some` for `Ok`, the error pushed onto `errors` for `Err`.
+fn keep<T>(result: Result<T, Error>, errors: &mut Vec<Error>) -> Option<T> {
+    result.map_err(|e| errors.push(e)).ok()
 }
 
 #[cfg(test)]

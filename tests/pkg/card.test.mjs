@@ -87,6 +87,34 @@ test('the card module: one import, the raw ABI, a typed error before init(), onl
   assert.equal(fresh.cardNetwork('6083'), 'RuPay');
 });
 
+// The card module's allocator (crates/card-wasm/src/lib.rs `alloc::Bump`)
+// starts its heap over once nothing is live, which is after every call: a
+// block one export left live (or a heap that never started over) would
+// grow the memory call after call.
+test('the card module frees all it allocates: its memory stops growing', async () => {
+  const fresh = await import(`${pathToFileURL(join(pkgDir, 'card', 'card.js')).href}?memory`);
+  const { memory } = fresh.initSync({ module: readFileSync(join(pkgDir, 'card', 'card_bg.wasm')) });
+  const long = '4'.repeat(30_000);
+  const round = () => {
+    for (const n of ['4100 2800 0000 1007', long, 'x', '']) {
+      fresh.inspectNumber(n);
+      fresh.cardNetwork(n);
+      fresh.validateCard({ number: n, expiry: '12/30', cvv: '123', name: `Élodie ${n}` });
+      fresh.validateCard({ number: n, expiry_month: 13, expiry_year: 'x', cvv: 'a', name: 'Зоя' }, { tokenised: true, network: 'RuPay' });
+      assert.throws(() => fresh.validateCard(n));
+      assert.throws(() => fresh.parseExpiry(`12/${n}`, 0));
+      assert.throws(() => fresh.parseExpiry(n.slice(0, 5), 'x'));
+      fresh.parseExpiry('12/2030', Date.UTC(2026, 5, 15));
+      fresh.editField(0, 1, n, 2, 2, '5');
+      fresh.editField(1, 2, n, 0, n.length, '12/2030');
+    }
+  };
+  round();
+  const size = memory.buffer.byteLength;
+  for (let i = 0; i < 300; i++) round();
+  assert.equal(memory.buffer.byteLength, size, 'the memory grew after the first round');
+});
+
 // The card entry's JS fills an error's code, reason, source and step from
 // its DEFAULTS table, which holds only the kinds the card engine gives
 // (src/wire.rs CARD_KINDS; a native test pins the rows to ErrorKind's).
