@@ -92,16 +92,19 @@ impl Loose {
 
 /// `n` in decimal, without the std's integer formatting (0.1 KB in the card entry).
 fn decimal(mut n: u64) -> String {
-    let mut digits = Vec::with_capacity(20);
-    loop {
-        digits.push(b'0' + (n % 10) as u8);
+    // (From the end of a buffer: a JS safe integer has at most 16 digits.)
+    let mut buf = [0_u8; 20];
+    let mut i = buf.len();
+    for slot in buf.iter_mut().rev() {
+        *slot = b'0' + (n % 10) as u8;
+        i -= 1;
         n /= 10;
         if n == 0 {
             break;
         }
     }
-    digits.reverse();
-    crate::card::utf8(&digits)
+    buf.get(i..)
+        .and_then(crate::card::utf8)
         .map(str::to_owned)
         .unwrap_or_default()
 }
