@@ -104,15 +104,17 @@ pub fn shape_error(field: &'static str, shape: &'static str) -> Error {
     .with_source("business")
 }
 
-/// The values of a tagged string; `None` when it is not that encoding.
-pub fn read_fields(text: &str) -> Option<std::vec::IntoIter<Loose>> {
+/// The values of a tagged string into `out`, one per slot; `None` when it
+/// is not that encoding or has not exactly `out.len()` fields.
+pub fn read_fields(text: &str, out: &mut [Loose]) -> Option<()> {
     // By bytes (every tag and the NUL are ASCII, so each cut is on a char
-    // boundary): `str::split` and `chars` cost the card entry 0.5 KB.
+    // boundary): `str::split` and `chars` cost the card entry 0.5 KB. Into
+    // slots, not a `Vec`: 0.1 KB.
     let bytes = text.as_bytes();
     if bytes.last() != Some(&0) {
         return None;
     }
-    let mut out = Vec::with_capacity(6);
+    let mut slots = out.iter_mut();
     let mut start = 0;
     for (end, &b) in bytes.iter().enumerate() {
         if b != 0 {
@@ -121,7 +123,7 @@ pub fn read_fields(text: &str) -> Option<std::vec::IntoIter<Loose>> {
         let tag = *bytes.get(start..end)?.first()?;
         let value = text.get(start + 1..end)?;
         start = end + 1;
-        out.push(match tag {
+        *slots.next()? = match tag {
             b'a' => Loose::Absent,
             b'z' => Loose::Null,
             b's' => Loose::Str(value.to_owned()),
@@ -131,9 +133,9 @@ pub fn read_fields(text: &str) -> Option<std::vec::IntoIter<Loose>> {
             b'b' => Loose::Bool(value == "1"),
             b'o' => Loose::Compound,
             _ => return None,
-        });
+        };
     }
-    Some(out.into_iter())
+    slots.next().is_none().then_some(())
 }
 
 /// A safe integer as JS writes it (`-12`, `0`): at most 16 digits, so no
@@ -166,17 +168,16 @@ pub fn card_input(text: Option<&str>) -> Result<CardInput, Error> {
     let Some(text) = text else {
         return Ok(CardInput::default());
     };
-    let mut fields = read_fields(text)
-        .filter(|f| f.len() == 6)
-        .ok_or_else(|| shape_error("card", "an object"))?;
-    let mut next = || fields.next().unwrap_or_default();
+    let mut f: [Loose; 6] = Default::default();
+    read_fields(text, &mut f).ok_or_else(|| shape_error("card", "an object"))?;
+    let [number, expiry_month, expiry_year, expiry, cvv, name] = f;
     Ok(CardInput {
-        number: next(),
-        expiry_month: next(),
-        expiry_year: next(),
-        expiry: next(),
-        cvv: next(),
-        name: next(),
+        number,
+        expiry_month,
+        expiry_year,
+        expiry,
+        cvv,
+        name,
     })
 }
 
@@ -191,11 +192,9 @@ pub fn options(text: Option<&str>, clock: impl FnOnce() -> f64) -> Result<Valida
     let [tokenised, now_ms, network] = match text {
         None => [Loose::Absent, Loose::Absent, Loose::Absent],
         Some(text) => {
-            let mut fields = read_fields(text)
-                .filter(|f| f.len() == 3)
-                .ok_or_else(|| shape_error("options", "an object"))?;
-            let mut next = || fields.next().unwrap_or_default();
-            [next(), next(), next()]
+            let mut f: [Loose; 3] = Default::default();
+            read_fields(text, &mut f).ok_or_else(|| shape_error("options", "an object"))?;
+            f
         }
     };
     let tokenised = match tokenised {
