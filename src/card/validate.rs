@@ -157,38 +157,31 @@ pub fn validate_card(input: &CardInput, options: &ValidateOptions) -> CardValida
     // Number.
     let mut network = options.network;
     let mut last4 = None;
-    let number =
-        match text_field(&input.number, "number", tokenised, &mut errors).map(CardNumber::parse) {
-            None => None,
-            Some(Ok(n)) => {
-                let net = network_of(n.digits().as_bytes());
-                network = Some(net);
-                last4 = Some(n.last4().to_owned());
-                number_rules(&n, net)
-                    .map_err(|e| errors.push(e))
-                    .ok()
-                    .map(|()| n)
-            }
-            Some(Err(e)) => {
-                errors.push(e);
-                None
-            }
-        };
+    let number = text_field(&input.number, "number", tokenised, &mut errors)
+        .and_then(|text| keep(CardNumber::parse(text), &mut errors))
+        .and_then(|n| {
+            let net = network_of(n.digits().as_bytes());
+            network = Some(net);
+            last4 = Some(n.last4().to_owned());
+            keep(number_rules(&n, net), &mut errors).map(|()| n)
+        });
 
     // Expiry.
     let expiry = expiry(input, now, tokenised, &mut errors);
 
     // CVV.
-    let cvv = text_field(&input.cvv, "cvv", tokenised, &mut errors).and_then(|text| {
-        check_cvv(text, network.unwrap_or(Network::Unknown))
-            .map(str::to_owned)
-            .map_err(|e| errors.push(e))
-            .ok()
-    });
+    let cvv = text_field(&input.cvv, "cvv", tokenised, &mut errors)
+        .and_then(|text| {
+            keep(
+                check_cvv(text, network.unwrap_or(Network::Unknown)),
+                &mut errors,
+            )
+        })
+        .map(str::to_owned);
 
     // Name.
     let name = text_field(&input.name, "name", tokenised, &mut errors)
-        .and_then(|text| check_name(text).map_err(|e| errors.push(e)).ok());
+        .and_then(|text| keep(check_name(text), &mut errors));
 
     let valid = errors.is_empty();
     let card = valid.then(|| {
