@@ -189,30 +189,26 @@ pub fn card_input(text: Option<&str>) -> Result<CardInput, Error> {
 /// `invalid_type` (source `business`) for a wrong type; `invalid_value`
 /// for an unknown network; `invalid_state` when the clock cannot be read.
 pub fn options(text: Option<&str>, clock: impl FnOnce() -> f64) -> Result<ValidateOptions, Error> {
-    let [tokenised, now_ms, network] = match text {
-        None => [Loose::Absent, Loose::Absent, Loose::Absent],
-        Some(text) => {
-            let mut f: [Loose; 3] = Default::default();
-            read_fields(text, &mut f).ok_or_else(|| shape_error("options", "an object"))?;
-            f
-        }
-    };
+    let mut f: [Loose; 3] = Default::default();
+    if let Some(text) = text {
+        read_fields(text, &mut f).ok_or_else(|| shape_error("options", "an object"))?;
+    }
+    let [tokenised, now_ms, network] = f;
+    let business = |e: Error| e.with_source("business");
     let tokenised = match tokenised {
         Loose::Absent | Loose::Null => false,
         Loose::Bool(b) => b,
-        _ => return Err(type_error("options.tokenised", "a boolean").with_source("business")),
+        _ => return Err(business(type_error("options.tokenised", "a boolean"))),
     };
-    let network = match network.text("options.network") {
-        Ok(None) => None,
-        Ok(Some(name)) => Some(Network::from_name(name).ok_or_else(|| {
-            Error::invalid(
+    let network = match network.text("options.network").map_err(business)? {
+        None => None,
+        Some(name) => Some(Network::from_name(name).ok_or_else(|| {
+            business(Error::invalid(
                 ErrorKind::InvalidValue,
                 "options.network",
                 "The network is not a known card network",
-            )
-            .with_source("business")
+            ))
         })?),
-        Err(e) => return Err(e.with_source("business")),
     };
     Ok(ValidateOptions {
         tokenised,
