@@ -293,15 +293,15 @@ fn expiry(
     let month = keep(
         input
             .expiry_month
-            .text_or_int("expiry_month")
-            .and_then(|t| parse_month(t.as_deref().unwrap_or(""))),
+            .text_or_int("expiry_month", &mut [0; 20])
+            .and_then(|t| parse_month(t.unwrap_or(""))),
         errors,
     );
     let year = keep(
         input
             .expiry_year
-            .text_or_int("expiry_year")
-            .and_then(|t| parse_year(t.as_deref().unwrap_or(""), now)),
+            .text_or_int("expiry_year", &mut [0; 20])
+            .and_then(|t| parse_year(t.unwrap_or(""), now)),
         errors,
     );
     keep(
