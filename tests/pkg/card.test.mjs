@@ -179,7 +179,7 @@ test('the card entry answers exactly as the main entry, input by input', async (
     same('cardNetwork', n);
   }
   for (const c of cards) for (const o of options) same('validateCard', c, o);
-  for (const e of expiries) for (const n of [undefined, now, 'x', null]) same('parseExpiry', e, n);
+  for (const e of expiries) for (const n of [undefined, now, now + 0.5, Infinity, NaN, -1, 'x', null]) same('parseExpiry', e, n);
   // Thrown errors are RazorpayCheckoutErrors with the typed fields.
   assert.throws(() => card.validateCard('not a card'), (e) => e.name === 'RazorpayCheckoutError' && e.kind === 'invalid_type' && e.field === 'card');
   assert.throws(() => card.parseExpiry('13/30', now), (e) => e instanceof Error && e.kind === 'invalid_month' && e.code === 'BAD_REQUEST_ERROR');

@@ -214,7 +214,9 @@ mod exports {
         let buf = unsafe { input(ptr, cap) };
         let now_value = match now_kind {
             0 => Loose::Absent,
-            1 => wire::loose_number(now),
+            // (As a float: `wire::now` reads an integer and a float of the
+            // same value alike, and refuses one that is not finite.)
+            1 => Loose::Float(now),
             _ => Loose::Compound,
         };
         let arg = match kind {
