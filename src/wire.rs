@@ -657,6 +657,57 @@ mod tests {
         assert_eq!(network_index(network_of_partial("4x")), 0);
     }
 
+    /// The card entry's cardNetwork is inspectNumber's network
+    /// (crates/card-wasm/card.js): the same as this function, input by input.
+    #[test]
+    fn card_network_is_the_inspections() {
+        let mut inputs: Vec<String> = [
+            "",
+            " ",
+            "4",
+            "41",
+            "6083",
+            "60832600",
+            "2030",
+            "34",
+            "3",
+            "5",
+            "62",
+            "9",
+            "4100 2800 0000 1007",
+            "4111 1111 1111 1111 1111",
+            "41111111111111111111",
+            "4x",
+            "x",
+            "4-1",
+            "4\u{a0}1",
+            "٤",
+            "6",
+            "65",
+            "6521",
+            "8",
+            "0",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        for prefix in 0..1000 {
+            inputs.push(prefix.to_string());
+            inputs.push(format!("{prefix:03}"));
+        }
+        for n in 1..=22 {
+            inputs.push("4".repeat(n));
+            inputs.push("6".repeat(n));
+        }
+        for text in &inputs {
+            assert_eq!(
+                network_of_partial(text),
+                inspect_number(text).network,
+                "{text:?}"
+            );
+        }
+    }
+
     #[test]
     fn kinds_are_every_kind_in_order() {
         let words: Vec<_> = KINDS.iter().map(|k| k.as_str()).collect();

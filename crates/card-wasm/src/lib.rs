@@ -32,9 +32,9 @@
 //!   `Date.now()` (NaN when it threw), used only when `now` is not given;
 //! - `i(ptr, cap, len, kind)` inspectNumber (`kind` 0 a string, 1 nullish,
 //!   2 another type);
-//! - `n(ptr, cap, len) -> index` cardNetwork: 0 for `null`, else 1 + the
-//!   index in `Network::ALL` (`wire::network_index`); JS passes a value
-//!   that is not a string as the empty one;
+//! - (cardNetwork has no export of its own: it is inspectNumber's
+//!   network, which `wire::tests::card_network_is_the_inspections` pins
+//!   to the main entry's `wire::network_of_partial`; 0.1 KB gzip);
 //! - `e(ptr, cap, len, kind, now_kind, now)` parseExpiry (`kind` as for
 //!   `i`; `now_kind` 0 nullish, 1 a number, 2 another type);
 //! - `x(ptr, cap, value_len, data_len, field, input, start, end)` editField
@@ -184,17 +184,6 @@ mod exports {
             };
             out(wire::encode_inspection(&inspect_number(s)))
         })
-    }
-
-    /// cardNetwork (see the module comment).
-    ///
-    /// # Safety
-    /// As [`validate`].
-    #[export_name = "n"]
-    pub unsafe extern "C" fn network(ptr: *mut u8, cap: usize, len: usize) -> u32 {
-        // SAFETY: the caller's contract.
-        let buf = unsafe { input(ptr, cap) };
-        scrubbed(|| wire::network_index(wire::network_of_partial(text(&buf, 0, len))).into())
     }
 
     /// parseExpiry (see the module comment).
