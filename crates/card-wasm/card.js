@@ -68,9 +68,11 @@ function thrown(p) {
 }
 
 let bytes = new Uint8Array(0); // the module's memory, viewed again once it grows
+let words; // the same memory as 32-bit words (an answer's header)
 
-/** The module's memory as bytes (a new view after `memory.grow`, which detaches the old buffer). */
-const memory = () => (bytes.buffer === w.memory.buffer ? bytes : (bytes = new Uint8Array(w.memory.buffer)));
+/** The module's memory as bytes (new views after `memory.grow`, which detaches the old buffer). */
+const memory = () => (bytes.buffer === w.memory.buffer ? bytes
+  : ((words = new Uint32Array(w.memory.buffer)), (bytes = new Uint8Array(w.memory.buffer))));
 
 /**
  * Writes `s` as UTF-8 at `at` (room: `cap` bytes); the bytes written. ASCII
@@ -97,12 +99,10 @@ function put(a, b = '') {
 /** An answer's text (the module's buffer read, then freed and so wiped). */
 function read(header) {
   const m = memory();
-  const word = (i) => m[header + i] | (m[header + i + 1] << 8) | (m[header + i + 2] << 16) | (m[header + i + 3] << 24);
-  const ptr = word(0);
-  const len = word(4);
-  const answer = m.subarray(ptr, ptr + len);
-  const text = decoder.decode(answer);
-  w.f(ptr, word(8));
+  const i = header >> 2; // (the header is three aligned u32s)
+  const ptr = words[i];
+  const text = decoder.decode(m.subarray(ptr, ptr + words[i + 1]));
+  w.f(ptr, words[i + 2]);
   return text;
 }
 
