@@ -159,7 +159,8 @@ export function parseExpiry(text, now) {
   const kind = kindOf(text);
   const nowKind = now == null ? 0 : typeof now === 'number' ? 1 : 2;
   const [ptr, cap, len] = put(kind ? '' : text);
-  const [month, year] = take(w.e(ptr, cap, len, kind, nowKind, nowKind === 1 ? now : nowKind ? 0 : clock()));
+  // (validateCard's export, flag 4: parseExpiry; the kinds in bits 3 and 5.)
+  const [month, year] = take(w.v(ptr, cap, len, 0, 4 | (kind << 3) | (nowKind << 5), nowKind === 1 ? now : nowKind ? 0 : clock()));
   return { expiry_month: month, expiry_year: year };
 }
 

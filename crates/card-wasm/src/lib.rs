@@ -26,17 +26,20 @@
 //!   the zero-on-free allocator, and each export runs in [`scrubbed`], so no
 //!   card data is left in the linear memory (tests/e2e/card-entry.test.mjs
 //!   scans it; scripts/test.sh shows the scan failing without wiping);
-//! - `v(ptr, cap, card_len, options_len, flags, clock)` validateCard: the
-//!   buffer holds the card's tagged string then the options' (bit 0 of
+//! - `v(ptr, cap, card_len, options_len, flags, clock)` validateCard:
+//!   the buffer holds the card's tagged string then the options' (bit 0 of
 //!   `flags`: the card was nullish, bit 1: the options were); `clock` is
-//!   `Date.now()` (NaN when it threw), used only when `now` is not given;
+//!   `Date.now()` (NaN when it threw), used only when `now` is not given.
+//!   With bit 2 of `flags` set it is parseExpiry instead (one export for
+//!   both, 0.1 KB gzip less than two): the buffer holds the text
+//!   (`card_len` bytes), bits 3–4 are its kind (as for `i`), bits 5–6 the
+//!   kind of `now` (0 nullish, 1 a number, 2 another type) and `clock` is
+//!   `now` when it is a number, else `Date.now()`;
 //! - `i(ptr, cap, len, kind)` inspectNumber (`kind` 0 a string, 1 nullish,
 //!   2 another type);
 //! - (cardNetwork has no export of its own: it is inspectNumber's
 //!   network, which `wire::tests::card_network_is_the_inspections` pins
 //!   to the main entry's `wire::network_of_partial`; 0.1 KB gzip);
-//! - `e(ptr, cap, len, kind, now_kind, now)` parseExpiry (`kind` as for
-//!   `i`; `now_kind` 0 nullish, 1 a number, 2 another type);
 //! - `x(ptr, cap, value_len, data_len, field, input, start, end)` editField
 //!   (bindCardFields's one call, src/wasm/fields.js; not a public export):
 //!   the buffer holds the field's value then the edit's text; the answer is
@@ -153,6 +156,24 @@ mod exports {
         let buf = unsafe { input(ptr, cap) };
         scrubbed(|| {
             result((|| {
+                if flags & 4 != 0 {
+                    // parseExpiry (see the module comment).
+                    let now_value = match flags >> 5 {
+                        0 => Loose::Absent,
+                        // (As a float: `wire::now` reads an integer and a
+                        // float of the same value alike, and refuses one
+                        // that is not finite.)
+                        1 => Loose::Float(clock),
+                        _ => Loose::Compound,
+                    };
+                    let arg = match (flags >> 3) & 3 {
+                        0 => wire::Arg::Text(text(&buf, 0, card_len)),
+                        1 => wire::Arg::Nullish,
+                        _ => wire::Arg::Other,
+                    };
+                    return wire::expiry(arg, &now_value, || clock)
+                        .map(|f| wire::encode_expiry(&f.expiry_month, &f.expiry_year));
+                }
                 let options = wire::options(
                     (flags & 2 == 0).then(|| text(&buf, card_len, options_len)),
                     || clock,
@@ -183,41 +204,6 @@ mod exports {
                 _ => "x",
             };
             out(wire::encode_inspection(&inspect_number(s)))
-        })
-    }
-
-    /// parseExpiry (see the module comment).
-    ///
-    /// # Safety
-    /// As [`validate`].
-    #[export_name = "e"]
-    pub unsafe extern "C" fn expiry(
-        ptr: *mut u8,
-        cap: usize,
-        len: usize,
-        kind: u32,
-        now_kind: u32,
-        now: f64,
-    ) -> *const usize {
-        // SAFETY: the caller's contract.
-        let buf = unsafe { input(ptr, cap) };
-        let now_value = match now_kind {
-            0 => Loose::Absent,
-            // (As a float: `wire::now` reads an integer and a float of the
-            // same value alike, and refuses one that is not finite.)
-            1 => Loose::Float(now),
-            _ => Loose::Compound,
-        };
-        let arg = match kind {
-            0 => wire::Arg::Text(text(&buf, 0, len)),
-            1 => wire::Arg::Nullish,
-            _ => wire::Arg::Other,
-        };
-        scrubbed(|| {
-            result(
-                wire::expiry(arg, &now_value, || now)
-                    .map(|f| wire::encode_expiry(&f.expiry_month, &f.expiry_year)),
-            )
         })
     }
 
