@@ -143,7 +143,8 @@ export function validateCard(card, options) {
 export function inspectNumber(partial) {
   const kind = kindOf(partial);
   const [ptr, cap, len] = put(kind ? '' : partial);
-  const [t] = take(w.i(ptr, cap, len, kind));
+  // (validateCard's export, flag 8: inspectNumber, the kind in bits 4–5.)
+  const [t] = take(w.v(ptr, cap, len, 0, 8 | (kind << 4), 0));
   const n = (i) => t.charCodeAt(i) - 256;
   return inspection(n(0), n(1), t.slice(4), n(2), n(3));
 }
@@ -159,8 +160,8 @@ export function parseExpiry(text, now) {
   const kind = kindOf(text);
   const nowKind = now == null ? 0 : typeof now === 'number' ? 1 : 2;
   const [ptr, cap, len] = put(kind ? '' : text);
-  // (validateCard's export, flag 4: parseExpiry; the kinds in bits 3 and 5.)
-  const [month, year] = take(w.v(ptr, cap, len, 0, 4 | (kind << 3) | (nowKind << 5), nowKind === 1 ? now : nowKind ? 0 : clock()));
+  // (validateCard's export, flag 4: parseExpiry, the kinds in bits 4–5 and 6–7.)
+  const [month, year] = take(w.v(ptr, cap, len, 0, 4 | (kind << 4) | (nowKind << 6), nowKind === 1 ? now : nowKind ? 0 : clock()));
   return { expiry_month: month, expiry_year: year };
 }
 

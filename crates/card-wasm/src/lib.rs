@@ -30,13 +30,12 @@
 //!   the buffer holds the card's tagged string then the options' (bit 0 of
 //!   `flags`: the card was nullish, bit 1: the options were); `clock` is
 //!   `Date.now()` (NaN when it threw), used only when `now` is not given.
-//!   With bit 2 of `flags` set it is parseExpiry instead (one export for
-//!   both, 0.1 KB gzip less than two): the buffer holds the text
-//!   (`card_len` bytes), bits 3–4 are its kind (as for `i`), bits 5–6 the
+//!   With bit 2 or 3 of `flags` set it is parseExpiry or inspectNumber
+//!   instead (one export for the three, 0.2 KB gzip less than three): the
+//!   buffer holds the text (`card_len` bytes) and bits 4–5 are its kind (0
+//!   a string, 1 nullish, 2 another type). For parseExpiry bits 6–7 are the
 //!   kind of `now` (0 nullish, 1 a number, 2 another type) and `clock` is
-//!   `now` when it is a number, else `Date.now()`;
-//! - `i(ptr, cap, len, kind)` inspectNumber (`kind` 0 a string, 1 nullish,
-//!   2 another type);
+//!   `now` when it is a number, else `Date.now()`.
 //! - (cardNetwork has no export of its own: it is inspectNumber's
 //!   network, which `wire::tests::card_network_is_the_inspections` pins
 //!   to the main entry's `wire::network_of_partial`; 0.1 KB gzip);
@@ -156,9 +155,18 @@ mod exports {
         let buf = unsafe { input(ptr, cap) };
         scrubbed(|| {
             result((|| {
+                if flags & 8 != 0 {
+                    // inspectNumber (see the module comment).
+                    let s = match (flags >> 4) & 3 {
+                        0 => text(&buf, 0, card_len),
+                        1 => "",
+                        _ => "x",
+                    };
+                    return Ok(wire::encode_inspection(&inspect_number(s)));
+                }
                 if flags & 4 != 0 {
                     // parseExpiry (see the module comment).
-                    let now_value = match flags >> 5 {
+                    let now_value = match flags >> 6 {
                         0 => Loose::Absent,
                         // (As a float: `wire::now` reads an integer and a
                         // float of the same value alike, and refuses one
@@ -166,7 +174,7 @@ mod exports {
                         1 => Loose::Float(clock),
                         _ => Loose::Compound,
                     };
-                    let arg = match (flags >> 3) & 3 {
+                    let arg = match (flags >> 4) & 3 {
                         0 => wire::Arg::Text(text(&buf, 0, card_len)),
                         1 => wire::Arg::Nullish,
                         _ => wire::Arg::Other,
@@ -181,29 +189,6 @@ mod exports {
                 let card = wire::card_input((flags & 1 == 0).then(|| text(&buf, 0, card_len)))?;
                 Ok(wire::encode_validation(&validate_card(&card, &options)))
             })())
-        })
-    }
-
-    /// inspectNumber (see the module comment).
-    ///
-    /// # Safety
-    /// As [`validate`].
-    #[export_name = "i"]
-    pub unsafe extern "C" fn inspect(
-        ptr: *mut u8,
-        cap: usize,
-        len: usize,
-        kind: u32,
-    ) -> *const usize {
-        // SAFETY: the caller's contract.
-        let buf = unsafe { input(ptr, cap) };
-        scrubbed(|| {
-            let s = match kind {
-                0 => text(&buf, 0, len),
-                1 => "",
-                _ => "x",
-            };
-            out(wire::encode_inspection(&inspect_number(s)))
         })
     }
 
