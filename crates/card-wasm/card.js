@@ -171,7 +171,9 @@ export function parseExpiry(text, now) {
  * bindCardFields (src/wasm/fields.js) calls it; not in card.d.ts.
  */
 export function editField(field, input, value, start, end, data) {
-  return read(w.x(...put(value, data), field, input, start, end));
+  // (validateCard's export, flag 256: editField, the inputType's index in
+  // bits 12–15, the field in bits 16–23.)
+  return read(w.v(...put(value, data), 256 | ((input & 15) << 12) | (field << 16), 0, start, end));
 }
 
 export { bindCardFields } from '../../src/wasm/fields.js';

@@ -1,6 +1,6 @@
 //! The card entry, `razorpay-checkout-wasm/card`: `validateCard`,
 //! `inspectNumber`, `cardNetwork` and `parseExpiry`, and `bindCardFields`
-//! (the card fields' binding, src/wasm/fields.js, over the `x` export).
+//! (the card fields' binding, src/wasm/fields.js, over `editField`).
 //!
 //! No card rule here: the exports are thin raw-ABI shims over the main
 //! crate's card engine (`src/card`) and its text protocol (`src/wire.rs`,
@@ -26,7 +26,8 @@
 //!   the zero-on-free allocator, and each export runs in [`scrubbed`], so no
 //!   card data is left in the linear memory (tests/e2e/card-entry.test.mjs
 //!   scans it; scripts/test.sh shows the scan failing without wiping);
-//! - `v(ptr, cap, card_len, options_len, flags, clock)` validateCard:
+//! - `v(ptr, cap, card_len, options_len, flags, clock, start, end)`
+//!   validateCard:
 //!   the buffer holds the card's tagged string then the options' (bit 0 of
 //!   `flags`: the card was nullish, bit 1: the options were); `clock` is
 //!   `Date.now()` (NaN when it threw), used only when `now` is not given.
@@ -39,27 +40,29 @@
 //! - (cardNetwork has no export of its own: it is inspectNumber's
 //!   network, which `wire::tests::card_network_is_the_inspections` pins
 //!   to the main entry's `wire::network_of_partial`; 0.1 KB gzip);
-//! - `x(ptr, cap, value_len, data_len, field, input, start, end)` editField
-//!   (bindCardFields's one call, src/wasm/fields.js; not a public export):
-//!   the buffer holds the field's value then the edit's text; the answer is
-//!   [`wire::edit_field`]'s.
+//! - with bit 8 of `flags` set it is editField (bindCardFields's one
+//!   call, src/wasm/fields.js; not a public export): the buffer holds the
+//!   field's value (`card_len` bytes) then the edit's text (`options_len`),
+//!   bits 12–15 are the `inputType`'s index (15 for none), bits 16–23 the
+//!   field, and `start`, `end` (the export's last two arguments, unused
+//!   otherwise) the selection; the answer is [`wire::edit_field`]'s, read
+//!   as it is (no `K`).
 //!
 //! ## Adding an export
 //!
 //! 1. The decision in plain Rust in `src/card` (native tests), its text in
 //!    and out in `src/wire.rs` (an `encode_*` function, native tests).
-//! 2. Here, a `#[export_name = "x"] pub unsafe extern "C" fn` of a few
-//!    lines: `input(ptr, cap)` for the buffer of its string arguments and
-//!    `text(..)` for each, numbers as `u32`/`f64`, a text answer through
-//!    `out`/`result`, the body in [`scrubbed`].
+//! 2. Here, a branch of `v` on a new bit of `flags` (one export for all:
+//!    each export of its own cost about 0.1 KB gzip), a few lines: `text(..)`
+//!    for each string argument in the buffer, numbers in `flags` or the
+//!    last arguments, a text answer returned for `result`.
 //! 3. In crates/card-wasm/card.js, the JS function (`put` the strings, call
-//!    `w.x`, `take` the answer's parts, decode them) and its export, and
-//!    its declaration in crates/card-wasm/card.d.ts (the same signature as
-//!    the main entry's, if it has one: tests/pkg/card.test.mjs compares
-//!    them).
-//! 4. Add its name to scripts/merge-card.mjs's list, its raw name to the
-//!    export list of card.test.mjs's module test, and cases to the
-//!    input-by-input comparison there; check the size with
+//!    `w.v` with the flag, `take` the answer's parts, decode them) and its
+//!    export, and its declaration in crates/card-wasm/card.d.ts (the same
+//!    signature as the main entry's, if it has one: tests/pkg/card.test.mjs
+//!    compares them).
+//! 4. Add its name to scripts/merge-card.mjs's list and cases to the
+//!    input-by-input comparison in card.test.mjs; check the size with
 //!    `node scripts/card-entry.mjs pkg` (budget 14,000 B gzip -9).
 //!
 //! The global allocator is a bump allocator that starts over whenever
@@ -138,11 +141,13 @@ mod exports {
         out(r.unwrap_or_else(|e| wire::encode_thrown(&e)))
     }
 
-    /// validateCard (see the module comment).
+    /// validateCard, and parseExpiry, inspectNumber and editField by
+    /// `flags` (see the module comment).
     ///
     /// # Safety
     /// `ptr`/`cap` a buffer of [`alloc`], given up.
     #[export_name = "v"]
+    #[allow(clippy::too_many_arguments)]
     pub unsafe extern "C" fn validate(
         ptr: *mut u8,
         cap: usize,
@@ -150,11 +155,24 @@ mod exports {
         options_len: usize,
         flags: u32,
         clock: f64,
+        start: u32,
+        end: u32,
     ) -> *const usize {
         // SAFETY: the caller's contract.
         let buf = unsafe { input(ptr, cap) };
         scrubbed(|| {
             result((|| {
+                if flags & 256 != 0 {
+                    // editField (see the module comment).
+                    return Ok(wire::edit_field(
+                        flags >> 16,
+                        (flags >> 12) & 15,
+                        text(&buf, 0, card_len),
+                        start,
+                        end,
+                        text(&buf, card_len, options_len),
+                    ));
+                }
                 if flags & 8 != 0 {
                     // inspectNumber (see the module comment).
                     let s = match (flags >> 4) & 3 {
@@ -189,36 +207,6 @@ mod exports {
                 let card = wire::card_input((flags & 1 == 0).then(|| text(&buf, 0, card_len)))?;
                 Ok(wire::encode_validation(&validate_card(&card, &options)))
             })())
-        })
-    }
-
-    /// editField, the card fields' edits (see the module comment).
-    ///
-    /// # Safety
-    /// As [`validate`].
-    #[export_name = "x"]
-    #[allow(clippy::too_many_arguments)]
-    pub unsafe extern "C" fn edit(
-        ptr: *mut u8,
-        cap: usize,
-        value_len: usize,
-        data_len: usize,
-        field: u32,
-        input_type: u32,
-        start: u32,
-        end: u32,
-    ) -> *const usize {
-        // SAFETY: the caller's contract.
-        let buf = unsafe { input(ptr, cap) };
-        scrubbed(|| {
-            out(wire::edit_field(
-                field,
-                input_type,
-                text(&buf, 0, value_len),
-                start,
-                end,
-                text(&buf, value_len, data_len),
-            ))
         })
     }
 }
