@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the card entry (`razorpay-checkout-wasm/card`) into pkg/card/:
 # crates/card-wasm (the main crate's card engine and its text protocol,
-# src/wire.rs, with the `checkout` feature off; lol_alloc under the
+# src/wire.rs, with the `checkout` feature off; a bump allocator under the
 # zero-on-free wrapper; a raw ABI, no wasm-bindgen), then npm binaryen's
 # wasm-opt, and esbuild bundling crates/card-wasm/card.js into one file. Called by
 # scripts/build-pkg.sh before merge-template.mjs (which checks that every

@@ -10,7 +10,7 @@
 //! ## The allocator
 //!
 //! The main entry's global allocator is the standard one (dlmalloc on
-//! wasm32), the card entry's lol_alloc's free list, each with every block
+//! wasm32), the card entry's bump allocator, each with every block
 //! zeroed before it is freed.
 //!
 //! Card numbers and CVVs cross the heap in many transient copies: the
@@ -32,7 +32,7 @@ use std::task::{Context, Poll};
 
 /// An allocator (by default [`System`]) with zero-on-free and
 /// zero-on-move. The main entry wraps `System` (dlmalloc); the card entry
-/// (crates/card-wasm) wraps lol_alloc's free list.
+/// (crates/card-wasm) wraps its bump allocator.
 pub struct WipingAlloc<A = System>(pub A);
 
 /// Zeroes `len` bytes at `ptr` with volatile stores (never elided as dead
