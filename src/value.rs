@@ -82,28 +82,33 @@ impl Loose {
     ///
     /// # Errors
     /// [`ErrorKind::InvalidType`] on `field` for other types.
-    pub fn text_or_int(&self, field: &'static str) -> Result<Option<String>, Error> {
+    /// An integer is written into `buf` (no allocation), a string borrowed.
+    pub fn text_or_int<'a>(
+        &'a self,
+        field: &'static str,
+        buf: &'a mut [u8; 20],
+    ) -> Result<Option<&'a str>, Error> {
         match self {
-            Loose::Int(i) if *i >= 0 => Ok(Some(decimal(i.unsigned_abs()))),
-            _ => self.text(field).map(|t| t.map(str::to_owned)),
+            Loose::Int(i) if *i >= 0 => Ok(Some(decimal(i.unsigned_abs(), buf))),
+            _ => self.text(field),
         }
     }
 }
 
-/// `n` in decimal, without the std's integer formatting (0.1 KB in the card entry).
-fn decimal(mut n: u64) -> String {
-    let mut digits = Vec::with_capacity(20);
-    loop {
-        digits.push(b'0' + (n % 10) as u8);
+/// `n` in decimal in `buf`, without the std's integer formatting (0.1 KB
+/// in the card entry). (From the end: a JS safe integer has at most 16
+/// digits, a `u64` 20.)
+fn decimal(mut n: u64, buf: &mut [u8; 20]) -> &str {
+    let mut i = buf.len();
+    for slot in buf.iter_mut().rev() {
+        *slot = b'0' + (n % 10) as u8;
+        i -= 1;
         n /= 10;
         if n == 0 {
             break;
         }
     }
-    digits.reverse();
-    crate::card::utf8(&digits)
-        .map(str::to_owned)
-        .unwrap_or_default()
+    buf.get(i..).and_then(crate::card::utf8).unwrap_or("")
 }
 
 /// `The <field> must be <what>` as an [`ErrorKind::InvalidType`] error.
@@ -206,12 +211,25 @@ mod tests {
         assert_eq!(Loose::from("  ").text("cvv").unwrap(), None);
         assert_eq!(
             Loose::Int(7)
-                .text_or_int("expiry_month")
-                .unwrap()
-                .as_deref(),
+                .text_or_int("expiry_month", &mut [0; 20])
+                .unwrap(),
             Some("7")
         );
-        assert!(Loose::Int(-7).text_or_int("expiry_month").is_err());
+        assert_eq!(
+            Loose::Int(9_007_199_254_740_991)
+                .text_or_int("expiry_year", &mut [0; 20])
+                .unwrap(),
+            Some("9007199254740991")
+        );
+        assert_eq!(
+            Loose::from("12")
+                .text_or_int("expiry_month", &mut [0; 20])
+                .unwrap(),
+            Some("12")
+        );
+        assert!(Loose::Int(-7)
+            .text_or_int("expiry_month", &mut [0; 20])
+            .is_err());
     }
 
     #[test]

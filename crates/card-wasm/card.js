@@ -68,9 +68,11 @@ function thrown(p) {
 }
 
 let bytes = new Uint8Array(0); // the module's memory, viewed again once it grows
+let words; // the same memory as 32-bit words (an answer's header)
 
-/** The module's memory as bytes (a new view after `memory.grow`, which detaches the old buffer). */
-const memory = () => (bytes.buffer === w.memory.buffer ? bytes : (bytes = new Uint8Array(w.memory.buffer)));
+/** The module's memory as bytes (new views after `memory.grow`, which detaches the old buffer). */
+const memory = () => (bytes.buffer === w.memory.buffer ? bytes
+  : ((words = new Uint32Array(w.memory.buffer)), (bytes = new Uint8Array(w.memory.buffer))));
 
 /**
  * Writes `s` as UTF-8 at `at` (room: `cap` bytes); the bytes written. ASCII
@@ -97,12 +99,10 @@ function put(a, b = '') {
 /** An answer's text (the module's buffer read, then freed and so wiped). */
 function read(header) {
   const m = memory();
-  const word = (i) => m[header + i] | (m[header + i + 1] << 8) | (m[header + i + 2] << 16) | (m[header + i + 3] << 24);
-  const ptr = word(0);
-  const len = word(4);
-  const answer = m.subarray(ptr, ptr + len);
-  const text = decoder.decode(answer);
-  w.f(ptr, word(8));
+  const i = header >> 2; // (the header is three aligned u32s)
+  const ptr = words[i];
+  const text = decoder.decode(m.subarray(ptr, ptr + words[i + 1]));
+  w.f(ptr, words[i + 2]);
   return text;
 }
 
@@ -143,23 +143,25 @@ export function validateCard(card, options) {
 export function inspectNumber(partial) {
   const kind = kindOf(partial);
   const [ptr, cap, len] = put(kind ? '' : partial);
-  const [t] = take(w.i(ptr, cap, len, kind));
+  // (validateCard's export, flag 8: inspectNumber, the kind in bits 4–5.)
+  const [t] = take(w.v(ptr, cap, len, 0, 8 | (kind << 4), 0));
   const n = (i) => t.charCodeAt(i) - 256;
   return inspection(n(0), n(1), t.slice(4), n(2), n(3));
 }
 
 export function cardNetwork(number) {
-  // (A value that is not a string is no number: as the empty one.)
-  const [ptr, cap, len] = put(kindOf(number) ? '' : number);
-  // (The name from the one table of src/wasm/card.js, through its builder.)
-  return inspection(w.n(ptr, cap, len), 0, '', 0, 0).network;
+  // (inspectNumber's network: the same rule as the main entry's cardNetwork,
+  // src/wire.rs network_of_partial, pinned by a native test there; a value
+  // that is not a string is no number, as the empty one.)
+  return inspectNumber(kindOf(number) ? '' : number).network;
 }
 
 export function parseExpiry(text, now) {
   const kind = kindOf(text);
   const nowKind = now == null ? 0 : typeof now === 'number' ? 1 : 2;
   const [ptr, cap, len] = put(kind ? '' : text);
-  const [month, year] = take(w.e(ptr, cap, len, kind, nowKind, nowKind === 1 ? now : nowKind ? 0 : clock()));
+  // (validateCard's export, flag 4: parseExpiry, the kinds in bits 4–5 and 6–7.)
+  const [month, year] = take(w.v(ptr, cap, len, 0, 4 | (kind << 4) | (nowKind << 6), nowKind === 1 ? now : nowKind ? 0 : clock()));
   return { expiry_month: month, expiry_year: year };
 }
 
@@ -169,7 +171,9 @@ export function parseExpiry(text, now) {
  * bindCardFields (src/wasm/fields.js) calls it; not in card.d.ts.
  */
 export function editField(field, input, value, start, end, data) {
-  return read(w.x(...put(value, data), field, input, start, end));
+  // (validateCard's export, flag 256: editField, the inputType's index in
+  // bits 12–15, the field in bits 16–23.)
+  return read(w.v(...put(value, data), 256 | ((input & 15) << 12) | (field << 16), 0, start, end));
 }
 
 export { bindCardFields } from '../../src/wasm/fields.js';

@@ -31,8 +31,24 @@ pub enum Network {
     Unknown,
 }
 
+/// The networks' names, in the order of [`Network::ALL`].
+const NAMES: [&str; 11] = [
+    "Visa",
+    "MasterCard",
+    "American Express",
+    "Diners Club",
+    "RuPay",
+    "Maestro",
+    "JCB",
+    "Union Pay",
+    "Bajaj Finserv",
+    "Discover",
+    "Unknown",
+];
+
 impl Network {
-    /// Every network, `Unknown` last.
+    /// Every network, `Unknown` last, in declaration order (the
+    /// discriminant is the index: a test checks it).
     pub const ALL: [Network; 11] = [
         Network::Visa,
         Network::MasterCard,
@@ -49,27 +65,16 @@ impl Network {
 
     /// The wire name (`"American Express"`, `"RuPay"`, …).
     pub fn as_str(self) -> &'static str {
-        match self {
-            Network::Visa => "Visa",
-            Network::MasterCard => "MasterCard",
-            Network::AmericanExpress => "American Express",
-            Network::DinersClub => "Diners Club",
-            Network::RuPay => "RuPay",
-            Network::Maestro => "Maestro",
-            Network::Jcb => "JCB",
-            Network::UnionPay => "Union Pay",
-            Network::BajajFinserv => "Bajaj Finserv",
-            Network::Discover => "Discover",
-            Network::Unknown => "Unknown",
-        }
+        // (`ALL` is in declaration order, so the discriminant is the index.)
+        NAMES.get(self as usize).copied().unwrap_or("Unknown")
     }
 
     /// Parses a wire name (case-insensitive, so `"Mastercard"` and `"RUPAY"`
     /// from other sources are understood).
     pub fn from_name(name: &str) -> Option<Network> {
-        Network::ALL
-            .into_iter()
-            .find(|n| n.as_str().eq_ignore_ascii_case(super::trim(name)))
+        let name = super::trim(name);
+        let i = NAMES.iter().position(|n| n.eq_ignore_ascii_case(name))?;
+        Network::ALL.get(i).copied()
     }
 
     /// The numbers of digits a card of this network may have.
@@ -361,7 +366,32 @@ mod tests {
             assert_eq!(Network::from_name(n.as_str()), Some(n));
         }
         assert_eq!(Network::from_name("Mastercard"), Some(MasterCard));
+        assert_eq!(Network::from_name(" rupay "), Some(RuPay));
         assert_eq!(Network::from_name("Amex"), None);
+        // `ALL` is in declaration order: as_str, from_name and the wire's
+        // network index read a network's discriminant as its index.
+        for (i, n) in Network::ALL.into_iter().enumerate() {
+            assert_eq!(n as usize, i, "{n:?}");
+        }
+        let names: Vec<_> = Network::ALL.iter().map(|n| format!("{n:?}")).collect();
+        assert_eq!(
+            names,
+            [
+                "Visa",
+                "MasterCard",
+                "AmericanExpress",
+                "DinersClub",
+                "RuPay",
+                "Maestro",
+                "Jcb",
+                "UnionPay",
+                "BajajFinserv",
+                "Discover",
+                "Unknown"
+            ]
+        );
+        assert_eq!(AmericanExpress.as_str(), "American Express");
+        assert_eq!(Jcb.as_str(), "JCB");
     }
 
     #[test]

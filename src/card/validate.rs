@@ -157,41 +157,31 @@ pub fn validate_card(input: &CardInput, options: &ValidateOptions) -> CardValida
     // Number.
     let mut network = options.network;
     let mut last4 = None;
-    let number =
-        match text_field(&input.number, "number", tokenised, &mut errors).map(CardNumber::parse) {
-            None => None,
-            Some(Ok(n)) => {
-                let net = network_of(n.digits().as_bytes());
-                network = Some(net);
-                last4 = Some(n.last4().to_owned());
-                number_rules(&n, net)
-                    .map_err(|e| errors.push(e))
-                    .ok()
-                    .map(|()| n)
-            }
-            Some(Err(e)) => {
-                errors.push(e);
-                None
-            }
-        };
+    let number = text_field(&input.number, "number", tokenised, &mut errors)
+        .and_then(|text| keep(CardNumber::parse(text), &mut errors))
+        .and_then(|n| {
+            let net = network_of(n.digits().as_bytes());
+            network = Some(net);
+            last4 = Some(n.last4().to_owned());
+            keep(number_rules(&n, net), &mut errors).map(|()| n)
+        });
 
     // Expiry.
-    let expiry = expiry(input, now, tokenised)
-        .map_err(|e| errors.extend(e))
-        .ok()
-        .flatten();
+    let expiry = expiry(input, now, tokenised, &mut errors);
 
     // CVV.
-    let cvv = text_field(&input.cvv, "cvv", tokenised, &mut errors).and_then(|text| {
-        check_cvv(text, network.unwrap_or(Network::Unknown))
-            .map(str::to_owned)
-            .map_err(|e| errors.push(e))
-            .ok()
-    });
+    let cvv = text_field(&input.cvv, "cvv", tokenised, &mut errors)
+        .and_then(|text| {
+            keep(
+                check_cvv(text, network.unwrap_or(Network::Unknown)),
+                &mut errors,
+            )
+        })
+        .map(str::to_owned);
 
     // Name.
     let name = text_field(&input.name, "name", tokenised, &mut errors)
-        .and_then(|text| check_name(text).map_err(|e| errors.push(e)).ok());
+        .and_then(|text| keep(check_name(text), &mut errors));
 
     let valid = errors.is_empty();
     let card = valid.then(|| {
@@ -277,43 +267,56 @@ fn length_description(network: Network) -> &'static str {
     }
 }
 
-/// Month and year from the separate fields, or from the combined one.
-/// `Ok(None)` when a tokenised card has no expiry.
+/// Month and year from the separate fields, or from the combined one;
+/// `None` when they are not valid (their errors pushed onto `errors`) or
+/// a tokenised card has no expiry. (Errors pushed, not returned as a
+/// `Vec`: collecting them cost the card entry 0.5 KB gzip.)
 fn expiry(
     input: &CardInput,
     now: YearMonth,
     tokenised: bool,
-) -> Result<Option<Expiry>, Vec<Error>> {
+    errors: &mut Vec<Error>,
+) -> Option<Expiry> {
     let separate = !input.expiry_month.is_blank() || !input.expiry_year.is_blank();
     if !separate {
         return match input.expiry.text("expiry_month") {
-            Ok(None) if tokenised => Ok(None),
-            Ok(None) => Err(vec![
-                Error::required("expiry_month"),
-                Error::required("expiry_year"),
-            ]),
-            Ok(Some(t)) => parse_combined(t, now)
-                .and_then(|e| e.check(now))
-                .map(Some)
-                .map_err(|e| vec![e]),
-            Err(e) => Err(vec![e]),
+            Ok(None) if tokenised => None,
+            Ok(None) => {
+                errors.push(Error::required("expiry_month"));
+                errors.push(Error::required("expiry_year"));
+                None
+            }
+            Ok(Some(t)) => keep(parse_combined(t, now).and_then(|e| e.check(now)), errors),
+            Err(e) => keep(Err(e), errors),
         };
     }
-    let month = input
-        .expiry_month
-        .text_or_int("expiry_month")
-        .and_then(|t| parse_month(t.as_deref().unwrap_or("")));
-    let year = input
-        .expiry_year
-        .text_or_int("expiry_year")
-        .and_then(|t| parse_year(t.as_deref().unwrap_or(""), now));
-    match (month, year) {
-        (Ok(month), Ok(year)) => Expiry { month, year }
-            .check(now)
-            .map(Some)
-            .map_err(|e| vec![e]),
-        (m, y) => Err(m.err().into_iter().chain(y.err()).collect()),
-    }
+    let month = keep(
+        input
+            .expiry_month
+            .text_or_int("expiry_month", &mut [0; 20])
+            .and_then(|t| parse_month(t.unwrap_or(""))),
+        errors,
+    );
+    let year = keep(
+        input
+            .expiry_year
+            .text_or_int("expiry_year", &mut [0; 20])
+            .and_then(|t| parse_year(t.unwrap_or(""), now)),
+        errors,
+    );
+    keep(
+        Expiry {
+            month: month?,
+            year: year?,
+        }
+        .check(now),
+        errors,
+    )
+}
+
+/// `Some` for `Ok`, the error pushed onto `errors` for `Err`.
+fn keep<T>(result: Result<T, Error>, errors: &mut Vec<Error>) -> Option<T> {
+    result.map_err(|e| errors.push(e)).ok()
 }
 
 #[cfg(test)]

@@ -10,7 +10,7 @@
 //! ## The allocator
 //!
 //! The main entry's global allocator is the standard one (dlmalloc on
-//! wasm32), the card entry's lol_alloc's free list, each with every block
+//! wasm32), the card entry's bump allocator, each with every block
 //! zeroed before it is freed.
 //!
 //! Card numbers and CVVs cross the heap in many transient copies: the
@@ -32,7 +32,7 @@ use std::task::{Context, Poll};
 
 /// An allocator (by default [`System`]) with zero-on-free and
 /// zero-on-move. The main entry wraps `System` (dlmalloc); the card entry
-/// (crates/card-wasm) wraps lol_alloc's free list.
+/// (crates/card-wasm) wraps its bump allocator.
 pub struct WipingAlloc<A = System>(pub A);
 
 /// Zeroes `len` bytes at `ptr` with volatile stores (never elided as dead
@@ -41,22 +41,32 @@ pub struct WipingAlloc<A = System>(pub A);
 /// # Safety
 /// `ptr..ptr + len` must be writable memory of one allocation.
 unsafe fn wipe(ptr: *mut u8, len: usize) {
-    let mut p = ptr;
-    let end = ptr.wrapping_add(len);
-    while (p as usize) % 8 != 0 && p < end {
-        // SAFETY: `p` is inside the block (caller's contract).
-        unsafe { std::ptr::write_volatile(p, 0) };
-        p = p.wrapping_add(1);
+    // The card entry (no `checkout`): byte by byte, 0.1 KB smaller; its
+    // blocks are a few hundred bytes.
+    #[cfg(not(feature = "checkout"))]
+    for i in 0..len {
+        // SAFETY: `ptr + i` is inside the block (caller's contract).
+        unsafe { std::ptr::write_volatile(ptr.wrapping_add(i), 0) };
     }
-    while (end as usize).wrapping_sub(p as usize) >= 8 {
-        // SAFETY: `p` is 8-aligned and `p..p + 8` is inside the block.
-        unsafe { std::ptr::write_volatile(p.cast::<u64>(), 0) };
-        p = p.wrapping_add(8);
-    }
-    while p < end {
-        // SAFETY: `p` is inside the block.
-        unsafe { std::ptr::write_volatile(p, 0) };
-        p = p.wrapping_add(1);
+    #[cfg(feature = "checkout")]
+    {
+        let mut p = ptr;
+        let end = ptr.wrapping_add(len);
+        while (p as usize) % 8 != 0 && p < end {
+            // SAFETY: `p` is inside the block (caller's contract).
+            unsafe { std::ptr::write_volatile(p, 0) };
+            p = p.wrapping_add(1);
+        }
+        while (end as usize).wrapping_sub(p as usize) >= 8 {
+            // SAFETY: `p` is 8-aligned and `p..p + 8` is inside the block.
+            unsafe { std::ptr::write_volatile(p.cast::<u64>(), 0) };
+            p = p.wrapping_add(8);
+        }
+        while p < end {
+            // SAFETY: `p` is inside the block.
+            unsafe { std::ptr::write_volatile(p, 0) };
+            p = p.wrapping_add(1);
+        }
     }
     std::sync::atomic::compiler_fence(std::sync::atomic::Ordering::SeqCst);
 }
