@@ -678,3 +678,48 @@ async fn the_otp_calls_never_follow_a_redirect_either() {
         JSON::stringify(&stolen)
     );
 }
+
+/// Waits `ms` milliseconds (the page's `setTimeout`).
+async fn sleep(ms: i32) {
+    let p = js_sys::Promise::new(&mut |resolve, _| {
+        web_sys::window()
+            .unwrap()
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
+            .unwrap();
+    });
+    JsFuture::from(p).await.unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn a_request_whose_future_is_dropped_is_aborted() {
+    use std::future::Future;
+    use std::task::{Context, Waker};
+    clear().await;
+    let url = format!("{MOCK}/checkout/hold");
+    let mut post = Box::pin(razorpay_checkout_wasm::wasm::http::post_json(
+        &url,
+        "{}",
+        &[],
+        10_000,
+    ));
+    let mut cx = Context::from_waker(Waker::noop());
+    assert!(post.as_mut().poll(&mut cx).is_pending());
+    // Once the backend has it, the future is dropped (a payment given up on).
+    for _ in 0..40 {
+        if get(&recorded().await, "length").as_f64() == Some(1.0) {
+            break;
+        }
+        sleep(50).await;
+    }
+    drop(post);
+    // The backend sees the connection closed long before its 5 s answer.
+    let mut aborted = false;
+    for _ in 0..40 {
+        if get(&recorded().await, "0.aborted").as_bool() == Some(true) {
+            aborted = true;
+            break;
+        }
+        sleep(50).await;
+    }
+    assert!(aborted, "the fetch went on after its future was dropped");
+}

@@ -3,9 +3,10 @@
 use wasm_bindgen::prelude::*;
 
 use super::convert::{js_error, to_js};
+use super::http::JsText;
 use super::js;
 use crate::checkout::options::PARSE_OPTIONS;
-use crate::checkout::{check_next_url, parse_order_response, Body, UrlPolicy};
+use crate::checkout::{body_from_text, check_next_url, parse_order_response, Body, UrlPolicy};
 use crate::error::{Error, ErrorKind};
 
 fn prop(obj: &JsValue, key: &str) -> JsValue {
@@ -68,18 +69,16 @@ fn parse(json: JsValue, options: JsValue) -> Result<JsValue, Error> {
             option_error("allowLoopbackHttp", "allowLoopbackHttp must be a boolean")
         })?,
     };
-    let value = match json.as_string() {
-        Some(text) if text.trim().is_empty() => None,
-        Some(text) => Some(js::parse(&text).unwrap_or(JsValue::UNDEFINED)),
-        None if json.is_undefined() || json.is_null() => None,
-        None => Some(json),
-    };
-    let body = match value {
-        None => Body::Empty,
-        Some(v) if v.is_object() && js::is_array(&v) == Ok(false) => {
-            super::de::from_value::<Body>(v).unwrap_or(Body::NotJson)
-        }
-        Some(_) => Body::NotJson,
+    // Text is read by the core's one rule (blank, not JSON, JSON), where
+    // it is; an object as the JSON it would have parsed to.
+    let body = if json.is_string() {
+        body_from_text(&JsText(&json))
+    } else if json.is_undefined() || json.is_null() {
+        Body::Empty
+    } else if json.is_object() && js::is_array(&json) == Ok(false) {
+        super::de::from_value::<Body>(json).unwrap_or(Body::NotJson)
+    } else {
+        Body::NotJson
     };
     let outcome = parse_order_response(status, body)?;
     for next in &outcome.next {
