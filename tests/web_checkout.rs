@@ -693,7 +693,7 @@ async fn sleep(ms: i32) {
 #[wasm_bindgen_test]
 async fn a_request_whose_future_is_dropped_is_aborted() {
     use std::future::Future;
-    use std::task::{Context, Waker};
+    use std::task::Poll;
     clear().await;
     let url = format!("{MOCK}/checkout/hold");
     let mut post = Box::pin(razorpay_checkout_wasm::wasm::http::post_json(
@@ -702,8 +702,8 @@ async fn a_request_whose_future_is_dropped_is_aborted() {
         &[],
         10_000,
     ));
-    let mut cx = Context::from_waker(Waker::noop());
-    assert!(post.as_mut().poll(&mut cx).is_pending());
+    let started = std::future::poll_fn(|cx| Poll::Ready(post.as_mut().poll(cx).is_pending()));
+    assert!(started.await);
     // Once the backend has it, the future is dropped (a payment given up on).
     for _ in 0..40 {
         if get(&recorded().await, "length").as_f64() == Some(1.0) {
