@@ -202,7 +202,7 @@ impl PartialEq for Error {
             && self.metadata() == other.metadata()
             && self.status() == other.status()
             && self.code() == other.code()
-            && self.source() == other.source()
+            && self.error_source() == other.error_source()
             && self.step() == other.step()
             && self.reason() == other.reason()
     }
@@ -329,8 +329,10 @@ impl Error {
     pub fn field(&self) -> Option<&str> {
         self.inner.field.as_deref()
     }
-    /// Razorpay's `source`.
-    pub fn source(&self) -> &str {
+    /// Razorpay's `source` (`customer`, `business`, `internal`, …; the
+    /// `source` property of the JS error). Named so as not to shadow
+    /// [`std::error::Error::source`], the error's cause, which is `None`.
+    pub fn error_source(&self) -> &str {
         self.inner
             .source
             .as_deref()
@@ -401,7 +403,7 @@ impl Error {
             Some(f) => lit(out, f),
             None => out.push_str("null"),
         }
-        field(out, ",\"source\":", self.source());
+        field(out, ",\"source\":", self.error_source());
         field(out, ",\"step\":", self.step());
         field(out, ",\"reason\":", self.reason());
         field(out, ",\"kind\":", i.kind.as_str());
@@ -489,7 +491,7 @@ impl Serialize for Error {
         m.serialize_entry("code", self.code())?;
         m.serialize_entry("description", &i.description)?;
         m.serialize_entry("field", &i.field)?;
-        m.serialize_entry("source", self.source())?;
+        m.serialize_entry("source", self.error_source())?;
         m.serialize_entry("step", self.step())?;
         m.serialize_entry("reason", self.reason())?;
         m.serialize_entry("kind", i.kind.as_str())?;
@@ -521,6 +523,18 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn razorpay_source_is_error_source_and_std_source_is_the_cause() {
+        let e = Error::required("payment.email").with_source("business");
+        assert_eq!(e.error_source(), "business");
+        // (`std::error::Error::source` is the cause: there is none.)
+        assert!(std::error::Error::source(&e).is_none());
+        assert_eq!(
+            Error::new(ErrorKind::Timeout, "t").error_source(),
+            "network"
+        );
+    }
 
     #[test]
     fn required_uses_the_leaf_of_the_path() {

@@ -329,7 +329,7 @@ mod tests {
                     assert_eq!(e.kind(), ErrorKind::InvalidConfiguration, "{names:?}");
                     assert_eq!(e.field(), Some(*field), "{names:?}");
                     assert_eq!(e.description(), *description, "{names:?}");
-                    assert_eq!(e.source(), "business");
+                    assert_eq!(e.error_source(), "business");
                 }
             }
         }

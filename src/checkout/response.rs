@@ -849,7 +849,7 @@ mod tests {
             assert_eq!(e.code(), "BAD_REQUEST_ERROR");
             assert_eq!(e.description(), "The amount must be atleast INR 1.00");
             assert_eq!(e.field(), Some("amount"));
-            assert_eq!(e.source(), "business");
+            assert_eq!(e.error_source(), "business");
             assert_eq!(e.step(), "payment_initiation");
             assert_eq!(e.reason(), "input_validation_failed");
             assert_eq!(e.status(), Some(status));
@@ -865,7 +865,7 @@ mod tests {
         assert_eq!(e.description(), "The payment failed");
         assert_eq!(e.field(), None);
         assert_eq!(
-            (e.source(), e.step(), e.reason()),
+            (e.error_source(), e.step(), e.reason()),
             ("gateway", "payment_initiation", "gateway_error")
         );
         let md: Vec<(&str, &str)> = e
@@ -1083,7 +1083,7 @@ mod tests {
             "Payment processing failed because of incorrect OTP"
         );
         assert_eq!(
-            (e.source(), e.step(), e.reason()),
+            (e.error_source(), e.step(), e.reason()),
             ("customer", "payment_authentication", "incorrect_otp")
         );
         assert_eq!(e.field(), None);

@@ -589,7 +589,7 @@ mod tests {
                 (Ok(url), Ok(())) => assert_eq!(Some(url.as_str()), resolved, "{text:?}"),
                 (Err(e), Err(start)) => {
                     assert_eq!(
-                        (e.kind(), e.field(), e.source()),
+                        (e.kind(), e.field(), e.error_source()),
                         (
                             ErrorKind::InvalidConfiguration,
                             Some("otpEndpoint"),
@@ -977,7 +977,7 @@ mod tests {
         ] {
             let e = check_page_url(bad, "payment.referer", "referer").unwrap_err();
             assert_eq!(
-                (e.kind(), e.field(), e.source()),
+                (e.kind(), e.field(), e.error_source()),
                 (
                     ErrorKind::InvalidFormat,
                     Some("payment.referer"),
