@@ -335,6 +335,18 @@ async fn otp_flow_wrong_otp_resend_then_right_otp() {
     let wrong = settle(c.submit_otp("000".into())).await.unwrap_err();
     assert_eq!(s(&wrong, "reason").as_deref(), Some("incorrect_otp"));
     assert_eq!(s(&wrong, "kind").as_deref(), Some("gateway_error"));
+    // What the gateway still offers: `next`, and the older comma-joined form.
+    assert!(Array::is_array(&get(&wrong, "next")));
+    assert_eq!(s(&wrong, "next.0").as_deref(), Some("otp_submit"));
+    assert_eq!(s(&wrong, "next.1").as_deref(), Some("otp_resend"));
+    assert_eq!(
+        s(&wrong, "metadata.next_actions").as_deref(),
+        Some("otp_submit,otp_resend")
+    );
+    assert_eq!(
+        s(&wrong, "metadata.payment_id").as_deref(),
+        Some("pay_FVmAstJWfsD3SO")
+    );
     assert_eq!(c.state(), "awaiting_otp");
     let resent = settle(c.resend_otp()).await.unwrap();
     assert_eq!(s(&resent, "status").as_deref(), Some("awaiting_otp"));

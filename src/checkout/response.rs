@@ -21,10 +21,7 @@ use super::lenient::{LooseMap, LooseObject};
 use crate::error::{concat, Error, ErrorKind};
 use crate::value::Loose;
 
-/// The metadata key under which the action names offered beside an error
-/// object (`"next": ["otp_submit", "otp_resend"]`) are recorded,
-/// comma-separated.
-pub const NEXT_ACTIONS_KEY: &str = "next_actions";
+pub use crate::error::NEXT_ACTIONS_KEY;
 
 // ---------------------------------------------------------------- bodies
 
@@ -481,8 +478,8 @@ pub fn parse_otp_generate(status: u16, body: Body) -> Result<OtpChallenge, Error
 ///
 /// A failed submit answers an error object with the action names still
 /// offered (`"next": ["otp_submit", "otp_resend"]`): they are recorded in
-/// the error's metadata under [`NEXT_ACTIONS_KEY`]; ask
-/// [`retry_offered`] and [`offered_actions`].
+/// the error's typed field ([`Error::next_actions`], `next` on the JS
+/// error); ask [`retry_offered`] and [`offered_actions`].
 ///
 /// # Errors
 /// [`ErrorKind::Gateway`] for an error object; [`ErrorKind::InvalidResponse`]
@@ -518,17 +515,11 @@ pub fn parse_otp_submit(status: u16, body: Body) -> Result<PaymentSuccess, Error
     })
 }
 
-/// The action names a reply offered beside its error object (from the
-/// error's metadata, see [`NEXT_ACTIONS_KEY`]).
-pub fn offered_actions(error: &Error) -> Vec<Action> {
-    error
-        .metadata()
-        .iter()
-        .filter(|(k, _)| k == NEXT_ACTIONS_KEY)
-        .flat_map(|(_, v)| v.split(','))
-        .filter(|w| !w.is_empty())
-        .map(Action::from_word)
-        .collect()
+/// The actions a reply offered beside its error object
+/// ([`Error::next_actions`]; never read from its metadata, which the
+/// gateway writes).
+pub fn offered_actions(error: &Error) -> &[Action] {
+    error.next_actions()
 }
 
 /// True when a failed OTP submit offers `otp_submit` again: the shopper
@@ -692,7 +683,7 @@ fn gateway_error(e: &ErrorFields, next: &NextList, status: u16) -> Error {
         }
     }
     if let NextList::Items(items) = next {
-        let words: Vec<&str> = items
+        let next: Vec<Action> = items
             .iter()
             .filter_map(|item| match item {
                 NextItem::Name(w) => Some(w.as_str()),
@@ -700,10 +691,9 @@ fn gateway_error(e: &ErrorFields, next: &NextList, status: u16) -> Error {
                 NextItem::Other => None,
             })
             .filter(|w| !w.is_empty() && !w.contains(','))
+            .map(Action::from_word)
             .collect();
-        if !words.is_empty() {
-            error = error.with_metadata(NEXT_ACTIONS_KEY, words.join(","));
-        }
+        error = error.with_next_actions(next);
     }
     error
 }
@@ -1088,10 +1078,7 @@ mod tests {
         );
         assert_eq!(e.field(), None);
         assert!(retry_offered(&e) && resend_offered(&e));
-        assert_eq!(
-            offered_actions(&e),
-            vec![Action::OtpSubmit, Action::OtpResend]
-        );
+        assert_eq!(offered_actions(&e), [Action::OtpSubmit, Action::OtpResend]);
         let md: Vec<(&str, &str)> = e
             .metadata()
             .iter()
@@ -1102,9 +1089,55 @@ mod tests {
             vec![
                 ("payment_id", "pay_FVmAstJWfsD3SO"),
                 ("order_id", "order_QqsMZ12p7MytBA"),
-                ("next_actions", "otp_submit,otp_resend")
             ]
         );
+        // What JS sees: `next`, typed, and the comma-joined form earlier
+        // versions put in `metadata` (kept).
+        let js = serde_json::to_value(&e).unwrap();
+        assert_eq!(js["next"], serde_json::json!(["otp_submit", "otp_resend"]));
+        assert_eq!(js["metadata"]["next_actions"], "otp_submit,otp_resend");
+        assert_eq!(js["metadata"]["payment_id"], "pay_FVmAstJWfsD3SO");
+
+        // The gateway's own metadata cannot offer actions: only `next` does.
+        for (text, retry, resend) in [
+            (
+                r#"{"error": {"description": "x", "metadata": {"next_actions": "otp_submit,otp_resend"}}}"#,
+                false,
+                false,
+            ),
+            (
+                r#"{"error": {"description": "x", "metadata": {"next_actions": "otp_submit"}}, "next": ["otp_resend"]}"#,
+                false,
+                true,
+            ),
+            (
+                r#"{"error": {"description": "x"}, "next": ["otp_submit"]}"#,
+                true,
+                false,
+            ),
+            (
+                r#"{"error": {"description": "x"}, "next": [{"action": "otp_submit", "url": "https://api.razorpay.com/x"}, "otp_resend"]}"#,
+                true,
+                true,
+            ),
+            (
+                r#"{"error": {"description": "x"}, "next": ["otp_submit,otp_resend"]}"#,
+                false,
+                false,
+            ),
+            (
+                r#"{"error": {"description": "x"}, "next": "otp_submit"}"#,
+                false,
+                false,
+            ),
+        ] {
+            let e = parse_otp_submit(400, body(text)).unwrap_err();
+            assert_eq!(
+                (retry_offered(&e), resend_offered(&e)),
+                (retry, resend),
+                "{text}"
+            );
+        }
 
         let e = parse_otp_submit(400, body(OTP_FAILED_FINAL)).unwrap_err();
         assert!(!retry_offered(&e) && !resend_offered(&e));
