@@ -6,6 +6,7 @@
 //! decides which names are options.
 
 use super::flow::AuthPreference;
+use crate::card::Network;
 use crate::error::{concat, Error, ErrorKind};
 
 /// The time allowed for each call to the merchant's backend when
@@ -41,6 +42,40 @@ pub fn timeout_ms(value: Option<f64>) -> Result<u32, Error> {
             "timeoutMs",
             "timeoutMs must be a number of milliseconds up to 600000",
         )),
+    }
+}
+
+/// `parseOrderResponse`'s `status`: `None` when not given (then 200); a
+/// value that is not a number is passed as `NaN`.
+///
+/// # Errors
+/// `invalid_configuration` on `status` unless a whole number 100 to 599.
+pub fn reply_status(value: Option<f64>) -> Result<u16, Error> {
+    match value {
+        None => Ok(200),
+        Some(s) if s.fract() == 0.0 && (100.0..=599.0).contains(&s) => Ok(s as u16),
+        Some(_) => Err(option_error(
+            "status",
+            "status must be an HTTP status, 100 to 599",
+        )),
+    }
+}
+
+/// `pay()`'s `network`: the saved card's network, by its name.
+///
+/// # Errors
+/// `invalid_value` on `network` for a name that is no card network.
+pub fn saved_card_network(name: Option<&str>) -> Result<Option<Network>, Error> {
+    match name {
+        None => Ok(None),
+        Some(name) => Network::from_name(name).map(Some).ok_or_else(|| {
+            Error::invalid(
+                ErrorKind::InvalidValue,
+                "network",
+                "The network is not a known card network",
+            )
+            .with_source("business")
+        }),
     }
 }
 
@@ -217,6 +252,33 @@ fn edits(a: &str, b: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reply_status_and_network_table() {
+        for (given, want) in [
+            (None, Some(200)),
+            (Some(100.0), Some(100)),
+            (Some(502.0), Some(502)),
+            (Some(599.0), Some(599)),
+            (Some(99.0), None),
+            (Some(600.0), None),
+            (Some(200.5), None),
+            (Some(f64::NAN), None),
+        ] {
+            let got = reply_status(given);
+            assert_eq!(got.as_ref().ok().copied(), want, "{given:?}");
+            if let Err(e) = got {
+                assert_eq!(e.field(), Some("status"));
+            }
+        }
+        assert_eq!(saved_card_network(None).unwrap(), None);
+        assert!(saved_card_network(Some("Visa")).unwrap().is_some());
+        let e = saved_card_network(Some("Vissa")).unwrap_err();
+        assert_eq!(
+            (e.kind(), e.field()),
+            (ErrorKind::InvalidValue, Some("network"))
+        );
+    }
 
     #[test]
     fn timeout_authentication_and_headers_table() {

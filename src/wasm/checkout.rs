@@ -23,10 +23,9 @@ use super::response::{hosts_error, MAX_HOSTS};
 use super::task::promise;
 use super::wipe::scrubbed_future;
 use crate::card::validate::wipe;
-use crate::card::Network;
 use crate::checkout::options::{
     auth_preference, check_option_names, header, headers_error, option_error as config_error,
-    timeout_ms, CHECKOUT_OPTIONS, PAY_OPTIONS,
+    saved_card_network, timeout_ms, CHECKOUT_OPTIONS, PAY_OPTIONS,
 };
 use crate::checkout::{
     check_endpoint, default_otp_endpoint, BuildContext, CheckoutInput, Flow, FlowOptions, Move,
@@ -298,17 +297,7 @@ impl Checkout {
         if options.is_object() {
             check_names(&options, PAY_OPTIONS, "pay()")?;
         }
-        let network = match string_prop(&options, "network")? {
-            None => None,
-            Some(name) => Some(Network::from_name(&name).ok_or_else(|| {
-                Error::invalid(
-                    ErrorKind::InvalidValue,
-                    "network",
-                    "The network is not a known card network",
-                )
-                .with_source("business")
-            })?),
-        };
+        let network = saved_card_network(string_prop(&options, "network")?.as_deref())?;
         let input: CheckoutInput = from_js(request, "request", "an object")?;
         let ctx = BuildContext {
             now_ms: browser_now()?,

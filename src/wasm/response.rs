@@ -5,7 +5,7 @@ use wasm_bindgen::prelude::*;
 use super::convert::{js_error, to_js};
 use super::http::JsText;
 use super::js;
-use crate::checkout::options::PARSE_OPTIONS;
+use crate::checkout::options::{reply_status, PARSE_OPTIONS};
 use crate::checkout::{body_from_text, check_next_url, parse_order_response, Body, UrlPolicy};
 use crate::error::{Error, ErrorKind};
 
@@ -40,17 +40,10 @@ fn parse(json: JsValue, options: JsValue) -> Result<JsValue, Error> {
     }
     // Wrong types are refused, never read as the default.
     let status = match prop(&options, "status") {
-        v if !given(&v) => 200,
-        v => match v.as_f64() {
-            Some(s) if s.fract() == 0.0 && (100.0..=599.0).contains(&s) => s as u16,
-            _ => {
-                return Err(option_error(
-                    "status",
-                    "status must be an HTTP status, 100 to 599",
-                ))
-            }
-        },
+        v if !given(&v) => None,
+        v => Some(v.as_f64().unwrap_or(f64::NAN)),
     };
+    let status = reply_status(status)?;
     let mut policy = UrlPolicy::default();
     let hosts = prop(&options, "allowedHosts");
     if given(&hosts) {
