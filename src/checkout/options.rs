@@ -96,13 +96,21 @@ pub fn auth_preference(value: Option<&str>) -> Result<AuthPreference, Error> {
 
 /// One entry of `headers` (`None` for a name or value that is not a
 /// string): sent with every call, but never an `Idempotency-Key`, which
-/// the checkout owns (a page's fixed key would make every payment one).
+/// the checkout owns (a page's fixed key would make every payment one),
+/// and never with a NUL (no HTTP header carries one: refused here, not
+/// failed as a network error at `pay()`).
 ///
 /// # Errors
 /// `invalid_configuration` on `headers`.
 pub fn header(name: Option<String>, value: Option<String>) -> Result<(String, String), Error> {
     match (name, value) {
-        (Some(k), Some(v)) if !k.eq_ignore_ascii_case("idempotency-key") => Ok((k, v)),
+        (Some(k), Some(v))
+            if !k.eq_ignore_ascii_case("idempotency-key")
+                && !k.contains('\0')
+                && !v.contains('\0') =>
+        {
+            Ok((k, v))
+        }
         _ => Err(headers_error()),
     }
 }
@@ -322,6 +330,8 @@ mod tests {
             (s("Idempotency-Key"), s("mine"), false),
             (s("IDEMPOTENCY-KEY"), s("mine"), false),
             (s("X-A"), None, false),
+            (s("X-A"), s("a\0b"), false),
+            (s("X\0A"), s("a"), false),
             (None, s("v"), false),
         ] {
             let got = header(name.clone(), value);

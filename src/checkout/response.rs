@@ -325,6 +325,21 @@ pub struct OrderOutcome {
     pub next: Vec<NextAction>,
 }
 
+impl OrderOutcome {
+    /// Checks every next-action URL offered ([`super::check_next_url`]),
+    /// as the flow does before performing any: one unsafe URL refuses the
+    /// whole reply.
+    ///
+    /// # Errors
+    /// The first unsafe URL's `unsafe_url`.
+    pub fn check_urls(&self, policy: &super::UrlPolicy) -> Result<(), Error> {
+        for url in self.next.iter().filter_map(|n| n.url.as_deref()) {
+            super::check_next_url(url, policy)?;
+        }
+        Ok(())
+    }
+}
+
 /// `metadata` of an OTP generate reply: the card the OTP is for.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct OtpMetadata {
@@ -1151,6 +1166,44 @@ mod tests {
         assert!(!retry_offered(&e) && resend_offered(&e));
         // Not an error of this module: nothing offered.
         assert!(!retry_offered(&Error::required("otp")));
+    }
+
+    #[test]
+    fn an_outcome_with_any_unsafe_url_is_refused() {
+        let policy = crate::checkout::UrlPolicy::default();
+        let ok = "https://api.razorpay.com/v1/payments/pay_1/authorize";
+        // (the next list's URLs, accepted)
+        for (urls, accepted) in [
+            (vec![], true),
+            (vec![None], true),
+            (vec![Some(ok)], true),
+            (vec![Some(ok), None, Some(ok)], true),
+            (vec![Some("javascript:alert(1)")], false),
+            (
+                vec![Some(ok), Some("https://api.razorpay.com.evil.example/")],
+                false,
+            ),
+            (vec![None, Some("http://api.razorpay.com/")], false),
+        ] {
+            let outcome = OrderOutcome {
+                order_id: None,
+                status: None,
+                amount: None,
+                payment_id: None,
+                next: urls
+                    .iter()
+                    .map(|u| NextAction {
+                        action: Action::Redirect,
+                        url: u.map(str::to_owned),
+                    })
+                    .collect(),
+            };
+            let got = outcome.check_urls(&policy);
+            assert_eq!(got.is_ok(), accepted, "{urls:?}");
+            if let Err(e) = got {
+                assert_eq!(e.kind(), ErrorKind::UnsafeUrl);
+            }
+        }
     }
 
     #[test]

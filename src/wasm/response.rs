@@ -6,7 +6,7 @@ use super::convert::{js_error, to_js};
 use super::http::JsText;
 use super::js;
 use crate::checkout::options::{reply_status, PARSE_OPTIONS};
-use crate::checkout::{body_from_text, check_next_url, parse_order_response, Body, UrlPolicy};
+use crate::checkout::{body_from_text, parse_order_response, Body, UrlPolicy};
 use crate::error::{Error, ErrorKind};
 
 fn prop(obj: &JsValue, key: &str) -> JsValue {
@@ -63,22 +63,17 @@ fn parse(json: JsValue, options: JsValue) -> Result<JsValue, Error> {
         })?,
     };
     // Text is read by the core's one rule (blank, not JSON, JSON), where
-    // it is; an object as the JSON it would have parsed to.
+    // it is; any other value as the JSON it would have parsed to (read
+    // leniently: an array or a scalar is "JSON that is not an object").
     let body = if json.is_string() {
         body_from_text(&JsText(&json))
     } else if json.is_undefined() || json.is_null() {
         Body::Empty
-    } else if json.is_object() && js::is_array(&json) == Ok(false) {
-        super::de::from_value::<Body>(json).unwrap_or(Body::NotJson)
     } else {
-        Body::NotJson
+        super::de::from_value::<Body>(json).unwrap_or(Body::NotJson)
     };
     let outcome = parse_order_response(status, body)?;
-    for next in &outcome.next {
-        if let Some(url) = &next.url {
-            check_next_url(url, &policy)?;
-        }
-    }
+    outcome.check_urls(&policy)?;
     Ok(to_js(&outcome))
 }
 
