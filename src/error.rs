@@ -189,6 +189,11 @@ struct Inner {
     metadata: Vec<(String, String)>,
     #[cfg(feature = "checkout")]
     status: Option<u16>,
+    /// The actions the reply offered beside its error object (`"next":
+    /// ["otp_submit", "otp_resend"]`): a field of its own, never a
+    /// metadata entry a gateway's own metadata could spoof.
+    #[cfg(feature = "checkout")]
+    next: Vec<crate::checkout::Action>,
 }
 
 impl PartialEq for Error {
@@ -200,9 +205,10 @@ impl PartialEq for Error {
             && a.description == b.description
             && a.field == b.field
             && self.metadata() == other.metadata()
+            && self.next_words().eq(other.next_words())
             && self.status() == other.status()
             && self.code() == other.code()
-            && self.source() == other.source()
+            && self.error_source() == other.error_source()
             && self.step() == other.step()
             && self.reason() == other.reason()
     }
@@ -239,6 +245,8 @@ impl Error {
                 metadata: Vec::new(),
                 #[cfg(feature = "checkout")]
                 status: None,
+                #[cfg(feature = "checkout")]
+                next: Vec::new(),
             }),
         }
     }
@@ -303,6 +311,28 @@ impl Error {
     }
 
     #[cfg(feature = "checkout")]
+    /// Records the actions the reply offered beside its error object.
+    pub fn with_next_actions(mut self, next: Vec<crate::checkout::Action>) -> Error {
+        self.inner.next = next;
+        self
+    }
+
+    #[cfg(feature = "checkout")]
+    /// The actions the reply offered beside its error object (`next` on the
+    /// JS error): `otp_submit` again after a wrong OTP, `otp_resend`.
+    pub fn next_actions(&self) -> &[crate::checkout::Action] {
+        &self.inner.next
+    }
+
+    /// The words of [`Error::next_actions`] (none without `checkout`).
+    fn next_words(&self) -> impl Iterator<Item = &str> {
+        #[cfg(feature = "checkout")]
+        return self.inner.next.iter().map(crate::checkout::Action::as_str);
+        #[cfg(not(feature = "checkout"))]
+        return std::iter::empty();
+    }
+
+    #[cfg(feature = "checkout")]
     /// Records the HTTP status the error came with.
     pub fn with_status(mut self, status: u16) -> Error {
         self.inner.status = Some(status);
@@ -329,8 +359,10 @@ impl Error {
     pub fn field(&self) -> Option<&str> {
         self.inner.field.as_deref()
     }
-    /// Razorpay's `source`.
-    pub fn source(&self) -> &str {
+    /// Razorpay's `source` (`customer`, `business`, `internal`, …; the
+    /// `source` property of the JS error). Named so as not to shadow
+    /// [`std::error::Error::source`], the error's cause, which is `None`.
+    pub fn error_source(&self) -> &str {
         self.inner
             .source
             .as_deref()
@@ -401,11 +433,12 @@ impl Error {
             Some(f) => lit(out, f),
             None => out.push_str("null"),
         }
-        field(out, ",\"source\":", self.source());
+        field(out, ",\"source\":", self.error_source());
         field(out, ",\"step\":", self.step());
         field(out, ",\"reason\":", self.reason());
         field(out, ",\"kind\":", i.kind.as_str());
-        if !self.metadata().is_empty() {
+        let next = self.next_words().next().is_some();
+        if !self.metadata().is_empty() || next {
             out.push_str(",\"metadata\":{");
             for (n, (k, v)) in self.metadata().iter().enumerate() {
                 if n > 0 {
@@ -415,7 +448,26 @@ impl Error {
                 out.push(':');
                 lit(out, v);
             }
+            if next {
+                // (The comma-joined form earlier versions carried here.)
+                if !self.metadata().is_empty() {
+                    out.push(',');
+                }
+                lit(out, NEXT_ACTIONS_KEY);
+                out.push(':');
+                lit(out, &self.next_words().collect::<Vec<_>>().join(","));
+            }
             out.push('}');
+        }
+        if next {
+            out.push_str(",\"next\":[");
+            for (n, w) in self.next_words().enumerate() {
+                if n > 0 {
+                    out.push(',');
+                }
+                lit(out, w);
+            }
+            out.push(']');
         }
         if let Some(status) = self.status() {
             out.push_str(",\"status\":");
@@ -489,12 +541,16 @@ impl Serialize for Error {
         m.serialize_entry("code", self.code())?;
         m.serialize_entry("description", &i.description)?;
         m.serialize_entry("field", &i.field)?;
-        m.serialize_entry("source", self.source())?;
+        m.serialize_entry("source", self.error_source())?;
         m.serialize_entry("step", self.step())?;
         m.serialize_entry("reason", self.reason())?;
         m.serialize_entry("kind", i.kind.as_str())?;
-        if !self.metadata().is_empty() {
-            m.serialize_entry("metadata", &Pairs(self.metadata()))?;
+        let next: Vec<&str> = self.next_words().collect();
+        if !self.metadata().is_empty() || !next.is_empty() {
+            m.serialize_entry("metadata", &Pairs(self.metadata(), &next))?;
+        }
+        if !next.is_empty() {
+            m.serialize_entry("next", &next)?;
         }
         if let Some(status) = self.status() {
             m.serialize_entry("status", &status)?;
@@ -503,17 +559,28 @@ impl Serialize for Error {
     }
 }
 
-struct Pairs<'a>(&'a [(String, String)]);
+/// The metadata pairs, and the offered actions comma-joined under
+/// [`NEXT_ACTIONS_KEY`] (the form earlier versions carried; `next` is the
+/// typed one).
+struct Pairs<'a>(&'a [(String, String)], &'a [&'a str]);
 
 impl Serialize for Pairs<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut m = s.serialize_map(Some(self.0.len()))?;
+        let mut m = s.serialize_map(None)?;
         for (k, v) in self.0 {
             m.serialize_entry(k, v)?;
+        }
+        if !self.1.is_empty() {
+            m.serialize_entry(NEXT_ACTIONS_KEY, &self.1.join(","))?;
         }
         m.end()
     }
 }
+
+/// The metadata key under which a JS error also lists the offered actions,
+/// comma-joined (kept for pages written against earlier versions; read
+/// `next`).
+pub const NEXT_ACTIONS_KEY: &str = "next_actions";
 
 /// `Result` with this crate's [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -521,6 +588,18 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn razorpay_source_is_error_source_and_std_source_is_the_cause() {
+        let e = Error::required("payment.email").with_source("business");
+        assert_eq!(e.error_source(), "business");
+        // (`std::error::Error::source` is the cause: there is none.)
+        assert!(std::error::Error::source(&e).is_none());
+        assert_eq!(
+            Error::new(ErrorKind::Timeout, "t").error_source(),
+            "network"
+        );
+    }
 
     #[test]
     fn required_uses_the_leaf_of_the_path() {
@@ -561,7 +640,15 @@ mod tests {
             .with_metadata("order_id", "order_\"2")
             .with_status(502);
         let zero = Error::new(ErrorKind::Timeout, "t").with_status(0);
-        for e in [plain, full, zero] {
+        let next = |e: Error| {
+            e.with_next_actions(vec![
+                crate::checkout::Action::OtpSubmit,
+                crate::checkout::Action::Other("x\"y".into()),
+            ])
+        };
+        let offered = next(Error::new(ErrorKind::Gateway, "g"));
+        let offered_full = next(full.clone());
+        for e in [plain, full, zero, offered, offered_full] {
             let mut text = String::new();
             e.write_json(&mut text);
             let hand: serde_json::Value = serde_json::from_str(&text).unwrap();

@@ -472,7 +472,7 @@ mod tests {
         ] {
             let e = card_input(Some(bad)).err().unwrap();
             assert_eq!(
-                (e.kind(), e.field(), e.source()),
+                (e.kind(), e.field(), e.error_source()),
                 (ErrorKind::InvalidType, Some("card"), "business"),
                 "{bad:?}"
             );
@@ -517,7 +517,7 @@ mod tests {
             (
                 e.kind(),
                 e.field().map(str::to_owned),
-                e.source().to_owned(),
+                e.error_source().to_owned(),
             )
         };
         let business = |kind, f: &str| (kind, Some(f.to_owned()), "business".to_owned());
@@ -540,7 +540,7 @@ mod tests {
         assert_eq!(field("", 1.0), business(ErrorKind::InvalidType, "options"));
         let e = options(None, || f64::NAN).err().unwrap();
         assert_eq!(
-            (e.kind(), e.source()),
+            (e.kind(), e.error_source()),
             (ErrorKind::InvalidState, "internal")
         );
         assert_eq!(now(&loose_number(1.5), "now", || 0.0).unwrap(), 1.5);
@@ -760,7 +760,11 @@ mod tests {
                 .map(|i| given.get(i).copied().unwrap_or(fallback[i]))
                 .collect();
             let e = Error::new(kind, "");
-            assert_eq!(read, [e.code(), e.reason(), e.source(), e.step()], "{row}");
+            assert_eq!(
+                read,
+                [e.code(), e.reason(), e.error_source(), e.step()],
+                "{row}"
+            );
         }
     }
 }

@@ -335,6 +335,18 @@ async fn otp_flow_wrong_otp_resend_then_right_otp() {
     let wrong = settle(c.submit_otp("000".into())).await.unwrap_err();
     assert_eq!(s(&wrong, "reason").as_deref(), Some("incorrect_otp"));
     assert_eq!(s(&wrong, "kind").as_deref(), Some("gateway_error"));
+    // What the gateway still offers: `next`, and the older comma-joined form.
+    assert!(Array::is_array(&get(&wrong, "next")));
+    assert_eq!(s(&wrong, "next.0").as_deref(), Some("otp_submit"));
+    assert_eq!(s(&wrong, "next.1").as_deref(), Some("otp_resend"));
+    assert_eq!(
+        s(&wrong, "metadata.next_actions").as_deref(),
+        Some("otp_submit,otp_resend")
+    );
+    assert_eq!(
+        s(&wrong, "metadata.payment_id").as_deref(),
+        Some("pay_FVmAstJWfsD3SO")
+    );
     assert_eq!(c.state(), "awaiting_otp");
     let resent = settle(c.resend_otp()).await.unwrap();
     assert_eq!(s(&resent, "status").as_deref(), Some("awaiting_otp"));
@@ -677,4 +689,49 @@ async fn the_otp_calls_never_follow_a_redirect_either() {
         "{:?}",
         JSON::stringify(&stolen)
     );
+}
+
+/// Waits `ms` milliseconds (the page's `setTimeout`).
+async fn sleep(ms: i32) {
+    let p = js_sys::Promise::new(&mut |resolve, _| {
+        web_sys::window()
+            .unwrap()
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
+            .unwrap();
+    });
+    JsFuture::from(p).await.unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn a_request_whose_future_is_dropped_is_aborted() {
+    use std::future::Future;
+    use std::task::Poll;
+    clear().await;
+    let url = format!("{MOCK}/checkout/hold");
+    let mut post = Box::pin(razorpay_checkout_wasm::wasm::http::post_json(
+        &url,
+        "{}",
+        &[],
+        10_000,
+    ));
+    let started = std::future::poll_fn(|cx| Poll::Ready(post.as_mut().poll(cx).is_pending()));
+    assert!(started.await);
+    // Once the backend has it, the future is dropped (a payment given up on).
+    for _ in 0..40 {
+        if get(&recorded().await, "length").as_f64() == Some(1.0) {
+            break;
+        }
+        sleep(50).await;
+    }
+    drop(post);
+    // The backend sees the connection closed long before its 5 s answer.
+    let mut aborted = false;
+    for _ in 0..40 {
+        if get(&recorded().await, "0.aborted").as_bool() == Some(true) {
+            aborted = true;
+            break;
+        }
+        sleep(50).await;
+    }
+    assert!(aborted, "the fetch went on after its future was dropped");
 }

@@ -991,19 +991,20 @@ fn notes(r: &mut Reader<'_>) -> serde_json::Value {
 
 // ---------------------------------------------------------------- 5. gateway responses
 
-/// A body as the browser edge makes one: blank → `Empty`; JSON that parses
-/// to an object → `Json`; anything else → `NotJson`.
+/// A body as the browser edge makes one: the core's one rule
+/// (`body_from_text`: blank → `Empty`; not JSON → `NotJson`; any JSON read
+/// leniently), over serde_json here.
 pub fn body_of(bytes: &[u8]) -> Body {
-    if bytes.iter().all(u8::is_ascii_whitespace) {
-        return Body::Empty;
+    struct Bytes<'a>(&'a [u8]);
+    impl razorpay_checkout_wasm::checkout::ReplyText for Bytes<'_> {
+        fn is_blank(&self) -> bool {
+            std::str::from_utf8(self.0).is_ok_and(|t| t.trim().is_empty())
+        }
+        fn parse(&self) -> Option<Body> {
+            serde_json::from_slice::<Body>(self.0).ok()
+        }
     }
-    match serde_json::from_slice::<serde_json::Value>(bytes) {
-        Ok(v) if v.is_object() => match serde_json::from_value::<Body>(v) {
-            Ok(b) => b,
-            Err(e) => panic!("a JSON object failed to decode as a Body: {e}"),
-        },
-        _ => Body::NotJson,
-    }
+    razorpay_checkout_wasm::checkout::body_from_text(&Bytes(bytes))
 }
 
 /// The policy a test page uses: Razorpay plus loopback test servers.

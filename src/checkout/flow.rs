@@ -32,9 +32,8 @@ use super::url::{check_next_url, CheckedUrl, UrlPolicy};
 use crate::error::{concat, Error, ErrorKind};
 use crate::value::Loose;
 
-/// Where a checkout stands (`progress` on the wire).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
+/// Where a checkout stands (`progress` on the wire, as [`Progress::as_str`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Progress {
     /// Nothing has happened yet: a new checkout, before its first `pay()`.
     Idle,
@@ -68,6 +67,13 @@ impl Progress {
             Progress::Paid => "paid",
             Progress::Failed => "failed",
         }
+    }
+}
+
+impl Serialize for Progress {
+    /// The wire word (one table of them: [`Progress::as_str`]).
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
     }
 }
 
@@ -241,6 +247,53 @@ pub struct Flow {
     state: State,
     payment_id: Option<String>,
     order_id: Option<String>,
+    attempt: Option<Attempt>,
+}
+
+/// The order POST of the last attempt: its body's [`fingerprint`], its
+/// `Idempotency-Key`, and whether it ended so that the same request may be
+/// sent again under the same key (see [`may_retry_with_key`]).
+#[derive(Clone)]
+struct Attempt {
+    fingerprint: u16,
+    key: String,
+    retryable: bool,
+}
+
+impl fmt::Debug for Attempt {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Attempt")
+            .field("retryable", &self.retryable)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A 16-bit fingerprint of a request body (FNV-1a, folded), to tell a
+/// retry of the same request from a changed one. It stays in memory after
+/// the call, so it is deliberately lossy: the body holds the card number
+/// and CVV, and a full 64-bit hash of it could be brute-forced back to them
+/// (16 bits leave thousands of candidates). A rare collision only reuses
+/// the key, and the merchant's server refuses a key reused with another body.
+pub fn fingerprint(text: &str) -> u16 {
+    let h = text.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    });
+    (h ^ (h >> 16) ^ (h >> 32) ^ (h >> 48)) as u16
+}
+
+/// May an order POST that ended with `reply` be sent again under the same
+/// `Idempotency-Key`? Only when the backend may not have finished it: no
+/// answer at all (a timeout, a network failure) or a server error (5xx).
+/// Any other answer is final for that key: a retry after it is a new
+/// attempt, and the backend would refuse the key with another outcome.
+pub fn may_retry_with_key(reply: &Result<OrderOutcome, Error>) -> bool {
+    match reply {
+        Ok(_) => false,
+        Err(e) => {
+            matches!(e.kind(), ErrorKind::Timeout | ErrorKind::Network)
+                || e.status().is_some_and(|s| s >= 500)
+        }
+    }
 }
 
 impl Flow {
@@ -251,6 +304,40 @@ impl Flow {
             state: State::Idle,
             payment_id: None,
             order_id: None,
+            attempt: None,
+        }
+    }
+
+    /// The `Idempotency-Key` to post the order's JSON text `body` with:
+    /// the last attempt's when `body` is the same request (by
+    /// [`fingerprint`]) and that attempt may be retried with its key
+    /// ([`may_retry_with_key`]); else a new one from `fresh`. The attempt
+    /// is then this one, until [`Flow::on_order_reply`] records how it ended.
+    ///
+    /// # Errors
+    /// `fresh`'s (no random source for a new key).
+    pub fn idempotency_key<E>(
+        &mut self,
+        body: &str,
+        fresh: impl FnOnce() -> Result<String, E>,
+    ) -> Result<String, E> {
+        let print = fingerprint(body);
+        let key = match self.attempt.take() {
+            Some(a) if a.fingerprint == print && a.retryable => a.key,
+            _ => fresh()?,
+        };
+        self.attempt = Some(Attempt {
+            fingerprint: print,
+            key: key.clone(),
+            retryable: false,
+        });
+        Ok(key)
+    }
+
+    /// Records how the current attempt ended (see [`may_retry_with_key`]).
+    pub(crate) fn attempt_ended(&mut self, reply: &Result<OrderOutcome, Error>) {
+        if let Some(a) = self.attempt.as_mut() {
+            a.retryable = may_retry_with_key(reply);
         }
     }
 
@@ -696,6 +783,77 @@ mod tests {
         "https://api.razorpay.com/v1/payments/pay_FVmAstJWfsD3SO/otp_generate?track_id=FVmAtLUe9XZSGM&key_id=<YOUR_KEY_ID>";
     const SUBMIT: &str = "https://api.razorpay.com/v1/payments/pay_FVmAstJWfsD3SO/otp_submit/ac2d415a8be7595de09a24b41661729fd9028fdc?key_id=<YOUR_KEY_ID>";
     const RESEND: &str = "https://api.razorpay.com/v1/payments/pay_FVmAstJWfsD3SO/otp_resend/json?key_id=<YOUR_KEY_ID>";
+
+    #[test]
+    fn the_idempotency_key_is_reused_only_for_the_same_request_after_an_unfinished_attempt() {
+        let gateway = |s: u16| Err(Error::new(ErrorKind::Gateway, "g").with_status(s));
+        let invalid = |s: u16| Err(Error::new(ErrorKind::InvalidResponse, "i").with_status(s));
+        // (how the first attempt ended, may retry with its key)
+        let ends: [(&str, Result<OrderOutcome, Error>, bool); 10] = [
+            ("timeout", Err(Error::new(ErrorKind::Timeout, "t")), true),
+            ("network", Err(Error::new(ErrorKind::Network, "n")), true),
+            ("500", gateway(500), true),
+            ("503 not json", invalid(503), true),
+            ("599", gateway(599), true),
+            ("400", gateway(400), false),
+            ("422", gateway(422), false),
+            ("499", invalid(499), false),
+            ("200 not json", invalid(200), false),
+            ("answered", parse_order_response(200, body(ORDER)), false),
+        ];
+        for (what, end, retryable) in ends {
+            assert_eq!(may_retry_with_key(&end), retryable, "{what}");
+            for (next, same) in [("{\"amount\":100}", true), ("{\"amount\":200}", false)] {
+                let mut f = Flow::new(FlowOptions::default());
+                let mut n = 0;
+                let mut fresh = || -> Result<String, ()> {
+                    n += 1;
+                    Ok(format!("key-{n}"))
+                };
+                let k1 = f.idempotency_key("{\"amount\":100}", &mut fresh).unwrap();
+                f.attempt_ended(&end);
+                let k2 = f.idempotency_key(next, &mut fresh).unwrap();
+                assert_eq!(k1 == k2, retryable && same, "{what}, same body: {same}");
+                // A third try after no end recorded is a new key.
+                let k3 = f.idempotency_key(next, &mut fresh).unwrap();
+                assert_ne!(k2, k3, "{what}");
+            }
+        }
+        // Through the flow: a timeout, then the same request again.
+        let mut f = Flow::new(FlowOptions::default());
+        f.start(&input(), &BuildContext::server(NOW)).unwrap();
+        let k1 = f.idempotency_key("{}", || Ok::<_, ()>("a".into())).unwrap();
+        let step = f.on_order_reply(Err(Error::new(ErrorKind::Timeout, "t")));
+        assert!(matches!(step, Ok(Step::Failed(_))));
+        f.start(&input(), &BuildContext::server(NOW)).unwrap();
+        let k2 = f.idempotency_key("{}", || Ok::<_, ()>("b".into())).unwrap();
+        assert_eq!((k1.as_str(), k2.as_str()), ("a", "a"));
+        // A 400 answer: the next try is a new attempt.
+        let _ = f.on_order_reply(Ok((
+            400,
+            body(r#"{"error":{"code":"BAD_REQUEST_ERROR","description":"x"}}"#),
+        )));
+        f.start(&input(), &BuildContext::server(NOW)).unwrap();
+        let k3 = f.idempotency_key("{}", || Ok::<_, ()>("c".into())).unwrap();
+        assert_eq!(k3, "c");
+        // No random source: the error, never a key.
+        let mut f = Flow::new(FlowOptions::default());
+        assert_eq!(f.idempotency_key("{}", || Err("none")), Err("none"));
+    }
+
+    #[test]
+    fn fingerprint_table() {
+        for (a, b, same) in [
+            ("", "", true),
+            ("{\"amount\":100}", "{\"amount\":100}", true),
+            ("{\"amount\":100}", "{\"amount\":200}", false),
+            ("{\"cvv\":\"123\"}", "{\"cvv\":\"124\"}", false),
+        ] {
+            assert_eq!(fingerprint(a) == fingerprint(b), same, "{a} {b}");
+        }
+        // FNV-1a of "" folded: a fixed value (a change of the function is seen).
+        assert_eq!(fingerprint(""), 0x2325 ^ 0x8422 ^ 0x9ce4 ^ 0xcbf2);
+    }
 
     fn input() -> CheckoutInput {
         serde_json::from_value(serde_json::json!({

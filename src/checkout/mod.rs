@@ -9,6 +9,9 @@
 //!   [`validate_order_request`]);
 //! - [`response`]: the replies (order, OTP generate, OTP submit, errors);
 //! - [`flow`]: the next-action state machine ([`Flow`]);
+//! - [`talk`]: the conversation with the merchant's backend: what each
+//!   step makes the browser do, what a call settles with and reports to
+//!   `onProgress`, and the OTP routes' contract (shared with `www/server`);
 //! - [`options`]: which option names `Checkout` and `pay()` take.
 
 pub mod browser;
@@ -17,6 +20,7 @@ pub mod lenient;
 pub mod options;
 pub mod payload;
 pub mod response;
+pub mod talk;
 pub mod url;
 
 #[cfg(test)]
@@ -25,7 +29,10 @@ mod testkit;
 pub use browser::{
     referer_from_url, Authentication, AuthenticationChannel, BrowserInfo, RawBrowser,
 };
-pub use flow::{AuthPreference, Flow, FlowOptions, NavMethod, Otp, Progress, Step};
+pub use flow::{
+    fingerprint, may_retry_with_key, AuthPreference, Flow, FlowOptions, NavMethod, Otp, Progress,
+    Step,
+};
 pub use lenient::{LooseMap, LooseObject};
 pub use payload::{
     build_order_request, validate_order_request, BuildContext, CheckoutInput, Frequency,
@@ -36,4 +43,8 @@ pub use response::{
     retry_offered, Action, Body, NextAction, OrderOutcome, OtpChallenge, OtpMetadata,
     PaymentSuccess, ResponseBody,
 };
-pub use url::{check_next_url, CheckedUrl, UrlPolicy};
+pub use talk::{
+    body_from_text, default_otp_endpoint, Move, OtpCall, OtpRequest, Outcome, ProgressEvent,
+    Rejection, Reply, ReplyText, Started,
+};
+pub use url::{check_endpoint, check_next_url, CheckedUrl, UrlPolicy};

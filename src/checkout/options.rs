@@ -5,7 +5,120 @@
 //! default hosts without a word. The browser edge reads the values; this
 //! decides which names are options.
 
+use super::flow::AuthPreference;
+use crate::card::Network;
 use crate::error::{concat, Error, ErrorKind};
+
+/// The time allowed for each call to the merchant's backend when
+/// `timeoutMs` is not given.
+pub const DEFAULT_TIMEOUT_MS: u32 = 30_000;
+
+/// The longest `timeoutMs`: ten minutes.
+pub const MAX_TIMEOUT_MS: u32 = 600_000;
+
+/// An `invalid_configuration` error on an option, source `business`.
+pub fn option_error(field: &'static str, description: &'static str) -> Error {
+    Error::invalid(ErrorKind::InvalidConfiguration, field, description).with_source("business")
+}
+
+/// `timeoutMs`: `None` when not given (then [`DEFAULT_TIMEOUT_MS`]); a
+/// value that is not a number is passed as `NaN`.
+///
+/// # Errors
+/// `invalid_configuration` on `timeoutMs` unless 1 to [`MAX_TIMEOUT_MS`]
+/// (a fraction is cut).
+///
+/// # Example
+/// ```
+/// use razorpay_checkout_wasm::checkout::options::timeout_ms;
+/// assert_eq!(timeout_ms(None).unwrap(), 30_000);
+/// assert!(timeout_ms(Some(0.0)).is_err());
+/// ```
+pub fn timeout_ms(value: Option<f64>) -> Result<u32, Error> {
+    match value {
+        None => Ok(DEFAULT_TIMEOUT_MS),
+        Some(ms) if (1.0..=f64::from(MAX_TIMEOUT_MS)).contains(&ms) => Ok(ms as u32),
+        Some(_) => Err(option_error(
+            "timeoutMs",
+            "timeoutMs must be a number of milliseconds up to 600000",
+        )),
+    }
+}
+
+/// `parseOrderResponse`'s `status`: `None` when not given (then 200); a
+/// value that is not a number is passed as `NaN`.
+///
+/// # Errors
+/// `invalid_configuration` on `status` unless a whole number 100 to 599.
+pub fn reply_status(value: Option<f64>) -> Result<u16, Error> {
+    match value {
+        None => Ok(200),
+        Some(s) if s.fract() == 0.0 && (100.0..=599.0).contains(&s) => Ok(s as u16),
+        Some(_) => Err(option_error(
+            "status",
+            "status must be an HTTP status, 100 to 599",
+        )),
+    }
+}
+
+/// `pay()`'s `network`: the saved card's network, by its name.
+///
+/// # Errors
+/// `invalid_value` on `network` for a name that is no card network.
+pub fn saved_card_network(name: Option<&str>) -> Result<Option<Network>, Error> {
+    match name {
+        None => Ok(None),
+        Some(name) => Network::from_name(name).map(Some).ok_or_else(|| {
+            Error::invalid(
+                ErrorKind::InvalidValue,
+                "network",
+                "The network is not a known card network",
+            )
+            .with_source("business")
+        }),
+    }
+}
+
+/// `authentication`: `"otp"` (the default) or `"redirect"`.
+///
+/// # Errors
+/// `invalid_configuration` on `authentication` for any other word.
+pub fn auth_preference(value: Option<&str>) -> Result<AuthPreference, Error> {
+    match value {
+        None | Some("otp") => Ok(AuthPreference::Otp),
+        Some("redirect") => Ok(AuthPreference::Redirect),
+        Some(_) => Err(option_error(
+            "authentication",
+            "authentication must be \"otp\" or \"redirect\"",
+        )),
+    }
+}
+
+/// One entry of `headers` (`None` for a name or value that is not a
+/// string): sent with every call, but never an `Idempotency-Key`, which
+/// the checkout owns (a page's fixed key would make every payment one),
+/// and never with a NUL (no HTTP header carries one: refused here, not
+/// failed as a network error at `pay()`).
+///
+/// # Errors
+/// `invalid_configuration` on `headers`.
+pub fn header(name: Option<String>, value: Option<String>) -> Result<(String, String), Error> {
+    match (name, value) {
+        (Some(k), Some(v))
+            if !k.eq_ignore_ascii_case("idempotency-key")
+                && !k.contains('\0')
+                && !v.contains('\0') =>
+        {
+            Ok((k, v))
+        }
+        _ => Err(headers_error()),
+    }
+}
+
+/// `headers` that are not an object of strings.
+pub fn headers_error() -> Error {
+    option_error("headers", "headers must be an object of strings")
+}
 
 /// The options of `new Checkout(options)`.
 pub const CHECKOUT_OPTIONS: &[&str] = &[
@@ -148,6 +261,87 @@ fn edits(a: &str, b: &str) -> usize {
 mod tests {
     use super::*;
 
+    #[test]
+    fn reply_status_and_network_table() {
+        for (given, want) in [
+            (None, Some(200)),
+            (Some(100.0), Some(100)),
+            (Some(502.0), Some(502)),
+            (Some(599.0), Some(599)),
+            (Some(99.0), None),
+            (Some(600.0), None),
+            (Some(200.5), None),
+            (Some(f64::NAN), None),
+        ] {
+            let got = reply_status(given);
+            assert_eq!(got.as_ref().ok().copied(), want, "{given:?}");
+            if let Err(e) = got {
+                assert_eq!(e.field(), Some("status"));
+            }
+        }
+        assert_eq!(saved_card_network(None).unwrap(), None);
+        assert!(saved_card_network(Some("Visa")).unwrap().is_some());
+        let e = saved_card_network(Some("Vissa")).unwrap_err();
+        assert_eq!(
+            (e.kind(), e.field()),
+            (ErrorKind::InvalidValue, Some("network"))
+        );
+    }
+
+    #[test]
+    fn timeout_authentication_and_headers_table() {
+        let nan = f64::NAN;
+        for (given, want) in [
+            (None, Some(30_000)),
+            (Some(1.0), Some(1)),
+            (Some(1500.7), Some(1500)),
+            (Some(600_000.0), Some(600_000)),
+            (Some(600_001.0), None),
+            (Some(0.0), None),
+            (Some(0.5), None),
+            (Some(-1.0), None),
+            (Some(nan), None),
+            (Some(f64::INFINITY), None),
+        ] {
+            let got = timeout_ms(given);
+            assert_eq!(got.as_ref().ok().copied(), want, "{given:?}");
+            if let Err(e) = got {
+                assert_eq!(e.field(), Some("timeoutMs"));
+            }
+        }
+        for (given, want) in [
+            (None, Some(AuthPreference::Otp)),
+            (Some("otp"), Some(AuthPreference::Otp)),
+            (Some("redirect"), Some(AuthPreference::Redirect)),
+            (Some("OTP"), None),
+            (Some(""), None),
+            (Some("3ds"), None),
+        ] {
+            let got = auth_preference(given);
+            assert_eq!(got.as_ref().ok().copied(), want, "{given:?}");
+            if let Err(e) = got {
+                assert_eq!(e.field(), Some("authentication"));
+            }
+        }
+        let s = |t: &str| Some(t.to_owned());
+        for (name, value, ok) in [
+            (s("X-Csrf-Token"), s("abc"), true),
+            (s("x-idempotency"), s("1"), true),
+            (s("Idempotency-Key"), s("mine"), false),
+            (s("IDEMPOTENCY-KEY"), s("mine"), false),
+            (s("X-A"), None, false),
+            (s("X-A"), s("a\0b"), false),
+            (s("X\0A"), s("a"), false),
+            (None, s("v"), false),
+        ] {
+            let got = header(name.clone(), value);
+            assert_eq!(got.is_ok(), ok, "{name:?}");
+            if let Err(e) = got {
+                assert_eq!(e.field(), Some("headers"));
+            }
+        }
+    }
+
     /// Option names, and the refusal they get (its field and description).
     type Case = (
         &'static [&'static str],
@@ -207,7 +401,7 @@ mod tests {
                     assert_eq!(e.kind(), ErrorKind::InvalidConfiguration, "{names:?}");
                     assert_eq!(e.field(), Some(*field), "{names:?}");
                     assert_eq!(e.description(), *description, "{names:?}");
-                    assert_eq!(e.source(), "business");
+                    assert_eq!(e.error_source(), "business");
                 }
             }
         }

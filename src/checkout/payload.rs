@@ -1368,7 +1368,7 @@ mod tests {
             errors[0].description(),
             "RuPay does not support mandate registration with a saved card token"
         );
-        assert_eq!(errors[0].source(), "business");
+        assert_eq!(errors[0].error_source(), "business");
     }
 
     #[test]
@@ -2182,7 +2182,7 @@ mod tests {
                             (Some(field), ErrorKind::InvalidValue),
                             "{flow}"
                         );
-                        assert_eq!(errors[0].source(), "business");
+                        assert_eq!(errors[0].error_source(), "business");
                     }
                     (want, got) => {
                         panic!("{flow} {top:?} {on_payment:?}: want {want:?}, got {got:?}")
@@ -2359,7 +2359,7 @@ mod tests {
         let errors = build(&v, &BuildContext::server(NOW)).unwrap_err();
         let got: Vec<(&str, &str)> = errors
             .iter()
-            .map(|e| (e.field().unwrap_or(""), e.source()))
+            .map(|e| (e.field().unwrap_or(""), e.error_source()))
             .collect();
         assert_eq!(
             got,
@@ -2619,7 +2619,7 @@ mod tests {
                     errors[0].description(),
                     format!("{leaf} is/are not required and should not be sent")
                 );
-                assert_eq!(errors[0].source(), "business");
+                assert_eq!(errors[0].error_source(), "business");
                 assert!(
                     !format!("{errors:?}").contains("4100"),
                     "only the key, never its value"

@@ -21,10 +21,7 @@ use super::lenient::{LooseMap, LooseObject};
 use crate::error::{concat, Error, ErrorKind};
 use crate::value::Loose;
 
-/// The metadata key under which the action names offered beside an error
-/// object (`"next": ["otp_submit", "otp_resend"]`) are recorded,
-/// comma-separated.
-pub const NEXT_ACTIONS_KEY: &str = "next_actions";
+pub use crate::error::NEXT_ACTIONS_KEY;
 
 // ---------------------------------------------------------------- bodies
 
@@ -328,6 +325,21 @@ pub struct OrderOutcome {
     pub next: Vec<NextAction>,
 }
 
+impl OrderOutcome {
+    /// Checks every next-action URL offered ([`super::check_next_url`]),
+    /// as the flow does before performing any: one unsafe URL refuses the
+    /// whole reply.
+    ///
+    /// # Errors
+    /// The first unsafe URL's `unsafe_url`.
+    pub fn check_urls(&self, policy: &super::UrlPolicy) -> Result<(), Error> {
+        for url in self.next.iter().filter_map(|n| n.url.as_deref()) {
+            super::check_next_url(url, policy)?;
+        }
+        Ok(())
+    }
+}
+
 /// `metadata` of an OTP generate reply: the card the OTP is for.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct OtpMetadata {
@@ -481,8 +493,8 @@ pub fn parse_otp_generate(status: u16, body: Body) -> Result<OtpChallenge, Error
 ///
 /// A failed submit answers an error object with the action names still
 /// offered (`"next": ["otp_submit", "otp_resend"]`): they are recorded in
-/// the error's metadata under [`NEXT_ACTIONS_KEY`]; ask
-/// [`retry_offered`] and [`offered_actions`].
+/// the error's typed field ([`Error::next_actions`], `next` on the JS
+/// error); ask [`retry_offered`] and [`offered_actions`].
 ///
 /// # Errors
 /// [`ErrorKind::Gateway`] for an error object; [`ErrorKind::InvalidResponse`]
@@ -518,17 +530,11 @@ pub fn parse_otp_submit(status: u16, body: Body) -> Result<PaymentSuccess, Error
     })
 }
 
-/// The action names a reply offered beside its error object (from the
-/// error's metadata, see [`NEXT_ACTIONS_KEY`]).
-pub fn offered_actions(error: &Error) -> Vec<Action> {
-    error
-        .metadata()
-        .iter()
-        .filter(|(k, _)| k == NEXT_ACTIONS_KEY)
-        .flat_map(|(_, v)| v.split(','))
-        .filter(|w| !w.is_empty())
-        .map(Action::from_word)
-        .collect()
+/// The actions a reply offered beside its error object
+/// ([`Error::next_actions`]; never read from its metadata, which the
+/// gateway writes).
+pub fn offered_actions(error: &Error) -> &[Action] {
+    error.next_actions()
 }
 
 /// True when a failed OTP submit offers `otp_submit` again: the shopper
@@ -692,7 +698,7 @@ fn gateway_error(e: &ErrorFields, next: &NextList, status: u16) -> Error {
         }
     }
     if let NextList::Items(items) = next {
-        let words: Vec<&str> = items
+        let next: Vec<Action> = items
             .iter()
             .filter_map(|item| match item {
                 NextItem::Name(w) => Some(w.as_str()),
@@ -700,10 +706,9 @@ fn gateway_error(e: &ErrorFields, next: &NextList, status: u16) -> Error {
                 NextItem::Other => None,
             })
             .filter(|w| !w.is_empty() && !w.contains(','))
+            .map(Action::from_word)
             .collect();
-        if !words.is_empty() {
-            error = error.with_metadata(NEXT_ACTIONS_KEY, words.join(","));
-        }
+        error = error.with_next_actions(next);
     }
     error
 }
@@ -849,7 +854,7 @@ mod tests {
             assert_eq!(e.code(), "BAD_REQUEST_ERROR");
             assert_eq!(e.description(), "The amount must be atleast INR 1.00");
             assert_eq!(e.field(), Some("amount"));
-            assert_eq!(e.source(), "business");
+            assert_eq!(e.error_source(), "business");
             assert_eq!(e.step(), "payment_initiation");
             assert_eq!(e.reason(), "input_validation_failed");
             assert_eq!(e.status(), Some(status));
@@ -865,7 +870,7 @@ mod tests {
         assert_eq!(e.description(), "The payment failed");
         assert_eq!(e.field(), None);
         assert_eq!(
-            (e.source(), e.step(), e.reason()),
+            (e.error_source(), e.step(), e.reason()),
             ("gateway", "payment_initiation", "gateway_error")
         );
         let md: Vec<(&str, &str)> = e
@@ -1083,15 +1088,12 @@ mod tests {
             "Payment processing failed because of incorrect OTP"
         );
         assert_eq!(
-            (e.source(), e.step(), e.reason()),
+            (e.error_source(), e.step(), e.reason()),
             ("customer", "payment_authentication", "incorrect_otp")
         );
         assert_eq!(e.field(), None);
         assert!(retry_offered(&e) && resend_offered(&e));
-        assert_eq!(
-            offered_actions(&e),
-            vec![Action::OtpSubmit, Action::OtpResend]
-        );
+        assert_eq!(offered_actions(&e), [Action::OtpSubmit, Action::OtpResend]);
         let md: Vec<(&str, &str)> = e
             .metadata()
             .iter()
@@ -1102,9 +1104,55 @@ mod tests {
             vec![
                 ("payment_id", "pay_FVmAstJWfsD3SO"),
                 ("order_id", "order_QqsMZ12p7MytBA"),
-                ("next_actions", "otp_submit,otp_resend")
             ]
         );
+        // What JS sees: `next`, typed, and the comma-joined form earlier
+        // versions put in `metadata` (kept).
+        let js = serde_json::to_value(&e).unwrap();
+        assert_eq!(js["next"], serde_json::json!(["otp_submit", "otp_resend"]));
+        assert_eq!(js["metadata"]["next_actions"], "otp_submit,otp_resend");
+        assert_eq!(js["metadata"]["payment_id"], "pay_FVmAstJWfsD3SO");
+
+        // The gateway's own metadata cannot offer actions: only `next` does.
+        for (text, retry, resend) in [
+            (
+                r#"{"error": {"description": "x", "metadata": {"next_actions": "otp_submit,otp_resend"}}}"#,
+                false,
+                false,
+            ),
+            (
+                r#"{"error": {"description": "x", "metadata": {"next_actions": "otp_submit"}}, "next": ["otp_resend"]}"#,
+                false,
+                true,
+            ),
+            (
+                r#"{"error": {"description": "x"}, "next": ["otp_submit"]}"#,
+                true,
+                false,
+            ),
+            (
+                r#"{"error": {"description": "x"}, "next": [{"action": "otp_submit", "url": "https://api.razorpay.com/x"}, "otp_resend"]}"#,
+                true,
+                true,
+            ),
+            (
+                r#"{"error": {"description": "x"}, "next": ["otp_submit,otp_resend"]}"#,
+                false,
+                false,
+            ),
+            (
+                r#"{"error": {"description": "x"}, "next": "otp_submit"}"#,
+                false,
+                false,
+            ),
+        ] {
+            let e = parse_otp_submit(400, body(text)).unwrap_err();
+            assert_eq!(
+                (retry_offered(&e), resend_offered(&e)),
+                (retry, resend),
+                "{text}"
+            );
+        }
 
         let e = parse_otp_submit(400, body(OTP_FAILED_FINAL)).unwrap_err();
         assert!(!retry_offered(&e) && !resend_offered(&e));
@@ -1118,6 +1166,44 @@ mod tests {
         assert!(!retry_offered(&e) && resend_offered(&e));
         // Not an error of this module: nothing offered.
         assert!(!retry_offered(&Error::required("otp")));
+    }
+
+    #[test]
+    fn an_outcome_with_any_unsafe_url_is_refused() {
+        let policy = crate::checkout::UrlPolicy::default();
+        let ok = "https://api.razorpay.com/v1/payments/pay_1/authorize";
+        // (the next list's URLs, accepted)
+        for (urls, accepted) in [
+            (vec![], true),
+            (vec![None], true),
+            (vec![Some(ok)], true),
+            (vec![Some(ok), None, Some(ok)], true),
+            (vec![Some("javascript:alert(1)")], false),
+            (
+                vec![Some(ok), Some("https://api.razorpay.com.evil.example/")],
+                false,
+            ),
+            (vec![None, Some("http://api.razorpay.com/")], false),
+        ] {
+            let outcome = OrderOutcome {
+                order_id: None,
+                status: None,
+                amount: None,
+                payment_id: None,
+                next: urls
+                    .iter()
+                    .map(|u| NextAction {
+                        action: Action::Redirect,
+                        url: u.map(str::to_owned),
+                    })
+                    .collect(),
+            };
+            let got = outcome.check_urls(&policy);
+            assert_eq!(got.is_ok(), accepted, "{urls:?}");
+            if let Err(e) = got {
+                assert_eq!(e.kind(), ErrorKind::UnsafeUrl);
+            }
+        }
     }
 
     #[test]

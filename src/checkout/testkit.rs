@@ -3,14 +3,24 @@
 use serde_json::{json, Map, Value};
 
 use super::response::Body;
+use super::talk::{body_from_text, ReplyText};
 
-/// How the browser edge turns a reply's text into a [`Body`].
-pub(crate) fn body(text: &str) -> Body {
-    if text.trim().is_empty() {
-        Body::Empty
-    } else {
-        serde_json::from_str(text).unwrap_or(Body::NotJson)
+/// A reply's text natively, parsed by serde_json.
+pub(crate) struct Text<'a>(pub(crate) &'a str);
+
+impl ReplyText for Text<'_> {
+    fn is_blank(&self) -> bool {
+        self.0.trim().is_empty()
     }
+    fn parse(&self) -> Option<Body> {
+        serde_json::from_str(self.0).ok()
+    }
+}
+
+/// A reply's text as a [`Body`], by the core's one rule (as the browser
+/// edge reads it).
+pub(crate) fn body(text: &str) -> Body {
+    body_from_text(&Text(text))
 }
 
 /// xorshift64*: deterministic, no dependency.

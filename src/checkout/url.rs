@@ -16,7 +16,8 @@ use crate::error::{concat, Error, ErrorKind};
 /// The longest URL accepted.
 pub const MAX_URL_LEN: usize = 8192;
 
-/// The hosts a next-action URL may point to, by default.
+/// The gateway's hosts: where a next-action URL may point by default, and
+/// where the merchant's endpoint must never point.
 pub const DEFAULT_HOSTS: [&str; 2] = ["api.razorpay.com", "api.curlec.com"];
 
 /// Where next-action URLs may point.
@@ -161,7 +162,7 @@ fn parse(url: &str) -> Result<Parts<'_>, Refusal> {
     let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
     let (authority, _) = rest.split_at(end);
     if authority.contains('@') {
-        return Err("must not carry a user name or password");
+        return Err(USER_INFO);
     }
     if authority.is_empty() {
         return Err("has no host");
@@ -361,6 +362,69 @@ pub fn check_next_url(url: &str, policy: &UrlPolicy) -> Result<CheckedUrl, Error
     })
 }
 
+/// The `USER_INFO` refusal of [`parse`].
+const USER_INFO: Refusal = "must not carry a user name or password";
+
+/// Checks the merchant's endpoint (`endpoint`, `otpEndpoint`): `text` as
+/// given, and `resolved`, the absolute URL the browser resolved it to
+/// against the page (`new URL(text, location.href)` without its fragment;
+/// `None` when it is no URL). The endpoint must be the merchant's own
+/// server over `https:` (plain `http:` only on a loopback host), with no
+/// credentials in it, never a gateway host ([`DEFAULT_HOSTS`]) or a host
+/// next-action URLs may point to (`policy.allowed_hosts`, but loopback:
+/// a local test server may be both). Answers the URL to post to.
+///
+/// # Errors
+/// [`ErrorKind::InvalidConfiguration`] on `field`, source `business`: a
+/// blank text (it would post to the page itself), no URL, another scheme,
+/// credentials, or a gateway host.
+///
+/// # Example
+/// ```
+/// use razorpay_checkout_wasm::checkout::{check_endpoint, UrlPolicy};
+/// let p = UrlPolicy::default();
+/// let ok = check_endpoint("/api/checkout", Some("https://shop.example/api/checkout"), "endpoint", &p);
+/// assert_eq!(ok.unwrap(), "https://shop.example/api/checkout");
+/// let e = check_endpoint("https://api.razorpay.com/v1/orders", Some("https://api.razorpay.com/v1/orders"), "endpoint", &p);
+/// assert_eq!(e.unwrap_err().field(), Some("endpoint"));
+/// ```
+pub fn check_endpoint(
+    text: &str,
+    resolved: Option<&str>,
+    field: &'static str,
+    policy: &UrlPolicy,
+) -> Result<String, Error> {
+    let refuse = |description: &'static str| {
+        Error::invalid(ErrorKind::InvalidConfiguration, field, description).with_source("business")
+    };
+    super::options::check_endpoint_text(text, field)?;
+    let href = resolved.ok_or_else(|| refuse("The endpoint is not a valid URL"))?;
+    let parts = parse(href).map_err(|why| match why {
+        USER_INFO => refuse("The endpoint must not carry credentials"),
+        "must use https" => refuse("The endpoint must use https: (http: only on loopback)"),
+        _ => refuse("The endpoint is not a valid URL"),
+    })?;
+    // `api.razorpay.com.` (a trailing dot) is the same host.
+    let host = parts.host.to_ascii_lowercase();
+    let host = host.trim_end_matches('.');
+    let loopback = is_loopback(host);
+    if !(parts.https || loopback) {
+        return Err(refuse(
+            "The endpoint must use https: (http: only on loopback)",
+        ));
+    }
+    let next_action_host =
+        |entry: &String| entry_parts(entry).is_some_and(|(h, _)| h.trim_end_matches('.') == host);
+    if DEFAULT_HOSTS.contains(&host)
+        || (!loopback && policy.allowed_hosts.iter().any(next_action_host))
+    {
+        return Err(refuse(
+            "The endpoint must be the merchant's own server, never the gateway",
+        ));
+    }
+    Ok(href.to_owned())
+}
+
 /// Checks a page URL the merchant or browser supplies (`referer`,
 /// `callback_url`): absolute `http:` or `https:` on any host, read by the
 /// same strict parser.
@@ -386,6 +450,160 @@ pub(crate) fn check_page_url(url: &str, field: &'static str, leaf: &str) -> Resu
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn endpoint_policy_table() {
+        let tester = UrlPolicy {
+            allowed_hosts: vec![
+                "api.razorpay.com".into(),
+                "gateway.test:8443".into(),
+                "127.0.0.1:8081".into(),
+            ],
+            allow_loopback_http: true,
+        };
+        // (text, as the browser resolved it, policy, accepted, or the description's start)
+        let d = UrlPolicy::default();
+        for (text, resolved, policy, want) in [
+            (
+                "/api/checkout",
+                Some("https://shop.example/api/checkout"),
+                &d,
+                Ok(()),
+            ),
+            (
+                "https://shop.example/pay?x=1",
+                Some("https://shop.example/pay?x=1"),
+                &d,
+                Ok(()),
+            ),
+            (
+                "https://[2001:db8::1]:8443/pay",
+                Some("https://[2001:db8::1]:8443/pay"),
+                &d,
+                Ok(()),
+            ),
+            (
+                "http://127.0.0.1:8080/api",
+                Some("http://127.0.0.1:8080/api"),
+                &d,
+                Ok(()),
+            ),
+            (
+                "http://localhost/api",
+                Some("http://localhost/api"),
+                &d,
+                Ok(()),
+            ),
+            (
+                "http://[::1]:3000/api",
+                Some("http://[::1]:3000/api"),
+                &d,
+                Ok(()),
+            ),
+            // A loopback test server may be both the merchant and the gateway.
+            (
+                "http://127.0.0.1:8081/api",
+                Some("http://127.0.0.1:8081/api"),
+                &tester,
+                Ok(()),
+            ),
+            ("", None, &d, Err("The endpoint must not be empty")),
+            (" ", None, &d, Err("The endpoint must not be empty")),
+            ("http://[", None, &d, Err("The endpoint is not a valid URL")),
+            (
+                "http://merchant.example/api",
+                Some("http://merchant.example/api"),
+                &d,
+                Err("The endpoint must use https:"),
+            ),
+            (
+                "http://127.merchant.example/",
+                Some("http://127.merchant.example/"),
+                &d,
+                Err("The endpoint must use https:"),
+            ),
+            (
+                "javascript:alert(1)",
+                Some("javascript:alert(1)"),
+                &d,
+                Err("The endpoint must use https:"),
+            ),
+            (
+                "data:text/plain,x",
+                Some("data:text/plain,x"),
+                &d,
+                Err("The endpoint must use https:"),
+            ),
+            (
+                "ftp://shop.example/",
+                Some("ftp://shop.example/"),
+                &d,
+                Err("The endpoint must use https:"),
+            ),
+            (
+                "https://user:pw@shop.example/x",
+                Some("https://user:pw@shop.example/x"),
+                &d,
+                Err("The endpoint must not carry credentials"),
+            ),
+            (
+                "https://:pw@shop.example/x",
+                Some("https://:pw@shop.example/x"),
+                &d,
+                Err("The endpoint must not carry credentials"),
+            ),
+            (
+                "https://api.razorpay.com/v1/orders",
+                Some("https://api.razorpay.com/v1/orders"),
+                &d,
+                Err("The endpoint must be the merchant's own server"),
+            ),
+            (
+                "https://API.Razorpay.com./v1",
+                Some("https://api.razorpay.com./v1"),
+                &d,
+                Err("The endpoint must be the merchant's own server"),
+            ),
+            (
+                "https://api.curlec.com/v1/orders",
+                Some("https://api.curlec.com/v1/orders"),
+                &d,
+                Err("The endpoint must be the merchant's own server"),
+            ),
+            // A host next-action URLs may point to, on any port.
+            (
+                "https://gateway.test/api",
+                Some("https://gateway.test/api"),
+                &tester,
+                Err("The endpoint must be the merchant's own server"),
+            ),
+            (
+                "https://gateway.test:8443/",
+                Some("https://gateway.test:8443/"),
+                &tester,
+                Err("The endpoint must be the merchant's own server"),
+            ),
+        ] {
+            let got = check_endpoint(text, resolved, "otpEndpoint", policy);
+            match (&got, want) {
+                (Ok(url), Ok(())) => assert_eq!(Some(url.as_str()), resolved, "{text:?}"),
+                (Err(e), Err(start)) => {
+                    assert_eq!(
+                        (e.kind(), e.field(), e.error_source()),
+                        (
+                            ErrorKind::InvalidConfiguration,
+                            Some("otpEndpoint"),
+                            "business"
+                        ),
+                        "{text:?}"
+                    );
+                    let description = e.description().replace("otpEndpoint", "endpoint");
+                    assert!(description.starts_with(start), "{text:?}: {description}");
+                }
+                _ => panic!("{text:?}: {got:?}"),
+            }
+        }
+    }
 
     fn local(allow_http: bool) -> UrlPolicy {
         UrlPolicy {
@@ -759,7 +977,7 @@ mod tests {
         ] {
             let e = check_page_url(bad, "payment.referer", "referer").unwrap_err();
             assert_eq!(
-                (e.kind(), e.field(), e.source()),
+                (e.kind(), e.field(), e.error_source()),
                 (
                     ErrorKind::InvalidFormat,
                     Some("payment.referer"),

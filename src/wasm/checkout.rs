@@ -1,41 +1,38 @@
 //! `new Checkout(options)`: posts the composite order to the merchant's
 //! backend and follows the next actions (redirect, or OTP on the page).
 //!
-//! The decisions are the pure [`Flow`]'s; this file only performs its
-//! steps: HTTP through [`super::http`], navigation, progress callbacks.
+//! The decisions are the pure core's (src/checkout: the endpoint policy,
+//! the option values, the [`Flow`], its moves, events and outcomes in
+//! `talk.rs`); this file only reads the options, performs the moves (HTTP
+//! through [`super::http`], navigation) and calls the page's callbacks.
 //! No `RefCell` borrow is ever held across an `await` or a call into page
 //! code (a callback may read `checkout.state`).
 
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use super::browser::{read_browser, read_referer};
 use super::card::browser_now;
 use super::convert::{from_js, js_error, js_error_with, json_text, to_js};
-use super::http::{post_json, Reply};
+use super::http::post_json;
 use super::js;
 use super::response::{hosts_error, MAX_HOSTS};
 use super::task::promise;
 use super::wipe::scrubbed_future;
 use crate::card::validate::wipe;
-use crate::card::Network;
 use crate::checkout::options::{
-    check_endpoint_text, check_option_names, CHECKOUT_OPTIONS, PAY_OPTIONS,
+    auth_preference, check_option_names, header, headers_error, option_error as config_error,
+    saved_card_network, timeout_ms, CHECKOUT_OPTIONS, PAY_OPTIONS,
 };
-use crate::checkout::url::is_loopback;
 use crate::checkout::{
-    parse_order_response, parse_otp_generate, parse_otp_submit, AuthPreference, Body, BuildContext,
-    CheckoutInput, Flow, FlowOptions, NavMethod, OtpMetadata, Step, UrlPolicy,
+    check_endpoint, default_otp_endpoint, BuildContext, CheckoutInput, Flow, FlowOptions, Move,
+    NavMethod, OtpRequest, ProgressEvent, Rejection, UrlPolicy,
 };
-use crate::error::{concat, Error, ErrorKind};
+use crate::error::{Error, ErrorKind};
 use crate::value::Loose;
-
-/// The default time allowed for each call to the merchant's backend.
-const DEFAULT_TIMEOUT_MS: u32 = 30_000;
 
 struct Config {
     endpoint: String,
@@ -45,19 +42,6 @@ struct Config {
     on_progress: Option<js_sys::Function>,
     on_navigate: Option<js_sys::Function>,
     top_window: bool,
-}
-
-/// The request of the last attempt, to reuse its idempotency key when the
-/// same request is retried after a timeout or a network failure.
-struct Attempt {
-    fingerprint: u16,
-    key: String,
-    retryable: bool,
-}
-
-struct Inner {
-    flow: Flow,
-    attempt: Option<Attempt>,
 }
 
 /// A checkout: one payment, from the composite order to its final result.
@@ -72,39 +56,7 @@ struct Inner {
 #[wasm_bindgen]
 pub struct Checkout {
     config: Rc<Config>,
-    inner: Rc<RefCell<Inner>>,
-}
-
-#[derive(Serialize)]
-#[serde(tag = "status", rename_all = "snake_case")]
-enum Outcome {
-    Redirecting {
-        url: String,
-        payment_id: Option<String>,
-        order_id: Option<String>,
-    },
-    AwaitingOtp {
-        payment_id: Option<String>,
-        metadata: OtpMetadata,
-    },
-    Paid {
-        razorpay_payment_id: String,
-        razorpay_order_id: Option<String>,
-        razorpay_signature: Option<String>,
-    },
-    Pending {
-        payment_id: String,
-        order_id: Option<String>,
-    },
-}
-
-#[derive(Serialize)]
-struct ProgressEvent<'a> {
-    state: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    payment_id: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    error: Option<&'a Error>,
+    flow: Rc<RefCell<Flow>>,
 }
 
 // ------------------------------------------------------------------ options
@@ -113,57 +65,16 @@ fn prop(obj: &JsValue, key: &str) -> JsValue {
     js::get(obj, &JsValue::from_str(key))
 }
 
-fn config_error(field: &'static str, description: &'static str) -> Error {
-    Error::invalid(ErrorKind::InvalidConfiguration, field, description).with_source("business")
-}
-
-/// Resolves the merchant endpoint against the page URL and checks it: the
-/// merchant's own server over `https:` (plain `http:` only on loopback),
-/// never the gateway, no credentials in the URL.
+/// The endpoint `text` resolved against the page URL, checked by the core.
 fn endpoint_url(text: &str, field: &'static str, policy: &UrlPolicy) -> Result<String, Error> {
     let base = js::page_href()
         .ok()
         .and_then(|v| v.as_string())
         .unwrap_or_default();
-    // `[href without #fragment, protocol, hostname, username, password]`.
-    let parts = js::url_parts(text, &base)
-        .map_err(|_| config_error(field, "The endpoint is not a valid URL"))?;
-    let part = |i| js::own_item(&parts, i).as_string().unwrap_or_default();
-    let (href, protocol, hostname) = (part(0), part(1), part(2));
-    // `api.razorpay.com.` (a trailing dot) is the same host.
-    let host = hostname
-        .to_ascii_lowercase()
-        .trim_end_matches('.')
-        .to_owned();
-    match protocol.as_str() {
-        "https:" => {}
-        "http:" if is_loopback(&host) => {}
-        _ => {
-            return Err(config_error(
-                field,
-                "The endpoint must use https: (http: only on loopback)",
-            ))
-        }
-    }
-    if !part(3).is_empty() || !part(4).is_empty() || href.is_empty() {
-        return Err(config_error(
-            field,
-            "The endpoint must not carry credentials",
-        ));
-    }
-    let gateway = ["api.razorpay.com", "api.curlec.com"];
-    if gateway.contains(&host.as_str())
-        || policy
-            .allowed_hosts
-            .iter()
-            .any(|h| h.split(':').next() == Some(host.as_str()) && !is_loopback(&host))
-    {
-        return Err(config_error(
-            field,
-            "The endpoint must be the merchant's own server, never the gateway",
-        ));
-    }
-    Ok(href)
+    let resolved = js::resolve_url(text, &base)
+        .ok()
+        .and_then(|v| v.as_string());
+    check_endpoint(text, resolved.as_deref(), field, policy)
 }
 
 fn string_prop(obj: &JsValue, key: &'static str) -> Result<Option<String>, Error> {
@@ -238,41 +149,20 @@ fn parse_options(options: &JsValue) -> Result<(Config, FlowOptions), Error> {
             "The endpoint (the merchant's checkout URL) is required",
         )
     })?;
-    check_endpoint_text(&endpoint_text, "endpoint")?;
     let endpoint = endpoint_url(&endpoint_text, "endpoint", &policy)?;
     let otp_endpoint = match string_prop(options, "otpEndpoint")? {
-        Some(text) => {
-            check_endpoint_text(&text, "otpEndpoint")?;
-            endpoint_url(&text, "otpEndpoint", &policy)?
-        }
-        None => concat(&[endpoint.trim_end_matches('/'), "/otp"]),
+        Some(text) => endpoint_url(&text, "otpEndpoint", &policy)?,
+        None => default_otp_endpoint(&endpoint),
     };
-    let timeout_ms = match prop(options, "timeoutMs") {
-        v if v.is_undefined() || v.is_null() => DEFAULT_TIMEOUT_MS,
-        v => match v.as_f64() {
-            Some(ms) if (1.0..=600_000.0).contains(&ms) => ms as u32,
-            _ => {
-                return Err(config_error(
-                    "timeoutMs",
-                    "timeoutMs must be a number of milliseconds up to 600000",
-                ))
-            }
-        },
+    let timeout = match prop(options, "timeoutMs") {
+        v if v.is_undefined() || v.is_null() => None,
+        v => Some(v.as_f64().unwrap_or(f64::NAN)),
     };
-    let preference = match string_prop(options, "authentication")?.as_deref() {
-        None | Some("otp") => AuthPreference::Otp,
-        Some("redirect") => AuthPreference::Redirect,
-        Some(_) => {
-            return Err(config_error(
-                "authentication",
-                "authentication must be \"otp\" or \"redirect\"",
-            ))
-        }
-    };
+    let timeout_ms = timeout_ms(timeout)?;
+    let preference = auth_preference(string_prop(options, "authentication")?.as_deref())?;
     let mut headers = Vec::new();
     let extra = prop(options, "headers");
     if !(extra.is_undefined() || extra.is_null()) {
-        let headers_error = || config_error("headers", "headers must be an object of strings");
         if !extra.is_object() {
             return Err(headers_error());
         }
@@ -281,15 +171,10 @@ fn parse_options(options: &JsValue) -> Result<(Config, FlowOptions), Error> {
             .and_then(|e| js::items(&e, 1000))
             .map_err(|_| headers_error())?;
         for entry in entries {
-            match (
+            headers.push(header(
                 js::item(&entry, 0).as_string(),
                 js::item(&entry, 1).as_string(),
-            ) {
-                (Some(k), Some(v)) if !k.eq_ignore_ascii_case("idempotency-key") => {
-                    headers.push((k, v))
-                }
-                _ => return Err(headers_error()),
-            }
+            )?);
         }
     }
     let config = Config {
@@ -306,19 +191,6 @@ fn parse_options(options: &JsValue) -> Result<(Config, FlowOptions), Error> {
 
 // ------------------------------------------------------------------ helpers
 
-/// A 16-bit fingerprint of a request body (FNV-1a, folded), to tell a
-/// retry of the same request from a changed one. It stays in memory after
-/// the call, so it is deliberately lossy: the body holds the card number
-/// and CVV, and a full 64-bit hash of it could be brute-forced back to them
-/// (16 bits leave thousands of candidates). A rare collision only reuses
-/// the key, and the merchant's server refuses a key reused with another body.
-fn fingerprint(text: &str) -> u16 {
-    let h = text.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-    });
-    (h ^ (h >> 16) ^ (h >> 32) ^ (h >> 48)) as u16
-}
-
 /// `crypto.randomUUID()`, or 16 random bytes in hex where it is missing;
 /// never a key without a random source.
 fn new_idempotency_key() -> Result<String, Error> {
@@ -331,27 +203,6 @@ fn new_idempotency_key() -> Result<String, Error> {
                 "The browser has no random source for the idempotency key",
             )
         })
-}
-
-/// Classifies a reply's text for the pure parsers.
-fn body_of(reply: &Reply) -> Body {
-    if reply.text.trim().is_empty() {
-        return Body::Empty;
-    }
-    match js::parse(&reply.text) {
-        Ok(value) if value.is_object() => {
-            super::de::from_value::<Body>(value).unwrap_or(Body::NotJson)
-        }
-        Ok(_) => Body::NotJson,
-        Err(_) => Body::NotJson,
-    }
-}
-
-#[derive(Serialize)]
-struct OtpCall<'a> {
-    url: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    otp: Option<&'a str>,
 }
 
 fn navigate(config: &Config, url: &str, method: NavMethod) -> Result<(), Error> {
@@ -373,158 +224,61 @@ fn navigate(config: &Config, url: &str, method: NavMethod) -> Result<(), Error> 
 
 // ------------------------------------------------------------------ the class
 
-enum Call {
-    Generate,
-    Submit,
-    Resend,
-}
-
 impl Checkout {
-    fn progress(&self, error: Option<&Error>) {
-        let Some(callback) = &self.config.on_progress else {
-            return;
-        };
-        let (state, payment_id) = {
-            let inner = self.inner.borrow();
-            (
-                inner.flow.progress().as_str(),
-                inner.flow.payment_id().map(str::to_owned),
-            )
-        };
-        let event = to_js(&ProgressEvent {
-            state,
-            payment_id: payment_id.as_deref(),
-            error,
-        });
-        // A throwing callback must not break the payment.
-        let _ = callback.call1(&JsValue::NULL, &event);
+    fn clone_handle(&self) -> Checkout {
+        Checkout {
+            config: self.config.clone(),
+            flow: self.flow.clone(),
+        }
     }
 
-    fn progress_state(&self, state: &str) {
-        let Some(callback) = &self.config.on_progress else {
-            return;
-        };
-        let _ = callback.call1(
-            &JsValue::NULL,
-            &to_js(&ProgressEvent {
-                state,
-                payment_id: None,
-                error: None,
-            }),
-        );
+    /// Calls `onProgress` with each event, as read (while the flow was
+    /// borrowed; the callback is called after, and may read
+    /// `checkout.state`). A throwing callback must not break the payment.
+    fn report(&self, event: Option<JsValue>) {
+        if let (Some(callback), Some(event)) = (&self.config.on_progress, event) {
+            let _ = callback.call1(&JsValue::NULL, &event);
+        }
     }
 
-    async fn call_otp(&self, which: &str, url: &str, otp: Option<&str>) -> Result<Reply, Error> {
-        let target = concat(&[self.config.otp_endpoint.trim_end_matches('/'), "/", which]);
-        let body = json_text(&OtpCall { url, otp })?;
-        post_json(&target, &body, &self.config.headers, self.config.timeout_ms).await
-    }
-
-    /// Performs steps until one needs the shopper (or ends the payment).
-    async fn drive(&self, mut step: Step) -> Result<JsValue, Error> {
+    /// Performs the core's moves until one settles the call.
+    async fn drive(&self, step: crate::checkout::Step) -> Result<JsValue, Error> {
+        let mut next = self.flow.borrow().next_move(step);
         loop {
-            let (call, reply) = match step {
-                Step::GenerateOtp { url } => (
-                    Call::Generate,
-                    self.call_otp("generate", url.as_str(), None).await,
-                ),
-                Step::SubmitOtp { url, otp } => (
-                    Call::Submit,
-                    self.call_otp("submit", url.as_str(), Some(otp.as_str()))
-                        .await,
-                ),
-                Step::ResendOtp { url } => (
-                    Call::Resend,
-                    self.call_otp("resend", url.as_str(), None).await,
-                ),
-                Step::Navigate { url, method } => {
-                    self.progress(None);
-                    let (payment_id, order_id) = {
-                        let inner = self.inner.borrow();
-                        (
-                            inner.flow.payment_id().map(str::to_owned),
-                            inner.flow.order_id().map(str::to_owned),
-                        )
-                    };
+            let event = next
+                .event(&self.flow.borrow())
+                .map(|e| js::own_json(&e.to_json()));
+            self.report(event);
+            match next {
+                Move::Call { call, url, otp } => {
+                    let body = OtpRequest::of(&url, otp.as_ref()).to_json();
+                    let target = call.url(&self.config.otp_endpoint);
+                    let headers = &self.config.headers;
+                    let reply = post_json(&target, &body, headers, self.config.timeout_ms).await;
+                    wipe(body);
+                    drop(otp);
+                    let step = self.flow.borrow_mut().on_otp_reply(call, reply)?;
+                    next = self.flow.borrow().next_move(step);
+                }
+                Move::Navigate {
+                    url,
+                    method,
+                    outcome,
+                } => {
                     navigate(&self.config, url.as_str(), method)?;
-                    return Ok(to_js(&Outcome::Redirecting {
-                        url: url.into_string(),
-                        payment_id,
-                        order_id,
-                    }));
+                    return Ok(to_js(&outcome));
                 }
-                Step::AwaitOtp {
-                    metadata, error, ..
-                } => {
-                    self.progress(error.as_ref());
-                    if let Some(e) = error {
-                        return Err(e);
-                    }
-                    let payment_id = self.inner.borrow().flow.payment_id().map(str::to_owned);
-                    return Ok(to_js(&Outcome::AwaitingOtp {
-                        payment_id,
-                        metadata,
-                    }));
-                }
-                Step::Paid(p) => {
-                    self.progress(None);
-                    return Ok(to_js(&Outcome::Paid {
-                        razorpay_payment_id: p.razorpay_payment_id,
-                        razorpay_order_id: p.razorpay_order_id,
-                        razorpay_signature: p.razorpay_signature,
-                    }));
-                }
-                Step::Done {
-                    payment_id,
-                    order_id,
-                } => {
-                    self.progress(None);
-                    return Ok(to_js(&Outcome::Pending {
-                        payment_id,
-                        order_id,
-                    }));
-                }
-                Step::Failed(e) => {
-                    self.progress(Some(&e));
-                    return Err(e);
-                }
-            };
-            let next = {
-                let mut inner = self.inner.borrow_mut();
-                let flow = &mut inner.flow;
-                match call {
-                    Call::Generate => flow.on_otp_generated(
-                        reply.and_then(|r| parse_otp_generate(r.status, body_of(&r))),
-                    ),
-                    Call::Submit => flow.on_otp_submitted(
-                        reply.and_then(|r| parse_otp_submit(r.status, body_of(&r))),
-                    ),
-                    Call::Resend => flow.on_otp_resent(
-                        reply.and_then(|r| parse_otp_generate(r.status, body_of(&r))),
-                    ),
-                }
-            };
-            step = next?;
+                Move::Settle(result) => return result.map(|outcome| to_js(&outcome)),
+            }
         }
     }
 
     /// POSTs the order's JSON text, with the attempt's idempotency key.
-    async fn send(&self, body: &str) -> Result<Reply, Error> {
-        let print = fingerprint(body);
-        let key = {
-            let mut inner = self.inner.borrow_mut();
-            let key = match &inner.attempt {
-                Some(a) if a.fingerprint == print && a.retryable => a.key.clone(),
-                _ => new_idempotency_key()?,
-            };
-            inner.attempt = Some(Attempt {
-                fingerprint: print,
-                key: key.clone(),
-                retryable: false,
-            });
-            key
-        };
-        self.progress(None);
+    async fn send(&self, body: &str) -> Result<(u16, crate::checkout::Body), Error> {
+        let key = self
+            .flow
+            .borrow_mut()
+            .idempotency_key(body, new_idempotency_key)?;
         let mut headers = self.config.headers.clone();
         headers.push(("Idempotency-Key".to_owned(), key));
         post_json(
@@ -536,24 +290,14 @@ impl Checkout {
         .await
     }
 
-    async fn pay_inner(&self, request: JsValue, options: JsValue) -> Result<JsValue, Failure> {
+    async fn pay_inner(&self, request: JsValue, options: JsValue) -> Result<JsValue, Rejection> {
         if !request.is_object() || js::is_array(&request) != Ok(false) {
             return Err(config_error("request", "The checkout request must be an object").into());
         }
         if options.is_object() {
             check_names(&options, PAY_OPTIONS, "pay()")?;
         }
-        let network = match string_prop(&options, "network")? {
-            None => None,
-            Some(name) => Some(Network::from_name(&name).ok_or_else(|| {
-                Error::invalid(
-                    ErrorKind::InvalidValue,
-                    "network",
-                    "The network is not a known card network",
-                )
-                .with_source("business")
-            })?),
-        };
+        let network = saved_card_network(string_prop(&options, "network")?.as_deref())?;
         let input: CheckoutInput = from_js(request, "request", "an object")?;
         let ctx = BuildContext {
             now_ms: browser_now()?,
@@ -561,26 +305,17 @@ impl Checkout {
             referer: Some(read_referer()),
             saved_card_network: network,
         };
-        self.progress_state("validating");
-        let built = self.inner.borrow_mut().flow.start(&input, &ctx);
+        let started = self.flow.borrow_mut().pay(&input, &ctx);
         drop(input);
-        let order = match built {
-            Ok(order) => order,
-            Err(errors) => {
-                let first = errors
-                    .first()
-                    .cloned()
-                    .unwrap_or_else(|| Error::required("payment"));
-                let busy = first.kind() == ErrorKind::PaymentInProgress;
-                if !busy {
-                    self.progress(Some(&first));
-                }
-                return Err(Failure {
-                    error: first,
-                    all: errors,
-                });
-            }
+        let (validating, now) = {
+            let flow = self.flow.borrow();
+            let [a, b] = started.events(&flow);
+            let js = |e: ProgressEvent<'_>| js::own_json(&e.to_json());
+            (a.map(js), b.map(js))
         };
+        self.report(validating);
+        self.report(now);
+        let order = started.order?;
         let body = json_text(&order);
         drop(order);
         // Every failure from here on goes through the flow, which fails the
@@ -593,42 +328,15 @@ impl Checkout {
             }
             Err(e) => Err(e),
         };
-        let retryable = match &reply {
-            Err(e) => matches!(e.kind(), ErrorKind::Timeout | ErrorKind::Network),
-            Ok(r) => r.status >= 500,
-        };
-        if let Some(a) = self.inner.borrow_mut().attempt.as_mut() {
-            a.retryable = retryable;
-        }
-        let step =
-            self.inner.borrow_mut().flow.on_order_response(
-                reply.and_then(|r| parse_order_response(r.status, body_of(&r))),
-            )?;
+        let step = self.flow.borrow_mut().on_order_reply(reply)?;
         Ok(self.drive(step).await?)
-    }
-}
-
-/// A rejected call: the error thrown, and for validation all of them.
-struct Failure {
-    error: Error,
-    all: Vec<Error>,
-}
-
-impl From<Error> for Failure {
-    fn from(error: Error) -> Failure {
-        Failure {
-            error,
-            all: Vec::new(),
-        }
     }
 }
 
 /// The JS error a promise rejects with; validation failures also carry
 /// every error in `errors`, so a page can mark each field.
-fn reject_with(failure: Failure) -> JsValue {
-    let all = (failure.all.len() > 1 || failure.error.kind().is_validation())
-        .then_some(failure.all.as_slice());
-    js_error_with(&failure.error, all)
+fn reject_with(rejection: Rejection) -> JsValue {
+    js_error_with(&rejection.error, rejection.errors())
 }
 
 #[wasm_bindgen]
@@ -646,10 +354,7 @@ impl Checkout {
         let (config, flow_options) = parse_options(&options).map_err(|e| js_error(&e))?;
         Ok(Checkout {
             config: Rc::new(config),
-            inner: Rc::new(RefCell::new(Inner {
-                flow: Flow::new(flow_options),
-                attempt: None,
-            })),
+            flow: Rc::new(RefCell::new(Flow::new(flow_options))),
         })
     }
 
@@ -658,7 +363,7 @@ impl Checkout {
     /// `paid` or `failed` (a refused input too, until a corrected `pay()`).
     #[wasm_bindgen(getter, unchecked_return_type = "CheckoutState")]
     pub fn state(&self) -> String {
-        self.inner.borrow().flow.progress().as_str().to_owned()
+        self.flow.borrow().progress().as_str().to_owned()
     }
 
     /// Validates the request, posts it once to the merchant's endpoint and
@@ -676,10 +381,7 @@ impl Checkout {
         #[wasm_bindgen(unchecked_param_type = "CheckoutRequest")] request: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "PayOptions")] options: Option<JsValue>,
     ) -> Result<js_sys::Promise, JsValue> {
-        let this = Checkout {
-            config: self.config.clone(),
-            inner: self.inner.clone(),
-        };
+        let this = self.clone_handle();
         // The request holds the card: every poll scrubs the stack it used.
         promise(scrubbed_future(async move {
             this.pay_inner(request, options.unwrap_or(JsValue::UNDEFINED))
@@ -700,14 +402,11 @@ impl Checkout {
         &self,
         #[wasm_bindgen(unchecked_param_type = "string")] otp: JsValue,
     ) -> Result<js_sys::Promise, JsValue> {
-        let this = Checkout {
-            config: self.config.clone(),
-            inner: self.inner.clone(),
-        };
+        let this = self.clone_handle();
         promise(scrubbed_future(async move {
             // The core judges the value (a number is a type error, not a missing OTP).
             let value: Loose = super::de::from_value(otp).unwrap_or(Loose::Compound);
-            let step = this.inner.borrow_mut().flow.submit_otp_value(&value);
+            let step = this.flow.borrow_mut().submit_otp_value(&value);
             if let Loose::Str(text) = value {
                 wipe(text);
             }
@@ -724,12 +423,9 @@ impl Checkout {
     /// Rejects when no OTP is awaited, no resend is offered, or the call fails.
     #[wasm_bindgen(js_name = resendOtp, unchecked_return_type = "Promise<CheckoutOutcome>")]
     pub fn resend_otp(&self) -> Result<js_sys::Promise, JsValue> {
-        let this = Checkout {
-            config: self.config.clone(),
-            inner: self.inner.clone(),
-        };
+        let this = self.clone_handle();
         promise(async move {
-            let step = this.inner.borrow_mut().flow.resend_otp();
+            let step = this.flow.borrow_mut().resend_otp();
             match step {
                 Ok(step) => this.drive(step).await.map_err(|e| reject_with(e.into())),
                 Err(e) => Err(reject_with(e.into())),

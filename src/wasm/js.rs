@@ -27,9 +27,13 @@ pub use super::card::{make_error, now_js as now};
 
 #[wasm_bindgen(module = "/src/wasm/shapes.js")]
 extern "C" {
-    /// `JSON.parse` as the module loaded it.
-    #[wasm_bindgen(catch)]
-    pub fn parse(text: &str) -> Result<JsValue, JsValue>;
+    /// `JSON.parse` as the module loaded it, of a JS string.
+    #[wasm_bindgen(js_name = parse, catch)]
+    pub fn parse_text(text: &JsValue) -> Result<JsValue, JsValue>;
+
+    /// True for a JS string of whitespace only (or none). Never throws.
+    #[wasm_bindgen(js_name = isBlank)]
+    pub fn is_blank(text: &JsValue) -> bool;
 
     /// The JS text of a number; never throws (as `make_error`).
     #[wasm_bindgen(js_name = numberText)]
@@ -56,9 +60,9 @@ extern "C" {
     #[wasm_bindgen(js_name = pageHref, catch)]
     pub fn page_href() -> Result<JsValue, JsValue>;
 
-    /// `[href, protocol, hostname, username, password]` of a URL.
-    #[wasm_bindgen(js_name = urlParts, catch)]
-    pub fn url_parts(text: &str, base: &str) -> Result<JsValue, JsValue>;
+    /// `new URL(text, base).href` without its fragment.
+    #[wasm_bindgen(js_name = resolveUrl, catch)]
+    pub fn resolve_url(text: &str, base: &str) -> Result<JsValue, JsValue>;
 
     /// A fresh idempotency key.
     #[wasm_bindgen(js_name = randomKey, catch)]
@@ -67,6 +71,9 @@ extern "C" {
     /// Navigates to the bank's page.
     #[wasm_bindgen(catch)]
     pub fn navigate(url: &str, post: bool, top: bool) -> Result<(), JsValue>;
+
+    /// Aborts the POST `id` (its `done` is then never called). Never throws.
+    pub fn abort(id: u32);
 
     /// Starts a POST; its end is reported to `done(id, ok, value)`.
     #[wasm_bindgen(catch)]

@@ -3,9 +3,10 @@
 use wasm_bindgen::prelude::*;
 
 use super::convert::{js_error, to_js};
+use super::http::JsText;
 use super::js;
-use crate::checkout::options::PARSE_OPTIONS;
-use crate::checkout::{check_next_url, parse_order_response, Body, UrlPolicy};
+use crate::checkout::options::{reply_status, PARSE_OPTIONS};
+use crate::checkout::{body_from_text, parse_order_response, Body, UrlPolicy};
 use crate::error::{Error, ErrorKind};
 
 fn prop(obj: &JsValue, key: &str) -> JsValue {
@@ -39,17 +40,10 @@ fn parse(json: JsValue, options: JsValue) -> Result<JsValue, Error> {
     }
     // Wrong types are refused, never read as the default.
     let status = match prop(&options, "status") {
-        v if !given(&v) => 200,
-        v => match v.as_f64() {
-            Some(s) if s.fract() == 0.0 && (100.0..=599.0).contains(&s) => s as u16,
-            _ => {
-                return Err(option_error(
-                    "status",
-                    "status must be an HTTP status, 100 to 599",
-                ))
-            }
-        },
+        v if !given(&v) => None,
+        v => Some(v.as_f64().unwrap_or(f64::NAN)),
     };
+    let status = reply_status(status)?;
     let mut policy = UrlPolicy::default();
     let hosts = prop(&options, "allowedHosts");
     if given(&hosts) {
@@ -68,25 +62,18 @@ fn parse(json: JsValue, options: JsValue) -> Result<JsValue, Error> {
             option_error("allowLoopbackHttp", "allowLoopbackHttp must be a boolean")
         })?,
     };
-    let value = match json.as_string() {
-        Some(text) if text.trim().is_empty() => None,
-        Some(text) => Some(js::parse(&text).unwrap_or(JsValue::UNDEFINED)),
-        None if json.is_undefined() || json.is_null() => None,
-        None => Some(json),
-    };
-    let body = match value {
-        None => Body::Empty,
-        Some(v) if v.is_object() && js::is_array(&v) == Ok(false) => {
-            super::de::from_value::<Body>(v).unwrap_or(Body::NotJson)
-        }
-        Some(_) => Body::NotJson,
+    // Text is read by the core's one rule (blank, not JSON, JSON), where
+    // it is; any other value as the JSON it would have parsed to (read
+    // leniently: an array or a scalar is "JSON that is not an object").
+    let body = if json.is_string() {
+        body_from_text(&JsText(&json))
+    } else if json.is_undefined() || json.is_null() {
+        Body::Empty
+    } else {
+        super::de::from_value::<Body>(json).unwrap_or(Body::NotJson)
     };
     let outcome = parse_order_response(status, body)?;
-    for next in &outcome.next {
-        if let Some(url) = &next.url {
-            check_next_url(url, &policy)?;
-        }
-    }
+    outcome.check_urls(&policy)?;
     Ok(to_js(&outcome))
 }
 

@@ -20,6 +20,7 @@ const then = P.prototype.then;
 const parseJson = JSON.parse;
 const E = Error;
 const S = String;
+const trim = S.prototype.trim;
 const microtask = queueMicrotask;
 const later = setTimeout;
 // (No WebAssembly at all where the page runs the JavaScript fallback.)
@@ -43,6 +44,11 @@ function deliver(f, args) {
 /** JSON.parse as the module loaded it, for text from the page or the network (may throw). */
 export function parse(text) {
   return parseJson(text);
+}
+
+/** True for a string of whitespace only (String#trim as the module loaded it). Never throws. */
+export function isBlank(text) {
+  try { return apply(trim, text, []) === ''; } catch { return false; }
 }
 
 /**
@@ -94,12 +100,12 @@ export function pageHref() {
   return typeof location === 'undefined' ? '' : location.href;
 }
 
-/** `[href without #fragment, protocol, hostname, username, password]` of `text` against `base`; throws when it is no URL. */
-export function urlParts(text, base) {
+/** `new URL(text, base).href` without its #fragment (the core checks it); throws when it is no URL. */
+export function resolveUrl(text, base) {
   let url;
   try { url = new URL(text, base); } catch { url = new URL(text); }
   url.hash = '';
-  return [url.href, url.protocol, url.hostname, url.username, url.password];
+  return url.href;
 }
 
 /** A fresh idempotency key: `crypto.randomUUID()`, else 16 random bytes in hex; throws without a random source. */
@@ -139,14 +145,30 @@ export function navigate(url, post, top) {
  * 'timeout' | 'redirect' | 'network')`. Never throws after it started.
  */
 export function post(url, body, headers, ms, maxChars, id, done) {
-  apply(then, request(url, body, headers, ms, maxChars), [
-    (reply) => deliver(done, [id, true, reply]),
-    (code) => deliver(done, [id, false, code === 'timeout' || code === 'redirect' ? code : 'network']),
+  const controller = new AbortController();
+  inFlight[id] = controller;
+  // (Once aborted by `abort(id)`, the id may be another request's: no `done`.)
+  const mine = () => inFlight[id] === controller && delete inFlight[id];
+  apply(then, request(url, body, headers, ms, maxChars, controller), [
+    (reply) => { if (mine()) deliver(done, [id, true, reply]); },
+    (code) => { if (mine()) deliver(done, [id, false, code === 'timeout' || code === 'redirect' ? code : 'network']); },
   ]);
 }
 
-async function request(url, body, headers, ms, maxChars) {
-  const controller = new AbortController();
+// The requests in flight, by id: `abort(id)` when Rust drops one's future.
+// (No prototype: nothing the page patches runs when it is read or written.)
+const inFlight = Object.create(null);
+
+/** Aborts the request `id` (its future was dropped): its `done` is never called. Never throws. */
+export function abort(id) {
+  try {
+    const controller = inFlight[id];
+    delete inFlight[id];
+    if (controller !== undefined) controller.abort();
+  } catch { /* nothing left to abort */ }
+}
+
+async function request(url, body, headers, ms, maxChars, controller) {
   let timedOut = false;
   const timer = setTimeout(() => { timedOut = true; controller.abort(); }, ms);
   try {

@@ -169,13 +169,28 @@ fn settled(id: u32, ok: bool, value: JsValue) {
     }
 }
 
-/// A POST in flight (see `post` in src/wasm/shapes.js).
-struct Reply(Rc<RefCell<Slot>>);
+/// A POST in flight (see `post` in src/wasm/shapes.js). Dropped before it
+/// settled, it aborts the request (reqwest's `AbortGuard` does the same):
+/// a payment given up on leaves no `fetch` running.
+struct Reply {
+    slot: Rc<RefCell<Slot>>,
+    id: usize,
+}
+
+impl Drop for Reply {
+    fn drop(&mut self) {
+        // Still held by the table too: `done` has not been called.
+        if Rc::strong_count(&self.slot) > 1 {
+            RUNTIME.with(|rt| rt.slots.borrow_mut().get_mut(self.id).map(Option::take));
+            js::abort(self.id as u32);
+        }
+    }
+}
 
 impl Future for Reply {
     type Output = (bool, JsValue);
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<(bool, JsValue)> {
-        let mut slot = self.0.borrow_mut();
+        let mut slot = self.slot.borrow_mut();
         match slot.outcome.take() {
             Some(outcome) => Poll::Ready(outcome),
             None => {
@@ -206,5 +221,5 @@ pub async fn post(
         RUNTIME.with(|rt| rt.slots.borrow_mut().get_mut(id).and_then(Option::take));
         return (false, JsValue::from_str("network"));
     }
-    Reply(slot).await
+    Reply { slot, id }.await
 }

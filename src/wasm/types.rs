@@ -35,6 +35,12 @@ export interface ErrorFields {
   reason: string;
   kind: ErrorKind;
   metadata?: Record<string, string>;
+  /**
+   * The actions the gateway still offers beside its error (a wrong OTP:
+   * `["otp_submit", "otp_resend"]`). Also in `metadata.next_actions`,
+   * comma-joined, as earlier versions had it.
+   */
+  next?: string[];
   /** The HTTP status, when the error came with a response. */
   status?: number;
 }

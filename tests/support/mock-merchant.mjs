@@ -84,6 +84,11 @@ const scenarios = {
   empty_next: (res) => json(res, 200, { payment_workflow: { next: [] } }),
   unknown_action: (res) => json(res, 200, workflow([{ action: 'upi_collect', url: 'https://api.razorpay.com/v1/x' }])),
   slow: (res) => setTimeout(() => json(res, 200, documented), 3000),
+  // Answers after 5 s; a client that gives up first is recorded (`aborted`).
+  hold: (res, entry) => {
+    const t = setTimeout(() => json(res, 200, documented), 5000);
+    res.on('close', () => { if (!res.writableEnded) { entry.aborted = true; clearTimeout(t); } });
+  },
   drip: (res) => {
     res.writeHead(200, { 'content-type': 'application/json' });
     let n = 0;
@@ -124,7 +129,7 @@ createServer((req, res) => {
     if (otpAction) return otp[otpAction](body ?? {}, res);
     const answer = scenarios[scenario];
     if (!answer) return json(res, 404, { error: { code: 'NOT_FOUND', description: 'no such scenario' } });
-    answer(res);
+    answer(res, log[log.length - 1]);
   });
 }).listen(port, '127.0.0.1', () => console.log(`mock merchant: http://127.0.0.1:${port}/`));
 

@@ -119,7 +119,7 @@ impl Answer {
                 code: Some(first.code().to_string()),
                 description: first.description().to_string(),
                 field: first.field().map(str::to_string),
-                source: Some(first.source().to_string()),
+                source: Some(first.error_source().to_string()),
                 step: Some(first.step().to_string()),
                 reason: Some(first.reason().to_string()),
                 metadata,

@@ -3,6 +3,7 @@
 mod common;
 
 use common::{count_orders, next_url, query_param, App};
+use razorpay_checkout_wasm::checkout::{default_otp_endpoint, OtpCall, OtpRequest};
 use razorpay_demo::crypto::payment_signature;
 use serde_json::{json, Value};
 
@@ -140,11 +141,14 @@ async fn otp_flow_wrong_then_resend_then_right() {
         .checkout("otp-1", &app.order("6527 6589 0000 1005", None).await)
         .await;
     assert_eq!(status, 200, "{o}");
+    // The routes and bodies the browser's Checkout sends: the crate's
+    // contract (razorpay_checkout_wasm::checkout::talk), not copies of it.
+    let route = |call: OtpCall| call.url(&default_otp_endpoint("/api/checkout"));
+    let otp_body =
+        |url: &str, otp: Option<&str>| serde_json::to_value(OtpRequest { url, otp }).unwrap();
+    let generate = next_url(&o, "otp_generate");
     let (status, gen) = app
-        .post(
-            "/api/checkout/otp/generate",
-            &json!({ "url": next_url(&o, "otp_generate") }),
-        )
+        .post(&route(OtpCall::Generate), &otp_body(&generate, None))
         .await;
     assert_eq!(status, 200, "{gen}");
     assert_eq!(gen["metadata"]["network"], "RuPay");
@@ -169,10 +173,7 @@ async fn otp_flow_wrong_then_resend_then_right() {
         .to_string();
 
     let (status, wrong) = app
-        .post(
-            "/api/checkout/otp/submit",
-            &json!({ "url": submit, "otp": "123" }),
-        )
+        .post(&route(OtpCall::Submit), &otp_body(&submit, Some("123")))
         .await;
     assert_eq!(status, 400, "{wrong}");
     assert_eq!(wrong["error"]["reason"], "incorrect_otp");
@@ -185,7 +186,7 @@ async fn otp_flow_wrong_then_resend_then_right() {
     assert_eq!(wrong["next"], json!(["otp_submit", "otp_resend"]));
 
     let (status, again) = app
-        .post("/api/checkout/otp/resend", &json!({ "url": resend }))
+        .post(&route(OtpCall::Resend), &otp_body(&resend, None))
         .await;
     assert_eq!(status, 200, "{again}");
     assert!(again["next"]
@@ -195,10 +196,7 @@ async fn otp_flow_wrong_then_resend_then_right() {
         .any(|a| a["action"] == "otp_submit"));
 
     let (status, ok) = app
-        .post(
-            "/api/checkout/otp/submit",
-            &json!({ "url": submit, "otp": "123456" }),
-        )
+        .post(&route(OtpCall::Submit), &otp_body(&submit, Some("123456")))
         .await;
     assert_eq!(status, 200, "{ok}");
     let (oid, pid, sig) = (

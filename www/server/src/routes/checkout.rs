@@ -49,7 +49,7 @@ fn validation_errors(errors: Vec<razorpay_checkout_wasm::Error>) -> ApiError {
         first.description().to_string(),
     );
     e.code = first.code().to_string();
-    e.source = first.source().to_string();
+    e.source = first.error_source().to_string();
     e.step = first.step().to_string();
     e.reason = first.reason().to_string();
     e.with_meta("errors", Value::Array(all))

@@ -22,6 +22,8 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde_json::json;
 
+use razorpay_checkout_wasm::checkout::OtpCall;
+
 use crate::error::{ApiError, BAD_REQUEST};
 use crate::gateway_client::GatewayAnswer;
 use crate::state::AppState;
@@ -32,10 +34,12 @@ pub fn router() -> Router<AppState> {
         .route("/api/config", get(config))
         .route("/api/carts", post(crate::carts::create))
         .route("/api/carts/{id}", get(crate::carts::fetch))
-        .route("/api/checkout", post(checkout::checkout))
-        .route("/api/checkout/otp/generate", post(otp::generate))
-        .route("/api/checkout/otp/submit", post(otp::submit))
-        .route("/api/checkout/otp/resend", post(otp::resend))
+        .route(otp::CHECKOUT_ENDPOINT, post(checkout::checkout))
+        // The routes the browser's `Checkout` calls, from the crate's one
+        // definition (`{endpoint}/otp/{generate,submit,resend}`).
+        .route(&otp::route(OtpCall::Generate), post(otp::generate))
+        .route(&otp::route(OtpCall::Submit), post(otp::submit))
+        .route(&otp::route(OtpCall::Resend), post(otp::resend))
         .route("/api/recurring", post(checkout::recurring))
         .route("/api/customers", post(tokens::create_customer))
         .route("/api/customers/{id}/tokens", get(tokens::list_tokens))

@@ -1,6 +1,10 @@
 //! `POST /api/checkout/otp/{generate,submit,resend}` `{ "url", "otp"? }`:
 //! forwards a next-action URL to the gateway with the merchant's key.
 //!
+//! The routes and the body are the checkout crate's contract
+//! ([`OtpCall`], [`OtpRequest`]): the browser's `Checkout` posts exactly
+//! what is read here.
+//!
 //! The URL must be the configured gateway's scheme, host and port, and its
 //! path exactly the action's (`/v1/payments/pay_…/otp_generate`,
 //! `…/otp/submit`, `…/otp/resend`): the backend's credentials can never be
@@ -16,25 +20,29 @@ use reqwest::Url;
 use serde_json::{json, Value};
 
 use super::gateway_response;
+use razorpay_checkout_wasm::checkout::{default_otp_endpoint, OtpCall, OtpRequest};
+
 use crate::body::JsonObject;
 use crate::crypto::is_id;
 use crate::error::{ApiError, BAD_REQUEST};
 use crate::state::AppState;
 
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-enum Action {
-    Generate,
-    Submit,
-    Resend,
+/// The checkout endpoint the demo's pages use (`new Checkout({ endpoint: '/api/checkout' })`).
+pub const CHECKOUT_ENDPOINT: &str = "/api/checkout";
+
+/// The route of an OTP call: `/api/checkout/otp/{generate,submit,resend}`.
+pub fn route(call: OtpCall) -> String {
+    call.url(&default_otp_endpoint(CHECKOUT_ENDPOINT))
 }
 
-impl Action {
-    fn suffix(self) -> &'static [&'static str] {
-        match self {
-            Action::Generate => &["otp_generate"],
-            Action::Submit => &["otp", "submit"],
-            Action::Resend => &["otp", "resend"],
-        }
+type Action = OtpCall;
+
+/// The gateway path the call forwards to, after `/v1/payments/pay_…/`.
+fn suffix(action: Action) -> &'static [&'static str] {
+    match action {
+        Action::Generate => &["otp_generate"],
+        Action::Submit => &["otp", "submit"],
+        Action::Resend => &["otp", "resend"],
     }
 }
 
@@ -62,11 +70,11 @@ fn check_url(state: &AppState, raw: &str, action: Action) -> Result<Url, ApiErro
     let segments: Vec<&str> = url.path_segments().map(|s| s.collect()).unwrap_or_default();
     let rest = segments.get(base_segments.len()..).unwrap_or_default();
     let ok = segments.starts_with(&base_segments)
-        && rest.len() == 3 + action.suffix().len()
+        && rest.len() == 3 + suffix(action).len()
         && rest.first() == Some(&"v1")
         && rest.get(1) == Some(&"payments")
         && rest.get(2).is_some_and(|id| is_id(id, "pay"))
-        && rest.get(3..) == Some(action.suffix());
+        && rest.get(3..) == Some(suffix(action));
     if !ok {
         return Err(refused(
             "The url is not a payment OTP action of the gateway.",
@@ -95,7 +103,7 @@ async fn forward(
     body: serde_json::Map<String, Value>,
     action: Action,
 ) -> Result<Response, ApiError> {
-    let raw = match body.get("url") {
+    let raw = match body.get(OtpRequest::URL) {
         Some(Value::String(s)) if !s.trim().is_empty() => s.trim().to_string(),
         _ => {
             return Err(ApiError::validation(
@@ -119,7 +127,7 @@ async fn forward(
         .with_field("url"));
     }
     let payload = if action == Action::Submit {
-        let otp = match body.get("otp") {
+        let otp = match body.get(OtpRequest::OTP) {
             Some(Value::String(s)) if !s.trim().is_empty() && s.trim().len() <= 16 => {
                 s.trim().to_string()
             }
