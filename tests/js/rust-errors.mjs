@@ -74,7 +74,11 @@ export function constructions() {
       const stmt = statement(src, m.index);
       found.push({
         kind, field: literal ?? null, ident: literal === undefined ? ident ?? null : null,
-        business: viaBusinessHelper || /with_source\("business"\)/.test(stmt), site: `${file}:${line(m.index)}`,
+        // with_source("business") on it, or wrapped by a local `business` closure
+        // (`business(type_error(…))`, `.map_err(business)`).
+        business: viaBusinessHelper || /with_source\("business"\)|map_err\(business\)/.test(stmt)
+          || /\bbusiness\(\s*$/.test(src.slice(Math.max(0, m.index - 12), m.index)),
+        site: `${file}:${line(m.index)}`,
       });
     };
     for (const m of src.matchAll(new RegExp(String.raw`Error::invalid\(\s*ErrorKind::(\w+)\s*,\s*${FIELD}`, 'g'))) add(m, words[m[1]], m[2], m[3]);
