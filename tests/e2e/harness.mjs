@@ -333,6 +333,14 @@ function surfaces(rec) {
     for (const [k, v] of Object.entries(r.headers)) out.push([`request ${i} ${r.method} ${r.url} header ${k}`, v, k]);
     out.push([`request ${i} ${r.method} ${r.url} body`, r.body, null, r]);
   });
+  // Firefox: what went through the context's proxy that no request above
+  // claimed (one Playwright did not report), as it went on the wire.
+  (rec.context.wire?.entries ?? []).forEach((e, i) => {
+    if (e.claimed) return;
+    out.push([`wire request ${i} ${e.method} URL`, e.url]);
+    for (const [k, v] of Object.entries(e.headers)) out.push([`wire request ${i} ${e.method} ${e.url} header ${k}`, v, k]);
+    out.push([`wire request ${i} ${e.method} ${e.url} body`, e.body]);
+  });
   rec.responses.forEach((r, i) => {
     out.push([`response ${i} URL`, r.url]);
     for (const [k, v] of Object.entries(r.headers)) out.push([`response ${i} ${r.url} header ${k}`, v, k]);
