@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { startDemo, launchBrowser, openPage, typeCard, checkoutPosts, shots, assertNoLeak, BROWSER } from './harness.mjs';
+import { startDemo, launchBrowser, openPage, typeCard, checkoutPosts, shots, assertNoLeak, BROWSER, wasmRefusedReport } from './harness.mjs';
 import { sandboxGet } from '../support/sandbox.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -284,10 +284,6 @@ test('the pages run under the narrowest CSP: default-src \'none\', Trusted Types
   assert.deepEqual(rec.problems, []);
   await context.close();
 });
-
-// Firefox reports the refusal itself (the package's compile probe) as a page
-// error too; Chromium only as the violation event the tests check.
-const wasmRefusedReport = /^Content-Security-Policy: .*blocked WebAssembly \(script-src\)/;
 
 /** The demo page, its CSP without 'wasm-unsafe-eval'; `abort` matches URLs refused outright. */
 function withoutWasmEval(abort = null) {

@@ -25,6 +25,12 @@ export const shots = join(root, 'build', 'screenshots');
 /** The browser the e2e tests drive: 'chromium' (the default) or 'firefox' (BROWSER=firefox). */
 export const BROWSER = process.env.BROWSER === 'firefox' ? 'firefox' : 'chromium';
 if (!['', 'chromium', 'firefox'].includes(process.env.BROWSER ?? '')) throw new Error(`BROWSER=${process.env.BROWSER}: chromium or firefox`);
+/**
+ * Firefox's own report of a refusal to compile WebAssembly under a CSP
+ * without 'wasm-unsafe-eval' (the package's probe), a page error there;
+ * Chromium reports it only as the `securitypolicyviolation` the tests check.
+ */
+export const wasmRefusedReport = /blocked WebAssembly \(script-src\) from being executed/;
 /** `test(name, firefoxOnlySkip(reason), …)`: skipped, with the reason, in Firefox only. */
 export const skipInFirefox = (reason) => (BROWSER === 'firefox' ? { skip: `Firefox: ${reason}` } : {});
 
@@ -150,8 +156,9 @@ function patchPage(page) {
  *   not the page's.
  */
 const TOOL_NOISE = [
-  /^Content-Security-Policy: .*blocked an inline style \(style-src-elem\).*'sha256-YjaKGiklmzC6wjXA513HAMmzus8VE61XCOT\+SmwNZWA='/,
-  /^Content-Security-Policy: .*blocked the loading of a resource \(img-src\) at http:\/\/127\.0\.0\.1:\d+\/favicon\.ico /,
+  // (Firefox's text; a page error's message has no "Content-Security-Policy: " in front.)
+  /blocked an inline style \(style-src-elem\).*'sha256-YjaKGiklmzC6wjXA513HAMmzus8VE61XCOT\+SmwNZWA='/,
+  /blocked the loading of a resource \(img-src\) at http:\/\/127\.0\.0\.1:\d+\/favicon\.ico /,
 ];
 export const toolNoise = (text) => BROWSER === 'firefox' && TOOL_NOISE.some((re) => re.test(text));
 /**
@@ -160,7 +167,7 @@ export const toolNoise = (text) => BROWSER === 'firefox' && TOOL_NOISE.some((re)
  * was being taken (the screenshotter's; a page's own inline style at another
  * time still counts).
  */
-const toolViolation = (v) => BROWSER === 'firefox' && ((v.directive === 'img-src' && /^http:\/\/127\.0\.0\.1:\d+\/favicon\.ico$/.test(v.blocked))
+export const toolViolation = (v) => BROWSER === 'firefox' && ((v.directive === 'img-src' && /^http:\/\/127\.0\.0\.1:\d+\/favicon\.ico$/.test(v.blocked))
   || (v.shot === true && v.directive === 'style-src-elem' && v.blocked === 'inline'));
 
 /** What a page (and its context) sent, printed, stored and showed. */

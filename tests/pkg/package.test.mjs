@@ -29,7 +29,7 @@ import { createServer } from 'vite';
 import webpack from 'webpack';
 import { serve } from './serve.mjs';
 // The browser: Chromium, or Firefox ESR with BROWSER=firefox (tests/e2e/harness.mjs).
-import { launchBrowser, toolNoise, BROWSER } from '../e2e/harness.mjs';
+import { launchBrowser, toolNoise, toolViolation, wasmRefusedReport, BROWSER } from '../e2e/harness.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
@@ -225,12 +225,14 @@ async function load(url, { before: prepare } = {}) {
     if (type.startsWith('text/javascript')) scripts.push(r.url());
   });
   page.on('console', (m) => { if (!toolNoise(m.text())) console_.push(`${m.type()}: ${m.text()}`); });
-  page.on('pageerror', (e) => { if (!toolNoise(e.message)) console_.push(`pageerror: ${e.message}`); });
+  // (Firefox also reports a refused WebAssembly compile as a page error; the violation event is checked.)
+  page.on('pageerror', (e) => { if (!toolNoise(e.message) && !wasmRefusedReport.test(e.message)) console_.push(`pageerror: ${e.message}`); });
   await page.goto(url);
   await page.waitForFunction(() => document.getElementById('result')?.textContent !== 'loading', null, { timeout: 15000 });
   const result = JSON.parse(await page.textContent('#result'));
   await page.waitForTimeout(200); // a violation's event is queued as a task
-  const violations = await page.evaluate(() => window.__violations);
+  const violations = (await page.evaluate(() => window.__violations))
+    .filter((v) => !toolViolation({ directive: v.slice(0, v.indexOf(' ')), blocked: v.slice(v.indexOf(' ') + 1) }));
   const status = (await page.$('#status')) ? await page.textContent('#status') : null;
   await page.close();
   return { result, wasm, scripts, console: console_, violations, status };
