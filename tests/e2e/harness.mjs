@@ -31,8 +31,6 @@ if (!['', 'chromium', 'firefox'].includes(process.env.BROWSER ?? '')) throw new 
  * Chromium reports it only as the `securitypolicyviolation` the tests check.
  */
 export const wasmRefusedReport = /blocked WebAssembly \(script-src\) from being executed/;
-/** `test(name, firefoxOnlySkip(reason), …)`: skipped, with the reason, in Firefox only. */
-export const skipInFirefox = (reason) => (BROWSER === 'firefox' ? { skip: `Firefox: ${reason}` } : {});
 
 export async function startDemo(extraEnv = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'rzp-e2e-'));
