@@ -62,7 +62,7 @@ echo "== the same flows, leak scans, hostile answers, boundary and package pages
 # package.test.mjs only the tests that load a page run again.)
 BROWSER=firefox node --test --test-concurrency=1 tests/e2e/checkout.test.mjs tests/e2e/leak.test.mjs \
   tests/e2e/hostile.test.mjs tests/e2e/boundary.test.mjs tests/e2e/result.test.mjs tests/e2e/double-charge.test.mjs \
-  tests/e2e/card-entry.test.mjs tests/pkg/package.test.mjs
+  tests/e2e/card-entry.test.mjs tests/e2e/express.test.mjs tests/pkg/package.test.mjs
 
 echo "== the memory scan can fail: leak.test.mjs on a package built without wiping (feature insecure-no-wipe) must find the card"
 scripts/build-main.sh build/pkg-no-wipe --features insecure-no-wipe
