@@ -55,7 +55,9 @@ fi
 apt_missing=()
 command -v chromium >/dev/null || apt_missing+=(chromium)
 command -v chromedriver >/dev/null || apt_missing+=(chromium-driver)
-# Firefox ESR: the wasm-pack browser tests run in it too (with geckodriver, step 4c).
+# Firefox ESR: the wasm-pack browser tests run in it too (with geckodriver, step 4c), and the
+# e2e and package pages (BROWSER=firefox: playwright-core drives this stock build over WebDriver
+# BiDi, its `moz-firefox` channel with executablePath; nothing is downloaded).
 command -v firefox-esr >/dev/null || apt_missing+=(firefox-esr)
 compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || apt_missing+=(postgresql)
 if [ ${#apt_missing[@]} -gt 0 ]; then

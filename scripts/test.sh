@@ -57,6 +57,13 @@ node --test --test-concurrency=1 tests/pkg/
 echo "== release package, the server kit, and every demo flow against the backend + sandbox, and the Express example's (node --test, Playwright + Chromium)"
 node --test --test-concurrency=1 tests/js/ tests/server/ tests/e2e/
 
+echo "== the same flows, leak scans, hostile answers, boundary and package pages in headless Firefox ESR (BROWSER=firefox: Playwright's moz-firefox channel over WebDriver BiDi, Debian's stock firefox-esr)"
+# (leak-checker.test.mjs uses no browser: the run above is its only one. In
+# package.test.mjs only the tests that load a page run again.)
+BROWSER=firefox node --test --test-concurrency=1 tests/e2e/checkout.test.mjs tests/e2e/leak.test.mjs \
+  tests/e2e/hostile.test.mjs tests/e2e/boundary.test.mjs tests/e2e/result.test.mjs tests/e2e/double-charge.test.mjs \
+  tests/e2e/card-entry.test.mjs tests/e2e/express.test.mjs tests/pkg/package.test.mjs
+
 echo "== the memory scan can fail: leak.test.mjs on a package built without wiping (feature insecure-no-wipe) must find the card"
 scripts/build-main.sh build/pkg-no-wipe --features insecure-no-wipe
 # The card entry too, without wiping (merge-template.mjs wants every file of
@@ -93,6 +100,20 @@ if ! grep -q "card entry: card data left in wasm memory" build/leak-no-wipe-card
   exit 1
 fi
 echo "ok: without wiping, the card entry's memory scan finds card data (build/leak-no-wipe-card.log)"
+# The same two scans in Firefox must fail the same way.
+for t in leak card-entry; do
+  log=build/leak-no-wipe-firefox-$t.log
+  if BROWSER=firefox LEAK_PKG_DIR=build/pkg-no-wipe node --test --test-concurrency=1 "tests/e2e/$t.test.mjs" > "$log" 2>&1; then
+    echo "test.sh: $t.test.mjs passed in Firefox on a package that does not wipe: its memory scan cannot fail there" >&2
+    exit 1
+  fi
+  if ! grep -q "card data left in wasm memory" "$log"; then
+    cat "$log" >&2
+    echo "test.sh: without wiping, $t.test.mjs failed in Firefox, but not by finding card data in memory" >&2
+    exit 1
+  fi
+done
+echo "ok: without wiping, the memory scans find card data in Firefox too (build/leak-no-wipe-firefox-*.log)"
 # And the card fields' (tests/e2e/card-fields.test.mjs: a card typed into inputs bindCardFields owns).
 if LEAK_PKG_DIR=build/pkg-no-wipe node --test --test-concurrency=1 --test-name-pattern='memory' tests/e2e/card-fields.test.mjs > build/leak-no-wipe-fields.log 2>&1; then
   echo "test.sh: card-fields.test.mjs's memory scan passed on a card entry that does not wipe: it cannot fail" >&2

@@ -1,19 +1,36 @@
 // Starts the demo backend with its in-process sandbox gateway on ephemeral
-// loopback ports (fresh SQLite files), and Debian's Chromium via
-// playwright-core. Everything a page could leak through is recorded: every
-// request and response (URL, headers, body), console output, navigations
-// of every frame, and at the end of a flow each page's storage, cookies,
-// title and URL (see `assertNoLeak`).
+// loopback ports (fresh SQLite files), and a browser via playwright-core:
+// Debian's Chromium, or with BROWSER=firefox Debian's Firefox ESR (stock, over
+// WebDriver BiDi: Playwright's `moz-firefox` channel). Everything a page
+// could leak through is recorded: every request and response (URL, headers,
+// body), console output, navigations of every frame, and at the end of a
+// flow each page's storage, cookies, title and URL (see `assertNoLeak`).
+//
+// In Firefox, Playwright's BiDi backend gives no request bodies
+// (`request.postData()` is always null: its BidiRequest is built with
+// `postDataBuffer = null`), so each context of a Firefox browser sends its
+// traffic through a recording proxy of its own on 127.0.0.1 (wire.mjs) and a
+// request's body is read from what the proxy saw on the wire.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import assert from 'node:assert/strict';
-import { chromium } from 'playwright-core';
+import { chromium, firefox } from 'playwright-core';
+import { startWire } from './wire.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 export const shots = join(root, 'build', 'screenshots');
+/** The browser the e2e tests drive: 'chromium' (the default) or 'firefox' (BROWSER=firefox). */
+export const BROWSER = process.env.BROWSER === 'firefox' ? 'firefox' : 'chromium';
+if (!['', 'chromium', 'firefox'].includes(process.env.BROWSER ?? '')) throw new Error(`BROWSER=${process.env.BROWSER}: chromium or firefox`);
+/**
+ * Firefox's own report of a refusal to compile WebAssembly under a CSP
+ * without 'wasm-unsafe-eval' (the package's probe), a page error there;
+ * Chromium reports it only as the `securitypolicyviolation` the tests check.
+ */
+export const wasmRefusedReport = /blocked WebAssembly \(script-src\) from being executed/;
 
 export async function startDemo(extraEnv = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'rzp-e2e-'));
@@ -53,12 +70,103 @@ export async function startDemo(extraEnv = {}) {
 
 export async function launchBrowser() {
   mkdirSync(shots, { recursive: true });
+  if (BROWSER === 'firefox') return launchFirefox();
   return chromium.launch({
     executablePath: '/usr/bin/chromium',
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
       '--disable-component-update', '--disable-sync'],
   });
 }
+
+/**
+ * Firefox ESR over WebDriver BiDi. Every context (and `browser.newPage()`'s)
+ * gets its own recording proxy, `context.wire`, closed with the context.
+ */
+async function launchFirefox() {
+  const browser = await firefox.launch({
+    channel: 'moz-firefox',
+    executablePath: '/usr/bin/firefox-esr',
+    // Loopback traffic through the proxy too (Firefox bypasses proxies for it by default).
+    firefoxUserPrefs: { 'network.proxy.allow_hijacking_localhost': true },
+  });
+  const newContext = browser.newContext.bind(browser);
+  browser.newContext = async (options = {}) => {
+    const wire = await startWire();
+    const context = await newContext({ ...options, proxy: { server: wire.url } });
+    context.wire = wire;
+    context.on('close', () => wire.close());
+    const newPage = context.newPage.bind(context);
+    context.newPage = async () => patchPage(await newPage());
+    context.on('page', patchPage);
+    return context;
+  };
+  browser.newPage = async (options) => {
+    const context = await browser.newContext(options);
+    const page = await context.newPage();
+    const close = page.close.bind(page);
+    page.close = async (o) => { await close(o); await context.close(); };
+    return page;
+  };
+  return browser;
+}
+
+let pagePatched = false;
+/**
+ * Playwright-over-BiDi's `fill()` appends to an `<input type=email>` that
+ * has a value instead of replacing it (shown on a bare page:
+ * `<input type=email value="old@example.com">` filled with "new@…" reads
+ * "old@example.comnew@…"; type=tel and text are replaced), while `fill('')`
+ * does clear it: in Firefox, `fill` clears first.
+ */
+function patchPage(page) {
+  if (pagePatched) return page;
+  pagePatched = true;
+  const proto = Object.getPrototypeOf(page);
+  const fill = proto.fill;
+  proto.fill = async function (selector, value, options) {
+    if (value !== '') await fill.call(this, selector, '', options);
+    return fill.call(this, selector, value, options);
+  };
+  // While Playwright takes a screenshot (its `<style>body {}</style>`, see
+  // TOOL_NOISE), the page's CSP violations are marked `shot` (watchCsp); the
+  // mark stays 100 ms after, for the violation event's task to run.
+  const screenshot = proto.screenshot;
+  proto.screenshot = async function (options) {
+    await this.evaluate(() => { window.__e2eShot = true; }).catch(() => {});
+    try {
+      return await screenshot.call(this, options);
+    } finally {
+      await this.evaluate(() => new Promise((ok) => { setTimeout(() => { window.__e2eShot = false; ok(); }, 100); })).catch(() => {});
+    }
+  };
+  return page;
+}
+
+/**
+ * Console lines that are the test tools' or the browser's own, not the
+ * page's (Firefox only; each checked to come from no page code):
+ * - Playwright's screenshotter appends `<style>body {}</style>` to sync
+ *   animations in Firefox (screenshotter.ts, inPagePrepareForScreenshots):
+ *   the demo's CSP (style-src 'self') refuses it, and Firefox names its hash,
+ *   sha256 of "body {}";
+ * - Firefox fetches /favicon.ico by itself for a page without an icon link,
+ *   under the page's CSP (default-src 'none'); Chromium's favicon fetch is
+ *   not the page's.
+ */
+const TOOL_NOISE = [
+  // (Firefox's text; a page error's message has no "Content-Security-Policy: " in front.)
+  /blocked an inline style \(style-src-elem\).*'sha256-YjaKGiklmzC6wjXA513HAMmzus8VE61XCOT\+SmwNZWA='/,
+  /blocked the loading of a resource \(img-src\) at http:\/\/127\.0\.0\.1:\d+\/favicon\.ico /,
+];
+export const toolNoise = (text) => BROWSER === 'firefox' && TOOL_NOISE.some((re) => re.test(text));
+/**
+ * The two above, as `securitypolicyviolation` events the page saw (Firefox
+ * only): the favicon fetch, and an inline style refused while a screenshot
+ * was being taken (the screenshotter's; a page's own inline style at another
+ * time still counts).
+ */
+export const toolViolation = (v) => BROWSER === 'firefox' && ((v.directive === 'img-src' && /^http:\/\/127\.0\.0\.1:\d+\/favicon\.ico$/.test(v.blocked))
+  || (v.shot === true && v.directive === 'style-src-elem' && v.blocked === 'inline'));
 
 /** What a page (and its context) sent, printed, stored and showed. */
 function record(context, page) {
@@ -81,7 +189,13 @@ function record(context, page) {
   context.on('request', (r) => {
     let frame = '';
     try { frame = r.frame().url(); } catch { /* service worker request */ }
-    rec.requests.push({ method: r.method(), url: r.url(), headers: r.headers(), body: r.postData() ?? '', frame });
+    const entry = { method: r.method(), url: r.url(), headers: r.headers(), body: r.postData() ?? '', frame };
+    // Firefox: the body as the recording proxy saw it (read when first asked for).
+    if (context.wire && !entry.body && !['GET', 'HEAD'].includes(entry.method)) {
+      let body;
+      Object.defineProperty(entry, 'body', { enumerable: true, get: () => (body ??= context.wire.claim(entry)) ?? '' });
+    }
+    rec.requests.push(entry);
   });
   context.on('response', (r) => {
     const entry = { url: r.url(), status: r.status(), headers: r.headers(), body: '' };
@@ -101,8 +215,13 @@ function record(context, page) {
     }
   });
   const watch = (p) => {
-    p.on('console', (m) => { rec.console.push(m.text()); if (m.type() === 'error') rec.problems.push(m.text()); });
-    p.on('pageerror', (e) => rec.problems.push(String(e)));
+    p.on('console', (m) => {
+      if (toolNoise(m.text())) return;
+      rec.console.push(m.text());
+      if (m.type() === 'error') rec.problems.push(m.text());
+    });
+    // (Firefox reports a CSP refusal as a page error, Chromium as a console error.)
+    p.on('pageerror', (e) => { if (!toolNoise(e.message) && !toolNoise(String(e))) rec.problems.push(String(e)); });
     p.on('framenavigated', (f) => rec.navigations.push(f.url()));
     p.on('load', () => track(snapshot(p, 'load').then((s) => { if (s) rec.snapshots.push(s); })));
   };
@@ -131,10 +250,10 @@ async function snapshot(page, when) {
  */
 export async function watchCsp(context) {
   const violations = [];
-  await context.exposeBinding('__e2eCspViolation', (_source, v) => { violations.push(v); });
+  await context.exposeBinding('__e2eCspViolation', (_source, { shot, ...v }) => { if (!toolViolation({ shot, ...v })) violations.push(v); });
   await context.addInitScript(() => {
     document.addEventListener('securitypolicyviolation', (e) => {
-      window.__e2eCspViolation({ page: location.href, directive: e.effectiveDirective, blocked: e.blockedURI, sample: e.sample });
+      window.__e2eCspViolation({ page: location.href, directive: e.effectiveDirective, blocked: e.blockedURI, sample: e.sample, shot: window.__e2eShot === true });
     });
   });
   return violations;
@@ -218,6 +337,14 @@ function surfaces(rec) {
     if (r.frame) out.push([`request ${i} frame URL`, r.frame]);
     for (const [k, v] of Object.entries(r.headers)) out.push([`request ${i} ${r.method} ${r.url} header ${k}`, v, k]);
     out.push([`request ${i} ${r.method} ${r.url} body`, r.body, null, r]);
+  });
+  // Firefox: what went through the context's proxy that no request above
+  // claimed (one Playwright did not report), as it went on the wire.
+  (rec.context.wire?.entries ?? []).forEach((e, i) => {
+    if (e.claimed) return;
+    out.push([`wire request ${i} ${e.method} URL`, e.url]);
+    for (const [k, v] of Object.entries(e.headers)) out.push([`wire request ${i} ${e.method} ${e.url} header ${k}`, v, k]);
+    out.push([`wire request ${i} ${e.method} ${e.url} body`, e.body]);
   });
   rec.responses.forEach((r, i) => {
     out.push([`response ${i} URL`, r.url]);

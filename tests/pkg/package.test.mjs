@@ -10,7 +10,8 @@
 //    README's examples as shipped;
 // 5. `vite build`, then both pages served on 127.0.0.1 under the narrowest
 //    CSP (strictCsp: default-src 'none', Trusted Types enforced) and run in
-//    headless Chromium: the exports' results are checked, the .wasm must come
+//    headless Chromium (and, with BROWSER=firefox, in Firefox ESR: then only
+//    the tests that use a browser run, the others are the Chromium pass's): the exports' results are checked, the .wasm must come
 //    with Content-Type application/wasm from beside the module, and no CSP
 //    violation may be reported;
 // 6. the plain page under the nonce-based and the hash-based variants, with
@@ -24,10 +25,11 @@ import { cpSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFi
 import { createHash } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
 import { createServer } from 'vite';
 import webpack from 'webpack';
 import { serve } from './serve.mjs';
+// The browser: Chromium, or Firefox ESR with BROWSER=firefox (tests/e2e/harness.mjs).
+import { launchBrowser, toolNoise, toolViolation, wasmRefusedReport, BROWSER } from '../e2e/harness.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
@@ -52,6 +54,9 @@ function run(cmd, args, cwd, { expectFailure = false, anyStatus = false } = {}) 
 const npm = (args, cwd) => run('npm', [...args, '--no-audit', '--no-fund', '--loglevel=error'], cwd);
 const tsc = (project, opts) => run(process.execPath, [bin('typescript/bin/tsc'), '-p', project], dirname(project), opts);
 
+/** A test that uses no browser: it runs in the Chromium pass only. */
+const once = BROWSER === 'firefox' ? { skip: 'uses no browser: run by the Chromium pass' } : {};
+
 let tarball;
 let packed;
 let browser;
@@ -75,17 +80,14 @@ before(async () => {
     npm(['install', '--offline', '--ignore-scripts', '--no-package-lock'], dir);
     apps[app] = dir;
   }
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update'],
-  });
+  browser = await launchBrowser();
 });
 
 after(async () => {
   await browser?.close();
 });
 
-test('the version is Cargo.toml\'s, in the tarball, and has a CHANGELOG entry', () => {
+test('the version is Cargo.toml\'s, in the tarball, and has a CHANGELOG entry', once, () => {
   const cargo = readFileSync(join(root, 'Cargo.toml'), 'utf8').match(/^version = "([^"]+)"/m)[1];
   const installed = JSON.parse(readFileSync(join(apps['vite-app'], 'node_modules', NAME, 'package.json'), 'utf8'));
   assert.equal(packed.version, cargo);
@@ -97,7 +99,7 @@ test('the version is Cargo.toml\'s, in the tarball, and has a CHANGELOG entry', 
   assert.equal(readFileSync(join(apps['vite-app'], 'node_modules', NAME, 'CHANGELOG.md'), 'utf8'), changelog);
 });
 
-test('the tarball holds the package files and nothing else; the manifest is complete', () => {
+test('the tarball holds the package files and nothing else; the manifest is complete', once, () => {
   // wasm-bindgen names the snippet folder after the crate and a hash.
   const files = packed.files.map((f) => f.path.replace(/^(card\/)?snippets\/razorpay-checkout-wasm-[0-9a-f]+\//, '$1snippets/<crate>/')).sort();
   assert.deepEqual(files, [
@@ -134,7 +136,7 @@ test('the tarball holds the package files and nothing else; the manifest is comp
     `${size('razorpay_checkout_wasm_bg.wasm')}; ${size('razorpay_checkout_wasm.js')}; ${size('index.js')}; ${size('fallback.js')}`);
 });
 
-test('integrity.json holds the SHA-384 of every file the browser loads, and index.js pins the .wasm\'s', () => {
+test('integrity.json holds the SHA-384 of every file the browser loads, and index.js pins the .wasm\'s', once, () => {
   const dir = join(apps.plain, 'node_modules', NAME);
   const integrity = JSON.parse(readFileSync(join(dir, 'integrity.json'), 'utf8'));
   // Not the Node-only files: the node entry and the server kit.
@@ -148,7 +150,7 @@ test('integrity.json holds the SHA-384 of every file the browser loads, and inde
   assert.ok(readFileSync(join(dir, 'index.js'), 'utf8').includes(`"${integrity['razorpay_checkout_wasm_bg.wasm']}"`));
 });
 
-test('attw finds no problem (ESM-only profile)', () => {
+test('attw finds no problem (ESM-only profile)', once, () => {
   // `--profile esm-only` ignores exactly one finding, CJSResolvesToESM under
   // node16-cjs: the package is ES modules only (the wasm-bindgen glue needs
   // import.meta.url), so `require()` from CommonJS is not offered; node10
@@ -163,7 +165,7 @@ test('attw finds no problem (ESM-only profile)', () => {
   assert.doesNotMatch(text, /❌|💀|🐛|❗️/u);
 });
 
-test('tsc --strict: every export used correctly compiles, the README examples compile', () => {
+test('tsc --strict: every export used correctly compiles, the README examples compile', once, () => {
   const readme = readFileSync(join(apps['vite-app'], 'node_modules', NAME, 'README.md'), 'utf8');
   const blocks = [...readme.matchAll(/```js\n([\s\S]*?)```/g)].map((m) => m[1]);
   assert.ok(blocks.length >= 2, 'the README has its JS examples');
@@ -178,7 +180,7 @@ test('tsc --strict: every export used correctly compiles, the README examples co
   }
 });
 
-test('tsc --strict: each misspelt field or wrong type fails to compile, by itself', () => {
+test('tsc --strict: each misspelt field or wrong type fails to compile, by itself', once, () => {
   const dir = join(work, 'mistakes');
   rmSync(dir, { recursive: true, force: true });
   cpSync(apps['vite-app'], dir, { recursive: true, filter: (src) => !src.includes('/src/readme-example') });
@@ -222,13 +224,15 @@ async function load(url, { before: prepare } = {}) {
     if (r.url().endsWith('.wasm')) wasm.push({ url: r.url(), status: r.status(), type });
     if (type.startsWith('text/javascript')) scripts.push(r.url());
   });
-  page.on('console', (m) => console_.push(`${m.type()}: ${m.text()}`));
-  page.on('pageerror', (e) => console_.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => { if (!toolNoise(m.text())) console_.push(`${m.type()}: ${m.text()}`); });
+  // (Firefox also reports a refused WebAssembly compile as a page error; the violation event is checked.)
+  page.on('pageerror', (e) => { if (!toolNoise(e.message) && !wasmRefusedReport.test(e.message)) console_.push(`pageerror: ${e.message}`); });
   await page.goto(url);
   await page.waitForFunction(() => document.getElementById('result')?.textContent !== 'loading', null, { timeout: 15000 });
   const result = JSON.parse(await page.textContent('#result'));
   await page.waitForTimeout(200); // a violation's event is queued as a task
-  const violations = await page.evaluate(() => window.__violations);
+  const violations = (await page.evaluate(() => window.__violations))
+    .filter((v) => !toolViolation({ directive: v.slice(0, v.indexOf(' ')), blocked: v.slice(v.indexOf(' ') + 1) }));
   const status = (await page.$('#status')) ? await page.textContent('#status') : null;
   await page.close();
   return { result, wasm, scripts, console: console_, violations, status };
@@ -239,8 +243,8 @@ async function loadRefused(url) {
   const page = await browser.newPage();
   const console_ = [];
   const requests = [];
-  page.on('console', (m) => console_.push(`${m.type()}: ${m.text()}`));
-  page.on('pageerror', (e) => console_.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => { if (!toolNoise(m.text())) console_.push(`${m.type()}: ${m.text()}`); });
+  page.on('pageerror', (e) => { if (!toolNoise(e.message)) console_.push(`pageerror: ${e.message}`); });
   page.on('requestfinished', (r) => requests.push(r.url()));
   await page.goto(url);
   await page.waitForTimeout(1000);
@@ -543,12 +547,12 @@ test('with WebAssembly switched off, init() runs the fallback; with fallback: fa
   }
 });
 
-test('node: razorpay-checkout-wasm/server checks, prepares and verifies without init()', () => {
+test('node: razorpay-checkout-wasm/server checks, prepares and verifies without init()', once, () => {
   const got = JSON.parse(run(process.execPath, ['server-check.js'], apps['node-app']));
   assert.deepEqual(got, { ip: '203.0.113.7', signatureValid: true, secretIndex: 1, relay: 'pay_AAAAAAAAAAAAAA', field: 'otp', refused: 400 });
 });
 
-test('node: razorpay-checkout-wasm/node re-validates without init()', () => {
+test('node: razorpay-checkout-wasm/node re-validates without init()', once, () => {
   const got = JSON.parse(run(process.execPath, ['check.js'], apps['node-app']));
   assert.equal(got.rupay.valid, true);
   assert.equal(got.rupay.network, 'RuPay');
