@@ -216,8 +216,11 @@ async function load(input) {
     ? WebAssembly.instantiateStreaming(m, imports).catch(async (e) => {
       // (A server that does not send application/wasm: compiled from the
       // bytes, which streaming left unread. Anything else is rethrown.)
+      // A failed download says its HTTP status in every browser (Firefox
+      // would name the error page's MIME type instead).
       const res = await m;
-      if (!res.ok || res.bodyUsed || res.headers.get('Content-Type') === 'application/wasm') throw e;
+      if (!res.ok) throw new TypeError(`${res.url}: HTTP status ${res.status}`);
+      if (res.bodyUsed || res.headers.get('Content-Type') === 'application/wasm') throw e;
       return WebAssembly.instantiate(await res.arrayBuffer(), imports);
     })
     : WebAssembly.instantiate(m, imports));
