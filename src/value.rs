@@ -1,13 +1,17 @@
-//! A leniently decoded input value.
+//! The one input model: a value tree, and its leniently read scalars.
 //!
 //! Merchant pages pass whatever their forms hold: strings, numbers, `null`,
-//! `undefined`, sometimes an object by mistake. [`Loose`] accepts any of them
-//! during decoding so that a wrong type becomes a typed validation error on
-//! the right field rather than a decoding failure for the whole object.
+//! `undefined`, sometimes an object by mistake. Whatever comes in (a JS
+//! value in the browser, JSON on a server) is first a [`Tree`]: in the
+//! browser src/wasm/walk.rs builds it from the `JsValue`, natively serde
+//! does ([`Tree`]'s one `Deserialize`). Typed readers ([`FromTree`]) then
+//! take it apart. A scalar is a [`Loose`], which accepts any JS type, so
+//! that a wrong type becomes a typed validation error on the right field
+//! rather than a decoding failure for the whole object.
 
 use std::fmt;
 
-use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 
 use crate::error::{concat, Error, ErrorKind};
 
@@ -27,7 +31,8 @@ pub enum Loose {
     Float(f64),
     /// `true` or `false`.
     Bool(bool),
-    /// An array or an object.
+    /// An array or an object (or a function, a symbol, a `BigInt`: no
+    /// scalar an input takes).
     Compound,
 }
 
@@ -120,63 +125,139 @@ pub(crate) fn type_error(field: &'static str, what: &str) -> Error {
     )
 }
 
-impl<'de> Deserialize<'de> for Loose {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Loose, D::Error> {
-        d.deserialize_any(LooseVisitor)
-    }
-}
-
-struct LooseVisitor;
-
 /// `Number.MAX_SAFE_INTEGER`: JS numbers up to it are exact integers.
 pub const SAFE_INT: f64 = 9_007_199_254_740_991.0;
 
-impl<'de> Visitor<'de> for LooseVisitor {
-    type Value = Loose;
+/// One input value, whole: a scalar, or an array or object of values. An
+/// object keeps its keys in the order given (a repeated key: each, in
+/// turn; the readers keep the last, as `JSON.parse` does).
+#[derive(Clone, PartialEq)]
+pub enum Tree {
+    /// A string, number, boolean or `null` ([`Loose::Absent`] for a value
+    /// not there; [`Loose::Compound`] for one not walked).
+    Scalar(Loose),
+    /// An array.
+    Array(Vec<Tree>),
+    /// An object's own `[key, value]` entries.
+    Object(Vec<(String, Tree)>),
+}
+
+impl Default for Tree {
+    fn default() -> Tree {
+        Tree::Scalar(Loose::Absent)
+    }
+}
+
+impl fmt::Debug for Tree {
+    // Shapes and keys only: a tree may hold a card number.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Tree::Scalar(l) => l.fmt(f),
+            Tree::Array(items) => f.debug_list().entries(items).finish(),
+            Tree::Object(entries) => f
+                .debug_map()
+                .entries(entries.iter().map(|(k, v)| (k, v)))
+                .finish(),
+        }
+    }
+}
+
+/// A typed reader of a [`Tree`]: it never fails, a wrong type is kept as
+/// a marker that validation turns into an error on the right field.
+pub trait FromTree: Sized {
+    /// Reads `tree` (taking its strings, never copying them).
+    fn from_tree(tree: Tree) -> Self;
+}
+
+impl FromTree for Loose {
+    /// The scalar; an array or object is [`Loose::Compound`].
+    fn from_tree(tree: Tree) -> Loose {
+        match tree {
+            Tree::Scalar(l) => l,
+            _ => Loose::Compound,
+        }
+    }
+}
+
+/// Implements `Deserialize` for [`FromTree`] types through [`Tree`]: how
+/// servers and tests decode them with serde (the browser never does).
+#[macro_export]
+#[doc(hidden)]
+macro_rules! deserialize_by_tree {
+    ($($ty:ty),* $(,)?) => {$(
+        impl<'de> serde::Deserialize<'de> for $ty {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<$ty, D::Error> {
+                <$crate::value::Tree as serde::Deserialize>::deserialize(d)
+                    .map(<$ty as $crate::value::FromTree>::from_tree)
+            }
+        }
+    )*};
+}
+
+deserialize_by_tree!(Loose);
+
+impl<'de> Deserialize<'de> for Tree {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Tree, D::Error> {
+        d.deserialize_any(TreeVisitor)
+    }
+}
+
+struct TreeVisitor;
+
+fn scalar<E>(l: Loose) -> Result<Tree, E> {
+    Ok(Tree::Scalar(l))
+}
+
+impl<'de> Visitor<'de> for TreeVisitor {
+    type Value = Tree;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("any value")
     }
-    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Loose, E> {
-        Ok(Loose::Bool(v))
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Tree, E> {
+        scalar(Loose::Bool(v))
     }
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Loose, E> {
-        Ok(Loose::Int(v))
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Tree, E> {
+        scalar(Loose::Int(v))
     }
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Loose, E> {
-        Ok(i64::try_from(v)
-            .map(Loose::Int)
-            .unwrap_or(Loose::Float(v as f64)))
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Tree, E> {
+        scalar(
+            i64::try_from(v)
+                .map(Loose::Int)
+                .unwrap_or(Loose::Float(v as f64)),
+        )
     }
-    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Loose, E> {
-        if v.fract() == 0.0 && v.abs() <= SAFE_INT {
-            Ok(Loose::Int(v as i64))
-        } else {
-            Ok(Loose::Float(v))
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Tree, E> {
+        scalar(crate::wire::loose_number(v))
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Tree, E> {
+        scalar(Loose::Str(v.to_owned()))
+    }
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Tree, E> {
+        scalar(Loose::Str(v))
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Tree, E> {
+        scalar(Loose::Null)
+    }
+    fn visit_none<E: de::Error>(self) -> Result<Tree, E> {
+        scalar(Loose::Null)
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Tree, D::Error> {
+        d.deserialize_any(TreeVisitor)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Tree, A::Error> {
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element::<Tree>()? {
+            items.push(item);
         }
+        Ok(Tree::Array(items))
     }
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<Loose, E> {
-        Ok(Loose::Str(v.to_owned()))
-    }
-    fn visit_string<E: de::Error>(self, v: String) -> Result<Loose, E> {
-        Ok(Loose::Str(v))
-    }
-    fn visit_unit<E: de::Error>(self) -> Result<Loose, E> {
-        Ok(Loose::Null)
-    }
-    fn visit_none<E: de::Error>(self) -> Result<Loose, E> {
-        Ok(Loose::Null)
-    }
-    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Loose, D::Error> {
-        d.deserialize_any(LooseVisitor)
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Loose, A::Error> {
-        while seq.next_element::<IgnoredAny>()?.is_some() {}
-        Ok(Loose::Compound)
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Loose, A::Error> {
-        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-        Ok(Loose::Compound)
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Tree, A::Error> {
+        let mut entries = Vec::new();
+        while let Some(entry) = map.next_entry::<String, Tree>()? {
+            entries.push(entry);
+        }
+        Ok(Tree::Object(entries))
     }
 }
 

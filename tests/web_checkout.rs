@@ -239,7 +239,7 @@ async fn the_browser_refuses_what_the_backend_refuses_before_any_request() {
     }
     // (the change, the field refused, its kind)
     type Change = fn(&JsValue);
-    let cases: [(Change, &str, &str); 4] = [
+    let cases: [(Change, &str, &str); 6] = [
         (
             |r| set(&get(r, "payment.card"), "pin", "1234".into()),
             "payment.card.pin",
@@ -254,6 +254,30 @@ async fn the_browser_refuses_what_the_backend_refuses_before_any_request() {
         (
             |r| set(&get(r, "payment"), "contact", 9_000_090_000.0.into()),
             "payment.contact",
+            "invalid_type",
+        ),
+        // A function is no scalar: a type error on its own field (the value
+        // tree's walker reads it as a compound, never as the whole request).
+        (
+            |r| {
+                set(
+                    &get(r, "payment.card"),
+                    "number",
+                    Function::new_no_args("").into(),
+                )
+            },
+            // (A card's errors name the card's field, as validateCard's do.)
+            "number",
+            "invalid_type",
+        ),
+        // A cycle is walked only as deep as an input nests: a type error, no hang.
+        (
+            |r| {
+                let cycle = js_sys::Object::new();
+                set(&cycle, "self", cycle.clone().into());
+                set(&get(r, "notes"), "key1", cycle.into());
+            },
+            "notes.key1",
             "invalid_type",
         ),
     ];

@@ -1,21 +1,21 @@
-//! Lenient decoding of nested objects and key-value maps.
+//! The typed readers of nested objects and key-value maps, over the one
+//! value tree ([`Tree`]).
 //!
-//! [`Loose`] covers scalar fields. These two cover the rest, with the same
-//! promise: a value of the wrong JS type never fails decoding, it is kept
+//! [`Loose`] covers scalar fields. These cover the rest, with the same
+//! promise: a value of the wrong JS type never fails reading, it is kept
 //! as a marker that validation turns into a typed error on the right path.
 //!
-//! - [`LooseObject<T>`]: a nested object (`payment`, `payment.card`, …);
+//! - [`LooseObject<T>`]: a nested object (`payment`, `payment.card`, …),
+//!   read key by key by its [`FromObject`];
 //! - [`LooseMap`]: a map of scalars (`notes`, an error's `metadata`);
-//! - [`input_object!`]: an input object's keys, one list that both decodes
+//! - [`input_object!`]: an input object's keys, one list that both reads
 //!   the object and tells which keys it does not take ([`UnknownKeys`]),
-//!   so the browser and the merchant's server refuse the same keys.
+//!   so the browser and the merchant's server refuse the same keys;
+//!   [`reply_object!`]: a reply's fields (other keys ignored).
 
 use std::fmt;
 
-use serde::de::value::MapAccessDeserializer;
-use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
-
-use crate::value::Loose;
+use crate::value::{FromTree, Loose, Tree};
 
 /// A nested object as a page (or a server) hands it over.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -52,50 +52,29 @@ impl<T> From<T> for LooseObject<T> {
     }
 }
 
-impl<'de, T: Deserialize<'de>> Deserialize<'de> for LooseObject<T> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<LooseObject<T>, D::Error> {
-        d.deserialize_any(ObjectVisitor(std::marker::PhantomData))
+/// An object read key by key (its fields start at their defaults).
+pub trait FromObject: Default {
+    /// Reads the value of `key` (taking it).
+    fn take(&mut self, key: String, value: Tree);
+
+    /// The object of `entries`.
+    fn from_entries(entries: Vec<(String, Tree)>) -> Self {
+        let mut out = Self::default();
+        for (key, value) in entries {
+            out.take(key, value);
+        }
+        out
     }
 }
 
-struct ObjectVisitor<T>(std::marker::PhantomData<T>);
-
-impl<'de, T: Deserialize<'de>> Visitor<'de> for ObjectVisitor<T> {
-    type Value = LooseObject<T>;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("any value")
-    }
-    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<LooseObject<T>, A::Error> {
-        T::deserialize(MapAccessDeserializer::new(map)).map(LooseObject::Value)
-    }
-    fn visit_unit<E: de::Error>(self) -> Result<LooseObject<T>, E> {
-        Ok(LooseObject::Null)
-    }
-    fn visit_none<E: de::Error>(self) -> Result<LooseObject<T>, E> {
-        Ok(LooseObject::Null)
-    }
-    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<LooseObject<T>, D::Error> {
-        d.deserialize_any(self)
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<LooseObject<T>, A::Error> {
-        while seq.next_element::<IgnoredAny>()?.is_some() {}
-        Ok(LooseObject::WrongType)
-    }
-    fn visit_bool<E: de::Error>(self, _: bool) -> Result<LooseObject<T>, E> {
-        Ok(LooseObject::WrongType)
-    }
-    fn visit_i64<E: de::Error>(self, _: i64) -> Result<LooseObject<T>, E> {
-        Ok(LooseObject::WrongType)
-    }
-    fn visit_u64<E: de::Error>(self, _: u64) -> Result<LooseObject<T>, E> {
-        Ok(LooseObject::WrongType)
-    }
-    fn visit_f64<E: de::Error>(self, _: f64) -> Result<LooseObject<T>, E> {
-        Ok(LooseObject::WrongType)
-    }
-    fn visit_str<E: de::Error>(self, _: &str) -> Result<LooseObject<T>, E> {
-        Ok(LooseObject::WrongType)
+impl<T: FromObject> FromTree for LooseObject<T> {
+    fn from_tree(tree: Tree) -> LooseObject<T> {
+        match tree {
+            Tree::Scalar(Loose::Absent) => LooseObject::Absent,
+            Tree::Scalar(Loose::Null) => LooseObject::Null,
+            Tree::Object(entries) => LooseObject::Value(T::from_entries(entries)),
+            _ => LooseObject::WrongType,
+        }
     }
 }
 
@@ -158,61 +137,20 @@ impl<const N: usize> From<[(&str, Loose); N]> for LooseMap {
     }
 }
 
-impl<'de> Deserialize<'de> for LooseMap {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<LooseMap, D::Error> {
-        d.deserialize_any(MapVisitor)
-    }
-}
-
-struct MapVisitor;
-
-impl<'de> Visitor<'de> for MapVisitor {
-    type Value = LooseMap;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("any value")
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<LooseMap, A::Error> {
-        let mut entries = Vec::new();
-        while let Some((k, v)) = map.next_entry::<String, Loose>()? {
-            entries.push((k, v));
+impl FromTree for LooseMap {
+    fn from_tree(tree: Tree) -> LooseMap {
+        match tree {
+            Tree::Scalar(Loose::Absent) => LooseMap::Absent,
+            Tree::Scalar(Loose::Null) => LooseMap::Null,
+            Tree::Object(entries) => LooseMap::Entries(
+                entries
+                    .into_iter()
+                    .map(|(k, v)| (k, Loose::from_tree(v)))
+                    .collect(),
+            ),
+            Tree::Array(items) if items.is_empty() => LooseMap::Entries(Vec::new()),
+            _ => LooseMap::WrongType,
         }
-        Ok(LooseMap::Entries(entries))
-    }
-    fn visit_unit<E: de::Error>(self) -> Result<LooseMap, E> {
-        Ok(LooseMap::Null)
-    }
-    fn visit_none<E: de::Error>(self) -> Result<LooseMap, E> {
-        Ok(LooseMap::Null)
-    }
-    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<LooseMap, D::Error> {
-        d.deserialize_any(self)
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<LooseMap, A::Error> {
-        let mut empty = true;
-        while seq.next_element::<IgnoredAny>()?.is_some() {
-            empty = false;
-        }
-        Ok(if empty {
-            LooseMap::Entries(Vec::new())
-        } else {
-            LooseMap::WrongType
-        })
-    }
-    fn visit_bool<E: de::Error>(self, _: bool) -> Result<LooseMap, E> {
-        Ok(LooseMap::WrongType)
-    }
-    fn visit_i64<E: de::Error>(self, _: i64) -> Result<LooseMap, E> {
-        Ok(LooseMap::WrongType)
-    }
-    fn visit_u64<E: de::Error>(self, _: u64) -> Result<LooseMap, E> {
-        Ok(LooseMap::WrongType)
-    }
-    fn visit_f64<E: de::Error>(self, _: f64) -> Result<LooseMap, E> {
-        Ok(LooseMap::WrongType)
-    }
-    fn visit_str<E: de::Error>(self, _: &str) -> Result<LooseMap, E> {
-        Ok(LooseMap::WrongType)
     }
 }
 
@@ -224,91 +162,63 @@ impl<'de> Visitor<'de> for MapVisitor {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct UnknownKeys(pub Vec<String>);
 
-/// An input object decoded key by key: the keys it takes (from
+/// An input object read key by key: the keys it takes (from
 /// [`input_object!`]) into its fields, any other into its [`UnknownKeys`].
-pub trait InputObject: Default {
+pub trait InputObject: FromObject {
     /// Every key taken, aliases included.
     const KEYS: &'static [&'static str];
 
-    /// Reads the value of `key` into its field; `false` for a key not taken
-    /// (its value is then still to be read).
-    ///
-    /// # Errors
-    /// The decoder's, when the value cannot be read at all.
-    fn read_key<'de, A: MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error>;
+    /// Reads `value` into the field of `key`; `false` for a key not taken.
+    fn read_key(&mut self, key: &str, value: Tree) -> bool;
 
     /// The keys met that are not taken.
     fn unknown_keys(&mut self) -> &mut UnknownKeys;
 }
 
-/// The one visitor of every [`InputObject`].
-pub struct InputVisitor<T>(std::marker::PhantomData<T>);
-
-impl<T> Default for InputVisitor<T> {
-    fn default() -> InputVisitor<T> {
-        InputVisitor(std::marker::PhantomData)
-    }
-}
-
-impl<'de, T: InputObject> Visitor<'de> for InputVisitor<T> {
-    type Value = T;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("an object")
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
-        let mut out = T::default();
-        while let Some(key) = map.next_key::<String>()? {
-            if !out.read_key(&key, &mut map)? {
-                map.next_value::<IgnoredAny>()?;
-                out.unknown_keys().0.push(key);
-            }
-        }
-        Ok(out)
-    }
-}
-
-/// Reads a nested input object under `key`, moving its unknown keys into
-/// `unknown` as `key.<path>`.
-///
-/// # Errors
-/// The decoder's.
-pub fn read_nested<'de, A: MapAccess<'de>, T: InputObject + Deserialize<'de>>(
-    map: &mut A,
+/// Reads a nested input object (the value of `key`), moving its unknown
+/// keys into `unknown` as `key.<path>`.
+pub fn read_nested<T: InputObject>(
+    value: Tree,
     key: &str,
     unknown: &mut UnknownKeys,
-) -> Result<LooseObject<T>, A::Error> {
-    let mut value: LooseObject<T> = map.next_value()?;
+) -> LooseObject<T> {
+    let mut value = LooseObject::<T>::from_tree(value);
     if let LooseObject::Value(v) = &mut value {
         for k in v.unknown_keys().0.drain(..) {
             unknown.0.push(crate::error::concat(&[key, ".", &k]));
         }
     }
-    Ok(value)
+    value
+}
+
+/// An input object at the top (the checkout request): `None` unless
+/// `tree` is an object.
+pub fn top_object<T: FromObject>(tree: Tree) -> Option<T> {
+    match tree {
+        Tree::Object(entries) => Some(T::from_entries(entries)),
+        _ => None,
+    }
 }
 
 /// Declares an input object's keys, each once: `"key" | "alias" =>
 /// field` reads the key as the field's type (a [`Loose`], a [`LooseMap`],
-/// …); `"key" => field(read)` reads it with `read(map, key, &mut
-/// self.unknown)` ([`read_nested`] for a [`LooseObject`] of another
-/// [`InputObject`], whose unknown keys are kept with the key in front).
-/// The struct needs an `unknown: UnknownKeys` field; it gets
-/// `Deserialize` and [`InputObject`].
+/// …, any [`FromTree`]); `"key" => field(read)` reads it with `read(value,
+/// key, &mut self.unknown)` ([`read_nested`] for a [`LooseObject`] of
+/// another [`InputObject`], whose unknown keys are kept with the key in
+/// front). The struct needs an `unknown: UnknownKeys` field; it gets
+/// [`InputObject`] and [`FromObject`], and natively `Deserialize` (an
+/// object only).
 macro_rules! input_object {
     ($ty:ty { $($key:literal $(| $alias:literal)* => $field:ident $(($read:path))?),* $(,)? }) => {
         impl $crate::checkout::lenient::InputObject for $ty {
             const KEYS: &'static [&'static str] = &[$($key, $($alias,)*)*];
 
-            fn read_key<'de, A: serde::de::MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<bool, A::Error> {
+            fn read_key(&mut self, key: &str, value: $crate::value::Tree) -> bool {
                 match key {
-                    $($key $(| $alias)* => input_object!(@read self, map, key, $field $(, $read)?),)*
-                    _ => return Ok(false),
+                    $($key $(| $alias)* => input_object!(@read self, value, key, $field $(, $read)?),)*
+                    _ => return false,
                 }
-                Ok(true)
+                true
             }
 
             fn unknown_keys(&mut self) -> &mut $crate::checkout::lenient::UnknownKeys {
@@ -316,30 +226,66 @@ macro_rules! input_object {
             }
         }
 
+        impl $crate::checkout::lenient::FromObject for $ty {
+            fn take(&mut self, key: String, value: $crate::value::Tree) {
+                if !$crate::checkout::lenient::InputObject::read_key(self, &key, value) {
+                    self.unknown.0.push(key);
+                }
+            }
+        }
+
         impl<'de> serde::Deserialize<'de> for $ty {
             fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<$ty, D::Error> {
-                d.deserialize_map($crate::checkout::lenient::InputVisitor::<$ty>::default())
+                let tree = <$crate::value::Tree as serde::Deserialize>::deserialize(d)?;
+                $crate::checkout::lenient::top_object(tree)
+                    .ok_or_else(|| <D::Error as serde::de::Error>::custom("an object"))
             }
         }
     };
-    (@read $self:ident, $map:ident, $key:ident, $field:ident, $read:path) => {
-        $self.$field = $read($map, $key, &mut $self.unknown)?
+    (@read $self:ident, $value:ident, $key:ident, $field:ident, $read:path) => {
+        $self.$field = $read($value, $key, &mut $self.unknown)
     };
-    (@read $self:ident, $map:ident, $key:ident, $field:ident) => {
-        $self.$field = $map.next_value()?
+    (@read $self:ident, $value:ident, $key:ident, $field:ident) => {
+        $self.$field = $crate::value::FromTree::from_tree($value)
     };
 }
 pub(crate) use input_object;
+
+/// Declares a reply object's fields: `"key" => field` reads the key as the
+/// field's type (any [`FromTree`]); other keys are ignored.
+macro_rules! reply_object {
+    ($ty:ty { $($key:literal => $field:ident),* $(,)? }) => {
+        impl $crate::checkout::lenient::FromObject for $ty {
+            fn take(&mut self, key: String, value: $crate::value::Tree) {
+                match key.as_str() {
+                    $($key => self.$field = $crate::value::FromTree::from_tree(value),)*
+                    _ => {}
+                }
+            }
+        }
+    };
+}
+pub(crate) use reply_object;
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[derive(Debug, Default, PartialEq, serde::Deserialize)]
-    #[serde(default)]
+    #[derive(Debug, Default, PartialEq)]
+    struct Leaf {
+        a: Loose,
+    }
+    reply_object!(Leaf { "a" => a });
+
+    #[derive(Debug, Default, PartialEq)]
     struct Inner {
         a: Loose,
-        b: LooseObject<Box<Inner>>,
+        b: LooseObject<Leaf>,
+    }
+    reply_object!(Inner { "a" => a, "b" => b });
+
+    fn object(json: &str) -> LooseObject<Inner> {
+        LooseObject::from_tree(serde_json::from_str::<Tree>(json).unwrap())
     }
 
     #[test]
@@ -361,18 +307,23 @@ mod tests {
                     b: LooseObject::WrongType,
                 }),
             ),
+            (
+                "{\"b\":{\"a\":\"x\"},\"a\":1,\"a\":2}",
+                LooseObject::Value(Inner {
+                    a: Loose::Int(2),
+                    b: LooseObject::Value(Leaf {
+                        a: Loose::from("x"),
+                    }),
+                }),
+            ),
         ];
         for (json, want) in cases {
-            let got: LooseObject<Inner> = serde_json::from_str(json).unwrap();
-            assert_eq!(&got, want, "{json}");
+            assert_eq!(&object(json), want, "{json}");
         }
-        #[derive(Debug, Default, serde::Deserialize)]
-        #[serde(default)]
-        struct Outer {
-            o: LooseObject<Inner>,
-        }
-        let got: Outer = serde_json::from_str("{}").unwrap();
-        assert_eq!(got.o, LooseObject::Absent);
+        assert_eq!(
+            LooseObject::<Inner>::from_tree(Tree::default()),
+            LooseObject::Absent
+        );
     }
 
     #[test]
@@ -395,11 +346,21 @@ mod tests {
             ),
         ];
         for (json, want) in cases {
-            let got: LooseMap = serde_json::from_str(json).unwrap();
+            let got = LooseMap::from_tree(serde_json::from_str::<Tree>(json).unwrap());
             assert_eq!(&got, want, "{json}");
         }
-        let m: LooseMap = serde_json::from_str("{\"k\":\"secret\"}").unwrap();
+        let m = LooseMap::from_tree(serde_json::from_str::<Tree>("{\"k\":\"secret\"}").unwrap());
         assert_eq!(m.get("k"), Some(&Loose::from("secret")));
         assert_eq!(format!("{m:?}"), "[\"k\"]");
+    }
+
+    #[test]
+    fn a_tree_debug_shows_no_value() {
+        let tree: Tree =
+            serde_json::from_str("{\"number\":\"4111111111111111\",\"n\":[1]}").unwrap();
+        assert_eq!(
+            format!("{tree:?}"),
+            "{\"number\": Str(..), \"n\": [Int(..)]}"
+        );
     }
 }

@@ -33,7 +33,7 @@ pub use flow::{
     fingerprint, may_retry_with_key, AuthPreference, Flow, FlowOptions, NavMethod, Otp, Progress,
     Step,
 };
-pub use lenient::{LooseMap, LooseObject};
+pub use lenient::{top_object, FromObject, LooseMap, LooseObject};
 pub use payload::{
     build_order_request, validate_order_request, BuildContext, CheckoutInput, Frequency,
     MandateToken, Method, NoteValue, Notes, OrderRequest, PaymentInput, PaymentRequest,

@@ -20,18 +20,17 @@
 
 use std::fmt;
 
-use serde::de::MapAccess;
 use serde::ser::SerializeMap;
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde::{Serialize, Serializer};
 
 use super::browser::{referer_from_url, Authentication, BrowserInfo, RawBrowser};
 use super::lenient::{
-    input_object, read_nested, InputObject, InputVisitor, LooseMap, LooseObject, UnknownKeys,
+    input_object, read_nested, FromObject, InputObject, LooseMap, LooseObject, UnknownKeys,
 };
 use super::url::check_page_url;
 use crate::card::{validate_card, Card, CardInput, Network, ValidateOptions};
 use crate::error::{concat, Error, ErrorKind};
-use crate::value::{type_error, Loose};
+use crate::value::{type_error, FromTree, Loose, Tree};
 
 /// The largest amount, in currency subunits: 2^53.
 pub const MAX_AMOUNT: u64 = 1 << 53;
@@ -186,16 +185,24 @@ macro_rules! card_keys {
         impl InputObject for CardObject {
             const KEYS: &'static [&'static str] = &[$($key),*];
 
-            fn read_key<'de, A: MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<bool, A::Error> {
+            fn read_key(&mut self, key: &str, value: Tree) -> bool {
                 match key {
-                    $($key => self.card.$field = map.next_value()?,)*
-                    _ => return Ok(false),
+                    $($key => self.card.$field = Loose::from_tree(value),)*
+                    _ => return false,
                 }
-                Ok(true)
+                true
             }
 
             fn unknown_keys(&mut self) -> &mut UnknownKeys {
                 &mut self.unknown
+            }
+        }
+
+        impl FromObject for CardObject {
+            fn take(&mut self, key: String, value: Tree) {
+                if !self.read_key(&key, value) {
+                    self.unknown.0.push(key);
+                }
             }
         }
     };
@@ -210,24 +217,14 @@ card_keys! {
     "name" => name,
 }
 
-impl<'de> Deserialize<'de> for CardObject {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<CardObject, D::Error> {
-        d.deserialize_map(InputVisitor::<CardObject>::default())
-    }
-}
-
 /// `payment.card`, its unknown keys kept as `card.<key>`.
-fn read_card<'de, A: MapAccess<'de>>(
-    map: &mut A,
-    key: &str,
-    unknown: &mut UnknownKeys,
-) -> Result<LooseObject<CardInput>, A::Error> {
-    Ok(match read_nested::<A, CardObject>(map, key, unknown)? {
+fn read_card(value: Tree, key: &str, unknown: &mut UnknownKeys) -> LooseObject<CardInput> {
+    match read_nested::<CardObject>(value, key, unknown) {
         LooseObject::Value(c) => LooseObject::Value(c.card),
         LooseObject::Absent => LooseObject::Absent,
         LooseObject::Null => LooseObject::Null,
         LooseObject::WrongType => LooseObject::WrongType,
-    })
+    }
 }
 
 /// The `payment.authentication` object as handed over.

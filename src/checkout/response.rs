@@ -2,9 +2,10 @@
 //! submit, and Razorpay's error object.
 //!
 //! There is no JSON parser in the shipped build. The caller turns the HTTP
-//! body into a [`Body`]: in the browser with `JSON.parse` and
-//! serde-wasm-bindgen (`Body` implements `Deserialize`), in tests with
-//! `serde_json`. An empty body is [`Body::Empty`], one that does not parse
+//! body into a [`Body`]: in the browser with `JSON.parse` and the value
+//! tree's walker (src/wasm/walk.rs, then [`FromTree`]), on servers and in
+//! tests with `serde_json` (`Body` implements `Deserialize`, through the
+//! same tree). An empty body is [`Body::Empty`], one that does not parse
 //! is [`Body::NotJson`].
 //!
 //! Every reply may carry `{ "error": { code, description, field, source,
@@ -14,12 +15,12 @@
 
 use std::fmt;
 
-use serde::de::{self, IgnoredAny, MapAccess, SeqAccess, Visitor};
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde::{Serialize, Serializer};
 
-use super::lenient::{LooseMap, LooseObject};
+use super::lenient::{reply_object, LooseMap, LooseObject};
+use crate::deserialize_by_tree;
 use crate::error::{concat, Error, ErrorKind};
-use crate::value::Loose;
+use crate::value::{FromTree, Loose, Tree};
 
 pub use crate::error::NEXT_ACTIONS_KEY;
 
@@ -39,17 +40,18 @@ pub enum Body {
 /// A parsed JSON body: an object read leniently, or any other JSON value.
 pub type ResponseBody = LooseObject<ResponseFields>;
 
-impl<'de> Deserialize<'de> for Body {
-    /// Always [`Body::Json`]: decode a parsed JSON value with it.
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Body, D::Error> {
-        ResponseBody::deserialize(d).map(|b| Body::Json(Box::new(b)))
+impl FromTree for Body {
+    /// Always [`Body::Json`]: read a parsed JSON value with it.
+    fn from_tree(tree: Tree) -> Body {
+        Body::Json(Box::new(ResponseBody::from_tree(tree)))
     }
 }
 
+deserialize_by_tree!(Body);
+
 /// Every field any reply may have. Unknown fields are ignored; no field's
-/// type can fail decoding.
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-#[serde(default)]
+/// type can fail reading.
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ResponseFields {
     /// The order's `order_…`.
     pub id: Loose,
@@ -73,9 +75,21 @@ pub struct ResponseFields {
     pub error: LooseObject<ErrorFields>,
 }
 
+reply_object!(ResponseFields {
+    "id" => id,
+    "status" => status,
+    "amount" => amount,
+    "payment_workflow" => payment_workflow,
+    "razorpay_payment_id" => razorpay_payment_id,
+    "razorpay_order_id" => razorpay_order_id,
+    "razorpay_signature" => razorpay_signature,
+    "next" => next,
+    "metadata" => metadata,
+    "error" => error,
+});
+
 /// `payment_workflow`.
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct WorkflowFields {
     /// The payment (preferred).
     pub razorpay_payment_id: Loose,
@@ -85,9 +99,14 @@ pub struct WorkflowFields {
     pub next: NextList,
 }
 
+reply_object!(WorkflowFields {
+    "razorpay_payment_id" => razorpay_payment_id,
+    "id" => id,
+    "next" => next,
+});
+
 /// Razorpay's error object.
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ErrorFields {
     /// `BAD_REQUEST_ERROR`, `GATEWAY_ERROR`, `SERVER_ERROR`, …
     pub code: Loose,
@@ -104,6 +123,16 @@ pub struct ErrorFields {
     /// `payment_id`, `order_id`, …
     pub metadata: LooseMap,
 }
+
+reply_object!(ErrorFields {
+    "code" => code,
+    "description" => description,
+    "field" => field,
+    "source" => source,
+    "step" => step,
+    "reason" => reason,
+    "metadata" => metadata,
+});
 
 /// A `next` array, read leniently.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -135,114 +164,36 @@ pub enum NextItem {
     Other,
 }
 
-impl<'de> Deserialize<'de> for NextList {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<NextList, D::Error> {
-        d.deserialize_any(NextListVisitor)
-    }
-}
-
-struct NextListVisitor;
-
-impl<'de> Visitor<'de> for NextListVisitor {
-    type Value = NextList;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("any value")
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<NextList, A::Error> {
-        let mut items = Vec::new();
-        while let Some(item) = seq.next_element::<NextItem>()? {
-            items.push(item);
-        }
-        Ok(NextList::Items(items))
-    }
-    fn visit_unit<E: de::Error>(self) -> Result<NextList, E> {
-        Ok(NextList::Null)
-    }
-    fn visit_none<E: de::Error>(self) -> Result<NextList, E> {
-        Ok(NextList::Null)
-    }
-    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<NextList, D::Error> {
-        d.deserialize_any(self)
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<NextList, A::Error> {
-        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-        Ok(NextList::WrongType)
-    }
-    fn visit_bool<E: de::Error>(self, _: bool) -> Result<NextList, E> {
-        Ok(NextList::WrongType)
-    }
-    fn visit_i64<E: de::Error>(self, _: i64) -> Result<NextList, E> {
-        Ok(NextList::WrongType)
-    }
-    fn visit_u64<E: de::Error>(self, _: u64) -> Result<NextList, E> {
-        Ok(NextList::WrongType)
-    }
-    fn visit_f64<E: de::Error>(self, _: f64) -> Result<NextList, E> {
-        Ok(NextList::WrongType)
-    }
-    fn visit_str<E: de::Error>(self, _: &str) -> Result<NextList, E> {
-        Ok(NextList::WrongType)
-    }
-}
-
-impl<'de> Deserialize<'de> for NextItem {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<NextItem, D::Error> {
-        d.deserialize_any(NextItemVisitor)
-    }
-}
-
-struct NextItemVisitor;
-
-impl<'de> Visitor<'de> for NextItemVisitor {
-    type Value = NextItem;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("any value")
-    }
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<NextItem, E> {
-        Ok(NextItem::Name(v.to_owned()))
-    }
-    fn visit_string<E: de::Error>(self, v: String) -> Result<NextItem, E> {
-        Ok(NextItem::Name(v))
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<NextItem, A::Error> {
-        let (mut action, mut url) = (Loose::Absent, Loose::Absent);
-        while let Some(key) = map.next_key::<String>()? {
-            match key.as_str() {
-                "action" => action = map.next_value()?,
-                "url" => url = map.next_value()?,
-                _ => {
-                    map.next_value::<IgnoredAny>()?;
-                }
+impl FromTree for NextList {
+    fn from_tree(tree: Tree) -> NextList {
+        match tree {
+            Tree::Scalar(Loose::Absent) => NextList::Absent,
+            Tree::Scalar(Loose::Null) => NextList::Null,
+            Tree::Array(items) => {
+                NextList::Items(items.into_iter().map(NextItem::from_tree).collect())
             }
+            _ => NextList::WrongType,
         }
-        Ok(NextItem::Object { action, url })
     }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<NextItem, A::Error> {
-        while seq.next_element::<IgnoredAny>()?.is_some() {}
-        Ok(NextItem::Other)
-    }
-    fn visit_unit<E: de::Error>(self) -> Result<NextItem, E> {
-        Ok(NextItem::Other)
-    }
-    fn visit_none<E: de::Error>(self) -> Result<NextItem, E> {
-        Ok(NextItem::Other)
-    }
-    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<NextItem, D::Error> {
-        d.deserialize_any(self)
-    }
-    fn visit_bool<E: de::Error>(self, _: bool) -> Result<NextItem, E> {
-        Ok(NextItem::Other)
-    }
-    fn visit_i64<E: de::Error>(self, _: i64) -> Result<NextItem, E> {
-        Ok(NextItem::Other)
-    }
-    fn visit_u64<E: de::Error>(self, _: u64) -> Result<NextItem, E> {
-        Ok(NextItem::Other)
-    }
-    fn visit_f64<E: de::Error>(self, _: f64) -> Result<NextItem, E> {
-        Ok(NextItem::Other)
+}
+
+impl FromTree for NextItem {
+    fn from_tree(tree: Tree) -> NextItem {
+        match tree {
+            Tree::Scalar(Loose::Str(name)) => NextItem::Name(name),
+            Tree::Object(entries) => {
+                let (mut action, mut url) = (Loose::Absent, Loose::Absent);
+                for (key, value) in entries {
+                    match key.as_str() {
+                        "action" => action = Loose::from_tree(value),
+                        "url" => url = Loose::from_tree(value),
+                        _ => {}
+                    }
+                }
+                NextItem::Object { action, url }
+            }
+            _ => NextItem::Other,
+        }
     }
 }
 

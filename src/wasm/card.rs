@@ -49,7 +49,7 @@ pub fn js_error_with(error: &Error, all: Option<&[Error]>) -> JsValue {
 
 /// One JS value as a [`Loose`], read by wasm-bindgen's intrinsics (none
 /// of which runs page code): as the main entry's decoder reads it.
-fn loose(value: &JsValue) -> Loose {
+pub(super) fn loose(value: &JsValue) -> Loose {
     if value.is_undefined() {
         Loose::Absent
     } else if value.is_null() {

@@ -19,7 +19,7 @@ use super::card::browser_now;
 use super::convert::{from_js, js_error, js_error_with, json_text, to_js};
 use super::http::post_json;
 use super::js;
-use super::response::{hosts_error, MAX_HOSTS};
+use super::response::url_policy;
 use super::task::promise;
 use super::wipe::scrubbed_future;
 use crate::card::validate::wipe;
@@ -129,19 +129,7 @@ fn parse_options(options: &JsValue) -> Result<(Config, FlowOptions), Error> {
         ));
     }
     check_names(options, CHECKOUT_OPTIONS, "Checkout")?;
-    let mut policy = UrlPolicy::default();
-    let hosts = prop(options, "allowedHosts");
-    if !(hosts.is_undefined() || hosts.is_null()) {
-        if js::is_array(&hosts) != Ok(true) {
-            return Err(hosts_error());
-        }
-        policy.allowed_hosts = js::items(&hosts, MAX_HOSTS)
-            .map_err(|_| hosts_error())?
-            .iter()
-            .map(|h| h.as_string().ok_or_else(hosts_error))
-            .collect::<Result<_, _>>()?;
-    }
-    policy.allow_loopback_http = bool_prop(options, "allowLoopbackHttp")?;
+    let policy = url_policy(options)?;
 
     let endpoint_text = string_prop(options, "endpoint")?.ok_or_else(|| {
         config_error(
@@ -405,7 +393,7 @@ impl Checkout {
         let this = self.clone_handle();
         promise(scrubbed_future(async move {
             // The core judges the value (a number is a type error, not a missing OTP).
-            let value: Loose = super::de::from_value(otp).unwrap_or(Loose::Compound);
+            let value: Loose = super::card::loose(&otp);
             let step = this.flow.borrow_mut().submit_otp_value(&value);
             if let Loose::Str(text) = value {
                 wipe(text);

@@ -35,14 +35,16 @@ fn js_float(v: f64, out: &mut String) {
 
 pub use super::card::{is_nullish, js_error, js_error_with};
 
-/// Decodes a JS value (see [`super::de`]); a value of the wrong shape
-/// becomes an `invalid_type` error on `field`.
-pub fn from_js<T: serde::de::DeserializeOwned>(
+/// Reads a JS object as the input object `T` (see [`super::walk`]); a
+/// value that is no object, or cannot be read, becomes an `invalid_type`
+/// error on `field`.
+pub fn from_js<T: crate::checkout::FromObject>(
     value: JsValue,
     field: &'static str,
     what: &'static str,
 ) -> Result<T, Error> {
-    super::de::from_value(value).map_err(|_| {
+    let tree = super::walk::tree(value).ok();
+    tree.and_then(crate::checkout::top_object).ok_or_else(|| {
         Error::invalid(
             ErrorKind::InvalidType,
             field,

@@ -30,11 +30,11 @@ impl ReplyText for JsText<'_> {
         js::is_blank(self.0)
     }
     fn parse(&self) -> Option<Body> {
-        // (`de` reads any JSON value: an object leniently, the rest as
-        // "not an object".)
+        // (Any JSON value is read: an object leniently, the rest as "not
+        // an object".)
         js::parse_text(self.0)
             .ok()
-            .map(|v| super::de::from_value::<Body>(v).unwrap_or(Body::NotJson))
+            .map(|v| super::walk::read::<Body>(v).unwrap_or(Body::NotJson))
     }
 }
 

@@ -3,7 +3,6 @@
 //! `Result`, calls the pure core, and hands plain objects back.
 //!
 //! - [`convert`] — `Error` → JS `Error`, values → plain objects;
-//! - [`de`] — a message-less serde deserializer over `JsValue` (small);
 //! - [`browser`] — `collectBrowser` (navigator, screen, Date);
 //! - [`card`] — `validateCard`, `inspectNumber`, `cardNetwork`, `parseExpiry`
 //!   (also the whole of the card entry, crates/card-wasm, which links this
@@ -14,6 +13,7 @@
 //! - [`response`] — `parseOrderResponse`;
 //! - [`task`] — the async exports' task queue and promises;
 //! - [`types`] — the TypeScript declarations merchants' editors see;
+//! - [`walk`] — a `JsValue` read into the core's value tree (no serde);
 //! - [`wipe`] — zero-on-free global allocator and stack scrubbing, so no
 //!   card number outlives its call in the module's memory.
 
@@ -26,8 +26,6 @@ pub mod checkout;
 #[cfg(feature = "checkout")]
 pub mod convert;
 #[cfg(feature = "checkout")]
-pub mod de;
-#[cfg(feature = "checkout")]
 pub mod http;
 #[cfg(feature = "checkout")]
 pub mod js;
@@ -37,6 +35,8 @@ pub mod response;
 pub mod task;
 #[cfg(feature = "checkout")]
 mod types;
+#[cfg(feature = "checkout")]
+pub mod walk;
 pub mod wipe;
 
 #[cfg(feature = "panic-hook")]

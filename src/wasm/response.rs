@@ -30,6 +30,32 @@ fn option_error(field: &'static str, description: &'static str) -> Error {
     Error::invalid(ErrorKind::InvalidConfiguration, field, description).with_source("business")
 }
 
+/// The URL policy options (`allowedHosts`, `allowLoopbackHttp`) of
+/// `options`, as both `new Checkout()` and `parseOrderResponse` take them;
+/// wrong types are refused, never read as the default.
+pub fn url_policy(options: &JsValue) -> Result<UrlPolicy, Error> {
+    let given = |v: &JsValue| !(v.is_undefined() || v.is_null());
+    let mut policy = UrlPolicy::default();
+    let hosts = prop(options, "allowedHosts");
+    if given(&hosts) {
+        if js::is_array(&hosts) != Ok(true) {
+            return Err(hosts_error());
+        }
+        let hosts = js::items(&hosts, MAX_HOSTS).map_err(|_| hosts_error())?;
+        policy.allowed_hosts = hosts
+            .iter()
+            .map(|h| h.as_string().ok_or_else(hosts_error))
+            .collect::<Result<_, _>>()?;
+    }
+    policy.allow_loopback_http = match prop(options, "allowLoopbackHttp") {
+        v if !given(&v) => false,
+        v => v.as_bool().ok_or_else(|| {
+            option_error("allowLoopbackHttp", "allowLoopbackHttp must be a boolean")
+        })?,
+    };
+    Ok(policy)
+}
+
 fn parse(json: JsValue, options: JsValue) -> Result<JsValue, Error> {
     let given = |v: &JsValue| !(v.is_undefined() || v.is_null());
     if given(&options) {
@@ -44,24 +70,7 @@ fn parse(json: JsValue, options: JsValue) -> Result<JsValue, Error> {
         v => Some(v.as_f64().unwrap_or(f64::NAN)),
     };
     let status = reply_status(status)?;
-    let mut policy = UrlPolicy::default();
-    let hosts = prop(&options, "allowedHosts");
-    if given(&hosts) {
-        if js::is_array(&hosts) != Ok(true) {
-            return Err(hosts_error());
-        }
-        let hosts = js::items(&hosts, MAX_HOSTS).map_err(|_| hosts_error())?;
-        policy.allowed_hosts = hosts
-            .iter()
-            .map(|h| h.as_string().ok_or_else(hosts_error))
-            .collect::<Result<_, _>>()?;
-    }
-    policy.allow_loopback_http = match prop(&options, "allowLoopbackHttp") {
-        v if !given(&v) => false,
-        v => v.as_bool().ok_or_else(|| {
-            option_error("allowLoopbackHttp", "allowLoopbackHttp must be a boolean")
-        })?,
-    };
+    let policy = url_policy(&options)?;
     // Text is read by the core's one rule (blank, not JSON, JSON), where
     // it is; any other value as the JSON it would have parsed to (read
     // leniently: an array or a scalar is "JSON that is not an object").
@@ -70,7 +79,7 @@ fn parse(json: JsValue, options: JsValue) -> Result<JsValue, Error> {
     } else if json.is_undefined() || json.is_null() {
         Body::Empty
     } else {
-        super::de::from_value::<Body>(json).unwrap_or(Body::NotJson)
+        super::walk::read::<Body>(json).unwrap_or(Body::NotJson)
     };
     let outcome = parse_order_response(status, body)?;
     outcome.check_urls(&policy)?;

@@ -9,9 +9,9 @@
 //!
 //! ## The allocator
 //!
-//! The main entry's global allocator is the standard one (dlmalloc on
-//! wasm32), the card entry's bump allocator, each with every block
-//! zeroed before it is freed.
+//! The main entry's global allocator is lol_alloc's free list (not std's
+//! dlmalloc: MEASURE_LOL smaller, gzip -9), the card entry's a bump
+//! allocator, each with every block zeroed before it is freed.
 //!
 //! Card numbers and CVVs cross the heap in many transient copies: the
 //! UTF-8 string wasm-bindgen copies in for each JS string argument (the
@@ -31,7 +31,7 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 
 /// An allocator (by default [`System`]) with zero-on-free and
-/// zero-on-move. The main entry wraps `System` (dlmalloc); the card entry
+/// zero-on-move. The main entry wraps lol_alloc's free list; the card entry
 /// (crates/card-wasm) wraps its bump allocator.
 pub struct WipingAlloc<A = System>(pub A);
 
@@ -110,12 +110,28 @@ unsafe impl<A: GlobalAlloc> GlobalAlloc for WipingAlloc<A> {
     }
 }
 
-// The `insecure-no-wipe` feature (tests only) leaves the standard allocator.
-// Without the `checkout` feature the crate is linked into the card entry,
-// which sets its own (crates/card-wasm/src/lib.rs).
+/// The main entry's heap: lol_alloc's free list (wasm32 without atomics is
+/// single-threaded, which `AssumeSingleThreaded` asks).
+#[cfg(feature = "checkout")]
+pub type Heap = lol_alloc::AssumeSingleThreaded<lol_alloc::FreeListAllocator>;
+
+#[cfg(feature = "checkout")]
+const fn heap() -> Heap {
+    // SAFETY: wasm32-unknown-unknown without the atomics feature runs one
+    // thread: the allocator is never entered twice at once.
+    unsafe { lol_alloc::AssumeSingleThreaded::new(lol_alloc::FreeListAllocator::new()) }
+}
+
+// The `insecure-no-wipe` feature (tests only) leaves the same heap without
+// the wrapper. Without the `checkout` feature the crate is linked into the
+// card entry, which sets its own (crates/card-wasm/src/lib.rs).
 #[cfg(all(feature = "checkout", not(feature = "insecure-no-wipe")))]
 #[global_allocator]
-static ALLOCATOR: WipingAlloc = WipingAlloc(System);
+static ALLOCATOR: WipingAlloc<Heap> = WipingAlloc(heap());
+
+#[cfg(all(feature = "checkout", feature = "insecure-no-wipe"))]
+#[global_allocator]
+static ALLOCATOR: Heap = heap();
 
 // ------------------------------------------------------------------ stack
 
