@@ -116,6 +116,19 @@ fn decimal(mut n: u64, buf: &mut [u8; 20]) -> &str {
     buf.get(i..).and_then(crate::card::utf8).unwrap_or("")
 }
 
+/// `n` in decimal, without the std's integer formatting (`core::fmt`'s
+/// `Display` for integers and its padding: 0.5 KB gzip of the main entry's
+/// `.wasm`, 2026-12-02).
+pub fn int_text(n: i64) -> String {
+    let mut buf = [0; 20];
+    let digits = decimal(n.unsigned_abs(), &mut buf);
+    if n < 0 {
+        concat(&["-", digits])
+    } else {
+        digits.to_owned()
+    }
+}
+
 /// `The <field> must be <what>` as an [`ErrorKind::InvalidType`] error.
 pub(crate) fn type_error(field: &'static str, what: &str) -> Error {
     Error::invalid(
@@ -311,6 +324,13 @@ mod tests {
         assert!(Loose::Int(-7)
             .text_or_int("expiry_month", &mut [0; 20])
             .is_err());
+    }
+
+    #[test]
+    fn int_text_is_display() {
+        for n in [0, 7, -7, 65_535, i64::MAX, i64::MIN, -9_007_199_254_740_991] {
+            assert_eq!(int_text(n), n.to_string());
+        }
     }
 
     #[test]

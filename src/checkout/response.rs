@@ -507,7 +507,7 @@ fn is_success(status: u16) -> bool {
 
 /// `The <what> answered HTTP <status> with <problem>`.
 fn invalid(status: u16, what: &str, problem: &str) -> Error {
-    let status_text = status.to_string();
+    let status_text = crate::value::int_text(i64::from(status));
     Error::new(
         ErrorKind::InvalidResponse,
         concat(&[
@@ -560,7 +560,7 @@ fn text(v: &Loose) -> Option<&str> {
 fn scalar_text(v: Option<&Loose>) -> Option<String> {
     match v? {
         Loose::Str(s) if !s.trim().is_empty() => Some(s.clone()),
-        Loose::Int(n) => Some(n.to_string()),
+        Loose::Int(n) => Some(crate::value::int_text(*n)),
         Loose::Bool(b) => Some(if *b { "true" } else { "false" }.to_owned()),
         _ => None,
     }

@@ -329,7 +329,7 @@ pub fn check_next_url(url: &str, policy: &UrlPolicy) -> Result<CheckedUrl, Error
                 ": add \"",
                 &host,
                 ":",
-                &parts.port.unwrap_or(parts.default_port()).to_string(),
+                &crate::value::int_text(i64::from(parts.port.unwrap_or(parts.default_port()))),
                 "\" to allowedHosts",
             ])
         } else {

@@ -29,7 +29,7 @@ use crate::checkout::options::{
 };
 use crate::checkout::{
     check_endpoint, default_otp_endpoint, BuildContext, CheckoutInput, Flow, FlowOptions, Move,
-    NavMethod, OtpRequest, ProgressEvent, Rejection, UrlPolicy,
+    NavMethod, OtpCall, OtpRequest, ProgressEvent, Rejection, Reply, Step, UrlPolicy,
 };
 use crate::error::{Error, ErrorKind};
 use crate::value::Loose;
@@ -229,56 +229,120 @@ impl Checkout {
         }
     }
 
-    /// Performs the core's moves until one settles the call.
-    async fn drive(&self, step: crate::checkout::Step) -> Result<JsValue, Error> {
-        let mut next = self.flow.borrow().next_move(step);
+    /// Performs the core's moves from `step` up to the next POST, or to
+    /// the end of the call: reports each event, navigates, settles. (Not
+    /// inlined into the async exports: their futures hold only the POST
+    /// in flight.)
+    #[inline(never)]
+    fn advance(&self, step: Result<Step, Error>) -> Next {
+        let step = match step {
+            Ok(step) => step,
+            Err(e) => return Next::Done(Err(e.into())),
+        };
+        let next = self.flow.borrow().next_move(step);
+        let event = next
+            .event(&self.flow.borrow())
+            .map(|e| js::own_json(&e.to_json()));
+        self.report(event);
+        match next {
+            Move::Call { call, url, otp } => {
+                let body = OtpRequest::of(&url, otp.as_ref()).to_json();
+                drop(otp);
+                Next::Post(Post {
+                    call: Some(call),
+                    url: call.url(&self.config.otp_endpoint),
+                    body,
+                    headers: self.config.headers.clone(),
+                })
+            }
+            Move::Navigate {
+                url,
+                method,
+                outcome,
+            } => Next::Done(
+                navigate(&self.config, url.as_str(), method)
+                    .map(|()| to_js(&outcome))
+                    .map_err(Rejection::from),
+            ),
+            Move::Settle(result) => Next::Done(result.map(|o| to_js(&o)).map_err(Rejection::from)),
+        }
+    }
+
+    /// Hands a POST's reply to the core (the body sent is wiped), and
+    /// performs the moves that follow.
+    #[inline(never)]
+    fn on_reply(&self, post: Post, reply: Reply) -> Next {
+        let Post { call, body, .. } = post;
+        wipe(body);
+        let step = match call {
+            None => self.flow.borrow_mut().on_order_reply(reply),
+            Some(call) => self.flow.borrow_mut().on_otp_reply(call, reply),
+        };
+        self.advance(step)
+    }
+
+    /// Makes each POST in turn, the call's only `await`, until the call
+    /// settles.
+    async fn run(&self, mut next: Next) -> Result<JsValue, Rejection> {
         loop {
-            let event = next
-                .event(&self.flow.borrow())
-                .map(|e| js::own_json(&e.to_json()));
-            self.report(event);
-            match next {
-                Move::Call { call, url, otp } => {
-                    let body = OtpRequest::of(&url, otp.as_ref()).to_json();
-                    let target = call.url(&self.config.otp_endpoint);
-                    let headers = &self.config.headers;
-                    let reply = post_json(&target, &body, headers, self.config.timeout_ms).await;
+            let post = match next {
+                Next::Done(result) => return result,
+                Next::Post(post) => post,
+            };
+            let reply =
+                post_json(&post.url, &post.body, &post.headers, self.config.timeout_ms).await;
+            next = self.on_reply(post, reply);
+        }
+    }
+
+    /// Everything `pay()` does before its POST: the request read and
+    /// checked, the order built and encoded, the attempt's key.
+    #[inline(never)]
+    fn start_pay(&self, request: JsValue, options: JsValue) -> Next {
+        let body = match self.order_body(request, options) {
+            Ok(body) => body,
+            Err(rejection) => return Next::Done(Err(rejection)),
+        };
+        let keyed = body.and_then(|body| {
+            match self
+                .flow
+                .borrow_mut()
+                .idempotency_key(&body, new_idempotency_key)
+            {
+                Ok(key) => Ok((body, key)),
+                Err(e) => {
                     wipe(body);
-                    drop(otp);
-                    let step = self.flow.borrow_mut().on_otp_reply(call, reply)?;
-                    next = self.flow.borrow().next_move(step);
+                    Err(e)
                 }
-                Move::Navigate {
-                    url,
-                    method,
-                    outcome,
-                } => {
-                    navigate(&self.config, url.as_str(), method)?;
-                    return Ok(to_js(&outcome));
-                }
-                Move::Settle(result) => return result.map(|outcome| to_js(&outcome)),
+            }
+        });
+        match keyed {
+            Ok((body, key)) => {
+                let mut headers = self.config.headers.clone();
+                headers.push(("Idempotency-Key".to_owned(), key));
+                Next::Post(Post {
+                    call: None,
+                    url: self.config.endpoint.clone(),
+                    body,
+                    headers,
+                })
+            }
+            // Every failure from here on goes through the flow, which fails
+            // the payment (never leaving it "posting" for good).
+            Err(e) => {
+                let step = self.flow.borrow_mut().on_order_reply(Err(e));
+                self.advance(step)
             }
         }
     }
 
-    /// POSTs the order's JSON text, with the attempt's idempotency key.
-    async fn send(&self, body: &str) -> Result<(u16, crate::checkout::Body), Error> {
-        let key = self
-            .flow
-            .borrow_mut()
-            .idempotency_key(body, new_idempotency_key)?;
-        let mut headers = self.config.headers.clone();
-        headers.push(("Idempotency-Key".to_owned(), key));
-        post_json(
-            &self.config.endpoint,
-            body,
-            &headers,
-            self.config.timeout_ms,
-        )
-        .await
-    }
-
-    async fn pay_inner(&self, request: JsValue, options: JsValue) -> Result<JsValue, Rejection> {
+    /// The order's JSON text (or why it could not be written), once the
+    /// request is read and the flow has started the attempt.
+    fn order_body(
+        &self,
+        request: JsValue,
+        options: JsValue,
+    ) -> Result<Result<String, Error>, Rejection> {
         if !request.is_object() || js::is_array(&request) != Ok(false) {
             return Err(config_error("request", "The checkout request must be an object").into());
         }
@@ -306,19 +370,24 @@ impl Checkout {
         let order = started.order?;
         let body = json_text(&order);
         drop(order);
-        // Every failure from here on goes through the flow, which fails the
-        // payment (never leaving it "posting" for good).
-        let reply = match body {
-            Ok(body) => {
-                let reply = self.send(&body).await;
-                wipe(body);
-                reply
-            }
-            Err(e) => Err(e),
-        };
-        let step = self.flow.borrow_mut().on_order_reply(reply)?;
-        Ok(self.drive(step).await?)
+        Ok(body)
     }
+}
+
+/// One POST a call makes: the order, or an OTP call.
+struct Post {
+    /// `None` for the order, else the OTP route.
+    call: Option<OtpCall>,
+    url: String,
+    /// JSON text (the card, or the OTP): wiped once answered.
+    body: String,
+    headers: Vec<(String, String)>,
+}
+
+/// What a call does next: one more POST, or settle.
+enum Next {
+    Post(Post),
+    Done(Result<JsValue, Rejection>),
 }
 
 /// The JS error a promise rejects with; validation failures also carry
@@ -372,9 +441,8 @@ impl Checkout {
         let this = self.clone_handle();
         // The request holds the card: every poll scrubs the stack it used.
         promise(scrubbed_future(async move {
-            this.pay_inner(request, options.unwrap_or(JsValue::UNDEFINED))
-                .await
-                .map_err(reject_with)
+            let next = this.start_pay(request, options.unwrap_or(JsValue::UNDEFINED));
+            this.run(next).await.map_err(reject_with)
         }))
     }
 
@@ -398,10 +466,8 @@ impl Checkout {
             if let Loose::Str(text) = value {
                 wipe(text);
             }
-            match step {
-                Ok(step) => this.drive(step).await.map_err(|e| reject_with(e.into())),
-                Err(e) => Err(reject_with(e.into())),
-            }
+            let next = this.advance(step);
+            this.run(next).await.map_err(reject_with)
         }))
     }
 
@@ -414,10 +480,8 @@ impl Checkout {
         let this = self.clone_handle();
         promise(async move {
             let step = this.flow.borrow_mut().resend_otp();
-            match step {
-                Ok(step) => this.drive(step).await.map_err(|e| reject_with(e.into())),
-                Err(e) => Err(reject_with(e.into())),
-            }
+            let next = this.advance(step);
+            this.run(next).await.map_err(reject_with)
         })
     }
 }

