@@ -281,7 +281,10 @@ pub fn expiry(
     }
 }
 
-/// A JS number as a [`Loose`] (as the main entry's decoder reads one).
+/// A number as a [`Loose`]: the one number rule of every input, whether the
+/// browser's walker read it from a JS value (`src/wasm/card.rs`) or serde
+/// from JSON (`value::Tree`'s `Deserialize`). A whole number within
+/// ±(2^53 − 1) is an [`Loose::Int`], anything else a [`Loose::Float`].
 pub fn loose_number(n: f64) -> Loose {
     if n.fract() == 0.0 && n.abs() <= SAFE_INT {
         Loose::Int(n as i64)

@@ -175,6 +175,14 @@ pub trait InputObject: FromObject {
     fn unknown_keys(&mut self) -> &mut UnknownKeys;
 }
 
+/// Reads `value` into the field of `key`, or keeps `key` among the unknown
+/// keys: the one rule of every input object's [`FromObject::take`].
+pub fn take_input<T: InputObject>(object: &mut T, key: String, value: Tree) {
+    if !object.read_key(&key, value) {
+        object.unknown_keys().0.push(key);
+    }
+}
+
 /// Reads a nested input object (the value of `key`), moving its unknown
 /// keys into `unknown` as `key.<path>`.
 pub fn read_nested<T: InputObject>(
@@ -228,9 +236,7 @@ macro_rules! input_object {
 
         impl $crate::checkout::lenient::FromObject for $ty {
             fn take(&mut self, key: String, value: $crate::value::Tree) {
-                if !$crate::checkout::lenient::InputObject::read_key(self, &key, value) {
-                    self.unknown.0.push(key);
-                }
+                $crate::checkout::lenient::take_input(self, key, value)
             }
         }
 

@@ -200,9 +200,7 @@ macro_rules! card_keys {
 
         impl FromObject for CardObject {
             fn take(&mut self, key: String, value: Tree) {
-                if !self.read_key(&key, value) {
-                    self.unknown.0.push(key);
-                }
+                crate::checkout::lenient::take_input(self, key, value)
             }
         }
     };

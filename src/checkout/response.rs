@@ -17,7 +17,7 @@ use std::fmt;
 
 use serde::{Serialize, Serializer};
 
-use super::lenient::{reply_object, LooseMap, LooseObject};
+use super::lenient::{reply_object, FromObject, LooseMap, LooseObject};
 use crate::deserialize_by_tree;
 use crate::error::{concat, Error, ErrorKind};
 use crate::value::{FromTree, Loose, Tree};
@@ -177,19 +177,21 @@ impl FromTree for NextList {
     }
 }
 
+/// A `{action, url}` entry of `next`, as read (other keys ignored).
+#[derive(Default)]
+struct NextObject {
+    action: Loose,
+    url: Loose,
+}
+
+reply_object!(NextObject { "action" => action, "url" => url });
+
 impl FromTree for NextItem {
     fn from_tree(tree: Tree) -> NextItem {
         match tree {
             Tree::Scalar(Loose::Str(name)) => NextItem::Name(name),
             Tree::Object(entries) => {
-                let (mut action, mut url) = (Loose::Absent, Loose::Absent);
-                for (key, value) in entries {
-                    match key.as_str() {
-                        "action" => action = Loose::from_tree(value),
-                        "url" => url = Loose::from_tree(value),
-                        _ => {}
-                    }
-                }
+                let NextObject { action, url } = NextObject::from_entries(entries);
                 NextItem::Object { action, url }
             }
             _ => NextItem::Other,
