@@ -53,8 +53,14 @@ const ours = {
   snippetCount: snippetFiles.length,
 };
 // The browser entry that wraps the glue's init() (index.js), when the package has one.
-ours.entry = existsSync(`${pkgDir}/index.js`) ? sizes(readFileSync(`${pkgDir}/index.js`)) : { raw: 0, gzip: 0, brotli: 0 };
-ours.total = add(add(add(ours.wasm, ours.glue), ours.snippets), ours.entry);
+const entrySource = existsSync(`${pkgDir}/index.js`) ? readFileSync(`${pkgDir}/index.js`) : null;
+ours.entry = entrySource ? sizes(entrySource) : { raw: 0, gzip: 0, brotli: 0 };
+// Whether index.js has the glue and snippets bundled in (scripts/integrity.mjs): then a page
+// fetches index.js and the .wasm only, and the glue and snippets files are the Node entry's.
+ours.bundled = entrySource !== null && !/from\s*["']\.\/razorpay_checkout_wasm\.js["']/.test(entrySource.toString('utf8'));
+ours.total = ours.bundled
+  ? add(ours.wasm, ours.entry)
+  : add(add(add(ours.wasm, ours.glue), ours.snippets), ours.entry);
 // Glue minified the way a merchant's bundler would (wasm-bindgen ships it unminified).
 const glueMin = await esbuild.build({
   entryPoints: [`${pkgDir}/razorpay_checkout_wasm.js`], bundle: true, minify: true, format: 'esm',

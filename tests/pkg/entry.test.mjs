@@ -3,7 +3,7 @@
 // throws a typed RazorpayCheckoutError saying to call it (not the glue's
 // TypeError); `isRazorpayCheckoutError` tells the package's errors apart;
 // `init()`/`initSync()` resolve `{ memory }` only; index.js exports every
-// export of the glue. Run after scripts/build-pkg.sh:
+// export of the glue, which it has bundled in. Run after scripts/build-pkg.sh:
 // `node --test tests/pkg/entry.test.mjs`.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -32,6 +32,13 @@ function assertNotReady(call, what) {
 test('index.js exports every export of the glue, and the type guard', () => {
   for (const name of Object.keys(glue)) assert.ok(name in entry, `index.js does not export the glue's ${name}`);
   assert.equal(typeof entry.isRazorpayCheckoutError, 'function');
+});
+
+test('index.js has the glue and its snippets bundled in: it imports only fallback.js, and only on demand', () => {
+  const source = readFileSync(join(pkgDir, 'index.js'), 'utf8');
+  const specifiers = [...source.matchAll(/\bimport\s*(?:[\w*{}\s,$]+from\s*)?\(?\s*["']([^"']+)["']/g)].map((m) => m[1]);
+  assert.deepEqual(specifiers, ['./fallback.js'], source.slice(0, 200));
+  assert.match(source, /import\(\s*["']\.\/fallback\.js["']\s*\)/, 'a dynamic import()');
 });
 
 test('before init(), every export throws a RazorpayCheckoutError saying to call init()', () => {
@@ -63,7 +70,10 @@ test('initSync() resolves { memory } only; then the exports work and throw typed
   assert.equal(entry.cardNetwork('4111111111111111'), 'Visa');
   assert.equal(entry.validateCard({ number: '4111 1111 1111 1111', expiry: '12/40', cvv: '123', name: 'Asha Rao' }).valid, true);
   const checkout = new entry.Checkout({ endpoint: 'https://shop.example/api/checkout' });
-  assert.ok(checkout instanceof glue.Checkout);
+  // (index.js has its own copy of the glue bundled in: its Checkout is the glue's class, extended.)
+  assert.ok(checkout instanceof entry.Checkout);
+  assert.equal(Object.getPrototypeOf(entry.Checkout).name, 'Checkout');
+  assert.equal(typeof checkout.pay, 'function');
   assert.equal(checkout.state, 'idle');
   checkout.free();
   assert.throws(() => new entry.Checkout({ endpoint: '' }), (e) => entry.isRazorpayCheckoutError(e) && e.kind === 'invalid_configuration');
