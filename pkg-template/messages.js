@@ -35,8 +35,12 @@ const LOADERS = {
   ms: () => import('./locales/ms.js'),
 };
 
-/** The form fields whose errors have messages of their own (the leaf of `field`). */
-export const SHOPPER_FIELDS = ['number', 'expiry_month', 'expiry_year', 'cvv', 'name', 'email', 'contact', 'otp'];
+/**
+ * The form fields whose errors have messages of their own (the leaf of
+ * `field`; `expiry` is the combined MM/YY field, whose messages are the
+ * month's or the year's).
+ */
+export const SHOPPER_FIELDS = ['number', 'expiry', 'expiry_month', 'expiry_year', 'cvv', 'name', 'email', 'contact', 'otp'];
 
 const has = (object, key) => Object.prototype.hasOwnProperty.call(object, key);
 
@@ -90,7 +94,8 @@ export function messageKey(error, messages) {
   const kind = typeof error?.kind === 'string' ? error.kind : '';
   const field = typeof error?.field === 'string' ? error.field : '';
   const raw = field.split('.').pop();
-  const leaf = raw === 'expiry' ? 'expiry_month' : raw; // the combined MM/YY field
+  // The combined MM/YY field: the month's message for its kind, else the year's.
+  const leaf = raw === 'expiry' ? (has(messages, `expiry_month.${kind}`) ? 'expiry_month' : 'expiry_year') : raw;
   const business = error?.source === 'business' || kind === 'invalid_configuration';
   if (leaf && !business && SHOPPER_FIELDS.includes(leaf) && has(messages, `${leaf}.${kind}`)) return `${leaf}.${kind}`;
   if (kind === 'gateway_error' && typeof error?.reason === 'string' && has(messages, `gateway.${error.reason}`)) {

@@ -40,7 +40,7 @@
 
 use crate::card::number::{scan, Scan};
 use crate::card::{
-    detect, parse_combined, CardInput, CardValidation, Detection, ExpiryFields, Inspection,
+    check_combined, detect, CardInput, CardValidation, Detection, ExpiryFields, Inspection,
     Network, NumberState, ValidateOptions, YearMonth,
 };
 use crate::error::{concat, Error, ErrorKind};
@@ -266,8 +266,8 @@ pub enum Arg<'a> {
 ///
 /// # Errors
 /// `required` for no text, `invalid_type` for one that is not a string,
-/// the errors of [`crate::card::parse_combined`] and
-/// [`crate::card::Expiry::check`], and [`now`]'s.
+/// the errors of [`crate::card::check_combined`] (all on `expiry`), and
+/// [`now`]'s.
 pub fn expiry(
     text: Arg<'_>,
     now_value: &Loose,
@@ -275,8 +275,8 @@ pub fn expiry(
 ) -> Result<ExpiryFields, Error> {
     let now_ym = YearMonth::earliest_at(now(now_value, "now", clock)?);
     match text {
-        Arg::Text(text) => Ok(parse_combined(text, now_ym)?.check(now_ym)?.fields()),
-        Arg::Nullish => Err(Error::required("expiry_month")),
+        Arg::Text(text) => Ok(check_combined(text, now_ym)?.fields()),
+        Arg::Nullish => Err(Error::required("expiry")),
         Arg::Other => Err(type_error("expiry", "a string")),
     }
 }

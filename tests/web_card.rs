@@ -107,7 +107,7 @@ fn errors_are_razorpay_shaped() {
         fields,
         [
             "number:failed_luhn",
-            "expiry_month:invalid_month",
+            "expiry:invalid_month",
             "cvv:invalid_characters",
             "name:required"
         ]

@@ -266,8 +266,8 @@ async fn the_browser_refuses_what_the_backend_refuses_before_any_request() {
                     Function::new_no_args("").into(),
                 )
             },
-            // (A card's errors name the card's field, as validateCard's do.)
-            "number",
+            // (A path from the request's root, as every error of pay() has.)
+            "payment.card.number",
             "invalid_type",
         ),
         // A cycle is walked only as deep as an input nests: a type error, no hang.
@@ -467,9 +467,10 @@ async fn invalid_input_sends_nothing_and_lists_every_error() {
         "currency",
         "payment.email",
         "payment.contact",
-        "number",
-        "cvv",
-        "name",
+        "payment.card.number",
+        "payment.card.expiry",
+        "payment.card.cvv",
+        "payment.card.name",
     ] {
         assert!(fields.iter().any(|x| x == f), "{f} missing from {fields:?}");
     }

@@ -23,7 +23,8 @@ export function inspectNumber(partial: string): NumberInspection;
  *
  * # Errors
  * Throws a `RazorpayCheckoutError` (`kind` `required`, `invalid_format`,
- * `invalid_month`, `invalid_year`, `expired`, `too_far_ahead`).
+ * `invalid_month`, `invalid_year`, `expired`, `too_far_ahead`), its `field`
+ * `expiry`.
  */
 export function parseExpiry(text: string, now?: number): ExpiryFields;
 
@@ -37,7 +38,8 @@ export function parseExpiry(text: string, now?: number): ExpiryFields;
  *
  * # Errors
  * Throws a `RazorpayCheckoutError` only when `card` is not an object or an
- * option has the wrong type; bad card input is reported in `errors`.
+ * option has the wrong type; bad card input is reported in `errors`,
+ * each `field` the card's own (`number`; `expiry` for the combined field).
  */
 export function validateCard(card: CardInput, options?: ValidateOptions): CardValidation;
 

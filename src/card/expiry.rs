@@ -201,8 +201,27 @@ pub fn parse_year(text: &str, now: YearMonth) -> Result<u32, Error> {
     Ok(full)
 }
 
+/// A combined expiry field (`MM/YY`, as [`parse_combined`] reads it),
+/// parsed and checked against `now`, every error on the one field the
+/// shopper typed: `expiry` (`required` as "The expiry is required").
+///
+/// # Errors
+/// The errors of [`parse_combined`] and [`Expiry::check`], on `expiry`.
+pub fn check_combined(text: &str, now: YearMonth) -> Result<Expiry, Error> {
+    parse_combined(text, now)
+        .and_then(|e| e.check(now))
+        .map_err(|e| {
+            if e.kind() == ErrorKind::Required {
+                Error::required("expiry")
+            } else {
+                e.with_field("expiry")
+            }
+        })
+}
+
 /// Parses a combined expiry field: `MM/YY`, `MM / YYYY`, `MM-YY`, `MMYY`,
-/// `MMYYYY`, `M/YY`.
+/// `MMYYYY`, `M/YY`. (Its errors name the part at fault; the card engine
+/// puts them on `expiry` through [`check_combined`].)
 ///
 /// # Errors
 /// `required` on `expiry_month` when blank; `invalid_format` on

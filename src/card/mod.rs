@@ -18,7 +18,9 @@ pub mod number;
 pub mod validate;
 
 pub use cvv::check_cvv;
-pub use expiry::{parse_combined, parse_month, parse_year, Expiry, ExpiryFields, YearMonth};
+pub use expiry::{
+    check_combined, parse_combined, parse_month, parse_year, Expiry, ExpiryFields, YearMonth,
+};
 pub use inspect::{format_digits, inspect_number, Inspection, NumberState};
 pub use name::check_name;
 pub use network::{detect, network_of, Detection, Network};

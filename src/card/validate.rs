@@ -6,7 +6,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use super::cvv::check_cvv;
-use super::expiry::{parse_combined, parse_month, parse_year, Expiry, YearMonth};
+use super::expiry::{check_combined, parse_month, parse_year, Expiry, YearMonth};
 use super::name::check_name;
 use super::network::{network_of, Network};
 use super::number::CardNumber;
@@ -279,14 +279,17 @@ fn expiry(
 ) -> Option<Expiry> {
     let separate = !input.expiry_month.is_blank() || !input.expiry_year.is_blank();
     if !separate {
-        return match input.expiry.text("expiry_month") {
+        // The combined field's errors are on `expiry`; with no expiry at all
+        // (no key given), on both separate fields.
+        return match input.expiry.text("expiry") {
             Ok(None) if tokenised => None,
-            Ok(None) => {
+            Ok(None) if matches!(input.expiry, Loose::Absent) => {
                 errors.push(Error::required("expiry_month"));
                 errors.push(Error::required("expiry_year"));
                 None
             }
-            Ok(Some(t)) => keep(parse_combined(t, now).and_then(|e| e.check(now)), errors),
+            Ok(None) => keep(Err(Error::required("expiry")), errors),
+            Ok(Some(t)) => keep(check_combined(t, now), errors),
             Err(e) => keep(Err(e), errors),
         };
     }
@@ -509,9 +512,28 @@ mod tests {
         let v = validate_card(&input, &ValidateOptions::at(NOW));
         assert!(v.valid, "{:?}", v.errors);
         assert_eq!(v.card.unwrap().expiry_year.as_deref(), Some("30"));
-        input.expiry = "10/26".into();
+        // The combined field's errors are on `expiry`, whichever part is at fault.
+        for (text, kind) in [
+            ("10/26", ErrorKind::Expired),
+            ("13/30", ErrorKind::InvalidMonth),
+            ("12/3", ErrorKind::InvalidYear),
+            ("12/2099", ErrorKind::TooFarAhead),
+            ("1230x", ErrorKind::InvalidFormat),
+            ("", ErrorKind::Required),
+            ("  ", ErrorKind::Required),
+        ] {
+            input.expiry = text.into();
+            let v = validate_card(&input, &ValidateOptions::at(NOW));
+            assert_eq!(kinds(&v), vec![("expiry", kind)], "{text:?}");
+        }
+        input.expiry = Loose::Null;
         let v = validate_card(&input, &ValidateOptions::at(NOW));
-        assert_eq!(kinds(&v), vec![("expiry_month", ErrorKind::Expired)]);
+        assert_eq!(kinds(&v), vec![("expiry", ErrorKind::Required)]);
+        assert_eq!(v.errors[0].description(), "The expiry is required");
+        input.expiry = Loose::Int(1230);
+        let v = validate_card(&input, &ValidateOptions::at(NOW));
+        assert_eq!(kinds(&v), vec![("expiry", ErrorKind::InvalidType)]);
+        // No expiry given at all: both separate fields are required.
         input.expiry = Loose::Absent;
         let v = validate_card(&input, &ValidateOptions::at(NOW));
         assert_eq!(

@@ -1101,7 +1101,7 @@ fn card(
     if saved && !input.number.is_blank() {
         errs.push(Error::invalid(
             ErrorKind::InvalidValue,
-            "number",
+            "payment.card.number",
             "A saved card is paid with its token: leave the number out",
         ));
         return None;
@@ -1112,7 +1112,15 @@ fn card(
         network: if saved { ctx.saved_card_network } else { None },
     };
     let v = validate_card(input, &options);
-    errs.0.extend(v.errors);
+    // The card engine's fields are the card's (`cvv`); the request's are
+    // paths from its root (`payment.card.cvv`).
+    errs.0.extend(v.errors.into_iter().map(|e| match e.field() {
+        Some(f) => {
+            let path = concat(&["payment.card.", f]);
+            e.with_field(path)
+        }
+        None => e,
+    }));
     let card = v.card?;
     let empty = card.name.is_none()
         && card.number.is_none()
@@ -1854,19 +1862,23 @@ mod tests {
             (
                 "payment/card/number",
                 Some(json!("4100 2800 0000 1008")),
-                Some(("number", FailedLuhn)),
+                Some(("payment.card.number", FailedLuhn)),
             ),
-            ("payment/card/cvv", None, Some(("cvv", Required))),
+            (
+                "payment/card/cvv",
+                None,
+                Some(("payment.card.cvv", Required)),
+            ),
             (
                 "payment/card/cvv",
                 Some(json!(123)),
-                Some(("cvv", InvalidType)),
+                Some(("payment.card.cvv", InvalidType)),
             ),
             ("payment/card/expiry_year", Some(json!("2030")), None),
             (
                 "payment/card/expiry_month",
                 Some(json!("13")),
-                Some(("expiry_month", InvalidMonth)),
+                Some(("payment.card.expiry_month", InvalidMonth)),
             ),
             (
                 "payment/card",
@@ -1896,7 +1908,7 @@ mod tests {
         let want: Vec<(String, ErrorKind)> =
             ["number", "expiry_month", "expiry_year", "cvv", "name"]
                 .iter()
-                .map(|f| ((*f).to_owned(), ErrorKind::Required))
+                .map(|f| (concat(&["payment.card.", f]), ErrorKind::Required))
                 .collect();
         assert_eq!(got, want);
     }
@@ -2215,17 +2227,17 @@ mod tests {
             (
                 "payment/card",
                 Some(json!({"cvv": "1234"})),
-                Some(("cvv", InvalidLength)),
+                Some(("payment.card.cvv", InvalidLength)),
             ),
             (
                 "payment/card",
                 Some(json!({"cvv": "12a"})),
-                Some(("cvv", InvalidCharacters)),
+                Some(("payment.card.cvv", InvalidCharacters)),
             ),
             (
                 "payment/card",
                 Some(json!({"number": "4100280000001007", "cvv": "123"})),
-                Some(("number", InvalidValue)),
+                Some(("payment.card.number", InvalidValue)),
             ),
             (
                 "payment/card",
@@ -2235,7 +2247,7 @@ mod tests {
             (
                 "payment/card",
                 Some(json!({"expiry_month": "10", "expiry_year": "26"})),
-                Some(("expiry_month", Expired)),
+                Some(("payment.card.expiry_month", Expired)),
             ),
             (
                 "payment/card",
@@ -2369,10 +2381,10 @@ mod tests {
                 ("payment.method", "business"),
                 ("customer_id", "business"),
                 ("payment.save", "business"),
-                ("number", "customer"),
-                ("expiry_month", "customer"),
-                ("cvv", "customer"),
-                ("name", "customer"),
+                ("payment.card.number", "customer"),
+                ("payment.card.expiry", "customer"),
+                ("payment.card.cvv", "customer"),
+                ("payment.card.name", "customer"),
                 ("payment.authentication.authentication_channel", "business"),
                 ("payment.browser", "business"),
                 ("payment.referer", "business"),
@@ -2630,7 +2642,7 @@ mod tests {
             vec![
                 ("payment.card.pin".to_owned(), ErrorKind::NotSupported),
                 ("zzz".to_owned(), ErrorKind::NotSupported),
-                ("cvv".to_owned(), ErrorKind::InvalidType),
+                ("payment.card.cvv".to_owned(), ErrorKind::InvalidType),
             ]
         );
         // A key taken, with any value, is never refused as unknown; the aliases too.

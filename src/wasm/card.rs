@@ -137,7 +137,8 @@ fn validate(card: JsValue, options_value: JsValue) -> Result<JsValue, Error> {
 ///
 /// # Errors
 /// Throws a `RazorpayCheckoutError` only when `card` is not an object or an
-/// option has the wrong type; bad card input is reported in `errors`.
+/// option has the wrong type; bad card input is reported in `errors`,
+/// each `field` the card's own (`number`; `expiry` for the combined field).
 #[wasm_bindgen(js_name = validateCard, unchecked_return_type = "CardValidation")]
 pub fn validate_card_js(
     #[wasm_bindgen(unchecked_param_type = "CardInput")] card: JsValue,
@@ -260,7 +261,8 @@ fn expiry(text: JsValue, now_value: JsValue) -> Result<JsValue, Error> {
 ///
 /// # Errors
 /// Throws a `RazorpayCheckoutError` (`kind` `required`, `invalid_format`,
-/// `invalid_month`, `invalid_year`, `expired`, `too_far_ahead`).
+/// `invalid_month`, `invalid_year`, `expired`, `too_far_ahead`), its `field`
+/// `expiry`.
 #[wasm_bindgen(js_name = parseExpiry, unchecked_return_type = "ExpiryFields")]
 pub fn parse_expiry_js(
     #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue,

@@ -286,7 +286,7 @@ describe('the backend contract', { concurrency: true }, () => {
         bad.payment.card = { ...bad.payment.card, number: '4100280000001008' };
         const invalid = await pay(c, bad);
         assertError(invalid, 400);
-        assert.deepEqual(invalid.json.error.metadata.errors.map((e) => e.field).sort(), ['number', 'payment.email']);
+        assert.deepEqual(invalid.json.error.metadata.errors.map((e) => e.field).sort(), ['payment.card.number', 'payment.email']);
         const cheap = order(shop.demo, { ...cart, amount: 1 });
         const priced = await pay(c, cheap);
         assertError(priced, 400, { field: 'amount' });

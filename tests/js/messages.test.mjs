@@ -151,7 +151,7 @@ test('every kind × field the card engine, the request validator and the flow pr
     const key = m.messageKey(error, en);
     const where = `${pair.site} (${pair.kind} on ${pair.field ?? '-'})`;
     const raw = (pair.field ?? '').split('.').pop();
-    const leaf = raw === 'expiry' ? 'expiry_month' : raw;
+    const leaf = raw === 'expiry' ? (`expiry_month.${pair.kind}` in en ? 'expiry_month' : 'expiry_year') : raw;
     if (pair.business) {
       assert.equal(key, 'error.business', where);
     } else if (m.SHOPPER_FIELDS.includes(leaf)) {
@@ -190,6 +190,10 @@ test('messageFor: the field message in the chosen language, the general ones for
   assert.equal(luhn.description, 'The number is invalid', 'the description is left as it is');
   assert.equal(m.messageFor({ kind: 'required', field: 'payment.email' }, hi), locales.hi['email.required']);
   assert.equal(m.messageFor({ kind: 'invalid_type', field: 'expiry' }, hi), locales.hi['expiry_month.invalid_type']);
+  // The combined field (pay()'s `payment.card.expiry`): the month's or the year's message for its kind.
+  assert.equal(m.messageFor({ kind: 'too_far_ahead', field: 'payment.card.expiry' }, hi), locales.hi['expiry_year.too_far_ahead']);
+  assert.equal(m.messageFor({ kind: 'invalid_year', field: 'expiry' }, ta), locales.ta['expiry_year.invalid_year']);
+  assert.equal(m.messageFor({ kind: 'expired', field: 'payment.card.expiry' }, enc), locales.en['expiry_month.expired']);
   assert.equal(m.messageFor({ kind: 'timeout' }, hi), locales.hi['error.timeout']);
   assert.equal(m.messageFor({ kind: 'invalid_format', field: 'currency', source: 'business' }, ta), locales.ta['error.business']);
   assert.equal(m.messageFor({ kind: 'something_new' }, ta), locales.ta['error.unknown']);

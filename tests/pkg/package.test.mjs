@@ -278,7 +278,7 @@ function checkResults(got) {
   assert.equal(r.browser.javascript_enabled, true);
   assert.ok(r.browser.screen_width > 0 && [1, 4, 8, 15, 16, 24, 32, 48].includes(r.browser.color_depth), JSON.stringify(r.browser));
   assert.ok(r.rejection, 'pay() rejected the invalid card before posting');
-  assert.ok(r.rejection.fields.includes('number') && r.rejection.fields.includes('expiry_month'), JSON.stringify(r.rejection));
+  assert.ok(r.rejection.fields.includes('payment.card.number') && r.rejection.fields.includes('payment.card.expiry'), JSON.stringify(r.rejection));
   // A new checkout is idle; a validation rejection fails it (a corrected card may pay again).
   assert.equal(r.stateBefore, 'idle');
   assert.equal(r.state, 'failed');

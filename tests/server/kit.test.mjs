@@ -57,7 +57,7 @@ test('prepareOrder: every validation error of the core, in the shape the page re
   if (r.ok) return;
   assert.equal(r.status, 400);
   assert.equal(r.body.error.code, 'BAD_REQUEST_ERROR');
-  assert.deepEqual(r.body.error.metadata.errors.map((e) => e.field).sort(), ['number', 'payment.email']);
+  assert.deepEqual(r.body.error.metadata.errors.map((e) => e.field).sort(), ['payment.card.number', 'payment.email']);
   for (const bad of ['[]', 'null', '{', '']) {
     const e = prepareOrder(bad, opts());
     assert.equal(e.ok, false, bad);

@@ -183,7 +183,7 @@ async fn the_sandbox_refuses_a_token_that_is_not_the_paying_customers() {
     let (status, e) = app.checkout("cvv-saved", &saved).await;
     assert_eq!(
         (status, e["error"]["field"].clone()),
-        (400, json!("cvv")),
+        (400, json!("payment.card.cvv")),
         "{e}"
     );
     saved["payment"]["card"] = json!({ "cvv": "837" });
@@ -200,7 +200,7 @@ async fn the_sandbox_refuses_a_token_that_is_not_the_paying_customers() {
         let (status, e) = app.checkout(&format!("cvv-{number}-{cvv}"), &o).await;
         assert_eq!(status, want, "{number} {cvv}: {e}");
         if want == 400 {
-            assert_eq!(e["error"]["field"], "cvv", "{e}");
+            assert_eq!(e["error"]["field"], "payment.card.cvv", "{e}");
         }
     }
     app.stop().await;
