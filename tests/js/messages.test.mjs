@@ -131,7 +131,7 @@ test('the source read finds the errors it must (so the coverage check below cann
     ['failed_luhn', 'number'], ['invalid_length', 'number'], ['required', 'number'], ['invalid_characters', 'number'],
     ['invalid_month', 'expiry_month'], ['expired', 'expiry_year'], ['too_far_ahead', 'expiry_year'],
     ['invalid_length', 'cvv'], ['required', 'name'], ['invalid_format', 'payment.email'],
-    ['invalid_length', 'payment.contact'], ['required', 'otp'], ['invalid_value', 'number'],
+    ['invalid_length', 'payment.contact'], ['required', 'otp'], ['invalid_value', 'payment.card.number'], ['required', 'expiry'],
   ]) assert.ok(has(kind, field), `${kind} on ${field} not found in the Rust source`);
   for (const kind of ['timeout', 'network_error', 'unsafe_url', 'gateway_error', 'payment_in_progress']) {
     assert.ok(pairs.some((p) => p.kind === kind), kind);
