@@ -161,7 +161,7 @@ fn month_index(y: u32, m: u32) -> i64 {
 fn is_card_field(field: Option<&str>) -> bool {
     matches!(
         field,
-        Some("number" | "cvv" | "expiry_month" | "expiry_year" | "name")
+        Some("number" | "cvv" | "expiry" | "expiry_month" | "expiry_year" | "name")
     )
 }
 
@@ -463,7 +463,7 @@ pub fn run_expiry(data: &[u8]) {
         let expiry_errors = v
             .errors
             .iter()
-            .filter(|e| matches!(e.field(), Some("expiry_month" | "expiry_year")))
+            .filter(|e| e.field() == Some("expiry"))
             .count();
         let direct = combined.and_then(|e| e.check(now));
         assert_eq!(
@@ -725,7 +725,8 @@ pub fn run_order_request(data: &[u8]) {
                     e.field().is_some_and(|f| !f.is_empty()),
                     "an error without a field: {e:?}"
                 );
-                if is_card_field(e.field()) {
+                // (The request's card errors are on `payment.card.<field>`.)
+                if is_card_field(e.field().and_then(|f| f.strip_prefix("payment.card."))) {
                     assert_masked(&format!("{e:?} {e}"), &typed_number, "card error");
                 }
                 let _ = assert_serialises(e, "Error");

@@ -387,7 +387,11 @@ mod tests {
     fn the_core_validator_decides_and_every_error_is_listed() {
         let table: &[(&str, Value, &str)] = &[
             ("/payment/email", json!("not-an-email"), "payment.email"),
-            ("/payment/card/number", json!("4100280000001008"), "number"),
+            (
+                "/payment/card/number",
+                json!("4100280000001008"),
+                "payment.card.number",
+            ),
             ("/payment/amount", json!(99), "payment.amount"),
             ("/payment/referer", Value::Null, "payment.referer"),
             ("/payment/browser", Value::Null, "payment.browser"),
