@@ -58,13 +58,18 @@ fi
 [ -f pkg/razorpay_checkout_wasm_bg.wasm ] || { echo "bench/run.sh: no pkg/: run without --no-build" >&2; exit 1; }
 BENCH_BUILT=$build node bench/meta.mjs pkg > "$work/meta.json"
 
-# 3. A copy of the release .wasm that keeps its names (same wasm-pack build and
-#    wasm-opt flags as scripts/build-pkg.sh, plus -g); size.mjs checks that its
-#    sections match pkg/ before trusting the attribution.
+# 3. A copy of the release .wasm that keeps its names: scripts/build-main.sh's own
+#    cargo output (target/main-nightly: the pinned nightly, immediate-abort std),
+#    through wasm-bindgen and the same wasm-opt flags, plus -g and --keep-debug.
+#    (Until 2026-12-02 this was a stable wasm-pack build, which has the panic and
+#    fmt code the release build drops: its attribution was of another module.)
+#    size.mjs checks that its sections match pkg/ before trusting the attribution.
 say "names-keeping copy of the release .wasm for twiggy ($names)"
-wasm-pack build --release --target web --out-dir "$names" --out-name razorpay_checkout_wasm --no-opt 2>&1 \
-  | { grep -v '^\[INFO\]' || true; }
-node_modules/.bin/wasm-opt "$names/razorpay_checkout_wasm_bg.wasm" -Oz -g --strip-producers \
+raw=target/main-nightly/wasm32-unknown-unknown/release/razorpay_checkout_wasm.wasm
+[ -f "$raw" ] || { echo "bench/run.sh: no $raw: run without --no-build (scripts/build-main.sh makes it)" >&2; exit 1; }
+rm -rf "$names"
+wasm-bindgen "$raw" --target web --out-dir "$names" --out-name razorpay_checkout_wasm --keep-debug
+node_modules/.bin/wasm-opt "$names/razorpay_checkout_wasm_bg.wasm" -Oz --converge -g --strip-producers --strip-target-features \
   --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
   --enable-mutable-globals --enable-reference-types --enable-multivalue \
   -o "$names/names.wasm"
