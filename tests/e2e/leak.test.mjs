@@ -3,10 +3,13 @@
 // ASCII digits (plain and as typed, with spaces, and any 12-digit prefix a
 // keystroke left behind) and for the CVV as a JSON field.
 //
-// The scan reads the page's own instance: the web glue's default init
-// returns the already initialised exports (`if (wasm !== undefined) return
-// wasm`), so `(await import('/pkg/…js')).default()` in the page is the
-// instance app.js uses; the test checks the .wasm was fetched only once.
+// The scan reads the page's own instance: app.js imports /pkg/index.js (the
+// glue bundled in), whose `init()` on an initialised module resolves the same
+// instance's `{ memory }` (the glue's `if (wasm !== undefined) return wasm`),
+// so `(await import('/pkg/index.js')).default()` in the page is the instance
+// app.js uses. Importing the glue file itself would make a second instance
+// (index.js has its own copy of the glue): every scan checks the .wasm was
+// fetched only once.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startDemo, launchBrowser, openPage, typeCard, checkoutPosts, assertNoLeak } from './harness.mjs';
@@ -46,7 +49,7 @@ function needles(number, cvv) {
  */
 async function scanMemory(page, needleMap) {
   return page.evaluate(async (needleMap) => {
-    const m = await import('/pkg/razorpay_checkout_wasm.js');
+    const m = await import('/pkg/index.js');
     const w = await m.default();
     const mem = new Uint8Array(w.memory.buffer);
     const isWord = (b) => (b >= 48 && b <= 57) || (b >= 65 && b <= 90) || (b >= 97 && b <= 122) || b === 95 || b === 46 || b === 45;
@@ -70,6 +73,7 @@ async function scanMemory(page, needleMap) {
 }
 
 function assertClean(scan, what, baseline) {
+  assert.equal(scan.wasmFetches, 1, `${what}: the scan must read the page's own instance`);
   const found = Object.entries(scan.hits)
     .filter(([name, hits]) => hits.length > (name === 'cvvToken' ? baseline.hits.cvvToken.length : 0))
     .map(([name, hits]) => `${name} ×${hits.length}: ${hits.slice(0, 4).map((h) => `@${h.offset} «${h.around}»`).join(' ')}`);
@@ -81,7 +85,7 @@ test('after validateCard, inspectNumber, pay() and the OTP (paid), the number an
   const { page, context, requests } = rec;
   const want = needles(MC, CVV);
   const baseline = await scanMemory(page, want);
-  assert.equal(baseline.wasmFetches, 1, 'the scan must read the page’s own instance');
+  assert.equal(baseline.wasmFetches, 1, "the scan must read the page's own instance");
   // Typing calls inspectNumber on every keystroke, blur calls validateCard.
   await typeCard(page, { number: spaced(MC), cvv: CVV });
   await page.click('#pay');
@@ -107,8 +111,9 @@ test('after a redirect pay() and direct calls with the number, the number and CV
   const { page, context } = rec;
   const want = needles(VISA, CVV);
   const baseline = await scanMemory(page, want);
+  assert.equal(baseline.wasmFetches, 1, "the scan must read the page's own instance");
   const outcome = await page.evaluate(async ({ number, cvv }) => {
-    const m = await import('/pkg/razorpay_checkout_wasm.js');
+    const m = await import('/pkg/index.js');
     await m.default();
     const card = { number, expiry: '12/30', cvv, name: 'Gaurav Kumar' };
     let typed = '';
@@ -143,8 +148,9 @@ test('right after validateCard and inspectNumber (the last calls), the number an
   want.spaced = '3782 822463 10005'; // Amex groups 4-6-5
   want.spacedPrefix12 = '3782 822463 10';
   const baseline = await scanMemory(page, want);
+  assert.equal(baseline.wasmFetches, 1, "the scan must read the page's own instance");
   const verdicts = await page.evaluate(async ({ number, cvv }) => {
-    const m = await import('/pkg/razorpay_checkout_wasm.js');
+    const m = await import('/pkg/index.js');
     await m.default();
     const views = [];
     let typed = '';
@@ -170,8 +176,9 @@ test('after pay() calls during which a page-patched built-in threw, the number a
   const cvv = '468';
   const want = needles(number, cvv);
   const baseline = await scanMemory(page, want);
+  assert.equal(baseline.wasmFetches, 1, "the scan must read the page's own instance");
   const outcomes = await page.evaluate(async ({ number, cvv }) => {
-    const m = await import('/pkg/razorpay_checkout_wasm.js');
+    const m = await import('/pkg/index.js');
     await m.default();
     const { Promise: P, setTimeout: later } = window;
     const boom = () => { throw new Error('patched'); };
