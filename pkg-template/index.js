@@ -1,4 +1,5 @@
-// The package's browser entry: wasm-bindgen's glue, re-exported, with its
+// The package's browser entry: wasm-bindgen's glue, re-exported (the build
+// bundles the glue and its snippets into this file: scripts/integrity.mjs), with its
 // `init()` and `initSync()` wrapped so that
 // - the .wasm is fetched with the SHA-384 this build shipped
 //   (integrity.json; scripts/integrity.mjs writes it below), and the browser
@@ -34,11 +35,15 @@ function notReady() {
   });
 }
 
+// Taken at import: a page that later patches Function.prototype.apply (or
+// Reflect.apply) does not break the exports (tests/e2e/boundary.test.mjs).
+const { apply } = Reflect;
+
 /** The glue's function, refusing to run before `init()` has finished. */
 function guarded(f) {
   return function (...args) {
     if (!ready) throw notReady();
-    return f.apply(this, args);
+    return apply(f, this, args);
   };
 }
 

@@ -18,7 +18,7 @@ export interface ErrorObject {
   code: string;
   /** What the page shows (its messages map it to the shopper's language). */
   description: string;
-  /** The input it is about: `payment.email`, `number`, `otp`, `url`, `Idempotency-Key`, … */
+  /** The input it is about: `payment.email`, `payment.card.number`, `otp`, `url`, `Idempotency-Key`, … */
   field: string | null;
   /** `business`, `customer`, `bank`, `gateway`. */
   source: string;

@@ -4,7 +4,7 @@
 //    `init()` fetches the module with `integrity` and the browser refuses
 //    other bytes; index.js is then bundled and minified (esbuild): the glue
 //    and its snippets are inlined, so a page fetches two files (index.js and
-//    the .wasm) instead of four, 7,471 → 6,501 B gzip -9 of JS; fallback.js
+//    the .wasm) instead of five (four JS modules and the .wasm), 7,471 → 6,502 B gzip -9 of JS; fallback.js
 //    stays its own file, imported only when WebAssembly is refused. The glue
 //    and snippets are still shipped, for the Node entry (node.js);
 // 2. integrity.json gets the SHA-384 (SRI form, `sha384-<base64>`) of every

@@ -23,8 +23,8 @@ export function inspectNumber(partial: string): NumberInspection;
  *
  * # Errors
  * Throws a `RazorpayCheckoutError` (`kind` `required`, `invalid_format`,
- * `invalid_month`, `invalid_year`, `expired`, `too_far_ahead`), its `field`
- * `expiry`.
+ * `invalid_month`, `invalid_year`, `expired`, `too_far_ahead`) on the
+ * `field` `expiry` (a bad `now` on `now`).
  */
 export function parseExpiry(text: string, now?: number): ExpiryFields;
 

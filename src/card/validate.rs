@@ -280,10 +280,11 @@ fn expiry(
     let separate = !input.expiry_month.is_blank() || !input.expiry_year.is_blank();
     if !separate {
         // The combined field's errors are on `expiry`; with no expiry at all
-        // (no key given), on both separate fields.
+        // (no key, `undefined` or `null`: validateCard's JS sends `undefined`
+        // as `null`, pay()'s walker leaves it out), on both separate fields.
         return match input.expiry.text("expiry") {
             Ok(None) if tokenised => None,
-            Ok(None) if matches!(input.expiry, Loose::Absent) => {
+            Ok(None) if matches!(input.expiry, Loose::Absent | Loose::Null) => {
                 errors.push(Error::required("expiry_month"));
                 errors.push(Error::required("expiry_year"));
                 None
@@ -526,14 +527,22 @@ mod tests {
             let v = validate_card(&input, &ValidateOptions::at(NOW));
             assert_eq!(kinds(&v), vec![("expiry", kind)], "{text:?}");
         }
-        input.expiry = Loose::Null;
+        input.expiry = "".into();
         let v = validate_card(&input, &ValidateOptions::at(NOW));
-        assert_eq!(kinds(&v), vec![("expiry", ErrorKind::Required)]);
         assert_eq!(v.errors[0].description(), "The expiry is required");
         input.expiry = Loose::Int(1230);
         let v = validate_card(&input, &ValidateOptions::at(NOW));
         assert_eq!(kinds(&v), vec![("expiry", ErrorKind::InvalidType)]);
         // No expiry given at all: both separate fields are required.
+        input.expiry = Loose::Null;
+        let v = validate_card(&input, &ValidateOptions::at(NOW));
+        assert_eq!(
+            kinds(&v),
+            vec![
+                ("expiry_month", ErrorKind::Required),
+                ("expiry_year", ErrorKind::Required)
+            ]
+        );
         input.expiry = Loose::Absent;
         let v = validate_card(&input, &ValidateOptions::at(NOW));
         assert_eq!(

@@ -12,9 +12,10 @@
 //!   validated as tokenised (CVV optional, never a dummy), `customer_id`
 //!   required; a RuPay saved card cannot register a mandate.
 //!
-//! Errors carry the dotted path of the field (`payment.email`,
-//! `token.max_amount`); card errors keep the card engine's own fields
-//! (`number`, `cvv`, …) so a page maps them to its inputs. Fields the
+//! Errors carry the dotted path of the field from the request's root
+//! (`payment.email`, `token.max_amount`, `payment.card.number`; a combined
+//! expiry's errors on `payment.card.expiry`): a page maps them to its inputs
+//! by their last segment. Fields the
 //! merchant supplies have source `business`; card, email and contact
 //! errors keep source `customer` (the shopper types them).
 
@@ -446,8 +447,10 @@ impl fmt::Display for Frequency {
 ///
 /// # Errors
 /// Every error at once, in wire order: order fields, `token.*`, then
-/// `payment.*` with the card's errors (fields `number`, `expiry_month`,
-/// `expiry_year`, `cvv`, `name`) in the place of `payment.card`.
+/// `payment.*` with the card's errors (fields `payment.card.number`,
+/// `payment.card.expiry` or `payment.card.expiry_month` /
+/// `payment.card.expiry_year`, `payment.card.cvv`, `payment.card.name`) in
+/// the place of `payment.card`.
 ///
 /// # Example
 /// ```

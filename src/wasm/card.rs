@@ -261,8 +261,8 @@ fn expiry(text: JsValue, now_value: JsValue) -> Result<JsValue, Error> {
 ///
 /// # Errors
 /// Throws a `RazorpayCheckoutError` (`kind` `required`, `invalid_format`,
-/// `invalid_month`, `invalid_year`, `expired`, `too_far_ahead`), its `field`
-/// `expiry`.
+/// `invalid_month`, `invalid_year`, `expired`, `too_far_ahead`) on the
+/// `field` `expiry` (a bad `now` on `now`).
 #[wasm_bindgen(js_name = parseExpiry, unchecked_return_type = "ExpiryFields")]
 pub fn parse_expiry_js(
     #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue,

@@ -50,8 +50,8 @@ export interface RazorpayCheckoutError extends Error, ErrorFields {
   name: "RazorpayCheckoutError";
 }
 
-/** The card fields a validation error can point at. */
-export type CardField = "number" | "expiry_month" | "expiry_year" | "cvv" | "name";
+/** The card fields a validation error can point at (`expiry`: the combined `MM/YY` field). */
+export type CardField = "number" | "expiry" | "expiry_month" | "expiry_year" | "cvv" | "name";
 
 /** One card validation error. */
 export interface CardError extends ErrorFields {

@@ -34,7 +34,7 @@ assertType<Equal<NetworkName,
 assertType<Equal<CheckoutState,
   'idle' | 'validating' | 'posting' | 'redirecting' | 'awaiting_otp' | 'pending' | 'paid' | 'failed'>>(true);
 assertType<Equal<NumberState, 'incomplete' | 'complete' | 'invalid'>>(true);
-assertType<Equal<CardField, 'number' | 'expiry_month' | 'expiry_year' | 'cvv' | 'name'>>(true);
+assertType<Equal<CardField, 'number' | 'expiry' | 'expiry_month' | 'expiry_year' | 'cvv' | 'name'>>(true);
 assertType<Equal<CheckoutOutcome['status'], 'redirecting' | 'awaiting_otp' | 'paid' | 'pending'>>(true);
 assertType<Equal<ReturnType<typeof cardNetwork>, NetworkName | null>>(true);
 assertType<Equal<ReturnType<typeof validateCard>, CardValidation>>(true);
