@@ -13,7 +13,9 @@
 //    an import map's `integrity` or `<link rel="modulepreload" integrity>`;
 // 3. package.json: integrity.json is added to `files`, and exported as
 //    `razorpay-checkout-wasm/integrity.json`.
-// Idempotent.
+// Run once per build, on the index.js merge-template.mjs just wrote: each run
+// bundles and minifies index.js again, so a second run gives other bytes (the
+// hashes written then match those bytes).
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -44,13 +46,13 @@ rmSync(`${entry}.min`);
 
 // Loaded by Node only, never by a page: the node entry, the glue and snippets
 // it imports (index.js has them bundled in), and the server kit.
-const isServerOnly = (path) => ['node.js', 'server.js', 'razorpay_checkout_wasm.js'].includes(path)
+const isNodeOnly = (path) => ['node.js', 'server.js', 'razorpay_checkout_wasm.js'].includes(path)
   || path.startsWith('server/') || path.startsWith('snippets/');
 const walk = (dir) => readdirSync(dir, { withFileTypes: true })
   .flatMap((d) => (d.isDirectory() ? walk(join(dir, d.name)) : [join(dir, d.name)]));
 const browserFiles = walk(out)
   .map((path) => relative(out, path).split(sep).join('/'))
-  .filter((path) => /\.(js|wasm)$/.test(path) && !isServerOnly(path))
+  .filter((path) => /\.(js|wasm)$/.test(path) && !isNodeOnly(path))
   .sort();
 const hashes = Object.fromEntries(browserFiles.map((path) => [path, sri(join(out, path))]));
 writeFileSync(join(out, 'integrity.json'), JSON.stringify(hashes, null, 2) + '\n');
