@@ -5,7 +5,7 @@
 // is in Rust (src/card, src/wire.rs): this file only encodes the arguments
 // into the module's memory, reads the answer back and builds the objects,
 // which are the main entry's, key for key (tests/pkg/card.test.mjs).
-import { cardFields, cardValidation, inspection, makeError, optionFields } from '../../src/wasm/card.js';
+import { alphabetic, cardFields, cardValidation, inspection, makeError, optionFields } from '../../src/wasm/card.js';
 
 // Every ErrorKind the card engine gives (src/wire.rs KINDS order, its first
 // CARD_KINDS): the kind, then its default code, reason, source and step
@@ -32,9 +32,7 @@ invalid_state BAD_REQUEST_ERROR invalid_state internal
 
 // The module's one import: Unicode's Alphabetic property, for a name's
 // characters beyond ASCII (src/card/name.rs, feature platform-unicode).
-const ALPHABETIC = /^\p{Alphabetic}$/u;
-const test = RegExp.prototype.test;
-const imports = { u: { a: (c) => +test.call(ALPHABETIC, String.fromCodePoint(c)) } };
+const imports = { u: { a: (c) => +alphabetic(c) } };
 
 let w; // the module's exports, once instantiated
 let api; // what init() and initSync() return

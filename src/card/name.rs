@@ -77,11 +77,13 @@ fn alphabetic(c: char) -> bool {
     c.is_alphabetic()
 }
 
-/// The card entry (feature `platform-unicode`, wasm only) asks the browser
-/// instead of carrying Unicode's table (1.4 KB gzip, a tenth of the module):
-/// `/^\p{Alphabetic}$/u`, the same property (crates/card-wasm/card.js,
-/// import `u.a`). Only for a name's characters beyond ASCII.
-#[cfg(all(target_arch = "wasm32", feature = "platform-unicode"))]
+/// The browser builds (feature `platform-unicode`, wasm only) ask the
+/// browser instead of carrying Unicode's table (1.4 KB gzip, a tenth of the
+/// card entry's module): `/^\p{Alphabetic}$/u`, the same property
+/// (src/wasm/card.js `alphabetic`). Only for a name's characters beyond ASCII.
+/// The card entry has no wasm-bindgen: its module imports the function raw,
+/// as `u.a` (crates/card-wasm/card.js).
+#[cfg(all(target_arch = "wasm32", feature = "platform-unicode", not(feature = "checkout")))]
 fn alphabetic(c: char) -> bool {
     #[link(wasm_import_module = "u")]
     extern "C" {
@@ -90,6 +92,18 @@ fn alphabetic(c: char) -> bool {
     }
     // SAFETY: a JS function of a number that returns 0 or 1 and touches no memory.
     unsafe { browser_alphabetic(c.into()) != 0 }
+}
+
+/// The main entry's (scripts/build-main.sh builds it with `platform-unicode`):
+/// the same function, through wasm-bindgen.
+#[cfg(all(target_arch = "wasm32", feature = "platform-unicode", feature = "checkout"))]
+fn alphabetic(c: char) -> bool {
+    #[wasm_bindgen::prelude::wasm_bindgen(module = "/src/wasm/card.js")]
+    extern "C" {
+        #[wasm_bindgen(js_name = alphabetic)]
+        fn browser_alphabetic(c: u32) -> bool;
+    }
+    browser_alphabetic(c.into())
 }
 
 #[cfg(test)]

@@ -14,6 +14,17 @@ const own = Object.prototype.propertyIsEnumerable;
 const parseJson = JSON.parse;
 const { defineProperty, keys } = Object;
 const E = Error;
+const test = RegExp.prototype.test;
+const ALPHABETIC = /^\p{Alphabetic}$/u;
+
+/**
+ * Whether the code point `c` has Unicode's Alphabetic property: the card
+ * engine asks this for a name's characters beyond ASCII (src/card/name.rs,
+ * feature platform-unicode) instead of carrying Unicode's table.
+ */
+export function alphabetic(c) {
+  return test.call(ALPHABETIC, String.fromCodePoint(c));
+}
 
 /**
  * `{ network, state, formatted, lengths, cvv_length }`: `network` 0 for

@@ -140,6 +140,43 @@ function answer(fn, ...args) {
   }
 }
 
+const UNICODE_NAMES = ['गौरव कुमार', 'Зоя Ким', '王小明', 'محمد علي', 'Ngô Bảo Châu', 'Ａｂ', 'A😀', 'A\u0301', '\u0301', 'A ½', 'ǅ ⅷ',
+  'A\u200dB', 'Ⓐ', 'A\uFFFDB', 'ᾼ', 'Ǆ', 'ஶ்ரீ', 'ক্ষ', '𐐀𐐁', 'A\u0345', 'Ⅻ'];
+
+test('a name beyond ASCII: the browser entries (the RegExp\'s Alphabetic) and the server kit (Rust\'s table) agree', async () => {
+  const card = await import(pathToFileURL(join(pkgDir, 'card', 'card.js')).href);
+  const main = await import(pathToFileURL(join(pkgDir, 'razorpay_checkout_wasm.js')).href);
+  const { prepareOrder } = await import(pathToFileURL(join(pkgDir, 'server.js')).href);
+  card.initSync({ module: readFileSync(join(pkgDir, 'card', 'card_bg.wasm')) });
+  main.initSync({ module: readFileSync(join(pkgDir, 'razorpay_checkout_wasm_bg.wasm')) });
+  const now = Date.UTC(2026, 11, 2, 12);
+  const verdicts = { valid: 0, refused: 0 };
+  for (const name of UNICODE_NAMES) {
+    const card0 = { name, number: '4100280000001007', cvv: '837', expiry_month: '12', expiry_year: '30' };
+    const body = {
+      amount: 100, currency: 'INR', receipt: 'cart_AAAAAAAAAAAAAA',
+      payment: {
+        amount: 100, email: 'gaurav.kumar@example.com', contact: '9000090000', method: 'card', card: card0,
+        authentication: { authentication_channel: 'browser' },
+        browser: { java_enabled: false, javascript_enabled: true, timezone_offset: -330, color_depth: 24, screen_width: 1280, screen_height: 800 },
+        referer: 'http://127.0.0.1:3000/',
+      },
+    };
+    const server = prepareOrder(body, { ip: '127.0.0.1', callbackUrl: 'http://127.0.0.1:3000/cb', now, price: { amount: 100, currency: 'INR' } });
+    const serverRefuses = !server.ok && [server.body.error, ...(server.body.error.metadata?.errors ?? [])]
+      .some((e) => e.field === 'payment.card.name');
+    assert.ok(server.ok || serverRefuses, `${JSON.stringify(name)}: the server refused something else: ${JSON.stringify(server.body)}`);
+    for (const [entry, m] of [['card entry', card], ['main entry', main]]) {
+      const v = m.validateCard(card0, { now });
+      const refuses = v.errors.some((e) => e.field === 'name');
+      assert.equal(refuses, serverRefuses, `${JSON.stringify(name)}: the ${entry} ${refuses ? 'refuses' : 'takes'} it, the server kit ${serverRefuses ? 'refuses' : 'takes'} it`);
+    }
+    verdicts[serverRefuses ? 'refused' : 'valid']++;
+  }
+  // Both verdicts occur, so the check can fail either way.
+  assert.ok(verdicts.valid >= 5 && verdicts.refused >= 5, JSON.stringify(verdicts));
+});
+
 test('the card entry answers exactly as the main entry, input by input', async () => {
   const card = await import(pathToFileURL(join(pkgDir, 'card', 'card.js')).href);
   const main = await import(pathToFileURL(join(pkgDir, 'razorpay_checkout_wasm.js')).href);
@@ -163,9 +200,10 @@ test('the card entry answers exactly as the main entry, input by input', async (
     {}, null, undefined, 'not a card', 42, [], ['4100280000001007'],
   ];
   for (const number of numbers.slice(8, 15)) cards.push({ number, expiry: '12/30', cvv: '123', name: 'A B' }, { number, expiry: '12/30', cvv: '1234' });
-  // Names beyond ASCII: the card entry asks the browser's RegExp for
-  // Unicode's Alphabetic property, the main entry Rust's table.
-  for (const name of ['गौरव कुमार', 'Зоя Ким', '王小明', 'محمد علي', 'Ngô Bảo Châu', 'Ａｂ', 'A😀', 'A\u0301', '\u0301', 'A ½', 'ǅ ⅷ', 'A\u200dB', 'Ⓐ', 'A\uFFFDB']) {
+  // Names beyond ASCII: both browser entries ask the browser's RegExp for
+  // Unicode's Alphabetic property (feature platform-unicode); the server kit
+  // (checked against them below) has Rust's table.
+  for (const name of UNICODE_NAMES) {
     cards.push({ number: '4100280000001007', expiry: '12/30', cvv: '123', name });
   }
   const options = [undefined, null, {}, { now }, { tokenised: true, now }, { tokenised: 'yes' }, { now: 'today' },
