@@ -60,7 +60,8 @@ BENCH_BUILT=$build node bench/meta.mjs pkg > "$work/meta.json"
 
 # 3. A copy of the release .wasm that keeps its names: scripts/build-main.sh's own
 #    cargo output (target/main-nightly: the pinned nightly, immediate-abort std),
-#    through wasm-bindgen and the same wasm-opt flags, plus -g and --keep-debug.
+#    through wasm-bindgen and the same wasm-opt passes (scripts/opt-main.sh,
+#    scripts/minify-names.mjs), keeping the name section (--keep-debug, -g).
 #    (Until 2026-12-02 this was a stable wasm-pack build, which has the panic and
 #    fmt code the release build drops: its attribution was of another module.)
 #    size.mjs checks that its sections match pkg/ before trusting the attribution.
@@ -69,10 +70,9 @@ raw=target/main-nightly/wasm32-unknown-unknown/release/razorpay_checkout_wasm.wa
 [ -f "$raw" ] || { echo "bench/run.sh: no $raw: run without --no-build (scripts/build-main.sh makes it)" >&2; exit 1; }
 rm -rf "$names"
 wasm-bindgen "$raw" --target web --out-dir "$names" --out-name razorpay_checkout_wasm --keep-debug
-node_modules/.bin/wasm-opt "$names/razorpay_checkout_wasm_bg.wasm" -Oz --converge -g --strip-producers --strip-target-features \
-  --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
-  --enable-mutable-globals --enable-reference-types --enable-multivalue \
-  -o "$names/names.wasm"
+scripts/opt-main.sh "$names/razorpay_checkout_wasm_bg.wasm" --keep-names
+node scripts/minify-names.mjs "$names" --keep-names
+cp "$names/razorpay_checkout_wasm_bg.wasm" "$names/names.wasm"
 
 # 4. Measure.
 say "size"

@@ -70,10 +70,16 @@ export function isRazorpayCheckoutError(value) {
   return value instanceof Error && value.name === 'RazorpayCheckoutError' && typeof value.kind === 'string';
 }
 
+/**
+ * The memory's export name (filled in by scripts/integrity.mjs from the
+ * .wasm: scripts/minify-names.mjs gives every export a one- or two-letter name).
+ */
+const MEMORY_EXPORT = 'memory';
+
 /** What `init()` and `initSync()` resolve: the module's memory, nothing internal. */
 function started(exports) {
   ready = true;
-  return { memory: exports.memory };
+  return { memory: exports[MEMORY_EXPORT] };
 }
 
 /** The .wasm's SHA-384 (filled in by scripts/integrity.mjs at build time). */

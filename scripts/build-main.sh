@@ -2,7 +2,8 @@
 # Builds the main module into <out dir> (default pkg/): wasm-pack's
 # razorpay_checkout_wasm.js glue and razorpay_checkout_wasm_bg.wasm (release
 # profile: lto, codegen-units = 1, opt-level "z"), then npm binaryen's
-# wasm-opt. `scripts/build-main.sh <out dir> [cargo args]`: scripts/build-pkg.sh
+# wasm-opt (scripts/opt-main.sh) and short names (scripts/minify-names.mjs).
+# `scripts/build-main.sh <out dir> [cargo args]`: scripts/build-pkg.sh
 # builds pkg/ with it, scripts/test.sh the insecure-no-wipe control, the same
 # way.
 set -euo pipefail
@@ -24,19 +25,17 @@ rm -rf "$out"
 toolchain=${RELEASE_TOOLCHAIN:-nightly-2026-05-20}
 sysroot=$(rustup run "$toolchain" rustc --print sysroot)
 remap="--remap-path-prefix=${CARGO_HOME:-$HOME/.cargo}/registry/src=/registry --remap-path-prefix=$PWD=/src --remap-path-prefix=$sysroot=/rust"
+# `platform-unicode`: a name's letters beyond ASCII are the browser's RegExp
+# `\p{Alphabetic}`, not Unicode's table (Cargo.toml).
 # (pipefail: a failed build fails this script; grep only hides wasm-pack's [INFO] lines)
 CARGO_TARGET_DIR="$PWD/target/main-nightly" RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none $remap" \
   rustup run "$toolchain" wasm-pack build . --release --target web --out-dir "$PWD/$out" --out-name razorpay_checkout_wasm --no-opt \
-  -- -Zbuild-std=std,panic_abort -Zbuild-std-features=optimize_for_size "$@" 2>&1 \
+  -- -Zbuild-std=std,panic_abort -Zbuild-std-features=optimize_for_size --features platform-unicode "$@" 2>&1 \
   | { grep -v '^\[INFO\]' || true; }
 
 wasm=$out/razorpay_checkout_wasm_bg.wasm
 before=$(stat -c %s "$wasm")
-# The features rustc enables by default for wasm32-unknown-unknown. (`--converge`
-# repeats -Oz until it gains nothing: about 380 B gzip here.)
-node_modules/.bin/wasm-opt "$wasm" -Oz --converge --strip-debug --strip-producers --strip-target-features \
-  --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
-  --enable-mutable-globals --enable-reference-types --enable-multivalue \
-  -o "$wasm.opt"
-mv "$wasm.opt" "$wasm"
+scripts/opt-main.sh "$wasm"
+# Short import, export and module names, the glue matched to them.
+node scripts/minify-names.mjs "$out"
 echo "$out: main wasm ${before} B before wasm-opt, $(stat -c %s "$wasm") B after ($(gzip -9 -c "$wasm" | wc -c) B gzip -9)"

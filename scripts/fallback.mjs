@@ -85,7 +85,10 @@ for (const [op, fn] of [['get', '$__ext_get'], ['set', '$__ext_set'], ['grow', '
   wat = wat.replaceAll(`(table.${op} ${tableName}\n`, `(call ${fn}\n`);
 }
 if (new RegExp(`\\(table\\.\\w+ \\${tableName}\\b`).test(wat)) fail(`an operation on ${tableName} is left`);
-wat = wat.replace(new RegExp(`^ \\(export "__wbindgen_externrefs" \\(table \\${tableName}\\)\\)\\n`, 'm'), '');
+// (Its export name: `__wbindgen_externrefs`, or the short name scripts/minify-names.mjs gave it.)
+const tableExport = wat.match(new RegExp(`^ \\(export "([^"]+)" \\(table \\${tableName}\\)\\)\\n`, 'm'));
+if (!tableExport) fail(`${tableName} is not exported`);
+wat = wat.replace(tableExport[0], '');
 const firstImport = wat.indexOf(' (import ');
 wat = wat.slice(0, firstImport)
   + ' (import "__wbindgen_externrefs" "get" (func $__ext_get (param i32) (result externref)))\n'
@@ -104,6 +107,9 @@ for (const m of wat.matchAll(/^ \(func (\$\w+)([^\n]*?) \(result ((?:i32 ?){2,3}
   const end = sexprEnd(wat, start);
   let body = wat.slice(m.index + header.length, end);
   body = body.replaceAll(`(result ${Array(count).fill('i32').join(' ')})`, '(result i32)');
+  // (A block or `if` carrying the tuple out, as wasm-opt's --rereloop makes
+  // them, names its multi-value type too, which goes below: drop the name.)
+  body = body.replace(/\(type \$\w+\) \(result i32\)/g, '(result i32)');
   const at = body.indexOf('(tuple.make ');
   if (at < 0 || body.indexOf('(tuple.make ', at + 1) >= 0) fail(`${name}: not one tuple.make`);
   const tupleEnd = sexprEnd(body, at);
@@ -165,6 +171,7 @@ function growBuffer(old, length) {
 ${js}
 const MULTI_VALUE = ${JSON.stringify(multiExports)};
 const TABLE_SIZE = ${Number(tableSize)};
+const TABLE_EXPORT = ${JSON.stringify(tableExport[1])};
 
 /** The module's exports, built from the glue's imports, as WebAssembly.Instance#exports would be. */
 export function instantiate(imports) {
@@ -186,7 +193,7 @@ export function instantiate(imports) {
       return count === 2 ? [first, raw.__mv1()] : [first, raw.__mv1(), raw.__mv2()];
     };
   }
-  exports.__wbindgen_externrefs = {
+  exports[TABLE_EXPORT] = {
     get: (i) => refs[i],
     set: (i, v) => { refs[i] = v; },
     grow: (delta) => grow(delta, undefined),

@@ -37,7 +37,19 @@ if ((source.match(pattern) ?? []).length !== 1) {
   console.error(`integrity: ${entry} must hold exactly one sha384 literal (WASM_INTEGRITY)`);
   process.exit(1);
 }
-writeFileSync(entry, source.replace(pattern, `'${sri(join(out, 'razorpay_checkout_wasm_bg.wasm'))}'`));
+// The memory's export name (scripts/minify-names.mjs shortens every export's),
+// read from the .wasm, into index.js's MEMORY_EXPORT.
+const wasmPath = join(out, 'razorpay_checkout_wasm_bg.wasm');
+const memories = WebAssembly.Module.exports(new WebAssembly.Module(readFileSync(wasmPath)))
+  .filter((e) => e.kind === 'memory');
+const memoryPattern = /const MEMORY_EXPORT = (["'])[^"'\n]*\1;/g;
+if (memories.length !== 1 || (source.match(memoryPattern) ?? []).length !== 1) {
+  console.error(`integrity: the .wasm must export one memory (it exports ${memories.length}) and ${entry} hold one MEMORY_EXPORT`);
+  process.exit(1);
+}
+writeFileSync(entry, source
+  .replace(pattern, `'${sri(wasmPath)}'`)
+  .replace(memoryPattern, `const MEMORY_EXPORT = ${JSON.stringify(memories[0].name)};`));
 const esbuild = join(dirname(fileURLToPath(import.meta.url)), '..', 'node_modules', '.bin', 'esbuild');
 execFileSync(esbuild, [entry, '--bundle', '--external:./fallback.js', '--minify', '--format=esm', '--target=es2020',
   '--log-level=warning', `--outfile=${entry}.min`]);
