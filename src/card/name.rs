@@ -83,7 +83,11 @@ fn alphabetic(c: char) -> bool {
 /// (src/wasm/card.js `alphabetic`). Only for a name's characters beyond ASCII.
 /// The card entry has no wasm-bindgen: its module imports the function raw,
 /// as `u.a` (crates/card-wasm/card.js).
-#[cfg(all(target_arch = "wasm32", feature = "platform-unicode", not(feature = "checkout")))]
+#[cfg(all(
+    target_arch = "wasm32",
+    feature = "platform-unicode",
+    not(feature = "checkout")
+))]
 fn alphabetic(c: char) -> bool {
     #[link(wasm_import_module = "u")]
     extern "C" {
@@ -96,7 +100,11 @@ fn alphabetic(c: char) -> bool {
 
 /// The main entry's (scripts/build-main.sh builds it with `platform-unicode`):
 /// the same function, through wasm-bindgen.
-#[cfg(all(target_arch = "wasm32", feature = "platform-unicode", feature = "checkout"))]
+#[cfg(all(
+    target_arch = "wasm32",
+    feature = "platform-unicode",
+    feature = "checkout"
+))]
 fn alphabetic(c: char) -> bool {
     #[wasm_bindgen::prelude::wasm_bindgen(module = "/src/wasm/card.js")]
     extern "C" {
