@@ -38,20 +38,8 @@ printf '%s\n' '{' '  "type": "module",' '  "sideEffects": false,' '  "main": "./
 
 wasm=$out/card_bg.wasm
 before=$(stat -c %s "$wasm")
-# (`--converge` repeats -Oz until it gains nothing: 68 B gzip here. Then
-# `--flatten --rereloop` and two more -Oz rebuild the control flow smaller,
-# 66 B; `--low-memory-unused` lets loads and stores fold a constant offset,
-# 49 B: true here, the shadow stack is the first 1 MiB, growing down from
-# it, and the data and heap lie above it, so the low 1 KiB would be touched
-# only by a stack 1,023 KiB deep, where the card exports use under 2 KiB.
-# A last local CSE and locals pass, 46 B, and `--reorder-functions` (the
-# most called first: smaller indices, and like code together for gzip), 66 B.)
-node_modules/.bin/wasm-opt "$wasm" --low-memory-unused -Oz --converge --flatten --rereloop -Oz -Oz \
-  --local-cse --simplify-locals --reorder-locals --coalesce-locals -Oz --reorder-functions --strip-debug --strip-producers --strip-target-features \
-  --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
-  --enable-mutable-globals --enable-reference-types --enable-multivalue \
-  -o "$wasm.opt"
-mv "$wasm.opt" "$wasm"
+# wasm-opt's passes (scripts/opt-wasm.sh says why each is sound, and what it gains).
+scripts/opt-wasm.sh "$wasm"
 # One JS file: the hand-written glue with the builders of src/wasm/card.js
 # and the card fields' binding (bindCardFields, src/wasm/fields.js, which
 # the glue re-exports) bundled in (no second request, and only what it uses).

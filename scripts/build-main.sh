@@ -2,7 +2,7 @@
 # Builds the main module into <out dir> (default pkg/): wasm-pack's
 # razorpay_checkout_wasm.js glue and razorpay_checkout_wasm_bg.wasm (release
 # profile: lto, codegen-units = 1, opt-level "z"), then npm binaryen's
-# wasm-opt (scripts/opt-main.sh) and short names (scripts/minify-names.mjs).
+# wasm-opt (scripts/opt-wasm.sh) and short names (scripts/minify-names.mjs).
 # `scripts/build-main.sh <out dir> [cargo args]`: scripts/build-pkg.sh
 # builds pkg/ with it, scripts/test.sh the insecure-no-wipe control, the same
 # way.
@@ -35,7 +35,7 @@ CARGO_TARGET_DIR="$PWD/target/main-nightly" RUSTFLAGS="-Zunstable-options -Cpani
 
 wasm=$out/razorpay_checkout_wasm_bg.wasm
 before=$(stat -c %s "$wasm")
-scripts/opt-main.sh "$wasm"
+scripts/opt-wasm.sh "$wasm"
 # Short import, export and module names, the glue matched to them.
 node scripts/minify-names.mjs "$out"
 echo "$out: main wasm ${before} B before wasm-opt, $(stat -c %s "$wasm") B after ($(gzip -9 -c "$wasm" | wc -c) B gzip -9)"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the release package into pkg/: the main module (scripts/build-main.sh:
-# wasm-pack on the pinned nightly, npm binaryen's wasm-opt in scripts/opt-main.sh,
+# wasm-pack on the pinned nightly, npm binaryen's wasm-opt in scripts/opt-wasm.sh,
 # short import and export names in scripts/minify-names.mjs), its glue
 # minified, the wasm2js fallback, the card entry (scripts/build-card.sh), then
 # the files of pkg-template/ merged in and the integrity hashes.
