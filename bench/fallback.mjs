@@ -1,6 +1,7 @@
 // The JavaScript fallback (pkg/fallback.js, binaryen's wasm2js of the .wasm,
 // loaded only where a page may not compile WebAssembly) beside the .wasm:
-// size, and the speed of the same calls through the same glue on each, in
+// size (and the card entry's card/fallback.js beside card/card_bg.wasm), and
+// the speed of the card calls through the same card.js on each, in
 // one node process, samples interleaved. Prints JSON on stdout.
 //
 //   node bench/fallback.mjs [pkg-dir] [samples]
@@ -22,26 +23,38 @@ const size = (file) => {
   return { raw: statSync(path).size, gzip: execFileSync('gzip', ['-9', '-n', '-c', path]).length };
 };
 
-// Two instances of the glue: one on the .wasm, one on fallback.js (as
+// Two instances of the main glue: one on the .wasm, one on fallback.js (as
 // index.js's initFallback does it: WebAssembly briefly a stub whose Instance
-// builds fallback.js's exports).
-const glue = pathToFileURL(`${pkgDir}/razorpay_checkout_wasm.js`).href;
-const wasm = await import(`${glue}?wasm`);
-const t0 = performance.now();
-wasm.initSync({ module: readFileSync(`${pkgDir}/razorpay_checkout_wasm_bg.wasm`) });
-const wasmInitMs = performance.now() - t0;
-const js = await import(`${glue}?fallback`);
-const t1 = performance.now();
-const { instantiate } = await import(pathToFileURL(`${pkgDir}/fallback.js`).href);
+// builds fallback.js's exports), timed for initSync; and two of the card
+// entry's card.js (the card functions of both entries) the same way, on
+// card/card_bg.wasm and card/fallback.js, for the speed of the calls.
 const real = globalThis.WebAssembly;
-class Module {}
-globalThis.WebAssembly = { Module, Instance: function Instance(_m, imports) { return { exports: instantiate(imports) }; } };
-try {
-  js.initSync({ module: new Module() });
-} finally {
-  globalThis.WebAssembly = real;
+/** `init(module)` with WebAssembly a stub whose Instance evaluates the fallback `file`. */
+async function onFallback(file, init) {
+  const { instantiate } = await import(pathToFileURL(`${pkgDir}/${file}`).href);
+  class Module {}
+  globalThis.WebAssembly = { Module, Instance: function Instance(_m, imports) { return { exports: instantiate(imports) }; } };
+  try {
+    init(new Module());
+  } finally {
+    globalThis.WebAssembly = real;
+  }
 }
+const glue = pathToFileURL(`${pkgDir}/razorpay_checkout_wasm.js`).href;
+const mainWasm = await import(`${glue}?wasm`);
+const t0 = performance.now();
+mainWasm.initSync({ module: readFileSync(`${pkgDir}/razorpay_checkout_wasm_bg.wasm`) });
+const wasmInitMs = performance.now() - t0;
+const mainJs = await import(`${glue}?fallback`);
+const t1 = performance.now();
+await onFallback('fallback.js', (module) => mainJs.initSync({ module }));
 const fallbackInitMs = performance.now() - t1;
+
+const cardJs = pathToFileURL(`${pkgDir}/card/card.js`).href;
+const wasm = await import(`${cardJs}?wasm`);
+wasm.initSync({ module: readFileSync(`${pkgDir}/card/card_bg.wasm`) });
+const js = await import(`${cardJs}?fallback`);
+await onFallback('card/fallback.js', (module) => js.initSync(module));
 
 const forms = CARDS.map(([, number, expiry, cvv, name]) => ({ number, expiry, cvv, name }));
 let sink = 0;
@@ -87,7 +100,7 @@ for (const [name, fn] of Object.entries(workloads)) {
 console.log(JSON.stringify({
   node: process.version,
   samples: SAMPLES,
-  size: { wasm: size('razorpay_checkout_wasm_bg.wasm'), fallback: size('fallback.js') },
+  size: { wasm: size('razorpay_checkout_wasm_bg.wasm'), fallback: size('fallback.js'), cardWasm: size('card/card_bg.wasm'), cardFallback: size('card/fallback.js') },
   initMs: { wasm: wasmInitMs, fallback: fallbackInitMs },
   speed,
   sink,

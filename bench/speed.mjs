@@ -21,8 +21,10 @@ const require = createRequire(import.meta.url);
 const cardValidator = require('card-validator');
 cardValidator.creditCardType.addCard(RUPAY);
 
-const ours = await import(pathToFileURL(`${pkgDir}/razorpay_checkout_wasm.js`).href);
-ours.initSync({ module: readFileSync(`${pkgDir}/razorpay_checkout_wasm_bg.wasm`) });
+// The main entry (index.js): its card functions are the card entry's module,
+// behind index.js's init() guard.
+const ours = await import(pathToFileURL(`${pkgDir}/index.js`).href);
+ours.initSync({ module: readFileSync(`${pkgDir}/razorpay_checkout_wasm_bg.wasm`), card: readFileSync(`${pkgDir}/card/card_bg.wasm`) });
 
 // The card entry (razorpay-checkout-wasm/card, pkg/card/): its own module.
 const card = await import(pathToFileURL(`${pkgDir}/card/card.js`).href);

@@ -3,13 +3,17 @@ import type { ErrorFields, InitInput, RazorpayCheckoutError, SyncInitInput } fro
 export type { InitInput, SyncInitInput } from './razorpay_checkout_wasm.js';
 
 export * from './razorpay_checkout_wasm.js';
+/* The card functions are the card entry's (razorpay-checkout-wasm/card), which init() starts too. */
+export { validateCard, inspectNumber, cardNetwork, parseExpiry } from './card/card.js';
 
 /**
- * What `init()` and `initSync()` resolve: the module's memory (for a page
- * that wants to check what it holds), none of the module's internals.
+ * What `init()` and `initSync()` resolve: the memories of the main module
+ * and of the card entry's module (for a page that wants to check what they
+ * hold), none of the modules' internals.
  */
 export interface InitOutput {
   readonly memory: WebAssembly.Memory;
+  readonly cardMemory: WebAssembly.Memory;
 }
 
 /**
@@ -70,8 +74,16 @@ export interface InitOptions {
 export default function init(module_or_path?: InitOptions | InitInput | Promise<InitInput>): Promise<InitOutput>;
 
 /**
- * Instantiates the given bytes or `WebAssembly.Module` synchronously.
+ * Instantiates both modules synchronously: `module`, the main module's bytes
+ * or `WebAssembly.Module` (razorpay_checkout_wasm_bg.wasm), and `card`, the
+ * card entry's (card/card_bg.wasm).
  *
- * @throws {WasmBlockedError} when the page may not compile WebAssembly.
+ * # Example
+ * ```ts
+ * initSync({ module: mainBytes, card: cardBytes });
+ * ```
+ *
+ * @throws {WasmBlockedError} when the page may not compile WebAssembly; a
+ * `RazorpayCheckoutError` (`kind: 'invalid_state'`) without `card`.
  */
-export function initSync(module: { module: SyncInitInput } | SyncInitInput): InitOutput;
+export function initSync(modules: { module: SyncInitInput; card: SyncInitInput }): InitOutput;

@@ -3,7 +3,10 @@
 // from the file beside this module on first use. No side effect on import.
 import { readFileSync } from 'node:fs';
 import * as wasm from './razorpay_checkout_wasm.js';
+import * as cardEntry from './card/card.js';
 
+// The card functions are the card entry's module (as in the browser entry),
+// parseOrderResponse the main module's: each started on its first use.
 let ready = false;
 function load() {
   if (!ready) {
@@ -11,25 +14,32 @@ function load() {
     ready = true;
   }
 }
+let cardReady = false;
+function loadCard() {
+  if (!cardReady) {
+    cardEntry.initSync({ module: readFileSync(new URL('./card/card_bg.wasm', import.meta.url)) });
+    cardReady = true;
+  }
+}
 
 export function validateCard(card, options) {
-  load();
-  return wasm.validateCard(card, options);
+  loadCard();
+  return cardEntry.validateCard(card, options);
 }
 
 export function inspectNumber(partial) {
-  load();
-  return wasm.inspectNumber(partial);
+  loadCard();
+  return cardEntry.inspectNumber(partial);
 }
 
 export function cardNetwork(number) {
-  load();
-  return wasm.cardNetwork(number);
+  loadCard();
+  return cardEntry.cardNetwork(number);
 }
 
 export function parseExpiry(text, now) {
-  load();
-  return wasm.parseExpiry(text, now);
+  loadCard();
+  return cardEntry.parseExpiry(text, now);
 }
 
 export function parseOrderResponse(json, options) {

@@ -28,8 +28,15 @@ find pkg/snippets -name '*.js' 2>/dev/null | while read -r js; do minify "$js"; 
 # fallback.js: the .wasm as JavaScript (wasm2js), for pages that refuse WebAssembly.
 node scripts/fallback.mjs pkg
 
-# The card entry, pkg/card/ (its own module: scripts/build-card.sh).
+# The card entry, pkg/card/ (its own module: scripts/build-card.sh), and its
+# wasm2js fallback, pkg/card/fallback.js: index.js starts the card module too
+# (the main entry's card functions are the card entry's), on JavaScript where
+# the page refuses WebAssembly, as it does the main module.
 scripts/build-card.sh pkg/card
+node scripts/fallback.mjs pkg/card card_bg.wasm
+# The glue's src/wasm/card.js snippet becomes the card entry's card.js
+# (scripts/card-snippet.mjs says why).
+node scripts/card-snippet.mjs pkg
 
 # The server kit, pkg/server/ (for Node backends: scripts/build-server.sh).
 scripts/build-server.sh pkg/server

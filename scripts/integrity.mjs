@@ -1,11 +1,12 @@
 // Integrity hashes for the package (`node scripts/integrity.mjs pkg`), run by
 // scripts/build-pkg.sh after merge-template.mjs:
-// 1. the .wasm's SHA-384 is written into index.js (its WASM_INTEGRITY), so
+// 1. the .wasm's SHA-384 is written into index.js (its WASM_INTEGRITY, and
+//    card/card_bg.wasm's into CARD_INTEGRITY), so
 //    `init()` fetches the module with `integrity` and the browser refuses
 //    other bytes; index.js is then bundled and minified (esbuild): the glue
 //    and its snippets are inlined, so a page fetches two files (index.js and
 //    the .wasm) instead of five (four JS modules and the .wasm), 7,471 → 6,502 B gzip -9 of JS; fallback.js
-//    stays its own file, imported only when WebAssembly is refused. The glue
+//    and the card entry (card/card.js, card/fallback.js) stay their own files, imported only when WebAssembly is refused. The glue
 //    and snippets are still shipped, for the Node entry (node.js);
 // 2. integrity.json gets the SHA-384 (SRI form, `sha384-<base64>`) of every
 //    file the browser loads: every .js and .wasm of the package but the Node-only ones (node.js
@@ -31,11 +32,15 @@ const sri = (path) => `sha384-${createHash('sha384').update(readFileSync(path)).
 
 const entry = join(out, 'index.js');
 const source = readFileSync(entry, 'utf8');
-// The one SRI literal of index.js (the template's placeholder, or a hash of a previous run).
-const pattern = /(["'])sha384-[A-Za-z0-9+/=-]+\1/g;
-if ((source.match(pattern) ?? []).length !== 1) {
-  console.error(`integrity: ${entry} must hold exactly one sha384 literal (WASM_INTEGRITY)`);
-  process.exit(1);
+// The two SRI literals of index.js, WASM_INTEGRITY (the main .wasm) and
+// CARD_INTEGRITY (card/card_bg.wasm, the card entry's, which init() starts
+// too): the template's placeholders, or the hashes of a previous run.
+const literal = (name) => new RegExp(`const ${name} = (["'])sha384-[A-Za-z0-9+/=-]+\\1;`, 'g');
+for (const name of ['WASM_INTEGRITY', 'CARD_INTEGRITY']) {
+  if ((source.match(literal(name)) ?? []).length !== 1) {
+    console.error(`integrity: ${entry} must hold exactly one ${name} sha384 literal`);
+    process.exit(1);
+  }
 }
 // The memory's export name (scripts/minify-names.mjs shortens every export's),
 // read from the .wasm, into index.js's MEMORY_EXPORT.
@@ -48,10 +53,11 @@ if (memories.length !== 1 || (source.match(memoryPattern) ?? []).length !== 1) {
   process.exit(1);
 }
 writeFileSync(entry, source
-  .replace(pattern, `'${sri(wasmPath)}'`)
+  .replace(literal('WASM_INTEGRITY'), `const WASM_INTEGRITY = '${sri(wasmPath)}';`)
+  .replace(literal('CARD_INTEGRITY'), `const CARD_INTEGRITY = '${sri(join(out, 'card', 'card_bg.wasm'))}';`)
   .replace(memoryPattern, `const MEMORY_EXPORT = ${JSON.stringify(memories[0].name)};`));
 const esbuild = join(dirname(fileURLToPath(import.meta.url)), '..', 'node_modules', '.bin', 'esbuild');
-execFileSync(esbuild, [entry, '--bundle', '--external:./fallback.js', '--minify', '--format=esm', '--target=es2020',
+execFileSync(esbuild, [entry, '--bundle', '--external:./fallback.js', '--external:./card/card.js', '--external:./card/fallback.js', '--minify', '--format=esm', '--target=es2020',
   '--log-level=warning', `--outfile=${entry}.min`]);
 writeFileSync(entry, readFileSync(`${entry}.min`));
 rmSync(`${entry}.min`);

@@ -69,6 +69,9 @@ scripts/build-main.sh build/pkg-no-wipe --features insecure-no-wipe
 # The card entry too, without wiping (merge-template.mjs wants every file of
 # `exports`, and card-entry.test.mjs scans it below).
 scripts/build-card.sh build/pkg-no-wipe/card --features insecure-no-wipe
+# (As scripts/build-pkg.sh: the card module's fallback, the glue's card.js snippet pointed at the card entry.)
+node scripts/fallback.mjs build/pkg-no-wipe/card card_bg.wasm
+node scripts/card-snippet.mjs build/pkg-no-wipe
 # (The server kit, which `exports` names too, as shipped: no page loads it.)
 cp -r pkg/server build/pkg-no-wipe/server
 # (And its fallback.js, which package.json's `files` names: merge-template.mjs

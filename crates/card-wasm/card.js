@@ -42,9 +42,24 @@ const decoder = new TextDecoder();
 /** An optional part: empty for none (`missing`), else `=` + the text. */
 const opt = (part, missing) => (part ? part.slice(1) : missing);
 
+// Taken when the module loads: a page that later patches
+// String.prototype.split, Array.isArray or the array iterator (as
+// tests/e2e/boundary.test.mjs does, through both entries) changes nothing
+// here. Nothing below destructures or spreads an array (which runs the
+// iterator); splitting is `apply` of the split taken here.
+const { apply } = Reflect;
+const split = String.prototype.split;
+/** Each kind's defaults as parts (split here, at load). */
+const DEFAULT_PARTS = DEFAULTS.map((line) => line.split(' '));
+
 /** One error's plain object from its seven parts at `p[i]` (src/wire.rs). */
 function error(p, i) {
-  const [kind, code = 'BAD_REQUEST_ERROR', reason = 'input_validation_failed', source = 'customer', step = 'payment_initiation'] = DEFAULTS[p[i].charCodeAt(0) - 97].split(' ');
+  const d = DEFAULT_PARTS[p[i].charCodeAt(0) - 97];
+  const kind = d[0];
+  const code = d[1] ?? 'BAD_REQUEST_ERROR';
+  const reason = d[2] ?? 'input_validation_failed';
+  const source = d[3] ?? 'customer';
+  const step = d[4] ?? 'payment_initiation';
   return {
     code: opt(p[i + 5], code),
     description: p[i + 2],
@@ -107,7 +122,7 @@ function read(header) {
 /** An answer's parts; throws a thrown error. */
 function take(header) {
   const text = read(header);
-  const p = text.slice(1).split('\0');
+  const p = apply(split, text.slice(1), ['\0']);
   if (text[0] === 'E') throw thrown(p);
   return p;
 }
@@ -130,7 +145,7 @@ export function validateCard(card, options) {
     card == null ? '' : cardFields(card) ?? '',
     options == null ? '' : optionFields(options) ?? '',
   );
-  const p = take(w.v(...args, (card == null) | ((options == null) << 1), clock()));
+  const p = take(w.v(args[0], args[1], args[2], args[3], (card == null) | ((options == null) << 1), clock()));
   // (JSON text, parsed by cardValidation: no array method or setter a page
   // put on Array.prototype runs.)
   let errors = '[';
@@ -140,9 +155,9 @@ export function validateCard(card, options) {
 
 export function inspectNumber(partial) {
   const kind = kindOf(partial);
-  const [ptr, cap, len] = put(kind ? '' : partial);
+  const a = put(kind ? '' : partial);
   // (validateCard's export, flag 8: inspectNumber, the kind in bits 4–5.)
-  const [t] = take(w.v(ptr, cap, len, 0, 8 | (kind << 4), 0));
+  const t = take(w.v(a[0], a[1], a[2], 0, 8 | (kind << 4), 0))[0];
   const n = (i) => t.charCodeAt(i) - 256;
   return inspection(n(0), n(1), t.slice(4), n(2), n(3));
 }
@@ -157,10 +172,10 @@ export function cardNetwork(number) {
 export function parseExpiry(text, now) {
   const kind = kindOf(text);
   const nowKind = now == null ? 0 : typeof now === 'number' ? 1 : 2;
-  const [ptr, cap, len] = put(kind ? '' : text);
+  const a = put(kind ? '' : text);
   // (validateCard's export, flag 4: parseExpiry, the kinds in bits 4–5 and 6–7.)
-  const [month, year] = take(w.v(ptr, cap, len, 0, 4 | (kind << 4) | (nowKind << 6), nowKind === 1 ? now : nowKind ? 0 : clock()));
-  return { expiry_month: month, expiry_year: year };
+  const p = take(w.v(a[0], a[1], a[2], 0, 4 | (kind << 4) | (nowKind << 6), nowKind === 1 ? now : nowKind ? 0 : clock()));
+  return { expiry_month: p[0], expiry_year: p[1] };
 }
 
 /**
@@ -171,10 +186,16 @@ export function parseExpiry(text, now) {
 export function editField(field, input, value, start, end, data) {
   // (validateCard's export, flag 256: editField, the inputType's index in
   // bits 12–15, the field in bits 16–23.)
-  return read(w.v(...put(value, data), 256 | ((input & 15) << 12) | (field << 16), 0, start, end));
+  const a = put(value, data);
+  return read(w.v(a[0], a[1], a[2], a[3], 256 | ((input & 15) << 12) | (field << 16), 0, start, end));
 }
 
 export { bindCardFields } from '../../src/wasm/fields.js';
+
+// For the main module's glue (scripts/build-pkg.sh points its src/wasm/card.js
+// snippet here): the main entry loads this file anyway, so the three helpers
+// its module imports are not sent twice. Not in card.d.ts.
+export { alphabetic, makeError, now } from '../../src/wasm/card.js';
 
 function ready(instance) {
   w = instance.exports;

@@ -1,11 +1,12 @@
-// The card exports' objects, read and built on the JS side, in both entries
-// (the main entry's snippet for src/wasm/card.rs; bundled into the card
-// entry's crates/card-wasm/card.js, which uses its exports as they are): for
+// The card exports' objects, read and built on the JS side (bundled into the
+// card entry's crates/card-wasm/card.js, whose card functions both entries
+// export; the main module imports alphabetic, makeError and now from there:
+// scripts/card-snippet.mjs): for
 // inspectNumber (every keystroke) and validateCard, one call across the
 // JS/wasm boundary with scalars is much cheaper than walking a JS object
 // from Rust or writing JSON text in Rust and parsing it here. The tables
-// follow the Rust enums (Network::ALL, NumberState); tests/web_card.rs pins
-// every object to the pure Rust result, for every network and input type.
+// follow the Rust enums (Network::ALL, NumberState), pinned by src/wire.rs's
+// native tests and tests/e2e/card-entry.test.mjs.
 const NETWORKS = [null, 'Visa', 'MasterCard', 'American Express', 'Diners Club', 'RuPay',
   'Maestro', 'JCB', 'Union Pay', 'Bajaj Finserv', 'Discover', 'Unknown'];
 const STATES = ['incomplete', 'complete', 'invalid'];
@@ -13,6 +14,9 @@ const STATES = ['incomplete', 'complete', 'invalid'];
 const own = Object.prototype.propertyIsEnumerable;
 const parseJson = JSON.parse;
 const { defineProperty, keys } = Object;
+const { isArray } = Array;
+const { apply } = Reflect;
+const { fromCodePoint } = String;
 const E = Error;
 const test = RegExp.prototype.test;
 const ALPHABETIC = /^\p{Alphabetic}$/u;
@@ -23,7 +27,9 @@ const ALPHABETIC = /^\p{Alphabetic}$/u;
  * feature platform-unicode) instead of carrying Unicode's table.
  */
 export function alphabetic(c) {
-  return test.call(ALPHABETIC, String.fromCodePoint(c));
+  // (`apply` taken at load, not `test.call`: a page's patched
+  // Function.prototype.call must not throw through the module.)
+  return apply(test, ALPHABETIC, [fromCodePoint(c)]);
 }
 
 /**
@@ -68,11 +74,14 @@ export function optionFields(options) {
 }
 
 function tagged(card, names) {
-  if (card === null || typeof card !== 'object' || Array.isArray(card)) return null;
+  if (card === null || typeof card !== 'object') return null;
   try {
+    // (Array.isArray of a revoked Proxy throws: in the try, so it is "not a card".)
+    if (isArray(card)) return null;
     let out = '';
-    for (const k of names) {
-      if (!own.call(card, k)) { out += 'a\0'; continue; }
+    for (let i = 0; i < names.length; i++) {
+      const k = names[i];
+      if (!apply(own, card, [k])) { out += 'a\0'; continue; }
       const v = card[k];
       switch (typeof v) {
         case 'string': out += `s${v.includes('\0') ? v.replaceAll('\0', '\uFFFD') : v}\0`; break;

@@ -1,21 +1,18 @@
-//! The card engine's exports, in both entries: the main entry's module
-//! and the card entry's (crates/card-wasm links this crate with the
-//! `checkout` feature off, and with it only this file and `wipe`).
+//! The main module's shared edge helpers: the one conversion of an
+//! [`Error`] to a JS `Error`, a JS scalar read as a [`Loose`], and the
+//! browser's clock.
 //!
-//! No serde and no JSON writer on this path: a card and its options cross
-//! as one tagged string each (`cardFields`, `optionFields` of
-//! src/wasm/card.js), results are built on the JS side from scalars, and
-//! only a validation's errors cross as JSON text, written by
-//! [`Error::write_json`].
-
-use super::wipe::scrubbed;
+//! The card exports themselves (validateCard, inspectNumber, cardNetwork,
+//! parseExpiry) are the card entry's (crates/card-wasm, its raw ABI over
+//! src/wire.rs), which the main entry's index.js re-exports: the main
+//! module carries no second copy of them (53,235 -> 50,455 B gzip -9 of
+//! the .wasm, 2026-12-05).
 
 use wasm_bindgen::prelude::*;
 
-use crate::card::{inspect_number, validate_card, CardInput, ValidateOptions};
-use crate::error::{Error, ErrorKind};
+use crate::error::Error;
 use crate::value::Loose;
-use crate::wire::{self, network_index};
+use crate::wire;
 
 /// `undefined` or `null`.
 pub fn is_nullish(value: &JsValue) -> bool {
@@ -76,89 +73,6 @@ pub fn browser_now() -> Result<f64, Error> {
     wire::now(&Loose::Absent, "now", clock)
 }
 
-/// validateCard's options (the clock read only when `now` is not given).
-fn options(value: JsValue) -> Result<ValidateOptions, Error> {
-    if is_nullish(&value) {
-        return wire::options(None, clock);
-    }
-    let text = option_fields(&value)
-        .ok()
-        .and_then(|v| v.as_string())
-        .unwrap_or_default();
-    wire::options(Some(&text), clock)
-}
-
-fn validate(card: JsValue, options_value: JsValue) -> Result<JsValue, Error> {
-    let options = options(options_value)?;
-    // (`catch` on every snippet import: a page's patched prototype that
-    // throws comes back here as an error and Rust cleans up — wiping
-    // included — instead of the exception unwinding through the module.)
-    let input = if is_nullish(&card) {
-        CardInput::default()
-    } else {
-        // Not a plain object (an array, a string), a function, symbol or
-        // bigint in a field, a getter that throws: not a card.
-        wire::card_input(Some(
-            &card_fields(&card)
-                .ok()
-                .and_then(|v| v.as_string())
-                .unwrap_or_default(),
-        ))?
-    };
-    let result = validate_card(&input, &options);
-    let errors = if result.errors.is_empty() {
-        None
-    } else {
-        Some(Error::list_json(&result.errors))
-    };
-    let card = result.card.as_ref();
-    let built = card_validation_object(
-        result.valid,
-        network_index(result.network),
-        result.last4.as_deref(),
-        card.is_some(),
-        card.and_then(|c| c.name.as_deref()),
-        card.and_then(|c| c.number.as_ref()).map(|n| n.as_str()),
-        card.and_then(|c| c.cvv.as_deref()),
-        card.and_then(|c| c.expiry_month.as_deref()),
-        card.and_then(|c| c.expiry_year.as_deref()),
-        errors.as_deref(),
-    );
-    // (Only a page that broke object literals makes the builder throw.)
-    built.map_err(|_| Error::new(ErrorKind::InvalidState, "The result could not be built"))
-}
-
-/// Validates a whole card and reports every error at once.
-///
-/// `card = { number, expiry_month?, expiry_year?, expiry?, cvv?, name? }`
-/// (`expiry` is a combined `MM/YY` field); `options = { tokenised?, now?,
-/// network? }`. Returns `{ valid, network, last4, card, errors }` where
-/// `card` is the normalised card for the payload, or `null` when invalid.
-///
-/// # Errors
-/// Throws a `RazorpayCheckoutError` only when `card` is not an object or an
-/// option has the wrong type; bad card input is reported in `errors`,
-/// each `field` the card's own (`number`; `expiry` for the combined field).
-#[wasm_bindgen(js_name = validateCard, unchecked_return_type = "CardValidation")]
-pub fn validate_card_js(
-    #[wasm_bindgen(unchecked_param_type = "CardInput")] card: JsValue,
-    #[wasm_bindgen(unchecked_optional_param_type = "ValidateOptions")] options: Option<JsValue>,
-) -> Result<JsValue, JsValue> {
-    scrubbed(|| validate(card, options.unwrap_or(JsValue::UNDEFINED)).map_err(|e| js_error(&e)))
-}
-
-/// The as-you-type view of a (partial) card number:
-/// `{ network, state, formatted, lengths, cvv_length }`.
-///
-/// Never throws: a value that is not a string is `invalid`, `null` and
-/// `undefined` are an empty, `incomplete` number.
-#[wasm_bindgen(js_name = inspectNumber, unchecked_return_type = "NumberInspection")]
-pub fn inspect_number_js(
-    #[wasm_bindgen(unchecked_param_type = "string")] partial: JsValue,
-) -> JsValue {
-    scrubbed(|| inspect(&partial))
-}
-
 #[wasm_bindgen(module = "/src/wasm/card.js")]
 extern "C" {
     /// A `RazorpayCheckoutError` from its description and fields (JSON).
@@ -170,103 +84,4 @@ extern "C" {
     #[wasm_bindgen(js_name = now, catch)]
     pub fn now_js() -> Result<JsValue, JsValue>;
 
-    /// validateCard's options as one tagged string (or `null`).
-    #[wasm_bindgen(js_name = optionFields, catch)]
-    fn option_fields(options: &JsValue) -> Result<JsValue, JsValue>;
-
-    /// parseExpiry's `{ expiry_month, expiry_year }`.
-    #[wasm_bindgen(js_name = expiryFields, catch)]
-    fn expiry_fields(month: &str, year: &str) -> Result<JsValue, JsValue>;
-
-    /// Builds `inspectNumber`'s plain object on the JS side from scalars
-    /// (the keystroke path: cheaper than JSON text and `JSON.parse`).
-    #[wasm_bindgen(js_name = inspection, catch)]
-    fn inspection_object(
-        network: u8,
-        state: u8,
-        formatted: &str,
-        lengths: u32,
-        cvv_length: u8,
-    ) -> Result<JsValue, JsValue>;
-
-    /// `validateCard`'s card object as one tagged string (or `null`).
-    #[wasm_bindgen(js_name = cardFields, catch)]
-    fn card_fields(card: &JsValue) -> Result<JsValue, JsValue>;
-
-    /// Builds `validateCard`'s result object on the JS side.
-    #[wasm_bindgen(js_name = cardValidation, catch)]
-    #[allow(clippy::too_many_arguments)]
-    fn card_validation_object(
-        valid: bool,
-        network: u8,
-        last4: Option<&str>,
-        has_card: bool,
-        name: Option<&str>,
-        number: Option<&str>,
-        cvv: Option<&str>,
-        expiry_month: Option<&str>,
-        expiry_year: Option<&str>,
-        errors: Option<&str>,
-    ) -> Result<JsValue, JsValue>;
-}
-
-fn inspect(partial: &JsValue) -> JsValue {
-    let inspection = match partial.as_string() {
-        Some(s) => inspect_number(&s),
-        None if is_nullish(partial) => inspect_number(""),
-        None => inspect_number("x"),
-    };
-    let [network, state, lengths, cvv] = wire::inspection_scalars(&inspection);
-    // (Only a page that broke object literals makes the builder throw: then
-    // `null`, as for an input that is no card number.)
-    inspection_object(network, state, &inspection.formatted, lengths.into(), cvv)
-        .unwrap_or(JsValue::NULL)
-}
-
-/// The network of a (partial) card number, or `null` while the leading
-/// digits cannot tell it (or the input is not a number).
-#[wasm_bindgen(js_name = cardNetwork, unchecked_return_type = "NetworkName | null")]
-pub fn card_network_js(
-    #[wasm_bindgen(unchecked_param_type = "string")] number: JsValue,
-) -> JsValue {
-    scrubbed(|| network(&number))
-}
-
-fn network(number: &JsValue) -> JsValue {
-    match number
-        .as_string()
-        .as_deref()
-        .and_then(wire::network_of_partial)
-    {
-        Some(n) => JsValue::from_str(n.as_str()),
-        None => JsValue::NULL,
-    }
-}
-
-fn expiry(text: JsValue, now_value: JsValue) -> Result<JsValue, Error> {
-    let string = text.as_string();
-    let arg = match &string {
-        Some(s) => wire::Arg::Text(s),
-        None if is_nullish(&text) => wire::Arg::Nullish,
-        None => wire::Arg::Other,
-    };
-    let fields = wire::expiry(arg, &loose(&now_value), clock)?;
-    expiry_fields(&fields.expiry_month, &fields.expiry_year)
-        .map_err(|_| Error::new(ErrorKind::InvalidState, "The result could not be built"))
-}
-
-/// Parses a combined expiry (`MM/YY`, `MM / YYYY`, `MMYY`, `MM-YY`) and
-/// checks it against the clock (`now` in ms since the epoch, default the
-/// browser's clock). Returns `{ expiry_month: "MM", expiry_year: "YY" }`.
-///
-/// # Errors
-/// Throws a `RazorpayCheckoutError` (`kind` `required`, `invalid_format`,
-/// `invalid_month`, `invalid_year`, `expired`, `too_far_ahead`) on the
-/// `field` `expiry` (a bad `now` on `now`).
-#[wasm_bindgen(js_name = parseExpiry, unchecked_return_type = "ExpiryFields")]
-pub fn parse_expiry_js(
-    #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue,
-    #[wasm_bindgen(unchecked_optional_param_type = "number")] now: Option<JsValue>,
-) -> Result<JsValue, JsValue> {
-    expiry(text, now.unwrap_or(JsValue::UNDEFINED)).map_err(|e| js_error(&e))
 }

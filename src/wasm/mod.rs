@@ -4,9 +4,10 @@
 //!
 //! - [`convert`] — `Error` → JS `Error`, values → plain objects;
 //! - [`browser`] — `collectBrowser` (navigator, screen, Date);
-//! - [`card`] — `validateCard`, `inspectNumber`, `cardNetwork`, `parseExpiry`
-//!   (also the whole of the card entry, crates/card-wasm, which links this
-//!   crate with the `checkout` feature off: only `card` and `wipe` then);
+//! - [`card`] — the one `Error` → JS `Error` conversion, a JS scalar as a
+//!   `Loose`, the clock (the card functions, `validateCard` and the rest,
+//!   are the card entry's module, crates/card-wasm, which the main entry's
+//!   index.js re-exports);
 //! - [`checkout`] — the `Checkout` class (post, next actions, OTP);
 //! - [`http`] — JSON over `fetch` with a timeout, no redirect followed;
 //! - [`js`] — every call into the page's JS that can throw, `catch`;

@@ -1,5 +1,6 @@
-// After a payment, the card number is no longer in the module's memory:
-// the demo page's wasm linear memory is scanned from JS for the number's
+// After a payment, the card number is no longer in the modules' memory:
+// the demo page's wasm linear memories (the main module's, and the card
+// entry's, whose card functions the main entry re-exports) are scanned from JS for the number's
 // ASCII digits (plain and as typed, with spaces, and any 12-digit prefix a
 // keystroke left behind) and for the CVV as a JSON field.
 //
@@ -52,10 +53,17 @@ async function scanMemory(page, needleMap) {
   const scan = await page.evaluate(async (needleMap) => {
     const m = await import('/pkg/index.js');
     const w = await m.default();
-    const mem = new Uint8Array(w.memory.buffer);
+    // Both modules' memories (the card functions are the card entry's module),
+    // one after the other with a gap no needle spans.
+    const main = new Uint8Array(w.memory.buffer);
+    const card = new Uint8Array(w.cardMemory.buffer);
+    const mem = new Uint8Array(main.length + 64 + card.length);
+    mem.set(main);
+    mem.set(card, main.length + 64);
     const isWord = (b) => (b >= 48 && b <= 57) || (b >= 65 && b <= 90) || (b >= 97 && b <= 122) || b === 95 || b === 46 || b === 45;
-    const result = { size: mem.length, // (The main module's; the card entry's, for the card fields, is scanned by card-fields.test.mjs.)
-      wasmFetches: performance.getEntriesByType('resource').filter((e) => e.name.endsWith('/razorpay_checkout_wasm_bg.wasm')).length, hits: {} };
+    const fetches = (file) => performance.getEntriesByType('resource').filter((e) => e.name.endsWith(file)).length;
+    const result = { size: mem.length, cardSize: card.length,
+      wasmFetches: fetches('/razorpay_checkout_wasm_bg.wasm'), cardFetches: fetches('/card/card_bg.wasm'), hits: {} };
     for (const [name, text] of Object.entries(needleMap)) {
       const needle = new TextEncoder().encode(text);
       const token = name === 'cvvToken';
@@ -72,6 +80,8 @@ async function scanMemory(page, needleMap) {
     return result;
   }, needleMap);
   assert.equal(scan.wasmFetches, 1, "the scan must read the page's own instance");
+  assert.equal(scan.cardFetches, 1, "the scan must read the page's own card instance");
+  assert.ok(scan.cardSize > 0, 'the card module memory is scanned too');
   return scan;
 }
 

@@ -7,8 +7,12 @@ import { readFileSync } from 'node:fs';
 
 const root = new URL('../../', import.meta.url);
 const pkg = new URL('pkg/', root);
-const mod = await import(new URL('razorpay_checkout_wasm.js', pkg));
-mod.initSync({ module: readFileSync(new URL('razorpay_checkout_wasm_bg.wasm', pkg)) });
+// (The package's browser entry: its card functions are the card entry's module.)
+const mod = await import(new URL('index.js', pkg));
+mod.initSync({
+  module: readFileSync(new URL('razorpay_checkout_wasm_bg.wasm', pkg)),
+  card: readFileSync(new URL('card/card_bg.wasm', pkg)),
+});
 
 const readme = readFileSync(new URL('README.md', root), 'utf8');
 const section = readme.slice(readme.indexOf('## Using it in a page'));

@@ -6,8 +6,12 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 
 const pkg = new URL('../../pkg/', import.meta.url);
-const mod = await import(new URL('razorpay_checkout_wasm.js', pkg));
-mod.initSync({ module: readFileSync(new URL('razorpay_checkout_wasm_bg.wasm', pkg)) });
+// (The package's browser entry: its card functions are the card entry's module.)
+const mod = await import(new URL('index.js', pkg));
+mod.initSync({
+  module: readFileSync(new URL('razorpay_checkout_wasm_bg.wasm', pkg)),
+  card: readFileSync(new URL('card/card_bg.wasm', pkg)),
+});
 
 const NOW = Date.UTC(2026, 10, 23, 11);
 

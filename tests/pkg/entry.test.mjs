@@ -2,7 +2,8 @@
 // so no fallback is involved): before `init()` has finished every export
 // throws a typed RazorpayCheckoutError saying to call it (not the glue's
 // TypeError); `isRazorpayCheckoutError` tells the package's errors apart;
-// `init()`/`initSync()` resolve `{ memory }` only; index.js exports every
+// `init()`/`initSync()` resolve `{ memory, cardMemory }` only (the card
+// functions are the card entry's module, which they start too); index.js exports every
 // export of the glue, which it has bundled in. Run after scripts/build-pkg.sh:
 // `node --test tests/pkg/entry.test.mjs`.
 import { test } from 'node:test';
@@ -34,11 +35,21 @@ test('index.js exports every export of the glue, and the type guard', () => {
   assert.equal(typeof entry.isRazorpayCheckoutError, 'function');
 });
 
-test('index.js has the glue and its snippets bundled in: it imports only fallback.js, and only on demand', () => {
+test('index.js has the glue and its snippets bundled in: it imports the card entry, and the two fallbacks only on demand', () => {
   const source = readFileSync(join(pkgDir, 'index.js'), 'utf8');
   const specifiers = [...source.matchAll(/\bimport\s*(?:[\w*{}\s,$]+from\s*)?\(?\s*["']([^"']+)["']/g)].map((m) => m[1]);
-  assert.deepEqual(specifiers, ['./fallback.js'], source.slice(0, 200));
+  assert.deepEqual([...new Set(specifiers)].sort(), ['./card/card.js', './card/fallback.js', './fallback.js'], source.slice(0, 200));
   assert.match(source, /import\(\s*["']\.\/fallback\.js["']\s*\)/, 'a dynamic import()');
+  assert.match(source, /import\(\s*["']\.\/card\/fallback\.js["']\s*\)/, 'a dynamic import()');
+});
+
+test('the card functions are the card entry\'s (one card engine for both entries)', async () => {
+  const card = await import(pathToFileURL(join(pkgDir, 'card', 'card.js')).href);
+  for (const name of ['validateCard', 'inspectNumber', 'cardNetwork', 'parseExpiry']) {
+    assert.equal(typeof entry[name], 'function', name);
+    assert.equal(name in glue, false, `the main module's glue has no ${name}`);
+    assert.equal(typeof card[name], 'function', name);
+  }
 });
 
 test('before init(), every export throws a RazorpayCheckoutError saying to call init()', () => {
@@ -63,10 +74,15 @@ test('isRazorpayCheckoutError: only the package\'s errors', () => {
   assert.equal(entry.isRazorpayCheckoutError(named), false, 'no kind');
 });
 
-test('initSync() resolves { memory } only; then the exports work and throw typed errors', () => {
-  const out = entry.initSync({ module: readFileSync(join(pkgDir, 'razorpay_checkout_wasm_bg.wasm')) });
-  assert.deepEqual(Object.keys(out), ['memory']);
+test('initSync() takes both modules and resolves { memory, cardMemory } only; then the exports work and throw typed errors', () => {
+  const main = readFileSync(join(pkgDir, 'razorpay_checkout_wasm_bg.wasm'));
+  assert.throws(() => entry.initSync({ module: main }), (e) => entry.isRazorpayCheckoutError(e) && e.kind === 'invalid_state' && /initSync\(\{ module, card \}\)/.test(e.message));
+  assertNotReady(() => entry.cardNetwork('4111'), 'cardNetwork after a refused initSync');
+  const out = entry.initSync({ module: main, card: readFileSync(join(pkgDir, 'card', 'card_bg.wasm')) });
+  assert.deepEqual(Object.keys(out), ['memory', 'cardMemory']);
   assert.ok(out.memory instanceof WebAssembly.Memory);
+  assert.ok(out.cardMemory instanceof WebAssembly.Memory);
+  assert.notEqual(out.memory, out.cardMemory);
   assert.equal(entry.cardNetwork('4111111111111111'), 'Visa');
   assert.equal(entry.validateCard({ number: '4111 1111 1111 1111', expiry: '12/40', cvv: '123', name: 'Asha Rao' }).valid, true);
   const checkout = new entry.Checkout({ endpoint: 'https://shop.example/api/checkout' });

@@ -105,14 +105,15 @@ test('the tarball holds the package files and nothing else; the manifest is comp
   assert.deepEqual(files, [
     'CHANGELOG.md', 'LICENSE-APACHE', 'LICENSE-MIT', 'README.md',
     // The card entry (tests/pkg/card.test.mjs).
-    'card/card.d.ts', 'card/card.js', 'card/card_bg.wasm', 'card/fields.d.ts', 'card/package.json',
+    'card/card.d.ts', 'card/card.js', 'card/card_bg.wasm', 'card/fallback.js', 'card/fields.d.ts', 'card/package.json',
     'fallback.js', 'index.d.ts', 'index.js', 'integrity.json',
     ...['bn', 'en', 'gu', 'hi', 'kn', 'mr', 'ms', 'ta', 'te'].flatMap((l) => [`locales/${l}.d.ts`, `locales/${l}.js`]),
     'messages.d.ts', 'messages.js', 'node.d.ts', 'node.js', 'package.json',
     'razorpay_checkout_wasm.d.ts', 'razorpay_checkout_wasm.js', 'razorpay_checkout_wasm_bg.wasm',
     // The server kit (razorpay-checkout-wasm/server), for Node backends only.
     'server.d.ts', 'server.js', 'server/server_kit.js', 'server/server_kit_bg.wasm',
-    'snippets/<crate>/src/wasm/card.js', 'snippets/<crate>/src/wasm/shapes.js', 'types.d.ts',
+    // (The glue's card.js snippet is the card entry's card.js: scripts/build-pkg.sh.)
+    'snippets/<crate>/src/wasm/shapes.js', 'types.d.ts',
   ]);
   const manifest = JSON.parse(readFileSync(join(apps.plain, 'node_modules', NAME, 'package.json'), 'utf8'));
   assert.equal(manifest.type, 'module');
@@ -150,6 +151,8 @@ test('integrity.json holds the SHA-384 of every file the browser loads, and inde
     assert.equal(hash, `sha384-${createHash('sha384').update(readFileSync(join(dir, path))).digest('base64')}`, path);
   }
   assert.ok(readFileSync(join(dir, 'index.js'), 'utf8').includes(`"${integrity['razorpay_checkout_wasm_bg.wasm']}"`));
+  // (And the card module's, which index.js's init() fetches too.)
+  assert.ok(readFileSync(join(dir, 'index.js'), 'utf8').includes(`"${integrity['card/card_bg.wasm']}"`));
 });
 
 test('attw finds no problem (ESM-only profile)', once, () => {
@@ -203,6 +206,22 @@ test('tsc --strict: each misspelt field or wrong type fails to compile, by itsel
   assert.deepEqual([...new Set(lines)].sort((a, b) => a - b), expected, output);
   assert.doesNotMatch(output.replace(/^src\/types\.ts.*$/gm, ''), /error TS/, 'no error elsewhere');
 });
+
+/**
+ * A bundler's two emitted .wasm assets, `[main, card]`, each the package's
+ * file byte for byte (their names are hashed).
+ */
+function wasmAssets(dir, bundler) {
+  const assets = readdirSync(dir).filter((f) => f.endsWith('.wasm'));
+  const find = (file) => {
+    const bytes = readFileSync(join(pkgDir, file));
+    const found = assets.find((a) => readFileSync(join(dir, a)).equals(bytes));
+    assert.ok(found, `${bundler} emitted ${file} as an asset: ${assets}`);
+    return found;
+  };
+  assert.equal(assets.length, 2, `${bundler}: ${assets}`);
+  return [find('razorpay_checkout_wasm_bg.wasm'), find('card/card_bg.wasm')];
+}
 
 /**
  * Loads `url` in a fresh page; returns what #result printed, the wasm
@@ -294,7 +313,7 @@ function checkResults(got) {
  * URL or framing; Trusted Types enforced with no policy allowed (or the
  * page's own, `trustedTypes`). No style-src: the package sets no styles.
  */
-function strictCsp(origin, scriptSrc, wasmPath, trustedTypes = "'none'") {
+function strictCsp(origin, scriptSrc, wasmPath, trustedTypes = "'none'", cardWasmPath = wasmPath.replace(/razorpay_checkout_wasm_bg\.wasm$/, 'card/card_bg.wasm')) {
   const readme = readFileSync(join(pkgDir, 'README.md'), 'utf8');
   const block = readme.slice(readme.indexOf('## Content-Security-Policy')).match(/```\n([\s\S]*?)```/)[1];
   const directives = block.split(';').map((d) => d.trim().split(/\s+/)).filter((d) => d[0]);
@@ -305,6 +324,7 @@ function strictCsp(origin, scriptSrc, wasmPath, trustedTypes = "'none'") {
   policy['trusted-types'] = trustedTypes;
   policy['connect-src'] = policy['connect-src']
     .replaceAll('https://shop.example/assets/razorpay_checkout_wasm_bg.wasm', `${origin}${wasmPath}`)
+    .replaceAll('https://shop.example/assets/card/card_bg.wasm', `${origin}${cardWasmPath}`)
     .replaceAll('https://shop.example', origin);
   return Object.entries(policy).map(([name, sources]) => `${name} ${sources}`).join('; ');
 }
@@ -312,28 +332,27 @@ function strictCsp(origin, scriptSrc, wasmPath, trustedTypes = "'none'") {
 test('a fresh Vite 7 project builds with the tarball and runs it in Chromium, from a sub-path', async () => {
   const app = apps['vite-app'];
   run(process.execPath, [bin('vite/bin/vite.js'), 'build', '--logLevel', 'warn'], app);
-  const assets = readdirSync(join(app, 'dist', 'assets'));
-  const wasmAsset = assets.find((f) => f.endsWith('.wasm'));
-  assert.ok(wasmAsset, `vite emitted the .wasm as an asset: ${assets}`);
-  assert.deepEqual(readFileSync(join(app, 'dist', 'assets', wasmAsset)), readFileSync(join(pkgDir, 'razorpay_checkout_wasm_bg.wasm')));
+  const [wasmAsset, cardAsset] = wasmAssets(join(app, 'dist', 'assets'), 'vite');
 
   const server = await serve(join(app, 'dist'), {
     prefix: '/shop/checkout/',
-    csp: ({ origin }) => strictCsp(origin, "'self' 'wasm-unsafe-eval'", `/shop/checkout/assets/${wasmAsset}`),
+    csp: ({ origin }) => strictCsp(origin, "'self' 'wasm-unsafe-eval'", `/shop/checkout/assets/${wasmAsset}`, undefined, `/shop/checkout/assets/${cardAsset}`),
   });
   try {
     const got = await load(server.url);
     checkResults(got.result);
     assert.deepEqual(got.violations, []);
-    assert.equal(got.wasm.length, 1, JSON.stringify(got.wasm));
-    const [wasm] = got.wasm;
-    assert.equal(wasm.status, 200);
-    assert.equal(wasm.type, 'application/wasm');
+    // The main module and the card entry's, each once.
+    assert.equal(got.wasm.length, 2, JSON.stringify(got.wasm));
     // Relative to the module that loads it: the entry chunk, in assets/.
     const entry = got.scripts.find((u) => /\/assets\/index-[^/]+\.js$/.test(u));
     assert.ok(entry, JSON.stringify(got.scripts));
-    assert.equal(wasm.url, new URL(wasmAsset, entry).href);
-    assert.ok(wasm.url.startsWith(server.url), 'served from under the sub-path');
+    assert.deepEqual(got.wasm.map((w) => w.url).sort(), [new URL(wasmAsset, entry).href, new URL(cardAsset, entry).href].sort());
+    for (const wasm of got.wasm) {
+      assert.equal(wasm.status, 200);
+      assert.equal(wasm.type, 'application/wasm');
+      assert.ok(wasm.url.startsWith(server.url), 'served from under the sub-path');
+    }
     assert.deepEqual(got.console, []);
   } finally {
     await server.close();
@@ -348,19 +367,18 @@ test('a fresh webpack 5 project builds with the tarball and runs it in Chromium,
   assert.equal(stats.hasErrors(), false, stats.toString('errors-only'));
   assert.equal(stats.hasWarnings(), false, stats.toString('errors-warnings'));
   cpSync(join(app, 'index.html'), join(app, 'dist', 'index.html'));
-  const wasmAsset = readdirSync(join(app, 'dist', 'assets')).find((f) => f.endsWith('.wasm'));
-  assert.ok(wasmAsset, 'webpack emitted the .wasm as an asset');
-  assert.deepEqual(readFileSync(join(app, 'dist', 'assets', wasmAsset)), readFileSync(join(pkgDir, 'razorpay_checkout_wasm_bg.wasm')));
+  const [wasmAsset, cardAsset] = wasmAssets(join(app, 'dist', 'assets'), 'webpack');
 
   const server = await serve(join(app, 'dist'), {
     prefix: '/shop/checkout/',
-    csp: ({ origin }) => strictCsp(origin, "'self' 'wasm-unsafe-eval'", `/shop/checkout/assets/${wasmAsset}`),
+    csp: ({ origin }) => strictCsp(origin, "'self' 'wasm-unsafe-eval'", `/shop/checkout/assets/${wasmAsset}`, undefined, `/shop/checkout/assets/${cardAsset}`),
   });
   try {
     const got = await load(server.url);
     checkResults(got.result);
     assert.deepEqual(got.violations, []);
-    assert.deepEqual(got.wasm, [{ url: new URL(`assets/${wasmAsset}`, server.url).href, status: 200, type: 'application/wasm' }]);
+    assert.deepEqual(got.wasm.sort((a, b) => (a.url < b.url ? -1 : 1)), [wasmAsset, cardAsset].sort()
+      .map((a) => ({ url: new URL(`assets/${a}`, server.url).href, status: 200, type: 'application/wasm' })));
     assert.deepEqual(got.console, []);
   } finally {
     await server.close();
@@ -377,9 +395,9 @@ test('the Vite dev server serves the package (optimizeDeps.exclude, as the READM
   try {
     const got = await load(`http://127.0.0.1:${server.httpServer.address().port}/`);
     checkResults(got.result);
-    assert.equal(got.wasm.length, 1, JSON.stringify(got.wasm));
-    assert.equal(got.wasm[0].type, 'application/wasm');
-    assert.match(got.wasm[0].url, /\/node_modules\/razorpay-checkout-wasm\/razorpay_checkout_wasm_bg\.wasm$/);
+    assert.equal(got.wasm.length, 2, JSON.stringify(got.wasm));
+    for (const wasm of got.wasm) assert.equal(wasm.type, 'application/wasm');
+    assert.deepEqual(got.wasm.map((w) => w.url.replace(/^.*\/node_modules\/razorpay-checkout-wasm\//, '')).sort(), ['card/card_bg.wasm', 'razorpay_checkout_wasm_bg.wasm']);
   } finally {
     await server.close();
   }
@@ -430,10 +448,12 @@ for (const page of PLAIN_PAGES) {
     try {
       const got = await load(new URL(page, server.url).href);
       checkResults(got.result);
-      // One module of the package (index.js, the glue bundled in) and the .wasm beside it.
+      // Two modules of the package (index.js, the glue bundled in, and the
+      // card entry's card.js) and the two .wasm beside them.
       const entry = new URL(`node_modules/${NAME}/index.js`, server.url).href;
-      assert.deepEqual(got.scripts.filter((u) => u.includes(`/node_modules/${NAME}/`)), [entry]);
-      assert.deepEqual(got.wasm, [{ url: new URL('razorpay_checkout_wasm_bg.wasm', entry).href, status: 200, type: 'application/wasm' }]);
+      assert.deepEqual(got.scripts.filter((u) => u.includes(`/node_modules/${NAME}/`)).sort(), [new URL('card/card.js', entry).href, entry]);
+      assert.deepEqual(got.wasm.sort((a, b) => (a.url < b.url ? -1 : 1)), ['card/card_bg.wasm', 'razorpay_checkout_wasm_bg.wasm']
+        .map((f) => ({ url: new URL(f, entry).href, status: 200, type: 'application/wasm' })));
       assert.deepEqual(got.violations, []);
       assert.deepEqual(got.console, []);
     } finally {

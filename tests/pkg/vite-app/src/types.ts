@@ -25,7 +25,7 @@ function assertType<T extends true>(_: T): void {}
 type IsAny<T> = 0 extends 1 & T ? true : false;
 assertType<Equal<IsAny<ReturnType<typeof validateCard>>, false>>(true);
 assertType<Equal<IsAny<Parameters<typeof validateCard>[0]>, false>>(true);
-assertType<Equal<InitOutput, { readonly memory: WebAssembly.Memory }>>(true);
+assertType<Equal<InitOutput, { readonly memory: WebAssembly.Memory; readonly cardMemory: WebAssembly.Memory }>>(true);
 
 // Network names are a closed string union.
 assertType<Equal<NetworkName,
@@ -70,6 +70,8 @@ export async function merchantPage(form: { number: string; expiry: string; cvv: 
     }
   }
   await init({ module_or_path: new URL('razorpay_checkout_wasm_bg.wasm', import.meta.url) });
+  initSync({ module: new Uint8Array(8), card: new Uint8Array(8) });
+  // @ts-expect-error initSync() needs the card module too
   initSync({ module: new Uint8Array(8) });
 
   // Card validation.
