@@ -56,8 +56,10 @@ const mainFiles = size.ours.bundled ? '.wasm + index.js, the glue and snippets b
 line(`| Checkout part, gzip -9: what pay() fetches beyond the card entry (${mainFiles}; the main entry's card functions are the card entry's, which it loads beside) | ≤ 55 KB (${B(BUDGET_GZIP)}) | ${B(total)} (${KB(total)}; card entry + checkout part: ${B(total + size.card.gzip)}) | ${verdict(total <= BUDGET_GZIP)}${total > BUDGET_GZIP ? `: ${B(total - BUDGET_GZIP)} over` : ''} |`);
 line(`| Full check: validateCard vs card-validator number+expirationDate+cvv+cardholderName | ≥ ${BUDGET_CHECK_RATIO}× throughput | ${x(check.ratio.median)} (samples ${spread(check.ratio, x)}) | ${verdict(check.ratio.median >= BUDGET_CHECK_RATIO)} |`);
 line(`| As-you-type: inspectNumber vs card-validator number, each prefix | ≥ ${BUDGET_RATIO}× throughput | ${x(inspect.ratio.median)} (samples ${spread(inspect.ratio, x)}) | ${verdict(inspect.ratio.median >= BUDGET_RATIO)} |`);
-line(`| Start-up: \`await init()\` = fetch + compile + instantiate, headless Chromium | ≤ ${BUDGET_INIT_MS} ms | ${ms(init)} (loads ${spread(startup.oursFull.init, ms)}) | ${verdict(init <= BUDGET_INIT_MS)} |`);
-line(`| Start-up: instantiate alone (module already compiled) | ≤ ${BUDGET_INIT_MS} ms | ${ms(inst)} (loads ${spread(startup.oursSplit.instantiate, ms)}) | ${verdict(inst <= BUDGET_INIT_MS)} |`);
+// (The main entry's start-up, both modules: reported, no budget of its own;
+// issue 12's start-up budget is the card entry's, below.)
+line(`| Main entry start-up: \`await init()\` = fetch + compile + instantiate of both modules, headless Chromium | none (${BUDGET_INIT_MS} ms is the card entry's, below) | ${ms(init)} (loads ${spread(startup.oursFull.init, ms)}) | reported |`);
+line(`| Main entry start-up: instantiate alone (main module already compiled; the card module fetched and compiled too) | none | ${ms(inst)} (loads ${spread(startup.oursSplit.instantiate, ms)}) | reported |`);
 // The card entry (issue 12): its own budgets.
 {
   const c = size.card;
@@ -201,7 +203,7 @@ if (fallback) {
   line();
   line(`The card calls run through the card entry's card.js (the card functions of both entries), two instances in one node process (${fallback.node}): one on card/card_bg.wasm, one on card/fallback.js; `
     + `${fallback.samples} interleaved samples of ~20 ms each after a 500 ms warm-up; both gave the same objects for every input. `
-    + 'the fallbacks are fetched only where a page may not compile WebAssembly; no budget applies to them.');
+    + 'The fallbacks are fetched only where a page may not compile WebAssembly; no budget applies to them.');
 }
 
 const md = `${out.join('\n')}\n`;

@@ -157,7 +157,11 @@ export function inspectNumber(partial) {
   const kind = kindOf(partial);
   const a = put(kind ? '' : partial);
   // (validateCard's export, flag 8: inspectNumber, the kind in bits 4–5.)
-  const t = take(w.v(a[0], a[1], a[2], 0, 8 | (kind << 4), 0))[0];
+  // (One part, `K`, the four scalars, the formatted digits: no NUL to split
+  // at, on the keystroke path. src/wire.rs encode_inspection.)
+  const text = read(w.v(a[0], a[1], a[2], 0, 8 | (kind << 4), 0));
+  if (text[0] === 'E') throw thrown(apply(split, text.slice(1), ['\0']));
+  const t = text.slice(1);
   const n = (i) => t.charCodeAt(i) - 256;
   return inspection(n(0), n(1), t.slice(4), n(2), n(3));
 }
