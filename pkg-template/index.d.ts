@@ -63,10 +63,18 @@ export interface InitOptions {
 
 /**
  * Fetches (from beside this module, with the SHA-384 of integrity.json) and
- * instantiates the module; later calls resolve the same exports. A URL or
- * string is fetched with the same integrity check. Where the page may not
- * compile WebAssembly, runs the JavaScript fallback and warns in the console
- * with the directive to add.
+ * instantiates both modules, the checkout's and the card entry's
+ * (`card/card_bg.wasm`, whose card functions this entry re-exports), at
+ * once; later calls resolve the same exports. A URL or string given is the
+ * main module's, fetched with the same integrity check (the card module is
+ * always the one beside `card/card.js`). Where the page may not compile
+ * WebAssembly, runs the JavaScript fallbacks and warns in the console with
+ * the directive to add.
+ *
+ * # Example
+ * ```ts
+ * const { memory, cardMemory } = await init();
+ * ```
  *
  * @throws {WasmBlockedError} when the page may not compile WebAssembly and
  * the fallback is refused too, or `fallback` is `false`.
