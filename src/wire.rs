@@ -754,7 +754,15 @@ mod tests {
             "customer",
             "payment_initiation",
         ];
-        assert!(js.contains("code = 'BAD_REQUEST_ERROR', reason = 'input_validation_failed', source = 'customer', step = 'payment_initiation'"));
+        // (card.js reads a row's words by index, the fallback of each after `??`.)
+        for (i, (name, word)) in ["code", "reason", "source", "step"]
+            .iter()
+            .zip(fallback)
+            .enumerate()
+        {
+            let line = format!("const {name} = d[{}] ?? '{word}';", i + 1);
+            assert!(js.contains(&line), "card.js: {line}");
+        }
         for (row, kind) in rows.iter().zip(KINDS) {
             let mut words = row.split(' ');
             assert_eq!(words.next(), Some(kind.as_str()));
