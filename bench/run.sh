@@ -60,8 +60,8 @@ BENCH_BUILT=$build node bench/meta.mjs pkg > "$work/meta.json"
 
 # 3. A copy of the release .wasm that keeps its names: scripts/build-main.sh's own
 #    cargo output (target/main-nightly: the pinned nightly, immediate-abort std),
-#    through wasm-bindgen and the same wasm-opt passes (scripts/opt-wasm.sh,
-#    scripts/minify-names.mjs), keeping the name section (--keep-debug, -g).
+#    through wasm-bindgen and the same passes in the same order
+#    (scripts/minify-names.mjs, scripts/opt-wasm.sh), keeping the name section (--keep-debug, -g).
 #    (Until 2026-12-02 this was a stable wasm-pack build, which has the panic and
 #    fmt code the release build drops: its attribution was of another module.)
 #    size.mjs checks that its sections match pkg/ before trusting the attribution.
@@ -70,8 +70,8 @@ raw=target/main-nightly/wasm32-unknown-unknown/release/razorpay_checkout_wasm.wa
 [ -f "$raw" ] || { echo "bench/run.sh: no $raw: run without --no-build (scripts/build-main.sh makes it)" >&2; exit 1; }
 rm -rf "$names"
 wasm-bindgen "$raw" --target web --out-dir "$names" --out-name razorpay_checkout_wasm --keep-debug
-scripts/opt-wasm.sh "$names/razorpay_checkout_wasm_bg.wasm" --keep-names
 node scripts/minify-names.mjs "$names" --keep-names
+scripts/opt-wasm.sh "$names/razorpay_checkout_wasm_bg.wasm" --keep-names
 cp "$names/razorpay_checkout_wasm_bg.wasm" "$names/names.wasm"
 
 # 4. Measure.

@@ -7,14 +7,42 @@ export * from './razorpay_checkout_wasm.js';
 export { validateCard, inspectNumber, cardNetwork, parseExpiry } from './card/card.js';
 
 /**
- * What `init()` and `initSync()` resolve: the memories of the main module
- * and of the card entry's module (for a page that wants to check what they
- * hold), none of the modules' internals.
+ * What `init()` and `initSync()` resolve: the memory of the card entry's
+ * module and, once the checkout module is started (`init({ checkout: true })`,
+ * `initSync({ card, module })`), the checkout module's (for a page that wants
+ * to check what they hold), none of the modules' internals.
  */
 export interface InitOutput {
-  readonly memory: WebAssembly.Memory;
+  readonly memory?: WebAssembly.Memory;
   readonly cardMemory: WebAssembly.Memory;
 }
+
+/** What `loadCheckout()` resolves: the checkout module's memory. */
+export interface CheckoutModuleOutput {
+  readonly memory: WebAssembly.Memory;
+}
+
+/**
+ * Loads and starts the checkout module (razorpay_checkout_wasm_bg.wasm,
+ * fetched with its SHA-384, or its JavaScript fallback where the page
+ * refuses WebAssembly, as `init()` decided): once; concurrent and later
+ * calls resolve the same; after a failure the next call tries again.
+ * `init()` does not load it, so a page that only validates never downloads
+ * it; `new Checkout()` starts the download and `pay()` waits for it. Call
+ * this when the page is idle so the first `pay()` does not wait, and await
+ * it before `collectBrowser()` and `parseOrderResponse()`.
+ *
+ * # Example
+ * ```ts
+ * await init();
+ * requestIdleCallback(() => loadCheckout().catch(() => {}));
+ * ```
+ *
+ * @throws {RazorpayCheckoutError} `invalid_state` before `init()`;
+ * `network_error` when the module cannot be fetched or its bytes are
+ * refused (nothing was sent); {@link WasmBlockedError} as `init()`.
+ */
+export function loadCheckout(): Promise<CheckoutModuleOutput>;
 
 /**
  * Whether `value` is an error this package threw or rejected with: the
@@ -59,21 +87,25 @@ export interface InitOptions {
    * default. `false`: throw the `wasm_blocked` error instead.
    */
   fallback?: boolean;
+  /** Also load the checkout module now (as `loadCheckout()`), not on demand. */
+  checkout?: boolean;
 }
 
 /**
  * Fetches (from beside this module, with the SHA-384 of integrity.json) and
- * instantiates both modules, the checkout's and the card entry's
- * (`card/card_bg.wasm`, whose card functions this entry re-exports), at
- * once; later calls resolve the same exports. A URL or string given is the
- * main module's, fetched with the same integrity check (the card module is
- * always the one beside `card/card.js`). Where the page may not compile
- * WebAssembly, runs the JavaScript fallbacks and warns in the console with
- * the directive to add.
+ * instantiates the card entry's module (`card/card_bg.wasm`, whose card
+ * functions this entry re-exports); later calls resolve the same. The
+ * checkout module is loaded on demand (`loadCheckout()`, `new Checkout()`,
+ * the first `pay()`), or now with `checkout: true`. A URL or string given is
+ * the checkout module's, fetched with the same integrity check when it is
+ * loaded (the card module is always the one beside `card/card.js`). Where
+ * the page may not compile WebAssembly, runs the JavaScript fallbacks and
+ * warns in the console with the directive to add.
  *
  * # Example
  * ```ts
- * const { memory, cardMemory } = await init();
+ * const { cardMemory } = await init();
+ * const { memory } = await init({ checkout: true }); // both modules now
  * ```
  *
  * @throws {WasmBlockedError} when the page may not compile WebAssembly and
@@ -82,9 +114,9 @@ export interface InitOptions {
 export default function init(module_or_path?: InitOptions | InitInput | Promise<InitInput>): Promise<InitOutput>;
 
 /**
- * Instantiates both modules synchronously: `module`, the main module's bytes
- * or `WebAssembly.Module` (razorpay_checkout_wasm_bg.wasm), and `card`, the
- * card entry's (card/card_bg.wasm).
+ * Instantiates the modules synchronously: `card`, the card entry's bytes or
+ * `WebAssembly.Module` (card/card_bg.wasm), and `module` (optional; else
+ * loaded on demand), the checkout module's (razorpay_checkout_wasm_bg.wasm).
  *
  * # Example
  * ```ts
@@ -94,4 +126,4 @@ export default function init(module_or_path?: InitOptions | InitInput | Promise<
  * @throws {WasmBlockedError} when the page may not compile WebAssembly; a
  * `RazorpayCheckoutError` (`kind: 'invalid_state'`) without `card`.
  */
-export function initSync(modules: { module: SyncInitInput; card: SyncInitInput }): InitOutput;
+export function initSync(modules: { module?: SyncInitInput; card: SyncInitInput }): InitOutput;

@@ -1,6 +1,6 @@
 // Short import, export and import-module names for the main module
 // (`node scripts/minify-names.mjs <out dir>`, run by scripts/build-main.sh
-// after wasm-opt, on wasm-bindgen's unminified glue).
+// before wasm-opt, on wasm-bindgen's unminified glue).
 //
 // wasm-bindgen names each import `__wbg_<name>_<16 hex digits>` under the
 // module "./razorpay_checkout_wasm_bg.js" or the snippet's path, and each

@@ -2,7 +2,7 @@
 // No framework; no inline script (the page runs under a strict CSP).
 // The card number and CVV go to one place only: the merchant backend's
 // /api/checkout, inside the Checkout's request.
-import init, { Checkout } from '/pkg/index.js';
+import init, { Checkout, loadCheckout } from '/pkg/index.js';
 // The card inputs are the card entry's (bindCardFields): grouping, caret,
 // paste, autofill, errors and their announcements. The page keeps only
 // what is the shop's.
@@ -32,13 +32,22 @@ try {
   // (pay() still validates the card).
   cardEntry = false;
   try {
-    await init();
+    // (Both fallbacks now, the checkout's too: a page that cannot take the
+    // payment says so before the shopper types a card.)
+    await init({ checkout: true });
   } catch (e2) {
     if (e2?.kind !== 'wasm_blocked') throw e2;
     wasmBlocked = e2;
   }
 }
 if (cardEntry) await initCard();
+// init() started the card module only; the checkout module (the larger
+// download) is fetched once the page is idle, so that the first pay() does
+// not wait for it (pay() would load it itself). Its failure is pay()'s to report.
+if (cardEntry) {
+  const idle = window.requestIdleCallback ?? ((f) => setTimeout(f, 200));
+  idle(() => loadCheckout().catch(() => {}));
+}
 
 const $ = (id) => document.getElementById(id);
 const form = $('card-form');

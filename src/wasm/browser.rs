@@ -46,7 +46,9 @@ pub fn read_referer() -> String {
 /// The composite API's `payment.browser` object, read from this browser:
 /// `{ java_enabled, javascript_enabled, timezone_offset, screen_width,
 /// screen_height, color_depth }`. `color_depth` is rounded down to the
-/// EMV 3-D Secure set (a reported 30 becomes 24). Never throws.
+/// EMV 3-D Secure set (a reported 30 becomes 24). Never throws once the
+/// checkout module is loaded (through the package's `index.js`: await
+/// `loadCheckout()` first, else an `invalid_state` error).
 #[wasm_bindgen(js_name = collectBrowser, unchecked_return_type = "BrowserObject")]
 pub fn collect_browser() -> JsValue {
     to_js(&read_browser())

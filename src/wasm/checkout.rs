@@ -403,7 +403,10 @@ impl Checkout {
     /// # Errors
     /// Throws a `RazorpayCheckoutError` (`kind: "invalid_configuration"`)
     /// for a missing or unsafe endpoint (`http:` off loopback, the gateway
-    /// itself, credentials in the URL) or a wrongly typed option.
+    /// itself, credentials in the URL) or a wrongly typed option. Made
+    /// before the checkout module is loaded (the package's `index.js` loads
+    /// it on demand: `loadCheckout()`), the checkout reads its options once
+    /// it is, and the first `pay()` rejects with this error instead.
     #[wasm_bindgen(constructor)]
     pub fn new(
         #[wasm_bindgen(unchecked_param_type = "CheckoutOptions")] options: JsValue,

@@ -99,7 +99,9 @@ fn parse(json: JsValue, options: JsValue) -> Result<JsValue, Error> {
 /// (`kind: "gateway_error"`, with its `code`, `description`, `field`,
 /// `source`, `step`, `reason`, `metadata`), `invalid_response` for an empty,
 /// non-JSON or wrongly shaped body, `unsafe_url` for a next URL that is not
-/// `https:` on an allowed host.
+/// `https:` on an allowed host; through the package's `index.js`,
+/// `invalid_state` before the checkout module is loaded (await
+/// `loadCheckout()` first).
 #[wasm_bindgen(js_name = parseOrderResponse, unchecked_return_type = "OrderOutcome")]
 pub fn parse_order_response_js(
     #[wasm_bindgen(unchecked_param_type = "string | object")] json: JsValue,

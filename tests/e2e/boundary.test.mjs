@@ -63,7 +63,7 @@ async function pageKit({ documented, bank }) {
   // The package's browser entry, as the demo page imports it (the glue is bundled
   // in; importing the glue file itself would make a second instance).
   const m = await import('/pkg/index.js');
-  await m.default();
+  await m.default({ checkout: true });
   const fetches = performance.getEntriesByType('resource').filter((e) => e.name.endsWith('/razorpay_checkout_wasm_bg.wasm')).length;
   if (fetches !== 1) throw new Error(`the page's own instance: the .wasm was fetched ${fetches} times`);
   const orig = {

@@ -45,10 +45,21 @@ ${hint}
   await init();
   document.documentElement.dataset.ready = 'true';
 </script>`;
+// A shop's page on the main entry that validates as the shopper types:
+// init() starts the card module only; the checkout module is loaded on demand.
+const MAIN_PAGE = `<!doctype html><meta charset="utf-8"><title>main entry</title>
+<input id="number" autocomplete="cc-number">
+<script type="module">
+  import * as m from '/pkg/index.js';
+  window.main = m;
+  await m.default();
+  document.documentElement.dataset.ready = 'true';
+</script>`;
 const HINT = cardPreloadHint(readFileSync(join(root, 'README.md'), 'utf8'), '/pkg/card/card_bg.wasm');
 const PAGES = {
   '/': PAGE,
   '/blank': '<!doctype html><meta charset="utf-8"><title>blank</title>',
+  '/main': MAIN_PAGE,
   '/hint': hintPage(HINT),
   '/hint-without-crossorigin': hintPage(HINT.replace(/ crossorigin(="[^"]*")?/, '')),
 };
@@ -125,6 +136,39 @@ test('a page importing only razorpay-checkout-wasm/card downloads no checkout co
     assert.deepEqual(checkout, [], 'checkout code downloaded');
     const wasm = paths.filter((p) => p.endsWith('.wasm'));
     assert.deepEqual(wasm, ['/pkg/card/card_bg.wasm'], 'exactly one .wasm, the card module, once');
+  } finally {
+    await context.close();
+  }
+});
+
+test('the main entry: a page that only validates downloads no checkout module; loadCheckout() or a Checkout\'s first pay() fetches it, once', { skip: !existsSync(join(pkgDir, 'index.js')) && 'no index.js in this package' }, async () => {
+  const { context, page, requests } = await open('/main');
+  const checkoutWasm = () => requests.filter((u) => new URL(u).pathname === '/pkg/razorpay_checkout_wasm_bg.wasm').length;
+  try {
+    await page.click('#number');
+    await page.keyboard.type('4100 2800 0000 1007');
+    const verdict = await page.evaluate(() => {
+      const m = window.main;
+      let early;
+      try { m.collectBrowser(); } catch (e) { early = [e.name, e.kind]; }
+      return [m.validateCard({ number: document.querySelector('#number').value, expiry: '12/30', cvv: '123', name: 'A B' }).valid,
+        m.inspectNumber('4100 28').state, early];
+    });
+    assert.deepEqual(verdict, [true, 'incomplete', ['RazorpayCheckoutError', 'invalid_state']]);
+    await page.waitForTimeout(300);
+    assert.equal(checkoutWasm(), 0, `the checkout module was downloaded by a page that only validates: ${requests.join(', ')}`);
+    assert.equal(requests.filter((u) => new URL(u).pathname === '/pkg/card/card_bg.wasm').length, 1);
+    // A Checkout's first pay() loads it (here to refuse an invalid card: nothing is posted).
+    const refused = await page.evaluate(async () => {
+      const m = window.main;
+      const checkout = new m.Checkout({ endpoint: '/api/checkout' });
+      const state = checkout.state;
+      const error = await checkout.pay({ amount: 100, currency: 'INR', payment: { email: 'a@example.com', contact: '9000090000', card: { number: '4111' } } }).then(() => null, (e) => e);
+      return [state, error?.kind, error?.errors?.[0]?.field, checkout.state, (await m.loadCheckout()).memory instanceof WebAssembly.Memory, m.collectBrowser().javascript_enabled];
+    });
+    assert.deepEqual(refused, ['idle', 'invalid_length', 'payment.card.number', 'failed', true, true]);
+    assert.equal(checkoutWasm(), 1, 'the checkout module, fetched once');
+    assert.equal(requests.filter((u) => new URL(u).pathname === '/api/checkout').length, 0, 'nothing posted');
   } finally {
     await context.close();
   }

@@ -52,7 +52,7 @@ function needles(number, cvv) {
 async function scanMemory(page, needleMap) {
   const scan = await page.evaluate(async (needleMap) => {
     const m = await import('/pkg/index.js');
-    const w = await m.default();
+    const w = await m.default({ checkout: true });
     // Both modules' memories (the card functions are the card entry's module),
     // one after the other with a gap no needle spans.
     const main = new Uint8Array(w.memory.buffer);

@@ -2,8 +2,9 @@
 // so no fallback is involved): before `init()` has finished every export
 // throws a typed RazorpayCheckoutError saying to call it (not the glue's
 // TypeError); `isRazorpayCheckoutError` tells the package's errors apart;
-// `init()`/`initSync()` resolve `{ memory, cardMemory }` only (the card
-// functions are the card entry's module, which they start too); index.js exports every
+// `init()`/`initSync()` start the card entry's module (whose card functions
+// index.js re-exports) and the checkout module only when asked (else it
+// loads on demand: `loadCheckout()`, a Checkout's first `pay()`); index.js exports every
 // export of the glue, which it has bundled in. Run after scripts/build-pkg.sh:
 // `node --test tests/pkg/entry.test.mjs`.
 import { test } from 'node:test';
@@ -74,23 +75,54 @@ test('isRazorpayCheckoutError: only the package\'s errors', () => {
   assert.equal(entry.isRazorpayCheckoutError(named), false, 'no kind');
 });
 
-test('initSync() takes both modules and resolves { memory, cardMemory } only; then the exports work and throw typed errors', () => {
+test('initSync({ card }) starts the card module only; the checkout module loads on demand (a Checkout made before reads its options then; a failed load is a typed network_error and is retried)', async () => {
   const main = readFileSync(join(pkgDir, 'razorpay_checkout_wasm_bg.wasm'));
-  assert.throws(() => entry.initSync({ module: main }), (e) => entry.isRazorpayCheckoutError(e) && e.kind === 'invalid_state' && /initSync\(\{ module, card \}\)/.test(e.message));
+  assert.throws(() => entry.initSync({ module: main }), (e) => entry.isRazorpayCheckoutError(e) && e.kind === 'invalid_state' && /initSync\(\) takes \{ card, module\? \}/.test(e.message));
   assertNotReady(() => entry.cardNetwork('4111'), 'cardNetwork after a refused initSync');
-  const out = entry.initSync({ module: main, card: readFileSync(join(pkgDir, 'card', 'card_bg.wasm')) });
-  assert.deepEqual(Object.keys(out), ['memory', 'cardMemory']);
-  assert.ok(out.memory instanceof WebAssembly.Memory);
+  const out = entry.initSync({ card: readFileSync(join(pkgDir, 'card', 'card_bg.wasm')) });
+  assert.deepEqual(Object.keys(out), ['cardMemory']);
   assert.ok(out.cardMemory instanceof WebAssembly.Memory);
-  assert.notEqual(out.memory, out.cardMemory);
   assert.equal(entry.cardNetwork('4111111111111111'), 'Visa');
   assert.equal(entry.validateCard({ number: '4111 1111 1111 1111', expiry: '12/40', cvv: '123', name: 'Asha Rao' }).valid, true);
+  // The checkout module's synchronous functions say what to await.
+  for (const [what, call] of [['collectBrowser', () => entry.collectBrowser()], ['parseOrderResponse', () => entry.parseOrderResponse('{}')]]) {
+    assert.throws(call, (e) => entry.isRazorpayCheckoutError(e) && e.kind === 'invalid_state' && /Await loadCheckout\(\)/.test(e.message), what);
+  }
+  const realFetch = globalThis.fetch;
+  const fetched = [];
+  try {
+    // Offline: the Checkout made now starts the download, which fails; its
+    // pay() tries again and rejects with the typed error (nothing was posted).
+    globalThis.fetch = async (request) => {
+      fetched.push(String(request.url ?? request));
+      throw new TypeError('offline');
+    };
+    const early = new entry.Checkout({ endpoint: '' });
+    assert.equal(early.state, 'idle');
+    await assert.rejects(early.pay({ amount: 100, currency: 'INR' }), (e) => entry.isRazorpayCheckoutError(e) && e.kind === 'network_error'
+      && e.code === 'NETWORK_ERROR' && e.source === 'network' && e.cause instanceof TypeError);
+    assert.ok(fetched.length >= 1 && fetched.every((url) => url.endsWith('/razorpay_checkout_wasm_bg.wasm')), fetched.join(' '));
+    assert.equal(early.state, 'idle');
+    // Online: the next call loads it; the early Checkout's options are read
+    // now (the endpoint '' is refused as the constructor would have).
+    globalThis.fetch = async () => new Response(main, { headers: { 'content-type': 'application/wasm' } });
+    await assert.rejects(early.pay({ amount: 100, currency: 'INR' }), (e) => entry.isRazorpayCheckoutError(e) && e.kind === 'invalid_configuration');
+    const loaded = await entry.loadCheckout();
+    assert.deepEqual(Object.keys(loaded), ['memory']);
+    assert.ok(loaded.memory instanceof WebAssembly.Memory);
+    assert.notEqual(loaded.memory, out.cardMemory);
+    assert.equal(await entry.loadCheckout().then((again) => again.memory), loaded.memory, 'once');
+  } finally {
+    globalThis.fetch = realFetch;
+  }
+  // (Loaded: it parses, here to its own verdict on a reply without payment_workflow.)
+  assert.throws(() => entry.parseOrderResponse(JSON.stringify({ id: 'order_1', entity: 'order', status: 'created', amount: 100 })), (e) => entry.isRazorpayCheckoutError(e) && e.kind === 'invalid_response');
+  // Loaded: the constructor checks its options at once, as the glue's does.
   const checkout = new entry.Checkout({ endpoint: 'https://shop.example/api/checkout' });
-  // (index.js has its own copy of the glue bundled in: its Checkout extends that copy's class.)
   assert.ok(checkout instanceof entry.Checkout);
-  assert.ok(checkout instanceof Object.getPrototypeOf(entry.Checkout));
-  assert.equal(typeof Object.getPrototypeOf(entry.Checkout).prototype.pay, 'function');
   assert.equal(checkout.state, 'idle');
   checkout.free();
+  await assert.rejects(checkout.pay({}), (e) => entry.isRazorpayCheckoutError(e) && e.kind === 'invalid_state', 'a freed Checkout');
   assert.throws(() => new entry.Checkout({ endpoint: '' }), (e) => entry.isRazorpayCheckoutError(e) && e.kind === 'invalid_configuration');
+  assert.deepEqual(Object.keys(entry.initSync({ card: new Uint8Array(0), module: new Uint8Array(0) })), ['memory', 'cardMemory'], 'once started, initSync() resolves the same');
 });

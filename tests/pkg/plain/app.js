@@ -10,7 +10,8 @@ const out = document.getElementById('result');
 
 async function run() {
   // ?fallback=off: the typed error instead of the JavaScript fallback.
-  await init(new URLSearchParams(location.search).get('fallback') === 'off' ? { fallback: false } : undefined);
+  // (checkout: true: both modules now, as this page calls collectBrowser().)
+  await init({ checkout: true, fallback: new URLSearchParams(location.search).get('fallback') !== 'off' });
   let expiryError = null;
   try {
     parseExpiry('10/26', NOW);

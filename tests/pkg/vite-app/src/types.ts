@@ -25,7 +25,8 @@ function assertType<T extends true>(_: T): void {}
 type IsAny<T> = 0 extends 1 & T ? true : false;
 assertType<Equal<IsAny<ReturnType<typeof validateCard>>, false>>(true);
 assertType<Equal<IsAny<Parameters<typeof validateCard>[0]>, false>>(true);
-assertType<Equal<InitOutput, { readonly memory: WebAssembly.Memory; readonly cardMemory: WebAssembly.Memory }>>(true);
+assertType<Equal<InitOutput, { readonly memory?: WebAssembly.Memory; readonly cardMemory: WebAssembly.Memory }>>(true);
+assertType<Equal<Awaited<ReturnType<typeof web.loadCheckout>>, { readonly memory: WebAssembly.Memory }>>(true);
 
 // Network names are a closed string union.
 assertType<Equal<NetworkName,
@@ -57,7 +58,11 @@ assertType<Equal<server.CardValidation, web.CardValidation>>(true);
 
 export async function merchantPage(form: { number: string; expiry: string; cvv: string; name: string }): Promise<string> {
   const output: InitOutput = await init();
+  output.cardMemory.buffer.byteLength.toFixed();
+  // @ts-expect-error the checkout module's memory is there only once it is loaded
   output.memory.buffer.byteLength.toFixed();
+  (await web.loadCheckout()).memory.buffer.byteLength.toFixed();
+  (await init({ checkout: true })).memory?.buffer.byteLength.toFixed();
   // @ts-expect-error init() resolves the memory only, none of the module's internals
   void output.validateCard;
   try {
