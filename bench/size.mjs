@@ -158,8 +158,10 @@ if (namesWasm) {
   const namedSections = sections(named);
   // The names copy must be the shipped module plus a name section.
   const bytesOf = (list, n) => list.filter((s) => s.name === n).reduce((a, s) => a + s.bytes, 0);
-  const same = ['code', 'data', 'type', 'import', 'export', 'function', 'element']
-    .every((n) => bytesOf(namedSections, n) === bytesOf(shippedSections, n));
+  const differ = ['code', 'data', 'type', 'import', 'export', 'function', 'element']
+    .filter((n) => bytesOf(namedSections, n) !== bytesOf(shippedSections, n))
+    .map((n) => ({ name: n, shipped: bytesOf(shippedSections, n), named: bytesOf(namedSections, n) }));
+  const same = differ.length === 0;
   const items = twiggyTop(namesWasm, 1e6).filter((i) => !/ subsection$/.test(i.name) && !/^custom section 'name'/.test(i.name));
   const shipped = wasm.length;
   const top = items.slice(0, 20).map((i) => ({ name: i.name, bytes: i.shallow_size, percent: (100 * i.shallow_size) / shipped }));
@@ -171,7 +173,7 @@ if (namesWasm) {
     if (module) byModule.set(module, (byModule.get(module) ?? 0) + i.shallow_size);
   }
   const sorted = (m) => [...m].sort((a, b) => b[1] - a[1]).map(([name, bytes]) => ({ name, bytes, percent: (100 * bytes) / shipped }));
-  breakdown = { matchesShipped: same, namedFile: namesWasm, top, byCrate: sorted(byCrate), byModule: sorted(byModule) };
+  breakdown = { matchesShipped: same, differ, namedFile: namesWasm, top, byCrate: sorted(byCrate), byModule: sorted(byModule) };
 }
 // twiggy on the shipped file as it is (names stripped: items are code[N]).
 const shippedTop = twiggyTop(wasmPath, 10).map((i) => ({ name: i.name, bytes: i.shallow_size }));
