@@ -778,4 +778,48 @@ mod tests {
             );
         }
     }
+
+    /// pkg-template/index.js builds its own errors (`fail()`: before
+    /// `init()`, the checkout module not loaded or not downloadable): those
+    /// of a kind Rust has carry Rust's code, reason, source and step.
+    #[test]
+    fn the_browser_entrys_errors_are_error_kinds() {
+        let js = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/pkg-template/index.js"
+        ))
+        .unwrap();
+        let signature = "function fail(description, kind, reason = kind, source = 'internal', code = 'BAD_REQUEST_ERROR') {";
+        assert!(js.contains(signature), "index.js: {signature}");
+        assert!(js.contains("step: 'payment_initiation', reason, kind }"));
+        let invalid = Error::new(ErrorKind::InvalidState, "");
+        assert_eq!(
+            [
+                invalid.code(),
+                invalid.reason(),
+                invalid.error_source(),
+                invalid.step()
+            ],
+            [
+                "BAD_REQUEST_ERROR",
+                "invalid_state",
+                "internal",
+                "payment_initiation"
+            ]
+        );
+        assert_eq!(
+            js.matches(", 'invalid_state')").count(),
+            4,
+            "index.js: fail(…, 'invalid_state') with the defaults"
+        );
+        let network = Error::new(ErrorKind::Network, "");
+        let call = format!(
+            "'network_error', '{}', '{}', '{}')",
+            network.reason(),
+            network.error_source(),
+            network.code()
+        );
+        assert_eq!(network.step(), "payment_initiation");
+        assert!(js.contains(&call), "index.js: {call}");
+    }
 }
